@@ -1,0 +1,76 @@
+/**
+ * Shared shapes inside the Local Lambda program. The Local Lambda imports nothing from the
+ * extension; the extension talks to it only over HTTP with the AWS SDK.
+ */
+
+/** Everything a runtime needs to run one version of one function. */
+export interface ExecutionSpec {
+  functionName: string;
+  /** "$LATEST" or a published version number as a string. */
+  version: string;
+  functionArn: string;
+  /** Absolute folder holding the function's code (a workspace folder used live, or an unzipped upload). */
+  codeDir: string;
+  handler: string;
+  /** e.g. nodejs20.x, python3.12, provided.al2023 */
+  runtime: string;
+  /** MB */
+  memorySize: number;
+  /** seconds */
+  timeout: number;
+  /** MB */
+  ephemeralStorage: number;
+  environment: Record<string, string>;
+  region: string;
+  accountId: string;
+  logGroupName: string;
+  /**
+   * Identifies code + configuration. Warm environments are reused only while this stays the
+   * same; a new value retires the old environments.
+   */
+  revisionKey: string;
+  /** Reserved concurrency for the function, if set (0 means throttled). */
+  reservedConcurrency?: number;
+}
+
+export interface InvokeRequest {
+  requestId: string;
+  payload: Buffer;
+  /** base64 client context as sent in X-Amz-Client-Context */
+  clientContext?: string;
+  invokedFunctionArn: string;
+}
+
+export interface InvokeOutcome {
+  /** The response payload bytes (JSON text), or the error document on a function error. */
+  payload: Buffer;
+  /** Set when the function failed ("Unhandled" for errors thrown by the handler, timeouts, crashes). */
+  functionError?: 'Unhandled' | 'Handled';
+  /** The invocation's log text (START..REPORT) — the API takes the last 4 KB for X-Amz-Log-Result. */
+  log: string;
+  durationMs: number;
+  billedDurationMs: number;
+  maxMemoryUsedMB: number;
+  /** Present on a cold start. */
+  initDurationMs?: number;
+}
+
+export interface LogEventInput {
+  timestamp: number;
+  message: string;
+}
+
+/** Where runtimes write function logs: CloudWatch-style groups and streams. */
+export interface LogSink {
+  write(logGroupName: string, logStreamName: string, events: LogEventInput[]): void;
+}
+
+/** Thrown by the runtime layer when no environment can be had; the API answers 429. */
+export class TooManyRequestsError extends Error {
+  readonly reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
+  constructor(message: string, reason: TooManyRequestsError['reason']) {
+    super(message);
+    this.name = 'TooManyRequestsException';
+    this.reason = reason;
+  }
+}
