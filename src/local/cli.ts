@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { startLocalLambda } from './server';
+
+const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
+
+Usage: local-lambda --dir <folder> [options]
+
+  --dir <folder>              folder with template.yaml (or subfolders with templates); default "."
+  --port <n>                  port to listen on; 0 picks a free one (default 0)
+  --host <addr>               loopback address to bind: 127.0.0.1 (default), ::1 or localhost
+  --data-dir <folder>         where state, uploaded code and logs live (default <dir>/.local-lambda)
+  --access-key-id <id>        credentials clients must sign with (default: env
+  --secret-access-key <key>     LOCAL_LAMBDA_ACCESS_KEY_ID/LOCAL_LAMBDA_SECRET_ACCESS_KEY, else generated once)
+  --max-concurrency <n>       invocations running at once across all functions (default 10)
+  --help                      show this text
+
+The first line printed is LOCAL_LAMBDA_READY followed by JSON with endpoint and credentials.`;
+
+function fail(message: string): never {
+  process.stderr.write(`local-lambda: ${message}\n`);
+  process.exit(1);
+}
+
+function intFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
+        'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
+        'max-concurrency': { type: 'string' }, help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${HELP}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const id = values['access-key-id'];
+  const secret = values['secret-access-key'];
+  if ((id === undefined) !== (secret === undefined)) fail('give both --access-key-id and --secret-access-key, or neither.');
+
+  let local;
+  try {
+    local = await startLocalLambda({
+      dir: values.dir ?? '.',
+      dataDir: values['data-dir'],
+      port: intFlag(values.port, '--port', 0, 65535),
+      host: values.host,
+      credentials: id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined,
+      maxConcurrency: intFlag(values['max-concurrency'], '--max-concurrency', 1, 1000),
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const ready = {
+    endpoint: local.endpoint, region: local.region,
+    accessKeyId: local.credentials.accessKeyId, secretAccessKey: local.credentials.secretAccessKey,
+    accountId: local.accountId,
+  };
+  const lines = [
+    `LOCAL_LAMBDA_READY ${JSON.stringify(ready)}`,
+    `Local Lambda listening on ${local.endpoint}`,
+    `  region:      ${local.region} (account ${local.accountId})`,
+    `  credentials: ${ready.accessKeyId} / ${ready.secretAccessKey}`,
+    `  data dir:    ${local.dataDir}`,
+    `  templates:   ${local.templates.templates.length ? local.templates.templates.join(', ') : '(none found)'}`,
+    `  functions:   ${local.functions().length ? local.functions().join(', ') : '(none yet)'}`,
+    ...local.templates.errors.map((e) => `  template error: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+    ...local.templates.warnings.map((e) => `  template warning: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`Stopping (${signal})…\n`);
+    local.close().then(() => process.exit(0), (err: unknown) => {
+      process.stderr.write(`local-lambda: error while stopping: ${(err as Error).message}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,367 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ApiError, sendJson } from '../http';
+import { functionArn, type FunctionRecord, type FunctionSettings } from './model';
+import { aliasOf, configurationOf } from './format';
+import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
+import { DEFAULT_SETTINGS, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
+import { LambdaStore, notFound } from './store';
+import { intInRange, invalid, optionalString, validateAliasName, validateFunctionName } from './validation';
+
+export interface LambdaApiOptions {
+  store: LambdaStore;
+  invoker: Invoker;
+  /** Base URL of this server, for code download links. */
+  endpoint: () => string;
+  /** Secret used to sign code download links. */
+  linkSecret: string;
+  maxConcurrency: number;
+}
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: Buffer;
+  query: URLSearchParams;
+  params: string[];
+}
+
+type Result = { status: number; body?: unknown } | undefined;
+type Handler = (ctx: Ctx) => Promise<Result> | Result;
+
+const FN = '([^/]+)';
+
+/** The Lambda REST-JSON API over a LambdaStore. */
+export class LambdaApi {
+  private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: LambdaApiOptions) {
+    const r = (method: string, path: string, handler: Handler) =>
+      this.routes.push({ method, pattern: new RegExp(`^${path}/?$`), handler });
+    r('GET', '/2015-03-31/functions', (c) => this.listFunctions(c));
+    r('POST', '/2015-03-31/functions', (c) => this.createFunction(c));
+    r('GET', `/2015-03-31/functions/${FN}`, (c) => this.getFunction(c));
+    r('DELETE', `/2015-03-31/functions/${FN}`, (c) => this.deleteFunction(c));
+    r('GET', `/2015-03-31/functions/${FN}/configuration`, (c) => this.getConfiguration(c));
+    r('PUT', `/2015-03-31/functions/${FN}/configuration`, (c) => this.updateConfiguration(c));
+    r('PUT', `/2015-03-31/functions/${FN}/code`, (c) => this.updateCode(c));
+    r('POST', `/2015-03-31/functions/${FN}/versions`, (c) => this.publishVersion(c));
+    r('GET', `/2015-03-31/functions/${FN}/versions`, (c) => this.listVersions(c));
+    r('POST', `/2015-03-31/functions/${FN}/aliases`, (c) => this.createAlias(c));
+    r('GET', `/2015-03-31/functions/${FN}/aliases`, (c) => this.listAliases(c));
+    r('GET', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.getAlias(c));
+    r('PUT', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.updateAlias(c));
+    r('DELETE', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.deleteAlias(c));
+    r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
+    r('GET', `/2015-03-31/functions/${FN}/policy`, (c) => this.getPolicy(c));
+    r('GET', '/2015-03-31/event-source-mappings', () => ({ status: 200, body: { EventSourceMappings: [] } }));
+    r('GET', '/2016-08-19/account-settings', () => this.accountSettings());
+    r('PUT', `/2017-10-31/functions/${FN}/concurrency`, (c) => this.putConcurrency(c));
+    r('DELETE', `/2017-10-31/functions/${FN}/concurrency`, (c) => this.deleteConcurrency(c));
+    r('GET', `/2019-09-30/functions/${FN}/concurrency`, (c) => this.getConcurrency(c));
+    r('GET', `/2021-10-31/functions/${FN}/url`, (c) => this.getUrlConfig(c));
+    r('GET', `/2021-10-31/functions/${FN}/urls`, (c) => { this.fn(c); return { status: 200, body: { FunctionUrlConfigs: [] } }; });
+    r('GET', '/2017-03-31/tags/([^/]+)', (c) => this.listTags(c));
+  }
+
+  /** True when the path belongs to the Lambda API (a dated API prefix). */
+  static owns(path: string): boolean {
+    return /^\/20\d\d-\d\d-\d\d\//.test(path);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL): Promise<void> {
+    for (const route of this.routes) {
+      const m = route.pattern.exec(url.pathname);
+      if (!m || route.method !== req.method) continue;
+      const params = m.slice(1).map((p) => decodeURIComponent(p));
+      const result = await route.handler({ req, res, body, query: url.searchParams, params });
+      if (result) {
+        if (result.status === 204 || result.body === undefined) res.writeHead(result.status).end();
+        else sendJson(res, result.status, result.body);
+      }
+      return;
+    }
+    throw new ApiError(404, 'ResourceNotFoundException',
+      `The Local Lambda does not implement ${req.method} ${url.pathname}.`);
+  }
+
+  /** Waits for background (Event) invocations. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  // --- code download links ------------------------------------------------------------
+
+  private linkToken(name: string, version: string): string {
+    return createHmac('sha256', this.opts.linkSecret).update(`${name}\n${version}`).digest('hex');
+  }
+
+  /** Serves `GET /_local/code/{name}/{version}.zip?token=…` — unsigned, so the link is signed instead. */
+  serveCode(res: ServerResponse, url: URL): boolean {
+    const m = /^\/_local\/code\/([^/]+)\/([^/]+)\.zip$/.exec(url.pathname);
+    if (!m) return false;
+    const [name, version] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    const expected = Buffer.from(this.linkToken(name, version));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new ApiError(403, 'AccessDeniedException', 'The code link is not valid; call GetFunction for a fresh one.');
+    }
+    const fn = this.opts.store.get(name);
+    const record = version === '$LATEST' ? fn.latest : this.opts.store.version(fn, version);
+    if (!record) throw notFound(name, version);
+    const zip = this.opts.store.zipOf(record.code);
+    res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length) }).end(zip);
+    return true;
+  }
+
+  // --- helpers ------------------------------------------------------------------------
+
+  private get store(): LambdaStore {
+    return this.opts.store;
+  }
+
+  private fn(c: Ctx, allowQualifier = true): { fn: FunctionRecord; qualifier?: string } {
+    const ref = parseFunctionRef(c.params[0], c.query.get('Qualifier') ?? undefined);
+    if (ref.qualifier !== undefined && !allowQualifier) {
+      throw invalid('This operation does not accept a qualified function name.');
+    }
+    return { fn: this.store.get(ref.name, ref.qualifier), qualifier: ref.qualifier };
+  }
+
+  // --- functions ----------------------------------------------------------------------
+
+  private listFunctions(c: Ctx): Result {
+    const all = c.query.get('FunctionVersion') === 'ALL';
+    if (c.query.has('FunctionVersion') && !all) throw invalid('FunctionVersion must be ALL when given.');
+    const items = this.store.list().flatMap((fn) => [
+      configurationOf(fn, fn.latest),
+      ...(all ? fn.versions.map((v) => configurationOf(fn, v)) : []),
+    ]);
+    const { page, nextMarker } = paginate(items, c.query.get('Marker'), c.query.get('MaxItems'), 50);
+    return { status: 200, body: { Functions: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
+  }
+
+  private createFunction(c: Ctx): Result {
+    const body = parseJsonBody(c.body);
+    const name = validateFunctionName(body.FunctionName);
+    const settings = readSettings(body);
+    if (!settings.runtime) throw invalid('Runtime is required for a function packaged as a .zip file.');
+    if (!settings.handler) throw invalid('Handler is required for a function packaged as a .zip file.');
+    if (!settings.role) throw invalid('Role is required: give an IAM role ARN (it is recorded, not enforced).');
+    if (body.PackageType !== undefined && body.PackageType !== 'Zip') {
+      throw invalid('Only PackageType Zip is available on the Local Lambda.');
+    }
+    if (this.store.find(name)) {
+      throw new ApiError(409, 'ResourceConflictException', `Function already exist: ${name}`);
+    }
+    const zip = readZipFile((body.Code as { ZipFile?: unknown } | undefined)?.ZipFile);
+    const code = this.store.storeZip(name, zip);
+    const full: FunctionSettings = { ...DEFAULT_SETTINGS, ...settings } as FunctionSettings;
+    const tags = body.Tags && typeof body.Tags === 'object' ? body.Tags as Record<string, string> : {};
+    const fn = this.store.create(name, 'upload', full, code, { tags });
+    let version = fn.latest;
+    if (body.Publish === true) version = this.store.publish(fn).version;
+    return { status: 201, body: configurationOf(fn, version) };
+  }
+
+  private getFunction(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    const { record, arnQualifier } = this.resolveForRead(fn, qualifier);
+    if (record.code.live) record.code = LambdaStore.liveCode(record.code.dir);
+    const token = this.linkToken(fn.name, record.version);
+    const location = `${this.opts.endpoint()}/_local/code/${encodeURIComponent(fn.name)}/` +
+      `${encodeURIComponent(record.version)}.zip?token=${token}`;
+    return {
+      status: 200,
+      body: {
+        Configuration: configurationOf(fn, record, arnQualifier),
+        Code: { RepositoryType: 'S3', Location: location },
+        ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
+        ...(Object.keys(fn.tags).length ? { Tags: { ...fn.tags } } : {}),
+      },
+    };
+  }
+
+  /** For reads, an alias resolves to its primary version (no weighted pick). */
+  private resolveForRead(fn: FunctionRecord, qualifier?: string) {
+    if (qualifier !== undefined && qualifier !== '$LATEST' && !/^[0-9]+$/.test(qualifier)) {
+      const alias = fn.aliases.find((a) => a.name === qualifier);
+      if (!alias) throw notFound(fn.name, qualifier);
+      return { ...resolveQualifier(this.store, fn, alias.functionVersion), arnQualifier: qualifier };
+    }
+    return resolveQualifier(this.store, fn, qualifier);
+  }
+
+  private getConfiguration(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    const { record, arnQualifier } = this.resolveForRead(fn, qualifier);
+    return { status: 200, body: configurationOf(fn, record, arnQualifier) };
+  }
+
+  private updateConfiguration(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const body = parseJsonBody(c.body);
+    const patch = readSettings(body);
+    this.store.updateSettings(fn, patch, body.RevisionId);
+    return { status: 200, body: configurationOf(fn, fn.latest) };
+  }
+
+  private updateCode(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const body = parseJsonBody(c.body);
+    this.store.checkRevision(fn, body.RevisionId); // before storing any code
+    const code = this.store.storeZip(fn.name, readZipFile(body.ZipFile));
+    this.store.updateCode(fn, code, body.RevisionId);
+    if (fn.source === 'template') fn.source = 'upload';
+    let version = fn.latest;
+    if (body.Publish === true) version = this.store.publish(fn).version;
+    return { status: 200, body: configurationOf(fn, version) };
+  }
+
+  private deleteFunction(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    this.store.deleteFunction(fn, qualifier);
+    return { status: 204 };
+  }
+
+  // --- versions -----------------------------------------------------------------------
+
+  private publishVersion(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const body = parseJsonBody(c.body);
+    const description = optionalString(body.Description, 'Description', 256);
+    const { version } = this.store.publish(fn, { description, revisionId: body.RevisionId, codeSha256: body.CodeSha256 });
+    return { status: 201, body: configurationOf(fn, version) };
+  }
+
+  private listVersions(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const items = [fn.latest, ...fn.versions].map((v) => configurationOf(fn, v));
+    const { page, nextMarker } = paginate(items, c.query.get('Marker'), c.query.get('MaxItems'), 50);
+    return { status: 200, body: { Versions: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
+  }
+
+  // --- aliases ------------------------------------------------------------------------
+
+  private createAlias(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const body = parseJsonBody(c.body);
+    const name = validateAliasName(body.Name);
+    if (typeof body.FunctionVersion !== 'string' || !/^(\$LATEST|[0-9]+)$/.test(body.FunctionVersion)) {
+      throw invalid(`FunctionVersion must be $LATEST or a version number (got ${String(body.FunctionVersion)}).`);
+    }
+    const description = optionalString(body.Description, 'Description', 256) ?? '';
+    const alias = this.store.createAlias(fn, name, body.FunctionVersion, description, body.RoutingConfig);
+    return { status: 201, body: aliasOf(fn, alias) };
+  }
+
+  private getAlias(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    return { status: 200, body: aliasOf(fn, this.store.alias(fn, c.params[1])) };
+  }
+
+  private updateAlias(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const body = parseJsonBody(c.body);
+    if (body.FunctionVersion !== undefined &&
+        (typeof body.FunctionVersion !== 'string' || !/^(\$LATEST|[0-9]+)$/.test(body.FunctionVersion))) {
+      throw invalid(`FunctionVersion must be $LATEST or a version number (got ${String(body.FunctionVersion)}).`);
+    }
+    const alias = this.store.updateAlias(fn, c.params[1], {
+      functionVersion: body.FunctionVersion as string | undefined,
+      description: optionalString(body.Description, 'Description', 256),
+      routing: body.RoutingConfig,
+      revisionId: body.RevisionId,
+    });
+    return { status: 200, body: aliasOf(fn, alias) };
+  }
+
+  private deleteAlias(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    this.store.deleteAlias(fn, c.params[1]);
+    return { status: 204 };
+  }
+
+  private listAliases(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const version = c.query.get('FunctionVersion');
+    const aliases = fn.aliases
+      .filter((a) => version === null || a.functionVersion === version)
+      .map((a) => aliasOf(fn, a));
+    const { page, nextMarker } = paginate(aliases, c.query.get('Marker'), c.query.get('MaxItems'), 50);
+    return { status: 200, body: { Aliases: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
+  }
+
+  // --- invoke -------------------------------------------------------------------------
+
+  private async invoke(c: Ctx): Promise<Result> {
+    const { fn, qualifier } = this.fn(c);
+    await handleInvoke(this.store, this.opts.invoker, fn, qualifier, c.req, c.res, c.body, (p) => {
+      this.pending.add(p);
+      void p.finally(() => this.pending.delete(p));
+    });
+    return undefined;
+  }
+
+  // --- account, concurrency, odds and ends --------------------------------------------
+
+  private accountSettings(): Result {
+    const fns = this.store.list();
+    const total = fns.reduce((sum, f) => sum + f.latest.code.size + f.versions.reduce((s, v) => s + v.code.size, 0), 0);
+    return {
+      status: 200,
+      body: {
+        AccountLimit: {
+          TotalCodeSize: 80530636800,
+          CodeSizeUnzipped: 262144000,
+          CodeSizeZipped: 52428800,
+          ConcurrentExecutions: this.opts.maxConcurrency,
+          UnreservedConcurrentExecutions: this.opts.maxConcurrency - this.store.totalReserved(),
+        },
+        AccountUsage: { TotalCodeSize: total, FunctionCount: fns.length },
+      },
+    };
+  }
+
+  private putConcurrency(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const body = parseJsonBody(c.body);
+    const n = intInRange(body.ReservedConcurrentExecutions, 'reservedConcurrentExecutions', 0, this.opts.maxConcurrency);
+    if (this.store.totalReserved(fn.name) + n > this.opts.maxConcurrency) {
+      throw invalid(`Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution ` +
+        `below its minimum value of [0] (the Local Lambda runs at most ${this.opts.maxConcurrency} at once; ` +
+        `${this.store.totalReserved(fn.name)} already reserved).`);
+    }
+    this.store.setConcurrency(fn, n);
+    return { status: 200, body: { ReservedConcurrentExecutions: n } };
+  }
+
+  private getConcurrency(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    return { status: 200, body: fn.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: fn.reservedConcurrency } : {} };
+  }
+
+  private deleteConcurrency(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    this.store.setConcurrency(fn, undefined);
+    return { status: 204 };
+  }
+
+  private getUrlConfig(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    throw new ApiError(404, 'ResourceNotFoundException',
+      `The resource you requested does not exist. (Function URL config for ${functionArn(fn.name, qualifier)})`);
+  }
+
+  private getPolicy(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    throw new ApiError(404, 'ResourceNotFoundException',
+      `The resource you requested does not exist. (No policy is attached to ${functionArn(fn.name, qualifier)})`);
+  }
+
+  private listTags(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    return { status: 200, body: { Tags: { ...fn.tags } } };
+  }
+}

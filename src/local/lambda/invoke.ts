@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApiError, sendJson } from '../http';
+import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type InvokeRequest } from '../types';
+import { ACCOUNT_ID, REGION, functionArn, type FunctionRecord, type VersionRecord } from './model';
+import { notFound, type LambdaStore } from './store';
+import { invalid } from './validation';
+import { folderFingerprint } from './zip';
+
+/** Runs one invocation; the runtime manager fills this role. */
+export interface Invoker {
+  invoke(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome>;
+}
+
+export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024; // 6,291,456 bytes, request and response
+export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024; // 1 MB since October 2025
+const CLIENT_CONTEXT_LIMIT = 3583;
+const LOG_TAIL_BYTES = 4096;
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export function invocationTypeOf(req: IncomingMessage): InvocationType {
+  const value = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  if (value !== 'RequestResponse' && value !== 'Event' && value !== 'DryRun') {
+    throw invalid(`Invalid InvocationType "${String(value)}": use RequestResponse, Event or DryRun.`);
+  }
+  return value;
+}
+
+export function payloadLimitOf(type: InvocationType): number {
+  return type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT;
+}
+
+export function tooLarge(type: InvocationType, size: number): ApiError {
+  const limit = payloadLimitOf(type);
+  return new ApiError(413, 'RequestEntityTooLargeException',
+    `Request must be smaller than ${limit} bytes for the ${type === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation (received ${size} bytes).`);
+}
+
+/** Which version a qualifier names; an alias with routing picks one by weight on every call. */
+export function resolveQualifier(store: LambdaStore, fn: FunctionRecord, qualifier: string | undefined,
+  random: () => number = Math.random): { record: VersionRecord; arnQualifier?: string } {
+  if (qualifier === undefined || qualifier === '$LATEST') return { record: fn.latest, arnQualifier: qualifier };
+  if (/^[0-9]+$/.test(qualifier)) {
+    const record = store.version(fn, qualifier);
+    if (!record) throw notFound(fn.name, qualifier);
+    return { record, arnQualifier: qualifier };
+  }
+  const alias = fn.aliases.find((a) => a.name === qualifier);
+  if (!alias) throw notFound(fn.name, qualifier);
+  let version = alias.functionVersion;
+  const [extra] = Object.entries(alias.weights);
+  if (extra && random() < extra[1]) version = extra[0];
+  const record = version === '$LATEST' ? fn.latest : store.version(fn, version);
+  if (!record) throw notFound(fn.name, version);
+  return { record, arnQualifier: qualifier };
+}
+
+export function executionSpecOf(store: LambdaStore, fn: FunctionRecord, v: VersionRecord): ExecutionSpec {
+  const s = v.settings;
+  return {
+    functionName: fn.name,
+    version: v.version,
+    functionArn: functionArn(fn.name, v.version === '$LATEST' ? undefined : v.version),
+    codeDir: store.codeDirOf(v.code),
+    handler: s.handler,
+    runtime: s.runtime,
+    memorySize: s.memorySize,
+    timeout: s.timeout,
+    ephemeralStorage: s.ephemeralStorage,
+    environment: { ...s.environment },
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    logGroupName: `/aws/lambda/${fn.name}`,
+    // Live folders change under us: their fingerprint makes an edit retire warm environments.
+    revisionKey: `${fn.name}:${v.version}:${v.revisionId}:${v.code.live ? folderFingerprint(v.code.dir) : v.code.sha256}`,
+    reservedConcurrency: fn.reservedConcurrency,
+  };
+}
+
+function tail(log: string): string {
+  const bytes = Buffer.from(log, 'utf8');
+  return bytes.subarray(Math.max(0, bytes.length - LOG_TAIL_BYTES)).toString('base64');
+}
+
+/** Handles `POST /2015-03-31/functions/{name}/invocations`. */
+export async function handleInvoke(
+  store: LambdaStore, invoker: Invoker, fn: FunctionRecord, qualifier: string | undefined,
+  req: IncomingMessage, res: ServerResponse, payload: Buffer, background: (p: Promise<unknown>) => void,
+): Promise<void> {
+  const type = invocationTypeOf(req);
+  if (payload.length > payloadLimitOf(type)) throw tooLarge(type, payload.length);
+  const clientContext = req.headers['x-amz-client-context'];
+  if (typeof clientContext === 'string' && clientContext.length > CLIENT_CONTEXT_LIMIT) {
+    throw invalid(`Client context must be at most ${CLIENT_CONTEXT_LIMIT} bytes (got ${clientContext.length}).`);
+  }
+  const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
+  const requestId = randomUUID();
+  const headers = { 'x-amzn-RequestId': requestId };
+  if (type === 'DryRun') {
+    res.writeHead(204, headers).end();
+    return;
+  }
+  const spec = executionSpecOf(store, fn, record);
+  const invokeRequest: InvokeRequest = {
+    requestId,
+    payload,
+    clientContext: type === 'RequestResponse' && typeof clientContext === 'string' ? clientContext : undefined,
+    invokedFunctionArn: functionArn(fn.name, arnQualifier),
+  };
+  if (type === 'Event') {
+    // Errors of background invocations end up in the function's log, as in AWS.
+    background(invoker.invoke(spec, invokeRequest).catch(() => undefined));
+    res.writeHead(202, { ...headers, 'Content-Length': '0' }).end();
+    return;
+  }
+  let outcome: InvokeOutcome;
+  try {
+    outcome = await invoker.invoke(spec, invokeRequest);
+  } catch (err) {
+    if (!(err instanceof TooManyRequestsError)) throw err;
+    // Sent here rather than through sendError because the body also carries Reason.
+    sendJson(res, 429, {
+      Type: 'User', Message: err.message, message: err.message, Reason: err.reason, __type: 'TooManyRequestsException',
+    }, { 'x-amzn-ErrorType': 'TooManyRequestsException', 'Retry-After': '1', ...headers });
+    return;
+  }
+  let body = outcome.payload;
+  let functionError = outcome.functionError;
+  if (body.length > SYNC_PAYLOAD_LIMIT) {
+    body = Buffer.from(JSON.stringify({
+      errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`,
+      errorType: 'Function.ResponseSizeTooLarge',
+    }));
+    functionError = 'Unhandled';
+  }
+  const out: Record<string, string> = {
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': String(body.length),
+    'X-Amz-Executed-Version': record.version,
+  };
+  if (functionError) out['X-Amz-Function-Error'] = functionError;
+  if (req.headers['x-amz-log-type'] === 'Tail') out['X-Amz-Log-Result'] = tail(outcome.log);
+  res.writeHead(200, out).end(body);
+}

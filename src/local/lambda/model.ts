@@ -1,0 +1,76 @@
+/** Persisted shapes of the Local Lambda's functions, versions and aliases. */
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '123456789012';
+
+/** The part of a function's configuration that a version freezes. */
+export interface FunctionSettings {
+  runtime: string;
+  handler: string;
+  role: string;
+  memorySize: number;
+  timeout: number;
+  ephemeralStorage: number;
+  description: string;
+  environment: Record<string, string>;
+  architectures: string[];
+  layers: string[];
+}
+
+export interface CodeRef {
+  /** Absolute folder when `live` (a workspace folder), else relative to the data dir. */
+  dir: string;
+  live: boolean;
+  /** Zip relative to the data dir; absent for live folders (zipped on demand). */
+  zip?: string;
+  sha256: string;
+  size: number;
+}
+
+export interface VersionRecord {
+  version: string;
+  settings: FunctionSettings;
+  code: CodeRef;
+  /** PublishVersion's description (versions) — $LATEST uses settings.description. */
+  versionDescription?: string;
+  lastModified: string;
+  revisionId: string;
+}
+
+export interface AliasRecord {
+  name: string;
+  functionVersion: string;
+  description: string;
+  weights: Record<string, number>;
+  revisionId: string;
+}
+
+export interface FunctionRecord {
+  name: string;
+  source: 'upload' | 'template';
+  templateFile?: string;
+  /** Hash of the settings the template gave at the last load; a change re-applies them. */
+  templateHash?: string;
+  latest: VersionRecord;
+  versions: VersionRecord[];
+  aliases: AliasRecord[];
+  nextVersion: number;
+  reservedConcurrency?: number;
+  tags: Record<string, string>;
+}
+
+export interface StateFile {
+  formatVersion: 1;
+  functions: Record<string, FunctionRecord>;
+  /** `<template file>#<logical id>` of Version/Alias resources already applied → version or alias name. */
+  appliedTemplateResources: Record<string, string>;
+}
+
+export function functionArn(name: string, qualifier?: string): string {
+  return `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}${qualifier ? ':' + qualifier : ''}`;
+}
+
+/** `2024-01-01T12:00:00.000+0000`, the form Lambda uses. */
+export function lambdaTimestamp(date = new Date()): string {
+  return date.toISOString().replace('Z', '+0000');
+}

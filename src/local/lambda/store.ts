@@ -1,0 +1,313 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { ApiError } from '../http';
+import { CorruptStateError, readJsonFile, writeJsonAtomic } from '../persist';
+import {
+  functionArn, lambdaTimestamp,
+  type AliasRecord, type CodeRef, type FunctionRecord, type FunctionSettings, type StateFile, type VersionRecord,
+} from './model';
+import { invalid, validateRoutingWeights } from './validation';
+import { copyFolder, sha256Base64, unzipTo, zipFolder } from './zip';
+
+export const STATE_FILE = 'lambda-state.json';
+
+export function notFound(name: string, qualifier?: string): ApiError {
+  return new ApiError(404, 'ResourceNotFoundException', `Function not found: ${functionArn(name, qualifier)}`);
+}
+
+export function preconditionFailed(what: 'GetFunction' | 'GetAlias'): ApiError {
+  return new ApiError(412, 'PreconditionFailedException',
+    `The Revision Id provided does not match the latest Revision Id. Call the ${what} API to retrieve the latest Revision Id`);
+}
+
+function settingsKey(s: FunctionSettings): string {
+  return JSON.stringify(s, Object.keys(s).sort());
+}
+
+export function hashSettings(s: FunctionSettings): string {
+  return createHash('sha256').update(settingsKey(s)).digest('hex');
+}
+
+/** Functions, versions and aliases, kept in memory and written to one JSON file on every change. */
+export class LambdaStore {
+  private state: StateFile = { formatVersion: 1, functions: {}, appliedTemplateResources: {} };
+  private readonly file: string;
+
+  constructor(readonly dataDir: string) {
+    this.file = path.join(dataDir, STATE_FILE);
+  }
+
+  /** Loads the state file; throws CorruptStateError when it exists but is not a valid state. */
+  load(): void {
+    const data = readJsonFile<StateFile>(this.file);
+    if (data === undefined) return;
+    if (typeof data !== 'object' || data === null || data.formatVersion !== 1 ||
+        typeof data.functions !== 'object' || data.functions === null) {
+      throw new CorruptStateError(this.file, 'not a Local Lambda state document of format version 1');
+    }
+    data.appliedTemplateResources ??= {};
+    this.state = data;
+  }
+
+  save(): void {
+    writeJsonAtomic(this.file, this.state);
+  }
+
+  list(): FunctionRecord[] {
+    return Object.values(this.state.functions).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  find(name: string): FunctionRecord | undefined {
+    return Object.prototype.hasOwnProperty.call(this.state.functions, name) ? this.state.functions[name] : undefined;
+  }
+
+  get(name: string, qualifier?: string): FunctionRecord {
+    const fn = this.find(name);
+    if (!fn) throw notFound(name, qualifier);
+    return fn;
+  }
+
+  appliedValue(key: string): string | undefined {
+    const applied = this.state.appliedTemplateResources;
+    return Object.prototype.hasOwnProperty.call(applied, key) ? applied[key] : undefined;
+  }
+
+  markApplied(key: string, value: string): void {
+    this.state.appliedTemplateResources[key] = value;
+    this.save();
+  }
+
+  codeDirOf(code: CodeRef): string {
+    return code.live ? code.dir : path.join(this.dataDir, code.dir);
+  }
+
+  /** The zip bytes of a version's code (zipped fresh from a live folder). */
+  zipOf(code: CodeRef): Buffer {
+    return code.zip ? fs.readFileSync(path.join(this.dataDir, code.zip)) : zipFolder(code.dir);
+  }
+
+  /** Stores an uploaded zip under a content-addressed folder, which therefore never changes. */
+  storeZip(name: string, zip: Buffer): CodeRef {
+    const sha256 = sha256Base64(zip);
+    const id = createHash('sha256').update(zip).digest('hex').slice(0, 32);
+    const rel = path.join('code', name, id);
+    const abs = path.join(this.dataDir, rel);
+    if (!fs.existsSync(abs)) {
+      const tmp = `${abs}.${process.pid}.tmp`;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      unzipTo(zip, tmp);
+      fs.writeFileSync(`${abs}.zip`, zip);
+      fs.renameSync(tmp, abs);
+    }
+    return { dir: rel, live: false, zip: `${rel}.zip`, sha256, size: zip.length };
+  }
+
+  /** A live workspace folder as code; its hash is that of a deterministic zip of the folder. */
+  static liveCode(dir: string): CodeRef {
+    const zip = zipFolder(dir);
+    return { dir, live: true, sha256: sha256Base64(zip), size: zip.length };
+  }
+
+  create(name: string, source: FunctionRecord['source'], settings: FunctionSettings, code: CodeRef,
+    extra: Partial<FunctionRecord> = {}): FunctionRecord {
+    if (this.find(name)) {
+      throw new ApiError(409, 'ResourceConflictException', `Function already exist: ${name}`);
+    }
+    const fn: FunctionRecord = {
+      name, source, versions: [], aliases: [], nextVersion: 1, tags: {},
+      latest: { version: '$LATEST', settings, code, lastModified: lambdaTimestamp(), revisionId: randomUUID() },
+      ...extra,
+    };
+    this.state.functions[name] = fn;
+    this.save();
+    return fn;
+  }
+
+  /** Throws 412 when a RevisionId is given and is not the function's current one. */
+  checkRevision(fn: FunctionRecord, revisionId: unknown): void {
+    if (revisionId !== undefined && revisionId !== null && revisionId !== fn.latest.revisionId) {
+      throw preconditionFailed('GetFunction');
+    }
+  }
+
+  private touch(fn: FunctionRecord): void {
+    fn.latest.lastModified = lambdaTimestamp();
+    fn.latest.revisionId = randomUUID();
+    this.save();
+  }
+
+  updateSettings(fn: FunctionRecord, patch: Partial<FunctionSettings>, revisionId?: unknown): FunctionRecord {
+    this.checkRevision(fn, revisionId);
+    fn.latest.settings = { ...fn.latest.settings, ...patch };
+    this.touch(fn);
+    return fn;
+  }
+
+  updateCode(fn: FunctionRecord, code: CodeRef, revisionId?: unknown): FunctionRecord {
+    this.checkRevision(fn, revisionId);
+    fn.latest.code = code;
+    this.touch(fn);
+    return fn;
+  }
+
+  /**
+   * Publishes $LATEST as a new immutable version. Unchanged code and settings give back the
+   * newest existing version, unless `force` (template Version resources always publish).
+   */
+  publish(fn: FunctionRecord, opts: { description?: string; revisionId?: unknown; codeSha256?: unknown; force?: boolean } = {}): { version: VersionRecord; created: boolean } {
+    this.checkRevision(fn, opts.revisionId);
+    let code = fn.latest.code;
+    if (code.live) code = LambdaStore.liveCode(code.dir);
+    if (opts.codeSha256 !== undefined && opts.codeSha256 !== code.sha256) {
+      throw invalid(`CodeSHA256 (${String(opts.codeSha256)}) is different from current CodeSHA256 in $LATEST (${code.sha256}). Please try again with the CodeSHA256 in $LATEST.`);
+    }
+    const last = fn.versions[fn.versions.length - 1];
+    if (!opts.force && last && last.code.sha256 === code.sha256 &&
+        settingsKey(last.settings) === settingsKey(fn.latest.settings)) {
+      return { version: last, created: false };
+    }
+    const version = String(fn.nextVersion);
+    if (code.live) {
+      // Snapshot the workspace folder so the version stays as published.
+      const rel = path.join('code', fn.name, `v${version}`);
+      const abs = path.join(this.dataDir, rel);
+      fs.rmSync(abs, { recursive: true, force: true });
+      copyFolder(code.dir, abs);
+      const zip = zipFolder(abs);
+      fs.writeFileSync(`${abs}.zip`, zip);
+      code = { dir: rel, live: false, zip: `${rel}.zip`, sha256: sha256Base64(zip), size: zip.length };
+    }
+    const record: VersionRecord = {
+      version,
+      settings: structuredClone(fn.latest.settings),
+      code,
+      versionDescription: opts.description ?? fn.latest.settings.description,
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+    };
+    fn.versions.push(record);
+    fn.nextVersion += 1;
+    fn.latest.revisionId = randomUUID();
+    this.save();
+    return { version: record, created: true };
+  }
+
+  /** A published version, or undefined. */
+  version(fn: FunctionRecord, version: string): VersionRecord | undefined {
+    return fn.versions.find((v) => v.version === version);
+  }
+
+  alias(fn: FunctionRecord, name: string): AliasRecord {
+    const alias = fn.aliases.find((a) => a.name === name);
+    if (!alias) {
+      throw new ApiError(404, 'ResourceNotFoundException', `Alias not found: ${functionArn(fn.name, name)}`);
+    }
+    return alias;
+  }
+
+  private checkAliasTarget(fn: FunctionRecord, functionVersion: string, weights: Record<string, number>): void {
+    if (functionVersion !== '$LATEST' && !this.version(fn, functionVersion)) {
+      throw new ApiError(404, 'ResourceNotFoundException', `Function not found: ${functionArn(fn.name, functionVersion)}`);
+    }
+    const extra = Object.keys(weights);
+    if (extra.length === 0) return;
+    if (functionVersion === '$LATEST') {
+      throw invalid('$LATEST is not supported for an alias pointing to more than 1 version');
+    }
+    for (const v of extra) {
+      if (v === functionVersion) {
+        throw invalid(`Invalid function version ${v}. Function version ${v} is already included in routing configuration.`);
+      }
+      if (!this.version(fn, v)) {
+        throw new ApiError(404, 'ResourceNotFoundException', `Function not found: ${functionArn(fn.name, v)}`);
+      }
+    }
+  }
+
+  createAlias(fn: FunctionRecord, name: string, functionVersion: string, description: string, routing: unknown): AliasRecord {
+    const weights = validateRoutingWeights(routing);
+    if (fn.aliases.some((a) => a.name === name)) {
+      throw new ApiError(409, 'ResourceConflictException', `Alias already exists: ${functionArn(fn.name, name)}`);
+    }
+    this.checkAliasTarget(fn, functionVersion, weights);
+    const alias: AliasRecord = { name, functionVersion, description, weights, revisionId: randomUUID() };
+    fn.aliases.push(alias);
+    this.save();
+    return alias;
+  }
+
+  updateAlias(fn: FunctionRecord, name: string, patch: { functionVersion?: string; description?: string; routing?: unknown; revisionId?: unknown }): AliasRecord {
+    const alias = this.alias(fn, name);
+    if (patch.revisionId !== undefined && patch.revisionId !== null && patch.revisionId !== alias.revisionId) {
+      throw preconditionFailed('GetAlias');
+    }
+    const functionVersion = patch.functionVersion ?? alias.functionVersion;
+    const weights = patch.routing !== undefined ? validateRoutingWeights(patch.routing) : alias.weights;
+    this.checkAliasTarget(fn, functionVersion, weights);
+    alias.functionVersion = functionVersion;
+    alias.weights = weights;
+    if (patch.description !== undefined) alias.description = patch.description;
+    alias.revisionId = randomUUID();
+    this.save();
+    return alias;
+  }
+
+  deleteAlias(fn: FunctionRecord, name: string): void {
+    fn.aliases = fn.aliases.filter((a) => a.name !== name);
+    this.save();
+  }
+
+  deleteFunction(fn: FunctionRecord, qualifier?: string): void {
+    if (qualifier === '$LATEST') {
+      throw invalid('$LATEST version cannot be deleted without deleting the function.');
+    }
+    if (qualifier === undefined) {
+      delete this.state.functions[fn.name];
+      fs.rmSync(path.join(this.dataDir, 'code', fn.name), { recursive: true, force: true });
+      this.save();
+      return;
+    }
+    if (!/^[0-9]+$/.test(qualifier)) {
+      throw invalid('Deletion of aliases is not currently supported. Use DeleteAlias to delete an alias.');
+    }
+    if (!this.version(fn, qualifier)) throw notFound(fn.name, qualifier);
+    const users = fn.aliases.filter((a) => a.functionVersion === qualifier || qualifier in a.weights);
+    if (users.length) {
+      throw new ApiError(409, 'ResourceConflictException',
+        `Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
+    }
+    fn.versions = fn.versions.filter((v) => v.version !== qualifier);
+    this.save();
+  }
+
+  setConcurrency(fn: FunctionRecord, reserved: number | undefined): void {
+    fn.reservedConcurrency = reserved;
+    this.save();
+  }
+
+  totalReserved(except?: string): number {
+    return this.list().reduce((sum, f) => sum + (f.name !== except ? f.reservedConcurrency ?? 0 : 0), 0);
+  }
+
+  /** Makes a template's settings and folder the function's $LATEST (creating the function if new). */
+  applyTemplateFunction(name: string, templateFile: string, settings: FunctionSettings, code: CodeRef): FunctionRecord {
+    const hash = hashSettings(settings);
+    const existing = this.find(name);
+    if (!existing) {
+      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash });
+    }
+    existing.source = 'template';
+    existing.templateFile = templateFile;
+    existing.latest.code = code;
+    if (existing.templateHash !== hash) {
+      // The template changed since the last load: it wins over earlier API updates.
+      existing.latest.settings = settings;
+      existing.templateHash = hash;
+      existing.latest.lastModified = lambdaTimestamp();
+      existing.latest.revisionId = randomUUID();
+    }
+    this.save();
+    return existing;
+  }
+}

@@ -1,0 +1,150 @@
+import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
+import { TooManyRequestsError } from '../types';
+import { ExecutionEnvironment, launchFailureOutcome } from './environment';
+import { LaunchError } from './launch';
+
+export interface RuntimeManagerOptions {
+  logSink: LogSink;
+  dataDir: string;
+  /** Invocations in flight across all functions (default 10). */
+  maxConcurrency?: number;
+  /** Idle environments older than this are stopped (default 5 minutes). */
+  idleTimeoutMs?: number;
+}
+
+interface Pool {
+  revisionKey: string;
+  idle: ExecutionEnvironment[];
+  busy: Set<ExecutionEnvironment>;
+}
+
+/**
+ * Runs functions in pooled execution environments (child processes). Warm environments are
+ * reused per function version and revision; concurrent invocations get separate environments.
+ */
+export class RuntimeManager {
+  private readonly pools = new Map<string, Pool>();
+  private readonly maxConcurrency: number;
+  private readonly idleTimeoutMs: number;
+  private readonly reaper: NodeJS.Timeout;
+  private inFlight = 0;
+  private readonly inFlightByFunction = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly opts: RuntimeManagerOptions) {
+    this.maxConcurrency = opts.maxConcurrency ?? 10;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60 * 1000;
+    this.reaper = setInterval(() => this.reapIdle(), Math.min(30_000, this.idleTimeoutMs));
+    this.reaper.unref();
+  }
+
+  async invoke(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
+    if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+    this.checkConcurrency(spec);
+    const pool = this.poolFor(spec);
+    let env = pool.idle.pop();
+    while (env && !env.alive) env = pool.idle.pop();
+
+    this.inFlight++;
+    this.inFlightByFunction.set(spec.functionName, (this.inFlightByFunction.get(spec.functionName) ?? 0) + 1);
+    try {
+      if (!env) {
+        this.makeRoomForNewEnvironment();
+        env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink });
+        env.onGone = (gone) => this.forget(gone);
+        try {
+          await env.start();
+        } catch (err) {
+          if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
+          throw err;
+        }
+      }
+      pool.busy.add(env);
+      try {
+        return await env.invoke(req);
+      } finally {
+        pool.busy.delete(env);
+        this.release(pool, env);
+      }
+    } finally {
+      this.inFlight--;
+      const left = (this.inFlightByFunction.get(spec.functionName) ?? 1) - 1;
+      if (left > 0) this.inFlightByFunction.set(spec.functionName, left);
+      else this.inFlightByFunction.delete(spec.functionName);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.reaper);
+    const all: ExecutionEnvironment[] = [];
+    for (const pool of this.pools.values()) all.push(...pool.idle, ...pool.busy);
+    this.pools.clear();
+    await Promise.all(all.map((env) => env.dispose()));
+  }
+
+  private checkConcurrency(spec: ExecutionSpec): void {
+    const reserved = spec.reservedConcurrency;
+    if (reserved !== undefined) {
+      if ((this.inFlightByFunction.get(spec.functionName) ?? 0) >= reserved) {
+        throw new TooManyRequestsError('Rate Exceeded.', 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      }
+    }
+    if (this.inFlight >= this.maxConcurrency) {
+      throw new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
+    }
+  }
+
+  private poolFor(spec: ExecutionSpec): Pool {
+    const key = `${spec.functionName}\0${spec.version}`;
+    let pool = this.pools.get(key);
+    if (pool && pool.revisionKey !== spec.revisionKey) {
+      // New code or configuration: idle environments retire now, busy ones when they finish.
+      for (const env of pool.idle) void env.dispose();
+      pool = { revisionKey: spec.revisionKey, idle: [], busy: pool.busy };
+      this.pools.set(key, pool);
+    } else if (!pool) {
+      pool = { revisionKey: spec.revisionKey, idle: [], busy: new Set() };
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private release(pool: Pool, env: ExecutionEnvironment): void {
+    const current = [...this.pools.values()].includes(pool) && !this.closed;
+    if (env.alive && current && !env.busy) pool.idle.push(env);
+    else void env.dispose();
+  }
+
+  private forget(env: ExecutionEnvironment): void {
+    for (const pool of this.pools.values()) {
+      const i = pool.idle.indexOf(env);
+      if (i >= 0) pool.idle.splice(i, 1);
+    }
+  }
+
+  /** Keeps the number of live processes within maxConcurrency by stopping the longest-idle one. */
+  private makeRoomForNewEnvironment(): void {
+    let idle = 0;
+    let oldest: { pool: Pool; env: ExecutionEnvironment } | undefined;
+    for (const pool of this.pools.values()) {
+      idle += pool.idle.length;
+      for (const env of pool.idle) {
+        if (!oldest || env.lastUsedAt < oldest.env.lastUsedAt) oldest = { pool, env };
+      }
+    }
+    if (idle + this.inFlight > this.maxConcurrency && oldest) {
+      oldest.pool.idle.splice(oldest.pool.idle.indexOf(oldest.env), 1);
+      void oldest.env.dispose();
+    }
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.idleTimeoutMs;
+    for (const pool of this.pools.values()) {
+      const stale = pool.idle.filter((env) => env.lastUsedAt < cutoff);
+      pool.idle = pool.idle.filter((env) => env.lastUsedAt >= cutoff);
+      for (const env of stale) void env.dispose();
+    }
+  }
+}

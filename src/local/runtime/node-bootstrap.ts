@@ -1,0 +1,243 @@
+/**
+ * Runtime client for Node.js functions, run as its own process (never imported). It talks to
+ * the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API, loads the handler named by _HANDLER from
+ * LAMBDA_TASK_ROOT and serves invocations one at a time. Kept small so cold starts stay fast.
+ */
+import * as http from 'http';
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { format } from 'util';
+
+// Node's own require, also when this file is emitted by a bundler (whose `require` is its own).
+// Handler paths are absolute, so the base file does not matter.
+const nodeRequire = createRequire(__filename);
+
+type Handler = (event: unknown, context: object, callback: (err?: unknown, value?: unknown) => void) => unknown;
+
+interface ApiResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const BASE = '/2018-06-01/runtime';
+let currentRequestId: string | undefined;
+
+function call(method: string, route: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: apiHost, port: Number(apiPort), method, path: BASE + route, agent, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) {
+      req.setHeader('Content-Type', 'application/json');
+      req.setHeader('Content-Length', Buffer.byteLength(body));
+      req.end(body);
+    } else {
+      req.end();
+    }
+  });
+}
+
+// Lambda's text log format: one event per console call, newlines kept inside the event
+// (carried as \r on the pipe and turned back into \n by the host).
+function writeLog(level: string, args: unknown[]): void {
+  const message = format(...args).replace(/\n/g, '\r');
+  process.stdout.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${message}\n`);
+}
+const levels: Record<string, string> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+for (const [method, level] of Object.entries(levels)) {
+  (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => writeLog(level, args);
+}
+
+interface ErrorDoc {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+function errorDoc(err: unknown, forcedType?: string): ErrorDoc {
+  if (err instanceof Error) {
+    return {
+      errorType: forcedType ?? (err.name || err.constructor?.name || 'Error'),
+      errorMessage: err.message,
+      trace: (err.stack ?? '').split('\n'),
+    };
+  }
+  return { errorType: forcedType ?? typeof err, errorMessage: String(err), trace: [] };
+}
+
+class LoadError extends Error {
+  constructor(readonly errorType: string, message: string) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+async function loadHandler(): Promise<Handler> {
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const spec = process.env._HANDLER ?? '';
+  const slash = spec.lastIndexOf('/');
+  const dot = spec.indexOf('.', slash + 1);
+  if (dot <= slash + 1 || dot === spec.length - 1) {
+    throw new LoadError('Runtime.MalformedHandlerName', `Bad handler ${spec}`);
+  }
+  const moduleName = spec.slice(0, dot);
+  const exportPath = spec.slice(dot + 1).split('.');
+  const base = path.resolve(root, moduleName);
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!file) {
+    throw new LoadError('Runtime.ImportModuleError', `Error: Cannot find module '${moduleName}'`);
+  }
+  let mod: unknown;
+  try {
+    mod = await loadModule(file);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new LoadError('Runtime.UserCodeSyntaxError', String(err));
+    throw err;
+  }
+  let target: unknown = mod;
+  for (const key of exportPath) target = (target as Record<string, unknown> | undefined)?.[key];
+  if (typeof target !== 'function' && exportPath.length === 1) {
+    // A CommonJS module imported as ESM exposes its exports on `default`.
+    target = ((mod as { default?: Record<string, unknown> })?.default ?? {})[exportPath[0]];
+  }
+  if (typeof target !== 'function') {
+    throw new LoadError('Runtime.HandlerNotFound', `${spec} is undefined or not exported`);
+  }
+  return target as Handler;
+}
+
+async function loadModule(file: string): Promise<unknown> {
+  if (!file.endsWith('.mjs')) {
+    try {
+      return nodeRequire(file);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
+    }
+  }
+  return import(/* webpackIgnore: true */ pathToFileURL(file).href);
+}
+
+function header(res: ApiResponse, name: string): string {
+  const v = res.headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+function makeContext(next: ApiResponse, requestId: string, settle: (err: unknown, value?: unknown) => void): object {
+  const deadline = Number(header(next, 'lambda-runtime-deadline-ms'));
+  const clientContextText = header(next, 'lambda-runtime-client-context');
+  let clientContext: unknown;
+  if (clientContextText) {
+    try {
+      clientContext = JSON.parse(clientContextText);
+    } catch {
+      clientContext = undefined;
+    }
+  }
+  const env = process.env;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: header(next, 'lambda-runtime-invoked-function-arn'),
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: requestId,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext,
+    identity: undefined,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: (err?: unknown, value?: unknown) => settle(err, value),
+    succeed: (value?: unknown) => settle(null, value),
+    fail: (err: unknown) => settle(err ?? 'handled'),
+  };
+}
+
+function runHandler(handler: Handler, event: unknown, next: ApiResponse, requestId: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err: unknown, value?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (err !== null && err !== undefined) reject(err);
+      else resolve(value);
+    };
+    const result = handler(event, makeContext(next, requestId, settle), settle);
+    if (result && typeof (result as Promise<unknown>).then === 'function') {
+      (result as Promise<unknown>).then((v) => settle(null, v), (e) => settle(e ?? new Error('Promise rejected without a reason')));
+    } else if (handler.length < 3) {
+      settle(null, result);
+    }
+  });
+}
+
+async function reportError(requestId: string, doc: ErrorDoc): Promise<void> {
+  writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);
+  await call('POST', `/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(doc), {
+    'Lambda-Runtime-Function-Error-Type': doc.errorType,
+  });
+}
+
+async function failAndExit(doc: ErrorDoc): Promise<never> {
+  try {
+    if (currentRequestId) await reportError(currentRequestId, doc);
+  } finally {
+    process.exit(129);
+  }
+}
+
+process.on('uncaughtException', (err) => void failAndExit(errorDoc(err)));
+process.on('unhandledRejection', (reason) =>
+  void failAndExit({ ...errorDoc(reason), errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: String(reason) }),
+);
+
+async function main(): Promise<void> {
+  let handler: Handler;
+  try {
+    handler = await loadHandler();
+  } catch (err) {
+    const doc = errorDoc(err, err instanceof LoadError ? err.errorType : undefined);
+    writeLog('ERROR', [`Uncaught Exception \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);
+    await call('POST', '/init/error', JSON.stringify(doc), { 'Lambda-Runtime-Function-Error-Type': doc.errorType });
+    process.exit(1);
+  }
+  for (;;) {
+    const next = await call('GET', '/invocation/next');
+    const requestId = header(next, 'lambda-runtime-aws-request-id');
+    currentRequestId = requestId;
+    process.env._X_AMZN_TRACE_ID = header(next, 'lambda-runtime-trace-id');
+    let event: unknown;
+    try {
+      event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
+    } catch {
+      event = next.body.toString('utf8');
+    }
+    try {
+      const value = await runHandler(handler, event, next, requestId);
+      let text: string;
+      try {
+        text = value === undefined ? 'null' : JSON.stringify(value);
+      } catch (err) {
+        await reportError(requestId, errorDoc(err, 'Runtime.MarshalError'));
+        continue;
+      }
+      await call('POST', `/invocation/${encodeURIComponent(requestId)}/response`, text);
+    } catch (err) {
+      await reportError(requestId, errorDoc(err));
+    }
+  }
+}
+
+void main();

@@ -1,0 +1,161 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
+/** Largest response a function may return synchronously (6 MB). */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+
+export interface NextEvent {
+  requestId: string;
+  payload: Buffer;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId: string;
+  /** JSON text of the client context, if any. */
+  clientContext?: string;
+}
+
+/** What the Runtime API asks of the environment that owns it. */
+export interface RuntimeApiHost {
+  /** The runtime asked for work; the host answers later with `deliver`. */
+  onNext(): void;
+  /** Returns false when the request id is not the one in flight. */
+  onResponse(requestId: string, body: Buffer, oversized: boolean): boolean;
+  onError(requestId: string, body: Buffer, errorType: string | undefined): boolean;
+  onInitError(body: Buffer, errorType: string | undefined): void;
+}
+
+const PREFIX = '/2018-06-01/runtime/';
+
+/**
+ * The Lambda Runtime API for one execution environment. Each environment gets its own
+ * server on its own loopback port, so a runtime can only ever see its own events.
+ */
+export class RuntimeApiServer {
+  private readonly server: http.Server;
+  private waiting?: http.ServerResponse;
+
+  private constructor(private readonly host: RuntimeApiHost) {
+    this.server = http.createServer((req, res) => this.route(req, res));
+    this.server.keepAliveTimeout = 10 * 60 * 1000;
+    this.server.headersTimeout = 0;
+    this.server.requestTimeout = 0;
+  }
+
+  static async start(host: RuntimeApiHost): Promise<RuntimeApiServer> {
+    const api = new RuntimeApiServer(host);
+    await new Promise<void>((resolve, reject) => {
+      api.server.once('error', reject);
+      api.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return api;
+  }
+
+  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
+  get address(): string {
+    const a = this.server.address() as AddressInfo;
+    return `127.0.0.1:${a.port}`;
+  }
+
+  /** True while the runtime is blocked on /next. */
+  get hasWaitingRuntime(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  deliver(event: NextEvent): boolean {
+    const res = this.waiting;
+    if (!res) return false;
+    this.waiting = undefined;
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': 'application/json',
+      'Content-Length': event.payload.length,
+      'Lambda-Runtime-Aws-Request-Id': event.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(event.deadlineMs),
+      'Lambda-Runtime-Invoked-Function-Arn': event.invokedFunctionArn,
+      'Lambda-Runtime-Trace-Id': event.traceId,
+    };
+    if (event.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = event.clientContext;
+    res.writeHead(200, headers);
+    res.end(event.payload);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.waiting?.destroy();
+    this.waiting = undefined;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '';
+    if (!url.startsWith(PREFIX)) return reply(res, 404, { errorType: 'NotFound', errorMessage: `Unknown path ${url}` });
+    const rest = url.slice(PREFIX.length).split('?')[0];
+
+    if (req.method === 'GET' && rest === 'invocation/next') {
+      req.resume();
+      if (this.waiting) this.waiting.destroy();
+      this.waiting = res;
+      res.on('close', () => {
+        if (this.waiting === res) this.waiting = undefined;
+      });
+      this.host.onNext();
+      return;
+    }
+    if (req.method !== 'POST') {
+      const known = rest === 'invocation/next' || rest === 'init/error' || /^invocation\/[^/]+\/(response|error)$/.test(rest);
+      if (!known) return reply(res, 404, { errorType: 'NotFound', errorMessage: `Unknown path ${url}` });
+      return reply(res, 405, { errorType: 'MethodNotAllowed', errorMessage: `${req.method} is not allowed on ${url}` });
+    }
+
+    const errorType = headerValue(req.headers['lambda-runtime-function-error-type']);
+    readBody(req, (body, oversized) => {
+      if (rest === 'init/error') {
+        reply(res, 202, { status: 'OK' });
+        this.host.onInitError(body, errorType);
+        return;
+      }
+      const m = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
+      if (!m) return reply(res, 404, { errorType: 'NotFound', errorMessage: `Unknown path ${url}` });
+      const requestId = decodeURIComponent(m[1]);
+      if (m[2] === 'response' && oversized) {
+        reply(res, 413, {
+          errorType: 'RequestEntityTooLarge',
+          errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+        });
+        this.host.onResponse(requestId, body, true);
+        return;
+      }
+      const accepted =
+        m[2] === 'response' ? this.host.onResponse(requestId, body, false) : this.host.onError(requestId, body, errorType);
+      if (accepted) reply(res, 202, { status: 'OK' });
+      else reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+    });
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readBody(req: http.IncomingMessage, done: (body: Buffer, oversized: boolean) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let oversized = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      oversized = true;
+      chunks.length = 0;
+    } else {
+      chunks.push(chunk);
+    }
+  });
+  req.on('end', () => done(Buffer.concat(chunks), oversized));
+  req.on('error', () => done(Buffer.alloc(0), oversized));
+}
+
+function reply(res: http.ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { ApiError, readBody, sendError, sendJson } from './http';
+import { readJsonFile, writeJsonAtomic } from './persist';
+import { verifySignature, type Credentials } from './auth';
+import { LambdaApi } from './lambda/api';
+import { invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
+import { ACCOUNT_ID, REGION } from './lambda/model';
+import { LambdaStore } from './lambda/store';
+import { loadTemplates, type TemplateReport } from './lambda/templates';
+import { LogStore } from './logs/store';
+import { handleLogsRequest } from './logs/api';
+import { RuntimeManager } from './runtime/manager';
+
+export interface LocalLambdaOptions {
+  /** Folder holding template.yaml (and/or subfolders with templates). */
+  dir: string;
+  /** Default `<dir>/.local-lambda`. */
+  dataDir?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** A loopback address; default 127.0.0.1. */
+  host?: string;
+  credentials?: Credentials;
+  maxConcurrency?: number;
+}
+
+export interface LocalLambda {
+  endpoint: string;
+  region: string;
+  accountId: string;
+  credentials: Credentials;
+  dataDir: string;
+  /** What the templates gave: loaded functions, errors and warnings with file and line. */
+  templates: TemplateReport;
+  /** Names of all functions (from templates and uploads). */
+  functions(): string[];
+  close(): Promise<void>;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+const JSON_BODY_LIMIT = 6 * 1024 * 1024;
+/** Base64 of a 50 MB zip plus the rest of the JSON document. */
+const CODE_BODY_LIMIT = 70 * 1024 * 1024;
+const LOGS_TARGET_PREFIX = 'Logs_20140328.';
+
+/** Credentials from options, then the environment, then `<data-dir>/credentials.json` (made once). */
+export function resolveCredentials(dataDir: string, given?: Credentials): Credentials {
+  if (given) return given;
+  const envId = process.env.LOCAL_LAMBDA_ACCESS_KEY_ID;
+  const envSecret = process.env.LOCAL_LAMBDA_SECRET_ACCESS_KEY;
+  if (envId && envSecret) return { accessKeyId: envId, secretAccessKey: envSecret };
+  const file = path.join(dataDir, 'credentials.json');
+  const stored = readJsonFile<Credentials>(file);
+  if (stored && typeof stored.accessKeyId === 'string' && typeof stored.secretAccessKey === 'string') return stored;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const id = 'LKIA' + Array.from(randomBytes(16), (b) => alphabet[b % 32]).join('');
+  const created = { accessKeyId: id, secretAccessKey: randomBytes(30).toString('base64') };
+  writeJsonAtomic(file, created);
+  try { fs.chmodSync(file, 0o600); } catch { /* best effort on file systems without modes */ }
+  return created;
+}
+
+function bodyLimit(req: http.IncomingMessage, pathname: string): number {
+  if (req.method === 'POST' && /^\/2015-03-31\/functions\/[^/]+\/invocations\/?$/.test(pathname)) {
+    return payloadLimitOf(invocationTypeOf(req));
+  }
+  if ((req.method === 'POST' && /^\/2015-03-31\/functions\/?$/.test(pathname)) ||
+      (req.method === 'PUT' && /^\/2015-03-31\/functions\/[^/]+\/code\/?$/.test(pathname))) {
+    return CODE_BODY_LIMIT;
+  }
+  return JSON_BODY_LIMIT;
+}
+
+/** Starts the Local Lambda: the Lambda and CloudWatch Logs APIs on a loopback port. */
+export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalLambda> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    throw new Error(`The Local Lambda listens on loopback addresses only (127.0.0.1 or another 127.x address, ::1, localhost); "${host}" is not one.`);
+  }
+  const dir = path.resolve(opts.dir);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new Error(`The folder ${dir} does not exist; point --dir to the folder holding template.yaml.`);
+  }
+  const dataDir = path.resolve(opts.dataDir ?? path.join(dir, '.local-lambda'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const credentials = resolveCredentials(dataDir, opts.credentials);
+  const maxConcurrency = opts.maxConcurrency ?? 10;
+
+  const store = new LambdaStore(dataDir);
+  store.load(); // a corrupt state file stops the start here, with its message
+  const templates = loadTemplates(dir, store);
+  const logStore = new LogStore(dataDir);
+  const runtime = new RuntimeManager({ logSink: logStore, dataDir, maxConcurrency });
+
+  let port = 0;
+  const hostPart = host === '::1' ? '[::1]' : host;
+  const endpoint = () => `http://${hostPart}:${port}`;
+  const api = new LambdaApi({ store, invoker: runtime, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency });
+
+  const status = () => ({
+    endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, dataDir,
+    functions: store.list().map((f) => f.name),
+    templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings,
+  });
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const allowedHosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      throw new ApiError(403, 'AccessDeniedException',
+        `Host "${req.headers.host ?? ''}" is refused: the Local Lambda answers only to ${hostPart}:${port}.`);
+    }
+    if (req.headers.origin !== undefined) {
+      throw new ApiError(403, 'AccessDeniedException',
+        'Requests from web pages (with an Origin header) are refused by the Local Lambda.');
+    }
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method === 'GET' && api.serveCode(res, url)) return;
+
+    const isInvoke = /\/invocations\/?$/.test(url.pathname);
+    let body: Buffer;
+    try {
+      body = await readBody(req, bodyLimit(req, url.pathname));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 413 && isInvoke) {
+        throw tooLarge(invocationTypeOf(req), Number(req.headers['content-length'] ?? 0) || bodyLimit(req, url.pathname) + 1);
+      }
+      throw err;
+    }
+    const target = req.headers['x-amz-target'];
+    const isLogs = req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX);
+    const { service } = await verifySignature(req, body, credentials);
+    const expectService = (name: string) => {
+      if (service !== name) {
+        throw new ApiError(403, 'InvalidSignatureException', `Credential should be scoped to correct service: '${name}'.`);
+      }
+    };
+    if (isLogs) {
+      expectService('logs');
+      await handleLogsRequest(req, res, body, logStore);
+    } else if (req.method === 'GET' && url.pathname === '/_local/status') {
+      sendJson(res, 200, status());
+    } else if (LambdaApi.owns(url.pathname)) {
+      expectService('lambda');
+      await api.handle(req, res, body, url);
+    } else {
+      throw new ApiError(404, 'UnknownOperationException',
+        `No Local Lambda operation at ${req.method} ${url.pathname}: the Lambda API lives under /2015-03-31/ ` +
+        '(and other dated prefixes) and CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.*');
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const isLogs = String(req.headers['x-amz-target'] ?? '').startsWith(LOGS_TARGET_PREFIX);
+      const apiError = err instanceof ApiError ? err
+        : new ApiError(500, 'ServiceException', `The Local Lambda failed: ${(err as Error)?.message ?? String(err)}`);
+      if (!(err instanceof ApiError)) process.stderr.write(`Local Lambda error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // Drain what the client still sends so it sees the answer rather than a reset.
+      req.resume();
+      sendError(res, apiError, isLogs ? 'json-1.1' : 'rest-json');
+    });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await runtime.shutdown();
+    await (logStore as unknown as { close?: () => Promise<void> | void }).close?.();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${opts.port} on ${host} is already in use; choose another --port (0 picks a free one).`, { cause: err });
+    }
+    throw err;
+  }
+  port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = () => closing ??= (async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await runtime.shutdown();
+    await api.drain();
+    const closable = logStore as unknown as { close?: () => Promise<void> | void };
+    await closable.close?.();
+  })();
+
+  return { endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
+    functions: () => store.list().map((f) => f.name), close };
+}

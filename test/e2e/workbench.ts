@@ -1,0 +1,94 @@
+// A real VS Code workbench (code-server) in Chromium with the extension under development loaded.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { codeServerLib, REPO_ROOT, repoPaths } from '../runners/repo';
+
+export interface Workbench {
+  page: Page;
+  /** Saves a PNG of what a person sees into test-results/screenshots/. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const SCREENSHOTS_DIR = repoPaths.SCREENSHOTS_DIR;
+
+/** Clears failure screenshots of earlier runs so the folder shows only this run's. */
+export function removeOldScreenshots(): void {
+  if (!fs.existsSync(SCREENSHOTS_DIR)) return;
+  for (const name of fs.readdirSync(SCREENSHOTS_DIR)) {
+    if (name.startsWith('failed-')) fs.rmSync(path.join(SCREENSHOTS_DIR, name), { force: true });
+  }
+}
+
+export async function openWorkbench(options: { workspace?: string; extensionPath?: string } = {}): Promise<Workbench> {
+  const extensionPath = options.extensionPath ?? process.env.LW_E2E_EXTENSION_PATH ?? REPO_ROOT;
+  const workspace = options.workspace ?? repoPaths.EXAMPLES;
+  const server = await codeServerLib.launchCodeServer({ workspace });
+  let browser: Browser | undefined;
+  try {
+    browser = await codeServerLib.launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: extensionPath }), {
+      waitUntil: 'domcontentloaded',
+      timeout: 60000,
+    });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
+    const opened = browser;
+    return {
+      page,
+      async screenshot(name) {
+        fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+        const file = path.join(SCREENSHOTS_DIR, name);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async close() {
+        await opened.close().catch(() => undefined);
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    throw err;
+  }
+}
+
+/** A row of a VS Code tree or list whose label is exactly `label`. */
+export function treeRow(scope: Page | Locator, label: string): Locator {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const page = 'page' in scope ? scope.page() : scope;
+  return scope.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
+}
+
+/** Labels of the tree rows currently rendered in `scope`, for failure messages. */
+async function visibleLabels(scope: Page | Locator): Promise<string> {
+  const labels = await scope.locator('.monaco-list-row .label-name').allTextContents().catch(() => []);
+  return labels.length ? labels.map((l) => `"${l.trim()}"`).join(', ') : '(no rows)';
+}
+
+/** Waits for the tree row labelled `label`; fails naming the rows that are there instead. */
+export async function waitForRow(scope: Page | Locator, label: string, timeoutMs: number): Promise<Locator> {
+  const row = treeRow(scope, label);
+  try {
+    await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    throw new Error(`tree row "${label}" did not appear within ${timeoutMs / 1000} s; rows shown: ${await visibleLabels(scope)}`);
+  }
+  return row.first();
+}
+
+/** Expands the collapsible tree row labelled `label` (no-op when already expanded) and waits until it is. */
+export async function expandRow(scope: Page | Locator, label: string, timeoutMs: number): Promise<Locator> {
+  const row = await waitForRow(scope, label, timeoutMs);
+  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+    await row.locator('.monaco-tl-twistie').click();
+  }
+  try {
+    await row.and(row.page().locator('[aria-expanded="true"]')).waitFor({ timeout: timeoutMs });
+  } catch {
+    throw new Error(`tree row "${label}" did not expand within ${timeoutMs / 1000} s`);
+  }
+  return row;
+}
