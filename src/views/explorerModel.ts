@@ -106,6 +106,19 @@ export class ExplorerModel extends Disposable {
     this.changed.fire(undefined);
   }
 
+  /**
+   * The Lambda operations of one connection and region, shared with the tree (one SDK client per
+   * connection and region). Undefined when the connection is gone or, for Local, not running.
+   */
+  lambdaApi(connectionId: string, region: string): LambdaApi | undefined {
+    return this.stateFor(connectionId)?.api(region);
+  }
+
+  /** How a connection is reached (endpoint, credentials), for clients other than Lambda's. */
+  connectionSpec(connectionId: string): ConnectionSpec | undefined {
+    return this.stateFor(connectionId)?.spec;
+  }
+
   /** Connection ids currently shown, for pickers. */
   listConnectionNodes(): ConnectionNode[] {
     return [...this.connectionNodes.values()];

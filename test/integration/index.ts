@@ -39,7 +39,7 @@ export async function run(): Promise<void> {
   try {
     const files = findTestFiles(__dirname);
     if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
-    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: Mocha.reporters.Base });
+    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: Mocha.reporters.Base, grep: process.env.LW_TEST_GREP || undefined });
     files.forEach((file) => mocha.addFile(file));
     say(`running ${files.length} integration test file(s) in VS Code ${require('vscode').version}`);
 
