@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     `LOCAL_LAMBDA_READY ${JSON.stringify(ready)}`,
     `Local Lambda listening on ${local.endpoint}`,
     `  region:      ${local.region} (account ${local.accountId})`,
-    `  credentials: ${ready.accessKeyId} / ${ready.secretAccessKey}`,
+    `  credentials: ${ready.accessKeyId} / ${'*'.repeat(8)}${ready.secretAccessKey.slice(-4)} (full secret in the first line)`,
     `  data dir:    ${local.dataDir}`,
     `  templates:   ${local.templates.templates.length ? local.templates.templates.join(', ') : '(none found)'}`,
     `  functions:   ${local.functions().length ? local.functions().join(', ') : '(none yet)'}`,
