@@ -38,4 +38,22 @@ export default tseslint.config(
     files: ['src/aws/**/*.ts', 'src/model/**/*.ts', 'src/local/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'This layer must not depend on VS Code.' }] }] },
   },
+  {
+    // Webview code runs in the browser: it may import webview code, the panels' protocol files and
+    // browser packages, never extension code, VS Code or Node.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Webview code runs in the browser.' }],
+          patterns: [
+            { regex: '^node:', message: 'Webview code runs in the browser.' },
+            { regex: '^(\\.\\./)+(aws|codelens|commands|events|extension|local|model|util|views)(/|$)', message: 'Webview code may import only webview code and protocol files.' },
+            { regex: '^(\\.\\./)+panels/(?!.*/protocol$)', message: 'Webview code may import only the protocol files of panels.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -40,7 +40,14 @@ function nodeConfig(argv, name, entry) {
     externals: { vscode: 'commonjs vscode' },
     // Keep Node's own values so paths next to the bundle (dist/) resolve at run time.
     node: { __dirname: false, __filename: false },
-    resolve: { extensions: ['.ts', '.js'], mainFields: ['main', 'module'] },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      // Dynamic import() of our own modules names the compiled file (`./x.js`); bundle the source.
+      extensionAlias: { '.js': ['.ts', '.js'] },
+      mainFields: ['main', 'module'],
+      // jsonc-parser's "main" is a UMD build whose inner require() calls webpack cannot follow.
+      alias: { 'jsonc-parser$': path.join(__dirname, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') },
+    },
     module: {
       rules: [
         {
@@ -68,13 +75,80 @@ function optionalEntries(argv, entries) {
   return present;
 }
 
+/** Webview apps: src/webview/<app>/main.ts → dist/webview/<app>.js. */
+const WEBVIEW_APPS = { function: 'src/webview/function/main.ts', logs: 'src/webview/logs/main.ts' };
+
+/** Keeps only what a browser needs from a stylesheet. */
+const minifyCss = (/** @type {string} */ css) => css.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{};,])\s*/g, '$1').trim();
+
 /**
- * Webview apps: one browser-targeted config per panel (src/webview/<app>/main.ts → dist/webview/<app>.js),
- * compiled with the webview tsconfig. Added here when the panels exist.
+ * Emits the files webviews load besides their script, so dist/webview is all a webview may
+ * read: the codicon font and stylesheet (from @vscode/codicons), and per app one stylesheet
+ * joining media/webview/<app>/*.css (frame.css first, then the tabs' files by name).
+ */
+class WebviewAssetsPlugin {
+  /** @param {string[]} apps @param {boolean} production */
+  constructor(apps, production) {
+    this.apps = apps;
+    this.production = production;
+  }
+
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    const { sources, Compilation } = compiler.webpack;
+    compiler.hooks.thisCompilation.tap('WebviewAssets', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'WebviewAssets', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const codicons = path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist');
+        for (const file of ['codicon.css', 'codicon.ttf']) {
+          compilation.emitAsset(file, new sources.RawSource(fs.readFileSync(path.join(codicons, file))));
+          compilation.fileDependencies.add(path.join(codicons, file));
+        }
+        for (const app of this.apps) {
+          const dir = path.join(__dirname, 'media', 'webview', app);
+          compilation.contextDependencies.add(dir);
+          const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.css')) : [];
+          files.sort((a, b) => (a === 'frame.css' ? -1 : b === 'frame.css' ? 1 : a.localeCompare(b)));
+          const css = files.map((f) => `/* ${f} */\n${fs.readFileSync(path.join(dir, f), 'utf8')}`).join('\n');
+          compilation.emitAsset(`${app}.css`, new sources.RawSource(this.production ? minifyCss(css) : css));
+        }
+      });
+    });
+  }
+}
+
+/**
+ * Webview apps: one browser-targeted config (src/webview/<app>/main.ts → dist/webview/<app>.js),
+ * type-checked with the webview tsconfig (DOM, no Node, protocol files only).
  * @returns {import('webpack').Configuration[]}
  */
-function webviewConfigs(_argv) {
-  return [];
+function webviewConfigs(argv) {
+  const production = argv.mode === 'production';
+  const entries = optionalEntries(argv, WEBVIEW_APPS);
+  if (Object.keys(entries).length === 0) return [];
+  return [
+    {
+      name: 'webview',
+      target: 'web',
+      mode: production ? 'production' : 'development',
+      entry: entries,
+      output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js', clean: true },
+      devtool: production ? false : 'source-map',
+      resolve: { extensions: ['.ts', '.js'] },
+      module: {
+        rules: [
+          {
+            test: /\.ts$/,
+            exclude: /node_modules/,
+            use: [{ loader: 'ts-loader', options: { configFile: path.join(__dirname, 'src', 'webview', 'tsconfig.json'), onlyCompileBundledFiles: true, compilerOptions: { noEmit: false } } }],
+          },
+        ],
+      },
+      plugins: [new WebviewAssetsPlugin(Object.keys(entries), production)],
+      optimization: { minimize: production },
+      performance: { hints: false },
+      infrastructureLogging: { level: 'warn' },
+    },
+  ];
 }
 
 /** @param {unknown} _env @param {{ mode?: string }} argv */

@@ -14,8 +14,6 @@ import { startLocalLambda } from '../src/local/server';
 import { BudgetRow, ms, printTable, summarize } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const iterations = Number(argValue('--iterations') ?? 500);
-const coldStarts = Number(argValue('--cold-starts') ?? 15);
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);
@@ -51,7 +49,13 @@ async function bareLoopback(n: number): Promise<number[]> {
   return samples;
 }
 
-async function main(): Promise<void> {
+export interface LocalBenchResult {
+  rows: BudgetRow[];
+  results: Record<string, unknown>;
+}
+
+/** Runs the invoke benchmark; `npm run bench` imports this, `npm run bench:local` runs it alone. */
+export async function runLocalBench(iterations = 500, coldStarts = 15): Promise<LocalBenchResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-'));
   const local = await startLocalLambda({ dir: path.join(repoRoot, 'examples'), dataDir, port: 0 });
   const lambda = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
@@ -96,11 +100,8 @@ async function main(): Promise<void> {
       { name: 'Node cold start, Init Duration p50', value: ms(init.p50), budget: '≤ 150 ms', ratio: '-', ok: init.p50 <= 150 },
       { name: 'Node cold invoke wall p50', value: ms(cold.p50), budget: '-', ratio: `${(cold.p50 / warm.p50).toFixed(1)}x warm`, ok: undefined },
     ];
-    console.log(`Local Lambda benchmark: ${iterations} warm invokes, ${coldStarts} cold starts, Node ${process.version}, ${os.cpus().length} cores`);
-    printTable(rows);
     const results = { when: new Date().toISOString(), node: process.version, iterations, coldStarts, bare, warm, cold, init, warmOverBareP50Ms: overP50 };
-    fs.mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
-    fs.writeFileSync(path.join(repoRoot, 'bench', 'results-local.json'), JSON.stringify(results, null, 2));
+    return { rows, results };
   } finally {
     lambda.destroy();
     await local.close();
@@ -108,7 +109,19 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const iterations = Number(argValue('--iterations') ?? 500);
+  const coldStarts = Number(argValue('--cold-starts') ?? 15);
+  const { rows, results } = await runLocalBench(iterations, coldStarts);
+  console.log(`Local Lambda benchmark: ${iterations} warm invokes, ${coldStarts} cold starts, Node ${process.version}, ${os.cpus().length} cores`);
+  printTable(rows);
+  fs.mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
+  fs.writeFileSync(path.join(repoRoot, 'bench', 'results-local.json'), JSON.stringify(results, null, 2));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    process.exit(1);
+  });
+}

@@ -78,6 +78,8 @@ const STAGES = [
       return { code: exec(NODE, [path.join(ROOT, 'node_modules', 'webpack', 'bin', 'webpack.js'), '--mode', 'development']) };
     },
   },
+  // Size budgets that don't depend on minification (what loads at activation, what would ship).
+  { name: 'size', run: () => ({ code: exec(NODE, [path.join(__dirname, 'check-size.js')]) }) },
   { name: 'unit', run: mochaStage('unit', 'out/test/unit') },
   { name: 'local', run: mochaStage('local', 'out/test/local', ['--timeout', '30000']) },
   { name: 'setup-vscode', run: () => ({ code: exec(NODE, [path.join(__dirname, 'setup-vscode.js')]) }) },

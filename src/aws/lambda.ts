@@ -1,7 +1,16 @@
 import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse, LambdaClient } from '@aws-sdk/client-lambda';
+import type {
+  EventSourceMappingConfiguration,
+  GetAccountSettingsResponse,
+  GetFunctionUrlConfigResponse,
+  ProvisionedConcurrencyConfigListItem,
+  UpdateFunctionConfigurationCommandInput,
+} from '@aws-sdk/client-lambda';
+import { redactEnvValues } from '../model/envVars';
 import { createLambdaClient } from './clients';
+import { invokeError, sendInvoke, type InvokeRequest, type InvokeResponse } from './invoke';
 import type { ConnectionSpec } from './connections';
-import { toWorkbenchError, type ErrorContext } from './errors';
+import { NetworkError, toWorkbenchError, WorkbenchError, type ErrorContext } from './errors';
 
 export type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse };
 
@@ -15,6 +24,75 @@ export interface FunctionPage {
 export const MAX_PAGE_SIZE = 50;
 /** Upper bound on pages walked for versions/aliases, so a misbehaving endpoint can't loop forever. */
 const MAX_PAGES = 200;
+
+/** Lambda refused an update because the function changed since its RevisionId was read (HTTP 412). */
+export class RevisionConflictError extends WorkbenchError {
+  constructor(functionName: string, cause?: unknown) {
+    super('service', `${functionName} was changed by someone else since it was read (its RevisionId no longer matches). Nothing was overwritten.`, cause);
+    this.name = 'RevisionConflictError';
+  }
+}
+
+/** UpdateAlias refused: the alias changed since its RevisionId was read (HTTP 412). Nothing was overwritten. */
+export class AliasConflictError extends RevisionConflictError {
+  constructor(
+    readonly functionName: string,
+    readonly aliasName: string,
+    cause?: unknown,
+  ) {
+    super(`Alias ${aliasName} of ${functionName}`, cause);
+    this.name = 'AliasConflictError';
+  }
+}
+
+/** CreateAlias refused: an alias of that name exists (HTTP 409). */
+export class AliasExistsError extends WorkbenchError {
+  constructor(functionName: string, aliasName: string, cause?: unknown) {
+    super('service', `${functionName} already has an alias named ${aliasName}. Choose another name, or edit that alias.`, cause);
+    this.name = 'AliasExistsError';
+  }
+}
+
+/** Routing fields of CreateAlias/UpdateAlias; `AdditionalVersionWeights: {}` clears the split. */
+export interface AliasRoutingFields {
+  FunctionVersion: string;
+  RoutingConfig: { AdditionalVersionWeights: Record<string, number> };
+}
+
+/** An update finished with LastUpdateStatus Failed; `reason` is Lambda's LastUpdateStatusReason. */
+export class FunctionUpdateFailedError extends WorkbenchError {
+  constructor(
+    functionName: string,
+    readonly reason: string | undefined,
+    readonly reasonCode: string | undefined,
+  ) {
+    super('service', `The update of ${functionName} failed${reasonCode ? ` (${reasonCode})` : ''}: ${reason ?? 'Lambda gave no reason.'}`);
+    this.name = 'FunctionUpdateFailedError';
+  }
+}
+
+export interface WaitOptions {
+  /** Give up after this long (default 5 minutes). */
+  timeoutMs?: number;
+  /** Time between polls (default 1 s). */
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /** Typed Lambda operations for one connection and region; every error is a WorkbenchError. */
 export class LambdaApi {
@@ -89,8 +167,275 @@ export class LambdaApi {
     return this.call((client, sdk) => client.send(new sdk.GetFunctionCommand({ FunctionName: functionName, Qualifier: qualifier })));
   }
 
+  getFunctionConfiguration(functionName: string, qualifier?: string): Promise<FunctionConfiguration> {
+    return this.call((client, sdk) => client.send(new sdk.GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier })));
+  }
+
+  /**
+   * Replaces `$LATEST`'s code with a zip. With `revisionId`, Lambda refuses the update when the
+   * function changed since that revision was read: a RevisionConflictError, nothing overwritten.
+   */
+  updateFunctionCode(functionName: string, zip: Uint8Array, revisionId?: string): Promise<FunctionConfiguration> {
+    return this.call(async (client, sdk) => {
+      try {
+        return await client.send(new sdk.UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip, RevisionId: revisionId }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'PreconditionFailedException') throw new RevisionConflictError(functionName, error);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Polls `$LATEST` until LastUpdateStatus leaves InProgress. Resolves with the configuration
+   * when Successful; throws FunctionUpdateFailedError with Lambda's reason when Failed.
+   */
+  async waitForUpdate(functionName: string, options: WaitOptions = {}): Promise<FunctionConfiguration> {
+    const { timeoutMs = 5 * 60_000, intervalMs = 1000, signal } = options;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const config = await this.getFunctionConfiguration(functionName);
+      if (config.LastUpdateStatus === 'Failed') {
+        throw new FunctionUpdateFailedError(functionName, config.LastUpdateStatusReason, config.LastUpdateStatusReasonCode);
+      }
+      if (config.LastUpdateStatus !== 'InProgress') return config;
+      if (Date.now() + intervalMs > deadline) {
+        throw new WorkbenchError('service', `${functionName} was still updating after ${Math.round(timeoutMs / 1000)} s; check it again later.`);
+      }
+      await sleep(intervalMs, signal);
+    }
+  }
+
+  // --- configuration -------------------------------------------------------------------
+
+  /**
+   * Changes `$LATEST`'s settings in one UpdateFunctionConfiguration. With `revisionId`, Lambda
+   * refuses when the function changed since that revision was read: a RevisionConflictError.
+   * Error messages never carry environment values (Lambda quotes them when over the 4 KB limit).
+   */
+  updateFunctionConfiguration(functionName: string, patch: ConfigurationPatch, revisionId?: string): Promise<FunctionConfiguration> {
+    return this.call(async (client, sdk) => {
+      try {
+        return await client.send(new sdk.UpdateFunctionConfigurationCommand({ ...patch, FunctionName: functionName, RevisionId: revisionId }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'PreconditionFailedException') throw new RevisionConflictError(functionName, error);
+        const vars = patch.Environment?.Variables;
+        if (!vars) throw error;
+        const mapped = toWorkbenchError(error, this.errorContext);
+        // Without the cause: the SDK error's message may hold the values.
+        throw new WorkbenchError(mapped.kind, redactEnvValues(mapped.message, vars));
+      }
+    });
+  }
+
+  /** The function's reserved concurrency; undefined when it uses the unreserved pool. */
+  getFunctionConcurrency(functionName: string): Promise<number | undefined> {
+    return this.call(async (client, sdk) => (await client.send(new sdk.GetFunctionConcurrencyCommand({ FunctionName: functionName }))).ReservedConcurrentExecutions);
+  }
+
+  putFunctionConcurrency(functionName: string, reserved: number): Promise<void> {
+    return this.call(async (client, sdk) => {
+      await client.send(new sdk.PutFunctionConcurrencyCommand({ FunctionName: functionName, ReservedConcurrentExecutions: reserved }));
+    });
+  }
+
+  deleteFunctionConcurrency(functionName: string): Promise<void> {
+    return this.call(async (client, sdk) => {
+      await client.send(new sdk.DeleteFunctionConcurrencyCommand({ FunctionName: functionName }));
+    });
+  }
+
+  getAccountSettings(): Promise<GetAccountSettingsResponse> {
+    return this.call((client, sdk) => client.send(new sdk.GetAccountSettingsCommand({})));
+  }
+
+  /** The function URL's configuration; undefined when the function has none. */
+  getFunctionUrlConfig(functionName: string, qualifier?: string): Promise<GetFunctionUrlConfigResponse | undefined> {
+    return absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: qualifier }))));
+  }
+
+  /** The resource-based policy document (JSON text); undefined when none is attached. */
+  async getPolicy(functionName: string, qualifier?: string): Promise<string | undefined> {
+    const out = await absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetPolicyCommand({ FunctionName: functionName, Qualifier: qualifier }))));
+    return out?.Policy;
+  }
+
+  /** Event source mappings (triggers such as SQS, Kinesis, DynamoDB streams) of a function. */
+  listEventSourceMappings(functionName: string): Promise<EventSourceMappingConfiguration[]> {
+    return this.call(async (client, sdk) => {
+      const mappings: EventSourceMappingConfiguration[] = [];
+      let marker: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const out = await client.send(new sdk.ListEventSourceMappingsCommand({ FunctionName: functionName, Marker: marker, MaxItems: 100 }));
+        mappings.push(...(out.EventSourceMappings ?? []));
+        marker = out.NextMarker || undefined;
+        if (!marker) break;
+      }
+      return mappings;
+    });
+  }
+
+  /** Provisioned concurrency of the function's versions and aliases; empty when there is none (or the endpoint lacks the API). */
+  async listProvisionedConcurrency(functionName: string): Promise<ProvisionedConcurrencyConfigListItem[]> {
+    const out = await absentIfNotFound(
+      this.call((client, sdk) => client.send(new sdk.ListProvisionedConcurrencyConfigsCommand({ FunctionName: functionName, MaxItems: 50 }))),
+    );
+    return out?.ProvisionedConcurrencyConfigs ?? [];
+  }
+
+  /** Invokes the function (see aws/invoke.ts); a cancelled call rejects with InvocationCancelledError. */
+  invoke(request: InvokeRequest): Promise<InvokeResponse> {
+    return this.call((client, sdk) => sendInvoke(client, sdk, request)).catch((error: unknown) => {
+      throw invokeError(error, request, this.errorContext);
+    });
+  }
+
+  /** Published versions (without $LATEST) and aliases, for qualifier pickers. */
+  async listQualifiers(functionName: string): Promise<{ versions: string[]; aliases: AliasConfiguration[] }> {
+    const [versions, aliases] = await Promise.all([this.listVersions(functionName), this.listAliases(functionName)]);
+    return { versions: versions.map((v) => v.Version ?? '').filter((v) => v && v !== '$LATEST'), aliases };
+  }
+
+  // --- versions and aliases ---------------------------------------------------------------
+
+  /**
+   * Publishes `$LATEST` as a new version. With `revisionId` or `codeSha256`, Lambda refuses when
+   * `$LATEST` changed since they were read (RevisionConflictError). Unchanged code and
+   * configuration give back the existing latest version.
+   */
+  publishVersion(functionName: string, options: { description?: string; revisionId?: string; codeSha256?: string } = {}): Promise<FunctionConfiguration> {
+    return this.call(async (client, sdk) => {
+      try {
+        return await client.send(new sdk.PublishVersionCommand({
+          FunctionName: functionName,
+          Description: options.description || undefined,
+          RevisionId: options.revisionId,
+          CodeSha256: options.codeSha256,
+        }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'PreconditionFailedException') throw new RevisionConflictError(functionName, error);
+        throw error;
+      }
+    });
+  }
+
+  getAlias(functionName: string, aliasName: string): Promise<AliasConfiguration> {
+    return this.call((client, sdk) => client.send(new sdk.GetAliasCommand({ FunctionName: functionName, Name: aliasName })));
+  }
+
+  createAlias(functionName: string, aliasName: string, routing: AliasRoutingFields, description?: string): Promise<AliasConfiguration> {
+    return this.call(async (client, sdk) => {
+      try {
+        return await client.send(new sdk.CreateAliasCommand({ FunctionName: functionName, Name: aliasName, Description: description, ...routing }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ResourceConflictException') throw new AliasExistsError(functionName, aliasName, error);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Changes an alias in one call. With `revisionId` (pass the one read with the alias), Lambda
+   * refuses when the alias changed meanwhile: an AliasConflictError, nothing overwritten.
+   */
+  updateAlias(
+    functionName: string,
+    aliasName: string,
+    change: { routing?: AliasRoutingFields; description?: string; revisionId?: string },
+  ): Promise<AliasConfiguration> {
+    return this.call(async (client, sdk) => {
+      try {
+        return await client.send(new sdk.UpdateAliasCommand({
+          FunctionName: functionName,
+          Name: aliasName,
+          Description: change.description,
+          RevisionId: change.revisionId,
+          ...change.routing,
+        }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'PreconditionFailedException') throw new AliasConflictError(functionName, aliasName, error);
+        throw error;
+      }
+    });
+  }
+
+  deleteAlias(functionName: string, aliasName: string): Promise<void> {
+    return this.call(async (client, sdk) => {
+      await client.send(new sdk.DeleteAliasCommand({ FunctionName: functionName, Name: aliasName }));
+    });
+  }
+
   dispose(): void {
     void this.client?.then((c) => c.destroy()).catch(() => undefined);
     this.client = undefined;
+  }
+}
+
+/**
+ * Downloads a function's code from GetFunction's Code.Location (a presigned S3 URL on AWS, a
+ * signed link on the Local Lambda), refusing more than `maxBytes`.
+ */
+export async function downloadCode(location: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const host = (() => {
+    try {
+      return new URL(location).host;
+    } catch {
+      throw new WorkbenchError('service', 'Lambda gave no usable download link for the code.');
+    }
+  })();
+  let response: Response;
+  try {
+    response = await fetch(location, { signal, redirect: 'follow' });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new NetworkError(`Cannot download the code from ${host}: ${cause?.message ?? (error as Error).message}`, error);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    const hint = response.status === 403 ? ' (the link may have expired; try again)' : '';
+    throw new WorkbenchError('service', `Downloading the code from ${host} failed: HTTP ${response.status}${hint}.`);
+  }
+  const tooLarge = () => new WorkbenchError('service', `The code package is larger than ${Math.round(maxBytes / 1024 / 1024)} MB; it was not downloaded.`);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** The settings UpdateFunctionConfiguration changes here. */
+export type ConfigurationPatch = Pick<UpdateFunctionConfigurationCommandInput, 'MemorySize' | 'Timeout' | 'EphemeralStorage' | 'Description' | 'Environment'>;
+
+export type { EventSourceMappingConfiguration, GetAccountSettingsResponse, GetFunctionUrlConfigResponse, ProvisionedConcurrencyConfigListItem };
+
+/** A read whose "not found" means "there is none". */
+async function absentIfNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof WorkbenchError && error.kind === 'notFound') return undefined;
+    throw error;
   }
 }

@@ -7,6 +7,8 @@ import { Disposable } from '../util/lifecycle';
 import { ExplorerModel } from '../views/explorerModel';
 import { ExplorerProvider } from '../views/explorerProvider';
 import type { ExplorerNode, LoadMoreNode } from '../views/nodes';
+import type { FunctionTarget, TabId } from '../panels/function/protocol';
+import { functionPanels, openFunctionPanel } from './functionPanel';
 
 export const VIEW_ID = 'lambdaWorkbench.explorer';
 
@@ -22,6 +24,14 @@ export interface WorkbenchApi {
   };
   /** Starts the Local Lambda if needed and says where it listens. */
   localEndpoint(): Promise<Pick<LocalLambdaInfo, 'endpoint' | 'region' | 'credentials'>>;
+  /** Function panels: open one, and talk to a tab's controller exactly as its webview does. */
+  functionPanel: {
+    open(target: FunctionTarget | ExplorerNode, tab?: TabId): Promise<FunctionTarget | undefined>;
+    /** Resolves with the tab's reply; rejects with its error reply's message. */
+    request(target: FunctionTarget, tab: TabId, type: string, payload?: unknown): Promise<unknown>;
+    /** The panel's webview has loaded and completed the ready handshake. */
+    isReady(target: FunctionTarget): Promise<boolean>;
+  };
 }
 
 /** The extension's single context: owns everything that lives as long as the extension. */
@@ -81,6 +91,17 @@ export class WorkbenchContext extends Disposable {
       localEndpoint: async () => {
         const { endpoint, region, credentials } = await this.local.ensureStarted();
         return { endpoint, region, credentials };
+      },
+      functionPanel: {
+        open: (target, tab) => openFunctionPanel(this, target, tab),
+        request: async (target, tab, type, payload) => {
+          const panel = (await functionPanels(this)).find(target);
+          if (!panel) throw new Error(`No function panel is open for ${target.functionName}`);
+          const answer = await panel.dispatch({ tab, kind: 'request', id: 0, type, payload });
+          if (answer?.kind === 'error') throw new Error(answer.message);
+          return answer?.kind === 'reply' ? answer.payload : undefined;
+        },
+        isReady: async (target) => (await functionPanels(this)).find(target)?.isReady ?? false,
       },
     };
   }

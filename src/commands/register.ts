@@ -1,10 +1,17 @@
 import * as vscode from 'vscode';
 import { customConnection } from '../aws/connections';
+import { registerCodeLens } from '../codelens/register';
 import { consoleUrl } from '../model/tooltips';
 import { readSettings, updateSetting } from '../util/configuration';
 import { ConnectionNode, ExplorerNode, FunctionNode, hasArn, LoadMoreNode, RegionNode, SignedOutNode } from '../views/nodes';
 import { VIEW_ID, type WorkbenchContext } from './context';
+import { registerAliasCommands } from './aliases';
+import { registerCodeCommands } from './code';
+import { registerConfigurationCommands } from './configuration';
+import { registerFunctionPanelCommands } from './functionPanel';
 import { Commands, type CommandId } from './ids';
+import { registerInvokeCommands } from './invoke';
+import { registerLogsCommands } from './logs';
 
 /** Regions offered by "Add Region"; any other id can be typed. */
 const KNOWN_REGIONS = [
@@ -154,4 +161,12 @@ export function registerCommands(ctx: WorkbenchContext): void {
   register(ctx, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.ensureStarted()));
   register(ctx, Commands.stopLocal, () => local.stop());
   register(ctx, Commands.restartLocal, () => withLocalProgress('Restarting Local Lambda…', () => local.restart()));
+
+  registerFunctionPanelCommands(ctx);
+  registerLogsCommands(ctx);
+  registerInvokeCommands(ctx);
+  registerCodeCommands(ctx);
+  registerConfigurationCommands(ctx);
+  registerAliasCommands(ctx);
+  registerCodeLens(ctx);
 }

@@ -79,6 +79,8 @@ export class ExplorerModel extends Disposable {
   private readonly connections = new Map<string, ConnectionState>();
   private readonly filters = new Map<string, string>();
   private readonly connectionNodes = new Map<string, ConnectionNode>();
+  /** The Versions and Aliases nodes last shown per function id, so a change can refresh just them. */
+  private readonly functionChildren = new Map<string, ExplorerNode[]>();
   /** Specs of AWS and custom connections, by id (the local one is built from the running process). */
   private readonly specs = new Map<string, ConnectionSpec>();
 
@@ -132,8 +134,11 @@ export class ExplorerModel extends Disposable {
           return await this.connectionChildren(node as ConnectionNode);
         case 'region':
           return await this.regionChildren(node as RegionNode);
-        case 'function':
-          return [new VersionsNode(node as FunctionNode), new AliasesNode(node as FunctionNode)];
+        case 'function': {
+          const children = [new VersionsNode(node as FunctionNode), new AliasesNode(node as FunctionNode)];
+          this.functionChildren.set(node.id, children);
+          return children;
+        }
         case 'versions':
           return await this.versionChildren(node as VersionsNode);
         case 'aliases':
@@ -169,6 +174,11 @@ export class ExplorerModel extends Disposable {
       this.connections.get(node.connection.connectionId)?.pagers.delete(node.region);
     }
     this.changed.fire(node);
+  }
+
+  /** Re-lists the versions and aliases of one function, e.g. after publishing or changing an alias. */
+  refreshFunction(connectionId: string, region: string, functionName: string): void {
+    for (const node of this.functionChildren.get(`conn/${connectionId}/${region}/fn/${functionName}`) ?? []) this.changed.fire(node);
   }
 
   private dropConnection(id: string): void {

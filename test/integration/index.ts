@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TestFailure, TestResult } from '../runners/testResult';
+import { activateOnce } from './support/activation';
 
 // The mocha package entry is an ES module; its CommonJS build keeps `require('vscode')` working in tests.
 const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
@@ -41,6 +42,8 @@ export async function run(): Promise<void> {
     if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
     const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: Mocha.reporters.Base, grep: process.env.LW_TEST_GREP || undefined });
     files.forEach((file) => mocha.addFile(file));
+    // Activate before any suite runs, so the activation-time module snapshot is not blurred by suites that use the SDK.
+    await activateOnce();
     say(`running ${files.length} integration test file(s) in VS Code ${require('vscode').version}`);
 
     await new Promise<void>((resolve) => {

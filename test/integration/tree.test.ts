@@ -1,13 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkbenchApi } from '../../src/commands/context';
 import type { ExplorerNode, LoadMoreNode } from '../../src/views/nodes';
 import { createFunctions } from '../unit/support/lambdaFixtures';
+import { activateOnce } from './support/activation';
 
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
 
 function find(nodes: ExplorerNode[], label: string): ExplorerNode {
   const node = nodes.find((n) => n.label === label);
@@ -25,10 +23,7 @@ describe('Lambda tree in VS Code (examples/ workspace)', function () {
   let sdkChunksAtActivation: string[] = [];
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension, 'extension not loaded');
-    api = await extension.activate();
-    sdkChunksAtActivation = Object.keys(require.cache).filter((file) => file.startsWith(path.join(extension.extensionPath, 'dist')) && /aws-sdk/.test(file));
+    ({ api, sdkChunksAtActivation } = await activateOnce());
     const local = await api.localEndpoint();
     client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
   });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
-  CloudWatchLogsClient, InvalidParameterException, ResourceNotFoundException, StartLiveTailCommand,
+  CloudWatchLogsClient, FilterLogEventsCommand, InvalidParameterException, ResourceNotFoundException, StartLiveTailCommand,
   type LiveTailSessionLogEvent, type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { handleLogsRequest } from '../../src/local/logs/api';
@@ -147,6 +147,22 @@ describe('CloudWatch Logs StartLiveTail (local)', () => {
       for await (const frame of resp.responseStream!) frames.push(frame);
     })(), (err: Error) => err.name === 'SessionTimeoutException');
     assert.ok(frames[0].sessionStart);
+    abort.abort();
+  });
+
+  it('refuses StartLiveTail with AccessDeniedException when LOCAL_LAMBDA_LIVETAIL=off, other operations unaffected', async () => {
+    process.env.LOCAL_LAMBDA_LIVETAIL = 'off';
+    try {
+      await assert.rejects(client.send(new StartLiveTailCommand({ logGroupIdentifiers: [GROUP_ARN] })),
+        (err: Error) => err.name === 'AccessDeniedException' && /LOCAL_LAMBDA_LIVETAIL/.test(err.message));
+      const found = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP }));
+      assert.deepEqual(found.events?.map((e) => e.message), ['written before the session']);
+    } finally {
+      delete process.env.LOCAL_LAMBDA_LIVETAIL;
+    }
+    const abort = new AbortController();
+    const resp = await client.send(new StartLiveTailCommand({ logGroupIdentifiers: [GROUP_ARN] }), { abortSignal: abort.signal });
+    assert.ok(resp.responseStream, 'streams again once the switch is off');
     abort.abort();
   });
 

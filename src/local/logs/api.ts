@@ -30,6 +30,12 @@ const operations: Record<string, Operation> = {
   FilterLogEvents: filterLogEvents,
 };
 
+/** `LOCAL_LAMBDA_LIVETAIL=off` makes StartLiveTail answer as AWS does when it is not allowed, to exercise clients' fallbacks. */
+const LIVE_TAIL_SWITCH = 'LOCAL_LAMBDA_LIVETAIL';
+function liveTailRefused(): boolean {
+  return process.env[LIVE_TAIL_SWITCH]?.trim().toLowerCase() === 'off';
+}
+
 export async function handleLogsRequest(req: IncomingMessage, res: ServerResponse, body: Buffer, store: LogStore): Promise<void> {
   try {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -38,6 +44,9 @@ export async function handleLogsRequest(req: IncomingMessage, res: ServerRespons
       throw new ApiError(400, 'UnknownOperationException', `The Local Lambda does not support the CloudWatch Logs operation "${target || '(no X-Amz-Target header)'}".`);
     }
     const params = parseParams(body);
+    if (op === 'StartLiveTail' && liveTailRefused()) {
+      throw new ApiError(400, 'AccessDeniedException', `StartLiveTail is turned off in this Local Lambda (${LIVE_TAIL_SWITCH}=off); use FilterLogEvents.`);
+    }
     if (op === 'StartLiveTail') {
       await startLiveTail(res, params, store);
       return;

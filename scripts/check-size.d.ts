@@ -1,0 +1,2 @@
+export function bundledModules(text: string): string[];
+export function lazyOnlyPackagesIn(text: string): string[];

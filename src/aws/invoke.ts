@@ -1,0 +1,90 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { toWorkbenchError, WorkbenchError, type ErrorContext } from './errors';
+
+/** How Lambda runs the call: wait for the result, queue it, or only check the request. */
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export interface InvokeRequest {
+  functionName: string;
+  /** A version or alias; undefined means $LATEST. */
+  qualifier?: string;
+  /** The event, as JSON text (sent as UTF-8 bytes). */
+  payload: string;
+  invocationType: InvocationType;
+  /** Client context as JSON text; sent base64-encoded (synchronous calls only). */
+  clientContext?: string;
+  signal?: AbortSignal;
+}
+
+export interface InvokeResponse {
+  statusCode: number;
+  /** The function's answer as UTF-8 text; empty for Event and DryRun. */
+  payload: string;
+  /** "Unhandled" (or "Handled") when the function failed; the call itself still succeeded. */
+  functionError?: string;
+  executedVersion?: string;
+  /** The last 4 KB of the invocation's log, decoded from X-Amz-Log-Result. */
+  logTail?: string;
+  requestId?: string;
+  /** Wall-clock time of the API call, measured here. */
+  roundTripMs: number;
+}
+
+/** The person cancelled a running invocation. */
+export class InvocationCancelledError extends Error {
+  constructor() {
+    super('The invocation was cancelled.');
+    this.name = 'InvocationCancelledError';
+  }
+}
+
+/** Sends one Invoke; errors become WorkbenchErrors worded for invoking. */
+export async function sendInvoke(
+  client: LambdaClient,
+  sdk: typeof import('@aws-sdk/client-lambda'),
+  request: InvokeRequest,
+): Promise<InvokeResponse> {
+  const started = Date.now();
+  const sync = request.invocationType === 'RequestResponse';
+  const output = await client.send(
+    new sdk.InvokeCommand({
+      FunctionName: request.functionName,
+      Qualifier: request.qualifier || undefined,
+      InvocationType: request.invocationType,
+      LogType: sync ? 'Tail' : 'None',
+      ClientContext: sync && request.clientContext ? Buffer.from(request.clientContext, 'utf8').toString('base64') : undefined,
+      Payload: Buffer.from(request.payload, 'utf8'),
+    }),
+    { abortSignal: request.signal },
+  );
+  return {
+    statusCode: output.StatusCode ?? 0,
+    payload: output.Payload ? Buffer.from(output.Payload).toString('utf8') : '',
+    functionError: output.FunctionError || undefined,
+    executedVersion: output.ExecutedVersion || undefined,
+    logTail: output.LogResult ? Buffer.from(output.LogResult, 'base64').toString('utf8') : undefined,
+    requestId: output.$metadata.requestId,
+    roundTripMs: Date.now() - started,
+  };
+}
+
+/** Rewords an Invoke failure so it names the function and qualifier and says what to do. */
+export function invokeError(error: unknown, request: InvokeRequest, ctx: ErrorContext): Error {
+  if (request.signal?.aborted) return new InvocationCancelledError();
+  const mapped = toWorkbenchError(error, ctx);
+  const original = (mapped.cause ?? error) as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  const name = original?.name ?? '';
+  const what = request.qualifier ? `${request.functionName}:${request.qualifier}` : request.functionName;
+  if (mapped.kind === 'notFound') {
+    const hint = request.qualifier ? ` Check that version or alias "${request.qualifier}" exists.` : '';
+    return new WorkbenchError('notFound', `${what} was not found.${hint} (${mapped.message})`, error);
+  }
+  if (mapped.kind === 'throttled') {
+    return new WorkbenchError('throttled', `${what} is being throttled (429 Too Many Requests): its concurrency limit is reached. Try again in a moment.`, error);
+  }
+  if (name === 'RequestTooLargeException' || name === 'RequestEntityTooLargeException' || original?.$metadata?.httpStatusCode === 413) {
+    return new WorkbenchError('service', `Lambda refused the event as too large (413): ${mapped.message}`, error);
+  }
+  if (mapped.kind === 'accessDenied') return new WorkbenchError('accessDenied', `${mapped.message} (lambda:InvokeFunction on ${what})`, error);
+  return mapped;
+}

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import type { AliasActions } from '../aliases/aliasActions';
+import { onDidChangeAliases } from '../aliases/events';
+import type { WorkbenchContext } from './context';
+import { Commands, type CommandId } from './ids';
+
+/** Must equal ROLLOUT_KEY_PREFIX in rollout/store.ts; repeated so activation does not load the rollout code. */
+const ROLLOUT_KEY_PREFIX = 'lambdaWorkbench.rollout.';
+
+/**
+ * Version, alias and rollout commands. Their code loads on first use; at activation only the
+ * saved rollout records are glanced at, to offer resuming one that VS Code was closed on.
+ */
+export function registerAliasCommands(ctx: WorkbenchContext): void {
+  let actions: Promise<AliasActions> | undefined;
+  const load = (): Promise<AliasActions> => (actions ??= import('../aliases/aliasActions.js').then(({ AliasActions }) => new AliasActions(ctx)));
+
+  const register = (id: CommandId, run: (a: AliasActions, ...args: unknown[]) => Promise<unknown>) =>
+    ctx.extension.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await run(await load(), ...args);
+        } catch (error) {
+          await ctx.showError(error);
+          return undefined;
+        }
+      }),
+    );
+  const options = <T>(value: unknown): T | undefined => (typeof value === 'object' && value !== null ? (value as T) : undefined);
+
+  register(Commands.publishVersion, (a, arg, opts) => a.publishVersion(arg, options(opts)));
+  register(Commands.createAlias, (a, arg, opts) => a.createAlias(arg, options(opts)));
+  register(Commands.editAlias, (a, arg) => a.editAlias(arg));
+  register(Commands.shiftTraffic, (a, arg, opts) => a.shiftTraffic(arg, options(opts)));
+  register(Commands.promoteAlias, (a, arg) => a.promote(arg));
+  register(Commands.rollBackAlias, (a, arg) => a.rollBack(arg));
+  register(Commands.deleteAlias, (a, arg) => a.deleteAlias(arg));
+  register(Commands.startRollout, (a, arg, opts) => a.startRollout(arg, options(opts)));
+  register(Commands.pauseRollout, (a, id) => a.pauseRollout(id));
+  register(Commands.resumeRollout, (a, id) => a.resumeRollout(id));
+  register(Commands.stopRollout, (a, id, mode) => a.stopRollout(id, mode));
+
+  // Every change to versions or aliases re-lists them in the tree, so alias descriptions show the live weights.
+  const subscription = onDidChangeAliases((fn) => ctx.model.refreshFunction(fn.connectionId, fn.region, fn.functionName));
+  ctx.extension.subscriptions.push({ dispose: () => subscription.dispose() });
+
+  const state = ctx.extension.globalState;
+  const unfinished = state.keys().some((key) => {
+    if (!key.startsWith(ROLLOUT_KEY_PREFIX)) return false;
+    const status = state.get<{ status?: unknown }>(key)?.status;
+    return status === 'running' || status === 'paused';
+  });
+  if (unfinished) {
+    const timer = setTimeout(() => {
+      void import('../rollout/manager.js')
+        .then(({ rolloutManager }) => rolloutManager(ctx).offerInterrupted())
+        .catch((error: unknown) => ctx.showError(error, 'Interrupted rollout'));
+    }, 2000);
+    ctx.extension.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+}

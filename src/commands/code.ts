@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { CodeActions } from '../code/codeActions';
+import { CodeLinks } from '../code/links';
+import type { WorkbenchContext } from './context';
+import { Commands, type CommandId } from './ids';
+
+/**
+ * Code commands (download, link, deploy) and the code status-bar item. Only the folder links are
+ * read at activation; the code itself (zip, status bar) loads on the first command, or when an
+ * editor shows a file of a linked folder.
+ */
+export function registerCodeCommands(ctx: WorkbenchContext): void {
+  const links = new CodeLinks(ctx.extension.workspaceState);
+  let actions: Promise<CodeActions> | undefined;
+  const load = (): Promise<CodeActions> =>
+    (actions ??= import('../code/codeActions.js').then(({ CodeActions }) => {
+      const created = new CodeActions(ctx, links);
+      ctx.extension.subscriptions.push(created);
+      return created;
+    }));
+
+  const register = (id: CommandId, run: (code: CodeActions, ...args: unknown[]) => Promise<unknown>) =>
+    ctx.extension.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await run(await load(), ...args);
+        } catch (error) {
+          await ctx.showError(error);
+          return undefined;
+        }
+      }),
+    );
+  register(Commands.downloadCode, (code, target, folder) => code.download(target, folder));
+  register(Commands.deployCode, (code, arg) => code.deploy(arg, true));
+  register(Commands.quickDeploy, (code, arg) => code.deploy(arg, false));
+  register(Commands.linkFolder, (code, arg, folder) => code.link(arg, folder));
+  register(Commands.unlinkFolder, (code, arg) => code.unlink(arg));
+  register(Commands.toggleDeployOnSave, (code, arg) => code.toggleDeployOnSave(arg));
+
+  const showStatusIfLinked = (editor: vscode.TextEditor | undefined) => {
+    const uri = editor?.document.uri;
+    if (uri?.scheme === 'file' && links.forPath(uri.fsPath)) void load().then((code) => code.ensureStatusBar());
+  };
+  const linksChanged = links.onDidChange(() => showStatusIfLinked(vscode.window.activeTextEditor));
+  ctx.extension.subscriptions.push(
+    links,
+    { dispose: () => linksChanged.dispose() },
+    vscode.window.onDidChangeActiveTextEditor(showStatusIfLinked),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const link = doc.uri.scheme === 'file' ? links.forPath(doc.uri.fsPath) : undefined;
+      if (link?.deployOnSave) void load().then((code) => code.onSaved(link));
+    }),
+  );
+  showStatusIfLinked(vscode.window.activeTextEditor);
+}

@@ -1,0 +1,102 @@
+// What a person sees: the Aliases & Traffic tab of hello-node, a new alias, 10 % of its traffic
+// shifted to version 2 after a before/after confirmation, and the bar and the tree following.
+import * as assert from 'assert';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+
+const STEP_TIMEOUT = 60000;
+
+/** The webview document (an iframe inside an iframe) that contains `selector`. */
+async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
+}
+
+/** Waits until the tree row `label` has `description`; fails saying what it has instead. */
+async function rowDescription(view: Locator, label: string, description: string): Promise<void> {
+  const row = await waitForRow(view, label, STEP_TIMEOUT);
+  const text = row.locator('.label-description');
+  try {
+    await text.filter({ hasText: description }).waitFor({ timeout: STEP_TIMEOUT });
+  } catch {
+    throw new Error(`tree row "${label}" shows "${await text.textContent()}", not "${description}"`);
+  }
+}
+
+describe('Aliases & Traffic tab in the workbench (e2e)', function () {
+  this.timeout(300000);
+  let workbench: Workbench | undefined;
+  let view: Locator;
+  let panel: Frame;
+
+  before(async () => {
+    removeOldScreenshots();
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-aliases-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  it('shows the live alias of hello-node as a 90/10 bar', async () => {
+    const { page } = workbench!;
+    await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    view = page.locator('.part.sidebar');
+    await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
+    await expandRow(view, 'us-east-1', STEP_TIMEOUT);
+    await expandRow(view, 'hello-node', STEP_TIMEOUT);
+    await expandRow(view, 'Aliases', STEP_TIMEOUT);
+    await rowDescription(view, 'live', '→ 1 (90%) · 2 (10%)');
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.hover();
+    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    panel = await webviewFrame(page, '.frame-title', STEP_TIMEOUT);
+    await panel.locator('vscode-tab-header', { hasText: 'Aliases & Traffic' }).click();
+    const live = panel.locator('.aliases-card[data-alias="live"]');
+    await live.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal((await live.locator('.aliases-bar-primary').textContent())?.trim(), '1 · 90%');
+    assert.equal((await live.locator('.aliases-bar-extra').textContent())?.trim(), '2 · 10%');
+    await workbench!.screenshot('aliases-panel.png');
+  });
+
+  it('creates an alias canary on version 1 from the panel', async () => {
+    await panel.locator('vscode-button.aliases-new').click();
+    await panel.locator('vscode-textfield.aliases-create-name input').fill('canary');
+    await panel.locator('vscode-single-select.aliases-create-primary').click();
+    await panel.getByRole('option', { name: /^1\b/ }).click();
+    await panel.locator('vscode-button.aliases-create-submit').click();
+    const canary = panel.locator('.aliases-card[data-alias="canary"]');
+    await canary.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal((await canary.locator('.aliases-bar-primary').textContent())?.trim(), '1 · 100%');
+    await rowDescription(view, 'canary', '→ 1');
+  });
+
+  it('shifts 10 % of canary to version 2 after confirming the before/after; the bar and the tree follow', async () => {
+    const canary = panel.locator('.aliases-card[data-alias="canary"]');
+    await canary.locator('vscode-textfield.aliases-weight input').fill('10');
+    await canary.locator('vscode-button.aliases-apply').click();
+    const summary = canary.locator('.aliases-confirm-summary');
+    await summary.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal((await summary.textContent())?.trim(), 'canary: 1 (100%) → 1 (90%) · 2 (10%)');
+    await workbench!.screenshot('aliases-confirm.png');
+    await canary.locator('.aliases-confirm vscode-button', { hasText: 'Shift traffic' }).click();
+    await canary.locator('.aliases-bar-extra', { hasText: '2 · 10%' }).waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal((await canary.locator('.aliases-bar-primary').textContent())?.trim(), '1 · 90%');
+    assert.equal((await canary.locator('.aliases-summary').textContent())?.trim(), '→ 1 (90%) · 2 (10%)');
+    await rowDescription(view, 'canary', '→ 1 (90%) · 2 (10%)');
+    await workbench!.screenshot('aliases-shifted.png');
+  });
+});

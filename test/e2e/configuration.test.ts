@@ -1,0 +1,121 @@
+// What a person sees: "Edit Environment Variables…" from the tree, the 4 KB meter moving as a
+// value is typed and crossing into an error, the pending change, Save, and an invocation that
+// answers with the new value.
+import * as assert from 'assert';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+
+const STEP_TIMEOUT = 60000;
+
+/** The webview document (an iframe inside an iframe) that contains `selector`. */
+async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
+}
+
+/** Waits until the meter reads `used` bytes and returns its text. */
+async function meterShows(panel: Frame, used: number): Promise<string> {
+  const text = panel.locator('.configuration-meter-text');
+  const expected = `${used.toLocaleString('en-US')} of 4,096 bytes`;
+  try {
+    await text.filter({ hasText: expected }).waitFor({ timeout: STEP_TIMEOUT });
+  } catch {
+    throw new Error(`the meter did not show "${expected}"; it shows "${await text.textContent()}"`);
+  }
+  return (await text.textContent()) ?? '';
+}
+
+describe('Configuration tab in the workbench (e2e)', function () {
+  this.timeout(300000);
+  let workbench: Workbench | undefined;
+  let panel: Frame;
+
+  before(async () => {
+    removeOldScreenshots();
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-configuration-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  it('opens hello-node on Configuration from the tree context menu', async () => {
+    const { page } = workbench!;
+    await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    const view: Locator = page.locator('.part.sidebar');
+    await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
+    await expandRow(view, 'us-east-1', STEP_TIMEOUT);
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Edit Environment Variables…' }).click();
+    panel = await webviewFrame(page, '.configuration-env-row[data-key="GREETING"]', STEP_TIMEOUT);
+    // Masked until revealed: the value is not in the page.
+    const masked = panel.locator('.configuration-env-row[data-key="GREETING"] .configuration-masked');
+    assert.equal((await masked.textContent())?.trim(), '••••••••');
+    assert.doesNotMatch(await panel.locator('body').innerText(), /\bHello\b/, 'the value must not be shown before it is revealed');
+    await meterShows(panel, JSON.stringify({ GREETING: 'Hello' }).length);
+    await panel.locator('.configuration-overview dd[data-item="runtime"]', { hasText: 'nodejs20.x' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('configuration-loaded.png');
+  });
+
+  it('edits GREETING and the meter follows each keystroke', async () => {
+    const row = panel.locator('.configuration-env-row[data-key="GREETING"]');
+    await row.locator('.configuration-masked').click();
+    const input = row.locator('vscode-textfield.configuration-value input');
+    await input.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await input.inputValue(), 'Hello');
+    await input.fill('');
+    await input.pressSequentially('Bonjour', { delay: 30 });
+    const text = await meterShows(panel, JSON.stringify({ GREETING: 'Bonjour' }).length);
+    assert.match(text, /4,074 left/);
+    await panel.locator('.configuration-diff li', { hasText: 'GREETING: value changed' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('configuration-edited.png');
+  });
+
+  it('turns the meter to an error past 4,096 bytes and refuses to save', async () => {
+    await panel.locator('vscode-button.configuration-add').click();
+    const fresh = panel.locator('.configuration-env-row').last();
+    await fresh.locator('vscode-textfield.configuration-key input').fill('PADDING');
+    await fresh.locator('vscode-textfield.configuration-value input').fill('x'.repeat(4060));
+    const used = JSON.stringify({ GREETING: 'Bonjour', PADDING: 'x'.repeat(4060) }).length;
+    assert.ok(used > 4096);
+    const text = await meterShows(panel, used);
+    assert.match(text, /over the limit/);
+    await panel.locator('.configuration-meter-error').waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await panel.locator('vscode-button.configuration-save').getAttribute('disabled'), '');
+    await panel.locator('.configuration-blockers li', { hasText: 'Lambda allows 4,096' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('configuration-over-limit.png');
+    await panel.locator('.configuration-env-row[data-key="PADDING"] .configuration-remove').click();
+    await meterShows(panel, JSON.stringify({ GREETING: 'Bonjour' }).length);
+  });
+
+  it('saves, then an invocation answers with the new greeting', async () => {
+    const save = panel.locator('vscode-button.configuration-save');
+    await panel.locator('vscode-button.configuration-save:not([disabled])').waitFor({ timeout: STEP_TIMEOUT });
+    await save.click();
+    const banner = panel.locator('.configuration-banner-success');
+    await banner.waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await banner.textContent()) ?? '', /Saved: GREETING: value changed/);
+    await panel.locator('.configuration-change-count', { hasText: 'No changes' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('configuration-saved.png');
+
+    await panel.locator('vscode-tab-header', { hasText: 'Invoke' }).click();
+    await panel.locator('vscode-button.invoke-run').click();
+    const response = panel.locator('.invoke-block pre').first();
+    await response.filter({ hasText: 'Bonjour, world!' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('configuration-invoked.png');
+  });
+});

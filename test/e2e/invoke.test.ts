@@ -1,0 +1,100 @@
+// What a person sees: the function panel opened from the tree, the Invoke tab, a sample event
+// invoked against the Local Lambda, and the result with its REPORT badges.
+import * as assert from 'assert';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+
+const STEP_TIMEOUT = 60000;
+
+/** The webview document (an iframe inside an iframe) that contains `selector`. */
+async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
+}
+
+describe('Function panel and Invoke tab in the workbench (e2e)', function () {
+  this.timeout(300000);
+  let workbench: Workbench | undefined;
+  let view: Locator;
+  let panel: Frame;
+
+  before(async () => {
+    removeOldScreenshots();
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-invoke-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  it('opens the function panel of hello-node from its inline action in the tree', async () => {
+    const { page } = workbench!;
+    await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    view = page.locator('.part.sidebar');
+    await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
+    await expandRow(view, 'us-east-1', STEP_TIMEOUT);
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.hover();
+    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    panel = await webviewFrame(page, '.frame-title', STEP_TIMEOUT);
+    assert.equal((await panel.locator('.frame-title').textContent())?.trim(), 'hello-node');
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    await panel.locator('.invoke-editor').first().waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('invoke-panel-opened.png');
+  });
+
+  it('loads the S3 put sample into the event editor', async () => {
+    await panel.locator('vscode-single-select.invoke-event-select').click();
+    await panel.getByRole('option', { name: 'S3 Object Created (Put)' }).click();
+    const editor = panel.locator('textarea.invoke-editor').first();
+    await panel.locator('.invoke-status-label', { hasText: 'S3' }).waitFor({ timeout: STEP_TIMEOUT });
+    const event = JSON.parse(await editor.inputValue()) as { Records: { eventSource: string; s3: { bucket: { name: string } } }[] };
+    assert.equal(event.Records[0].eventSource, 'aws:s3');
+    assert.ok(event.Records[0].s3.bucket.name, 'the sample names a bucket');
+    await panel.locator('.invoke-status-ok', { hasText: 'Valid JSON' }).waitFor({ timeout: STEP_TIMEOUT });
+  });
+
+  it('invokes hello-node and shows the result with a cold-start badge', async () => {
+    await panel.locator('vscode-button.invoke-run').click();
+    const ok = panel.locator('.invoke-pill-ok');
+    await ok.waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await ok.textContent()) ?? '', /200 OK/);
+    await panel.locator('.invoke-badge-cold').waitFor({ timeout: STEP_TIMEOUT });
+    const response = (await panel.locator('.invoke-block pre').first().textContent()) ?? '';
+    assert.match(response, /"message": "Hello, world!"/);
+    assert.match((await panel.locator('.invoke-badge-cost').textContent()) ?? '', /\$0\.0+\d/);
+    assert.match((await panel.locator('.invoke-log').textContent()) ?? '', /REPORT RequestId/);
+    await workbench!.screenshot('invoke-result.png');
+  });
+
+  it('invokes again with Ctrl+Enter and shows a warm start', async () => {
+    await panel.locator('textarea.invoke-editor').first().focus();
+    await workbench!.page.keyboard.press('Control+Enter');
+    await panel.locator('.invoke-badge-warm').waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await panel.locator('.invoke-badge-cold').count(), 0);
+    assert.equal(await panel.locator('.invoke-history-table tr').count(), 3, 'two invocations in the history (plus the header row)');
+  });
+
+  it('shows where the event stops being JSON and refuses to invoke', async () => {
+    const editor = panel.locator('textarea.invoke-editor').first();
+    await editor.fill('{\n  "name": "Ada",\n  "age": \n}');
+    const error = panel.locator('.invoke-status-error').first();
+    await error.waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await error.textContent()) ?? '', /Line 4, column 1/);
+    assert.equal(await panel.locator('vscode-button.invoke-run').getAttribute('disabled'), '');
+    await workbench!.screenshot('invoke-invalid-json.png');
+  });
+});

@@ -1,0 +1,151 @@
+// What a person sees: the Logs tab of hello-node's panel tailing live while they invoke from the
+// Invoke tab; the request grouped under a header with its REPORT badges; pause, search, and the
+// buffer shown again after the panel was hidden.
+import * as assert from 'assert';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+
+const STEP_TIMEOUT = 60000;
+
+/** The webview document (an iframe inside an iframe) that contains `selector`. */
+async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
+}
+
+describe('Logs tab in the workbench (e2e)', function () {
+  this.timeout(300000);
+  let workbench: Workbench | undefined;
+  let view: Locator;
+  let panel: Frame;
+
+  before(async () => {
+    removeOldScreenshots();
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-logs-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  const tab = (name: string) => panel.locator('vscode-tab-header', { hasText: name });
+
+  /** Waits until `count()` satisfies `ok` (polled every 100 ms). */
+  async function waitForCount(count: () => Promise<number>, ok: (n: number) => boolean, what: string, timeoutMs = 10000): Promise<number> {
+    const end = Date.now() + timeoutMs;
+    let n = await count();
+    while (!ok(n)) {
+      if (Date.now() > end) throw new Error(`${what}: still ${n} after ${timeoutMs / 1000} s`);
+      await panel.page().waitForTimeout(100);
+      n = await count();
+    }
+    return n;
+  }
+  const groups = () => panel.locator('.logs-row.logs-group');
+
+  async function invokeFromInvokeTab(): Promise<void> {
+    await tab('Invoke').click();
+    const before = await panel.locator('.invoke-history-table tr').count();
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-pill-ok').first().waitFor({ timeout: STEP_TIMEOUT });
+    await waitForCount(() => panel.locator('.invoke-history-table tr').count(), (n) => n > before, 'invocation history', STEP_TIMEOUT);
+    await tab('Logs').click();
+  }
+
+  it('opens hello-node\'s Logs tab from "Tail Logs" in the tree and goes live', async () => {
+    const { page } = workbench!;
+    await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    view = page.locator('.part.sidebar');
+    await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
+    await expandRow(view, 'us-east-1', STEP_TIMEOUT);
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.click({ button: 'right' });
+    // VS Code's menus ignore a click right after they open; choose the item with the keyboard.
+    await page.locator('.context-view .action-label', { hasText: /^Tail Logs$/ }).hover();
+    await page.keyboard.press('Enter');
+    panel = await webviewFrame(page, '.logs-toolbar', STEP_TIMEOUT);
+    await panel.locator('.logs-mode-live').waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await panel.locator('.logs-detail').textContent()) ?? '', /\/aws\/lambda\/hello-node/);
+  });
+
+  it('shows an invocation as one request with duration, memory and cold-start badges', async () => {
+    await invokeFromInvokeTab();
+    const group = groups().last();
+    await group.locator('.logs-badge-duration').waitFor({ timeout: 10000 });
+    assert.match((await group.locator('.logs-badge-duration').textContent()) ?? '', /^\d+(\.\d+)? (ms|s)$/);
+    assert.match((await group.locator('.logs-badge-memory').textContent()) ?? '', /^\d+\/128 MB$/);
+    assert.match((await group.locator('.logs-group-title').textContent()) ?? '', /^Request [0-9a-f]{8}$/);
+    // The request's lines sit under the header: START, the handler's line, END, REPORT.
+    const lines = await panel.locator('.logs-row.logs-in-group .logs-text').allTextContents();
+    assert.ok(lines.some((l) => /^START RequestId/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^Greeting world$/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^REPORT RequestId/.test(l)), lines.join('\n'));
+    await workbench!.screenshot('logs-grouped.png');
+  });
+
+  it('marks the first request of a new environment as a cold start and later ones not', async () => {
+    await invokeFromInvokeTab();
+    await waitForCount(() => panel.locator('.logs-row.logs-group .logs-badge-duration').count(), (n) => n >= 2, 'reported requests');
+    const all = await groups().count();
+    const cold = await panel.locator('.logs-row.logs-group .logs-badge-cold').count();
+    assert.ok(cold >= 1 && cold < all, `${cold} cold of ${all} requests`);
+    assert.equal(await groups().last().locator('.logs-badge-cold').count(), 0, 'a warm invocation has no cold-start badge');
+  });
+
+  it('collapses a request, and searches within the lines', async () => {
+    const inGroup = () => panel.locator('.logs-row.logs-in-group').count();
+    const before = await inGroup();
+    await groups().first().click();
+    await waitForCount(inGroup, (n) => n < before, 'lines under the headers');
+    assert.equal(await groups().first().getAttribute('aria-expanded'), 'false');
+    await groups().first().click();
+
+    await panel.locator('vscode-textfield.logs-search').click();
+    await workbench!.page.keyboard.type('Greeting');
+    await panel.locator('mark.logs-match').first().waitFor({ timeout: 5000 });
+    const texts = await panel.locator('.logs-row:not(.logs-group) .logs-text').allTextContents();
+    assert.ok(texts.length >= 2 && texts.every((t) => t.includes('Greeting')), texts.join('\n'));
+    assert.match((await panel.locator('.logs-counts').textContent()) ?? '', /matching/);
+    await workbench!.screenshot('logs-search.png');
+    await panel.locator('vscode-textfield.logs-search').click();
+    await workbench!.page.keyboard.press('Control+A');
+    await workbench!.page.keyboard.press('Backspace');
+  });
+
+  it('pauses: new lines wait until Resume', async () => {
+    const count = await groups().count();
+    await panel.locator('vscode-toolbar-button.logs-button', { hasText: 'Pause' }).click();
+    await invokeFromInvokeTab();
+    await panel.locator('.logs-counts', { hasText: /paused, \d+ new waiting/ }).waitFor({ timeout: 10000 });
+    assert.equal(await groups().count(), count, 'nothing new is shown while paused');
+    await workbench!.screenshot('logs-paused.png');
+    await panel.locator('vscode-toolbar-button.logs-button', { hasText: 'Resume' }).click();
+    await waitForCount(() => groups().count(), (n) => n > count, 'requests after resume');
+  });
+
+  it('shows the same lines again after the panel was hidden and shown', async () => {
+    const { page } = workbench!;
+    const count = await groups().count();
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('template.yaml');
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
+    panel = await webviewFrame(page, '.logs-toolbar', STEP_TIMEOUT);
+    await waitForCount(() => groups().count(), (n) => n === count, 'requests after the panel came back');
+    await workbench!.screenshot('logs-replayed.png');
+  });
+});

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+
+interface LensView {
+  line: number;
+  title: string;
+  command: string;
+  args: unknown[];
+}
+
+/** Our lenses on a file, resolved the way the editor resolves them. */
+async function lensesOn(uri: vscode.Uri): Promise<LensView[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return lenses
+    .filter((l) => l.command?.command.startsWith('lambdaWorkbench.'))
+    .map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command, args: l.command!.arguments ?? [] }));
+}
+
+/** Lenses appear once the template is read; poll briefly instead of guessing a delay. */
+async function waitForLenses(uri: vscode.Uri, expectAny: boolean): Promise<LensView[]> {
+  let lenses: LensView[] = [];
+  for (let i = 0; i < 40; i++) {
+    lenses = await lensesOn(uri);
+    if (lenses.length > 0 === expectAny) return lenses;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return lenses;
+}
+
+function lineOf(document: vscode.TextDocument, pattern: RegExp): number {
+  for (let i = 0; i < document.lineCount; i++) if (pattern.test(document.lineAt(i).text)) return i;
+  assert.fail(`no line matches ${pattern} in ${document.uri.fsPath}`);
+}
+
+describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
+  this.timeout(60_000);
+  const examples = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const scratch: string[] = [];
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension(`${manifest.publisher}.${manifest.name}`);
+    assert.ok(extension, 'extension not loaded');
+    await extension.activate();
+    assert.ok(fs.existsSync(path.join(examples(), 'template.yaml')), 'the examples folder is the workspace');
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
+    for (const file of scratch) fs.rmSync(file, { force: true });
+  });
+
+  it('shows Invoke, Invoke locally and Logs above the Node.js handler', async () => {
+    const uri = vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const lenses = await waitForLenses(uri, true);
+    const handlerLine = lineOf(document, /^export const handler\b/);
+    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
+      [handlerLine, '▶ Invoke hello-node'],
+      [handlerLine, 'Invoke locally'],
+      [handlerLine, 'Logs'],
+    ]);
+    const local = lenses[1];
+    assert.equal(local.command, 'lambdaWorkbench.invokeHandler');
+    assert.deepEqual(local.args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true });
+    // Not yet mapped to a deployed function: Invoke and Logs ask which one (and remember).
+    assert.deepEqual(lenses[0].args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke' });
+    assert.deepEqual(lenses[2].args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'logs' });
+  });
+
+  it('shows the lenses above the Python handler', async () => {
+    const uri = vscode.Uri.file(path.join(examples(), 'hello-python', 'app.py'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const lenses = await waitForLenses(uri, true);
+    const handlerLine = lineOf(document, /^def handler\(event, context\)/);
+    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
+      [handlerLine, '▶ Invoke hello-python'],
+      [handlerLine, 'Invoke locally'],
+      [handlerLine, 'Logs'],
+    ]);
+    assert.equal((lenses[1].args[0] as { functionName: string }).functionName, 'hello-python');
+  });
+
+  it('shows no lenses on a file that is not a handler, even one that exports "handler"', async () => {
+    const helper = path.join(examples(), 'hello-node', `lens-helper-${Date.now().toString(36)}.mjs`);
+    fs.writeFileSync(helper, 'export const handler = async () => "not the function handler";\n');
+    scratch.push(helper);
+    const uri = vscode.Uri.file(helper);
+    await vscode.workspace.openTextDocument(uri);
+    // Give the provider the same time it needs on a real handler before concluding there are none.
+    await waitForLenses(vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs')), true);
+    assert.deepEqual(await lensesOn(uri), []);
+    const untitled = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'export const handler = async () => 1;\n' });
+    assert.deepEqual(await lensesOn(untitled.uri), []);
+  });
+
+  it('shows no lenses when lambdaWorkbench.codeLens.enabled is off, and again when on', async () => {
+    const uri = vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs'));
+    await vscode.workspace.openTextDocument(uri);
+    assert.ok((await waitForLenses(uri, true)).length > 0);
+    await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(await waitForLenses(uri, false), []);
+    await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
+    assert.equal((await waitForLenses(uri, true)).length, 3);
+  });
+
+  it('remembers the function chosen on the first Invoke and then opens its panel directly', async () => {
+    const uri = vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const [invoke] = await waitForLenses(uri, true);
+    assert.equal(invoke.command, 'lambdaWorkbench.invokeHandler');
+    // The picker offers the template's Local Lambda function first; accept it as a person would.
+    let settled = false;
+    const running = Promise.resolve(vscode.commands.executeCommand(invoke.command, ...invoke.args)).finally(() => (settled = true));
+    for (let i = 0; i < 60 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await running;
+    try {
+      let lenses: LensView[] = [];
+      for (let i = 0; i < 40 && lenses[0]?.command !== 'lambdaWorkbench.openFunctionPanel'; i++) {
+        lenses = await lensesOn(uri);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const target = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName: 'hello-node', qualifier: '$LATEST' };
+      assert.deepEqual(lenses.map((l) => [l.title, l.command, l.args]), [
+        ['▶ Invoke hello-node', 'lambdaWorkbench.openFunctionPanel', [target, 'invoke']],
+        ['Invoke locally', 'lambdaWorkbench.invokeHandler', [{ file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true }]],
+        ['Logs', 'lambdaWorkbench.openFunctionPanel', [target, 'logs']],
+      ]);
+    } finally {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('lambdaWorkbench.forgetHandlerFunction');
+    }
+    assert.equal((await lensesOn(uri))[0].command, 'lambdaWorkbench.invokeHandler', 'forgotten: the next Invoke asks again');
+  });
+});
