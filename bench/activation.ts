@@ -27,6 +27,7 @@ export interface NodeActivationResult {
   extension: ProbeResult[];
   empty: ProbeResult[];
   totalMs: { extension: ReturnType<typeof summarize>; empty: ReturnType<typeof summarize> };
+  cpuMs: { extension: ReturnType<typeof summarize>; empty: ReturnType<typeof summarize> };
   loadMs: ReturnType<typeof summarize>;
   activateMs: ReturnType<typeof summarize>;
   heapBytes: { extension: ReturnType<typeof summarize>; empty: ReturnType<typeof summarize> };
@@ -86,6 +87,7 @@ export function measureNodeActivation(
     extension,
     empty,
     totalMs: { extension: summarize(extension.map((r) => r.totalMs)), empty: summarize(empty.map((r) => r.totalMs)) },
+    cpuMs: { extension: summarize(extension.map((r) => r.cpuMs)), empty: summarize(empty.map((r) => r.cpuMs)) },
     loadMs: summarize(extension.map((r) => r.loadMs)),
     activateMs: summarize(extension.map((r) => r.activateMs)),
     heapBytes: { extension: summarize(extension.map((r) => r.heapDeltaBytes)), empty: summarize(empty.map((r) => r.heapDeltaBytes)) },

@@ -18,6 +18,8 @@ export interface ProbeResult {
   loadMs: number;
   activateMs: number;
   totalMs: number;
+  /** CPU time (user + system) of load + activate: less sensitive than wall time to a busy machine. */
+  cpuMs: number;
   heapDeltaBytes: number;
   rssDeltaBytes: number;
   /** Bundle files (relative to the extension folder) in the require cache after activate. */
@@ -66,12 +68,14 @@ async function main(): Promise<void> {
 
   settle();
   const before = process.memoryUsage();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const extension = require(main) as { activate(ctx: unknown): unknown };
   const t1 = performance.now();
   const api = await extension.activate(context);
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   // Let work that activate() scheduled but did not await run, so it is counted too.
   await new Promise((resolve) => setImmediate(resolve));
   settle();
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
     loadMs: t1 - t0,
     activateMs: t2 - t1,
     totalMs: t2 - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     heapDeltaBytes: after.heapUsed + after.external - (before.heapUsed + before.external),
     rssDeltaBytes: after.rss - before.rss,
     loadedFiles: loadedFrom(folder),

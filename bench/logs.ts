@@ -11,7 +11,7 @@
  *
  * Prints a table and writes bench/results-logs.json.
  *
- *   npm run bench:logs [-- --rate 4000 --seconds 5 --events 200000]
+ *   npm run bench:logs [-- --rate 5000 --seconds 5 --events 200000]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,16 +20,17 @@ import { performance } from 'node:perf_hooks';
 import {
   CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { localConnection } from '../src/aws/connections';
 import { LogsApi, type FilterResult, type LiveTailFrame, type LogGroupSummary } from '../src/aws/logs';
 import { LogFeed, type FeedMessage } from '../src/logs/logFeed';
 import type { TailSource } from '../src/logs/tailSession';
 import { startLocalLambda } from '../src/local/server';
+import { codeServerLib } from '../test/runners/repo';
 import { BudgetRow, ms, printTable, summarize } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const rate = Number(argValue('--rate') ?? 4000);
+const rate = Number(argValue('--rate') ?? 5000);
 const seconds = Number(argValue('--seconds') ?? 5);
 const pipelineEvents = Number(argValue('--events') ?? 200_000);
 const CAPACITY = 10_000;
@@ -98,8 +99,7 @@ interface ViewHarness {
 async function openView(): Promise<ViewHarness | undefined> {
   const script = path.join(repoRoot, 'dist', 'webview', 'function.js');
   if (!fs.existsSync(script)) return undefined;
-  const { launchChromium } = require(path.join(repoRoot, 'scripts', 'lib', 'code-server.js')) as { launchChromium(): Promise<Browser> };
-  const browser = await launchChromium();
+  const browser = await codeServerLib.launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.setContent('<!DOCTYPE html><html><head></head><body><div id="app"></div></body></html>');
   await page.evaluate(PAGE_PROBE);
@@ -123,23 +123,33 @@ async function openView(): Promise<ViewHarness | undefined> {
 
 interface PipelineStats {
   received: number[];
+  /** Event numbers seen, and how many arrived more than once. */
+  seen: Set<number>;
+  duplicates: number;
+  /** Live Tail said at least once that it sampled. */
+  sampled: boolean;
   messages: number;
   bytes: number;
 }
 
 /** Collects what the feed sends (serialized as postMessage would) and forwards it to the view. */
 function collector(view: ViewHarness | undefined): { stats: PipelineStats; send(m: FeedMessage): void } {
-  const stats: PipelineStats = { received: [], messages: 0, bytes: 0 };
+  const stats: PipelineStats = { received: [], seen: new Set(), duplicates: 0, sampled: false, messages: 0, bytes: 0 };
   return {
     stats,
     send(m) {
       stats.messages++;
       stats.bytes += JSON.stringify(m).length;
+      if (m.type === 'state' && m.payload.sampled) stats.sampled = true;
       if (m.type === 'append') {
         const now = performance.timeOrigin + performance.now();
         for (const row of m.payload.rows) {
-          const sent = Number(SENT.exec(row.raw ?? row.text)?.[1] ?? NaN);
+          const text = row.raw ?? row.text;
+          const sent = Number(SENT.exec(text)?.[1] ?? NaN);
           if (Number.isFinite(sent)) stats.received.push(now - sent);
+          const n = Number(/bench (\d+)/.exec(text)?.[1] ?? NaN);
+          if (stats.seen.has(n)) stats.duplicates++;
+          else stats.seen.add(n);
         }
       }
       view?.post(m);
@@ -176,13 +186,13 @@ async function liveBench(view: ViewHarness | undefined) {
       await logs.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, logEvents: batch }));
     }
     const writeSeconds = (performance.now() - started) / 1000;
-    for (let i = 0; i < 200 && out.stats.received.length < total; i++) await sleep(25);
+    for (let i = 0; i < 400 && out.stats.seen.size < total; i++) await sleep(25);
     feed.flush();
     await view?.flushed();
     await sleep(300);
     const heapAfter = process.memoryUsage().heapUsed;
     const viewStats = view ? await view.page.evaluate(() => (globalThis as unknown as PageGlobal).benchStats) : undefined;
-    const lines = view ? Number(((await view.page.locator('.logs-counts').textContent()) ?? '').replace(/[^\d].*$/, '').replace(/,/g, '')) : undefined;
+    const lines = view ? Number(/^([\d,]+) line/.exec((await view.page.locator('.logs-counts').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN) : undefined;
     return { total, writeSeconds, out: out.stats, state: feed.state(), heapBytes: heapAfter - heapBefore, rss: process.memoryUsage().rss, viewStats, lines };
   } finally {
     await feed.dispose();
@@ -238,10 +248,10 @@ async function main(): Promise<void> {
     const live = await liveBench(view);
     const pipeline = await pipelineBench();
     const toView = summarize(live.out.received);
-    const delivered = live.out.received.length;
+    const delivered = live.out.seen.size;
     const rows: BudgetRow[] = [
       { name: `live: events written (${rate}/s for ${seconds} s)`, value: `${live.total} in ${live.writeSeconds.toFixed(2)} s`, budget: '-', ratio: '-', ok: undefined },
-      { name: 'live: events delivered to the view, once each', value: `${delivered}`, budget: `= ${live.total}`, ratio: '-', ok: delivered === live.total },
+      { name: 'live: events delivered to the view', value: `${delivered}, ${live.out.duplicates} twice${live.out.sampled ? ' (Live Tail sampled; the rest read back)' : ''}`, budget: `${live.total}, 0 twice`, ratio: '-', ok: delivered === live.total && live.out.duplicates === 0 },
       { name: 'live: latency write → view message p50', value: ms(toView.p50), budget: '-', ratio: '-', ok: undefined },
       { name: 'live: latency write → view message p99', value: ms(toView.p99), budget: '≤ 1000 ms', ratio: '-', ok: toView.p99 <= 1000 },
       { name: 'live: view messages', value: `${live.out.messages} (${(live.out.bytes / 1024 / 1024).toFixed(1)} MB)`, budget: `≤ ${Math.ceil((live.writeSeconds * 1000) / 75) + 20}`, ratio: '-', ok: live.out.messages <= Math.ceil((live.writeSeconds * 1000) / 75) + 20 },
@@ -274,7 +284,8 @@ async function main(): Promise<void> {
     const results = {
       when: new Date().toISOString(), node: process.version, cores: os.cpus().length, rate, seconds, capacity: CAPACITY,
       live: {
-        written: live.total, writeSeconds: live.writeSeconds, delivered, messages: live.out.messages, messageBytes: live.out.bytes,
+        sampled: live.out.sampled,
+        written: live.total, writeSeconds: live.writeSeconds, delivered, duplicates: live.out.duplicates, messages: live.out.messages, messageBytes: live.out.bytes,
         latencyToViewMessageMs: toView, latencyToPaintMs: painted, renderedPerSecond,
         longTasksMs: live.viewStats?.longTasks, linesKept: live.lines, dropped: live.state.dropped, mode: live.state.mode,
         heapGrowthBytes: live.heapBytes, rssBytes: live.rss,

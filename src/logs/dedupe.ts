@@ -12,9 +12,11 @@ import type { LogEvent } from '../aws/logs';
  * delivered are new. Both maps keep at most `capacity` keys, oldest forgotten first.
  */
 export class EventDeduper {
-  private readonly delivered = new Map<string, number>();
+  private readonly delivered: BoundedCounter;
 
-  constructor(readonly capacity = 50_000) {}
+  constructor(readonly capacity = 50_000) {
+    this.delivered = new BoundedCounter(capacity);
+  }
 
   /** A new consistent read of the log (a live session, one query). */
   pass(): DedupePass {
@@ -27,21 +29,21 @@ export class EventDeduper {
 }
 
 export class DedupePass {
-  private readonly counts = new Map<string, number>();
+  private readonly counts: BoundedCounter;
 
   constructor(
-    private readonly delivered: Map<string, number>,
-    private readonly capacity: number,
-  ) {}
+    private readonly delivered: BoundedCounter,
+    capacity: number,
+  ) {
+    this.counts = new BoundedCounter(capacity);
+  }
 
   /** True when the event has not been delivered before (and records that it now is). */
   admit(event: LogEvent): boolean {
     const key = eventKey(event);
-    const n = (this.counts.get(key) ?? 0) + 1;
-    remember(this.counts, key, n, this.capacity);
-    const before = this.delivered.get(key) ?? 0;
-    if (n <= before) return false;
-    remember(this.delivered, key, n, this.capacity);
+    const n = this.counts.increment(key);
+    if (n <= this.delivered.get(key)) return false;
+    this.delivered.set(key, n);
     return true;
   }
 
@@ -51,13 +53,43 @@ export class DedupePass {
   }
 }
 
-/** Sets a key as the newest entry, forgetting the oldest beyond capacity. */
-function remember(map: Map<string, number>, key: string, value: number, capacity: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > capacity) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
+/**
+ * Counts per key for at most `capacity` keys; adding one more forgets the key added longest
+ * ago. A ring of keys records the order (deleting from the front of a Map instead gets slow as
+ * the Map fills with holes).
+ */
+class BoundedCounter {
+  private readonly counts = new Map<string, number>();
+  private readonly order: string[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.counts.size;
+  }
+
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  increment(key: string): number {
+    const n = this.get(key) + 1;
+    this.set(key, n);
+    return n;
+  }
+
+  set(key: string, value: number): void {
+    if (!this.counts.has(key)) {
+      if (this.order.length < this.capacity) {
+        this.order.push(key);
+      } else {
+        this.counts.delete(this.order[this.next]);
+        this.order[this.next] = key;
+        this.next = (this.next + 1) % this.capacity;
+      }
+    }
+    this.counts.set(key, value);
   }
 }
 

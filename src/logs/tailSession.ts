@@ -55,6 +55,8 @@ export interface TailOptions {
    */
   settleMs?: number;
   dedupeCapacity?: number;
+  /** After a sampled Live Tail update, read what it left out this often (while sampling lasts). */
+  catchUpMs?: number;
   /** Upper bound on events read by one backfill or poll. */
   maxBackfillEvents?: number;
 }
@@ -72,6 +74,7 @@ const DEFAULTS = {
   idleTimeoutMs: 30_000,
   overlapMs: 2000,
   settleMs: 0,
+  catchUpMs: 1000,
   dedupeCapacity: 50_000,
   maxBackfillEvents: 10_000,
 };
@@ -109,6 +112,10 @@ export class TailSession {
   private newest?: number;
   private failures = 0;
   private pollReason?: string;
+  /** Events from here on may have been left out by a sampled Live Tail update. */
+  private sampledFrom?: number;
+  private sampledAgain = false;
+  private catchingUp = false;
   private statusNow: TailStatus = { mode: 'connecting' };
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Sessions started, for tests and diagnostics. */
@@ -264,7 +271,7 @@ export class TailSession {
     const pass = this.dedupe.pass();
     const reconnected = this.sessionsStarted > 0;
     try {
-      for await (const frame of frames) {
+      for await (const frame of untilAborted(frames, signal)) {
         armIdle();
         if (frame.kind === 'start') {
           this.sessionsStarted++;
@@ -275,12 +282,12 @@ export class TailSession {
           this.setStatus({ mode: 'live' });
           if (reconnected && this.o.settleMs > 0) this.later(this.o.settleMs, () => this.backfill(gapFrom, signal, startedAt));
         } else {
+          if (frame.sampled) this.catchUpAfterSampling(signal);
           this.deliver(frame.events, pass);
           if (frame.sampled !== (this.statusNow.sampled === true) && this.statusNow.mode === 'live') {
-            this.setStatus({ mode: 'live', sampled: frame.sampled || undefined, detail: frame.sampled ? 'Live Tail is sampling: too many events match, some are not shown. Narrow the filter.' : undefined });
+            this.setStatus({ mode: 'live', sampled: frame.sampled || undefined, detail: frame.sampled ? 'Live Tail is sampling (too many events match); the events it leaves out are read with FilterLogEvents.' : undefined });
           }
         }
-        if (signal.aborted) break;
       }
     } catch (error) {
       throw signal.aborted && signal.reason instanceof Error ? signal.reason : error;
@@ -289,6 +296,39 @@ export class TailSession {
     }
     if (signal.aborted && !this.stopped) throw signal.reason instanceof Error ? signal.reason : new ForcedDisconnect();
     if (!this.stopped) throw new ForcedDisconnect('The Live Tail stream closed.');
+  }
+
+  /**
+   * A sampled update left events out: read them with FilterLogEvents, from just before the
+   * newest event seen when sampling began, at most once per catchUpMs, until a read is complete.
+   */
+  private catchUpAfterSampling(signal: AbortSignal): void {
+    this.sampledFrom ??= this.readFrom();
+    this.sampledAgain = true;
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    const run = async (): Promise<void> => {
+      while (this.sampledFrom !== undefined && !signal.aborted) {
+        await this.sleep(this.o.catchUpMs);
+        if (signal.aborted) break;
+        this.sampledAgain = false;
+        const from = this.sampledFrom;
+        const result = await this.source.filterLogEvents({
+          logGroupName: this.o.logGroup, logStreamNamePrefix: this.o.streamPrefix, filterPattern: this.o.filterPattern,
+          startTime: from, maxEvents: this.o.maxBackfillEvents,
+        }, signal);
+        if (signal.aborted) break;
+        this.deliver(result.events, this.dedupe.pass());
+        const last = result.events[result.events.length - 1]?.timestamp;
+        // Truncated: continue after what was read; sampled again meanwhile: read from there once more.
+        if (result.truncated && last !== undefined) this.sampledFrom = Math.max(from, last - this.o.overlapMs);
+        else if (!this.sampledAgain) this.sampledFrom = undefined;
+      }
+    };
+    run().catch(() => undefined).finally(() => {
+      this.catchingUp = false;
+      this.sampledFrom = undefined;
+    });
   }
 
   private later(ms: number, run: () => Promise<void>): void {
@@ -306,5 +346,31 @@ export class TailSession {
       this.setStatus({ mode: 'polling', detail: this.pollReason ?? `Polling FilterLogEvents every ${this.o.pollIntervalMs / 1000} s.` });
       await this.sleep(this.o.pollIntervalMs);
     }
+  }
+}
+
+/**
+ * The frames of a stream until `signal` aborts: ends at once on abort even when the stream
+ * itself does not react to it (the pending read is left behind and the stream is closed).
+ */
+async function* untilAborted<T>(stream: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const iterator = stream[Symbol.asyncIterator]();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    for (;;) {
+      const read = iterator.next();
+      read.catch(() => undefined); // a read still pending when the signal wins must not reject unhandled
+      const next = await Promise.race([read, aborted]);
+      if (next === 'aborted' || next.done) return;
+      yield next.value;
+    }
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
 }

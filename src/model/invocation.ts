@@ -1,3 +1,5 @@
+import { describeJsonProblem, findJsonProblem } from './jsonProblem';
+
 /**
  * Rules for invoking a function that hold before and after the call: payload limits, client
  * context, and reading a function's error out of its response.
@@ -115,4 +117,11 @@ const STATUS_TEXT: Record<number, string> = { 200: 'OK', 202: 'Accepted', 204: '
 /** "200 OK", "202 Accepted", "204 No Content". */
 export function statusText(statusCode: number): string {
   return STATUS_TEXT[statusCode] ? `${statusCode} ${STATUS_TEXT[statusCode]}` : String(statusCode);
+}
+
+/** Why an event cannot be sent, checked before anything reaches Lambda; undefined when it can. */
+export function invokeInputProblem(input: { payload: string; invocationType: InvocationKind; clientContext: string }): string | undefined {
+  const json = findJsonProblem(input.payload);
+  if (json) return `The event is not valid JSON (${describeJsonProblem(json)}). It was not sent.`;
+  return payloadSizeProblem(input.payload, input.invocationType) ?? clientContextProblem(input.clientContext, input.invocationType);
 }

@@ -93,10 +93,9 @@ function parseStructured(text: string): Omit<ParsedLogMessage, 'platform'> | und
     fields.push([key, compact(v)]);
   }
   const message = messageKey ? record[messageKey] : undefined;
-  const parsed: Omit<ParsedLogMessage, 'platform'> = {
-    text: message === undefined ? '' : compact(message),
-    level: levelKey ? levelOf(record[levelKey]) : undefined,
-  };
+  const parsed: Omit<ParsedLogMessage, 'platform'> = { text: message === undefined ? '' : compact(message) };
+  const level = levelKey ? levelOf(record[levelKey]) : undefined;
+  if (level) parsed.level = level;
   if (requestKey) parsed.requestId = record[requestKey] as string;
   if (fields.length > 0) parsed.fields = fields;
   return parsed;
@@ -127,15 +126,11 @@ export function parseLogMessage(raw: string): ParsedLogMessage {
   if (requestId !== undefined && !REQUEST_ID.test(requestId)) requestId = undefined;
 
   const structured = parseStructured(body);
-  if (structured) {
-    return {
-      ...structured,
-      level: structured.level ?? level ?? plainLevel(structured.text),
-      requestId: structured.requestId ?? requestId,
-    };
-  }
-  const result: ParsedLogMessage = { text: body, level: level ?? plainLevel(body) };
-  if (requestId) result.requestId = requestId;
-  if (result.level === undefined) delete result.level;
+  const result: ParsedLogMessage = structured ?? { text: body };
+  const finalLevel = result.level ?? level ?? plainLevel(result.text);
+  if (finalLevel) result.level = finalLevel;
+  else delete result.level;
+  result.requestId ??= requestId;
+  if (!result.requestId) delete result.requestId;
   return result;
 }

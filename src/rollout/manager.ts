@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { announceAliasChange } from '../aliases/events';
 import { LogsApi, functionLogGroup } from '../aws/logs';
 import type { WorkbenchContext } from '../commands/context';
 import { describeRouting, type PlanStep, type RollbackThreshold } from '../model/routing';
@@ -207,7 +208,7 @@ export class RolloutManager extends Disposable {
       invoker: invokePort(lambda, target.functionName),
       clock: realClock,
       save: (r) => this.store.save(r),
-      onAliasWritten: () => this.ctx.model.refreshFunction(target.connectionId, target.region, target.functionName),
+      onAliasWritten: () => announceAliasChange(target),
       log,
     };
   }
@@ -246,8 +247,7 @@ export class RolloutManager extends Disposable {
     running.logs.dispose();
     running.runner.dispose();
     this.changed.fire(record);
-    const { target } = record.config;
-    this.ctx.model.refreshFunction(target.connectionId, target.region, target.functionName);
+    announceAliasChange(record.config.target);
     const title = `Rollout ${describeTarget(record.config)}`;
     if (record.status === 'succeeded') void vscode.window.showInformationMessage(`${title} finished. ${record.message}`);
     else if (record.status === 'cancelled') void vscode.window.showInformationMessage(`${title}: ${record.message}`);

@@ -99,4 +99,25 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     await rowDescription(view, 'canary', '→ 1 (90%) · 2 (10%)');
     await workbench!.screenshot('aliases-shifted.png');
   });
+
+  it('walks canary to 100 % of version 2 with a gradual rollout, automatic rollback armed', async () => {
+    const canary = panel.locator('.aliases-card[data-alias="canary"]');
+    await canary.locator('.aliases-rollout-form summary').click();
+    await canary.locator('vscode-textfield.aliases-rollout-interval input').fill('0.05');
+    await canary.locator('vscode-checkbox.aliases-rollout-invoke').click();
+    await workbench!.screenshot('aliases-rollout-form.png');
+    await canary.locator('vscode-button.aliases-rollout-review').click();
+    const summary = canary.locator('.aliases-confirm-summary');
+    await summary.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal((await summary.textContent())?.trim(), 'hello-node:canary: version 1 → 2');
+    assert.match((await canary.locator('.aliases-confirm-text').textContent()) ?? '', /10% → 25% → 50% → 100%, every 3 s/);
+    await canary.locator('.aliases-confirm vscode-button', { hasText: 'Start rollout' }).click();
+    await canary.locator('.aliases-rollout-active').waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('aliases-rollout-running.png');
+    await panel.locator('.aliases-history-item.aliases-rollout-succeeded', { hasText: 'canary 1 → 2' }).waitFor({ timeout: STEP_TIMEOUT });
+    await canary.locator('.aliases-bar-primary', { hasText: '2 · 100%' }).waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal((await canary.locator('.aliases-summary').textContent())?.trim(), '→ 2 (100%)');
+    await rowDescription(view, 'canary', '→ 2');
+    await workbench!.screenshot('aliases-rollout-done.png');
+  });
 });

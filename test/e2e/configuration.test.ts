@@ -60,7 +60,11 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await expandRow(view, 'us-east-1', STEP_TIMEOUT);
     const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
     await row.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Edit Environment Variables…' }).click();
+    const item = page.getByRole('menuitem', { name: 'Edit Environment Variables…' });
+    await item.click();
+    // A click that lands while the menu is still settling only highlights the item.
+    await page.waitForTimeout(1000);
+    if (await item.isVisible()) await page.keyboard.press('Enter');
     panel = await webviewFrame(page, '.configuration-env-row[data-key="GREETING"]', STEP_TIMEOUT);
     // Masked until revealed: the value is not in the page.
     const masked = panel.locator('.configuration-env-row[data-key="GREETING"] .configuration-masked');
@@ -89,8 +93,8 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await panel.locator('vscode-button.configuration-add').click();
     const fresh = panel.locator('.configuration-env-row').last();
     await fresh.locator('vscode-textfield.configuration-key input').fill('PADDING');
-    await fresh.locator('vscode-textfield.configuration-value input').fill('x'.repeat(4060));
-    const used = JSON.stringify({ GREETING: 'Bonjour', PADDING: 'x'.repeat(4060) }).length;
+    await fresh.locator('vscode-textfield.configuration-value input').fill('x'.repeat(4080));
+    const used = JSON.stringify({ GREETING: 'Bonjour', PADDING: 'x'.repeat(4080) }).length;
     assert.ok(used > 4096);
     const text = await meterShows(panel, used);
     assert.match(text, /over the limit/);

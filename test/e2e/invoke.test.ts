@@ -97,4 +97,40 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     assert.equal(await panel.locator('vscode-button.invoke-run').getAttribute('disabled'), '');
     await workbench!.screenshot('invoke-invalid-json.png');
   });
+
+  it('keeps the event and the result when the panel is hidden and shown again', async () => {
+    const { page } = workbench!;
+    await panel.locator('textarea.invoke-editor').first().fill('{"name": "Kept"}');
+    const python = await waitForRow(view, 'hello-python', STEP_TIMEOUT);
+    await python.hover();
+    await python.getByRole('button', { name: 'Open Function Panel' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-python' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
+    panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
+    await panel.locator('.invoke-pill-ok').waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await panel.locator('textarea.invoke-editor').first().inputValue(), '{"name": "Kept"}');
+  });
+
+  it('restores the panel with its event after the window reloads', async () => {
+    const { page } = workbench!;
+    // "Developer: Reload Window", as a person would: the workbench saves its state, then reloads.
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: STEP_TIMEOUT });
+    await input.fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Developer: Reload Window/ }).first().waitFor({ timeout: STEP_TIMEOUT });
+    const reloaded = page.waitForEvent('load', { timeout: STEP_TIMEOUT });
+    await page.keyboard.press('Enter');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
+    const editor = panel.locator('textarea.invoke-editor').first();
+    await editor.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await editor.inputValue(), '{"name": "Kept"}');
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-block pre', { hasText: 'Hello, Kept!' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.screenshot('invoke-restored.png');
+  });
 });

@@ -153,6 +153,35 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
     assert.deepEqual(messages(), ['indexed late']);
   });
 
+  it('reads the events a sampled Live Tail update left out, once each', async () => {
+    start({ catchUpMs: 30 });
+    await until(() => session!.status.mode === 'live');
+    logs.sampleTo = 2;
+    logs.write('s1', ['m1', 'm2', 'm3', 'm4', 'm5']);
+    await until(() => session!.status.sampled === true, 2000, 'sampled status');
+    assert.match(session!.status.detail ?? '', /sampling/);
+    await until(() => got.length === 5, 2000, 'all five');
+    logs.write('s1', ['m6', 'm7', 'm8']);
+    await until(() => got.length === 8, 2000, 'all eight');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(messages(), ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+  });
+
+  it('stops even when the stream does not react to the abort', async () => {
+    const stuck = Object.assign(Object.create(logs) as ScriptedLogs, {
+      startLiveTail: async () => (async function* () {
+        yield { kind: 'start' as const };
+        await new Promise(() => undefined);
+      })(),
+    });
+    session = new TailSession(stuck, { logGroup: logs.group, startTime: Date.now(), ...FAST }, { onEvents: () => undefined, onStatus: () => undefined });
+    session.start();
+    await until(() => session!.status.mode === 'live');
+    const t0 = Date.now();
+    await session.stop();
+    assert.ok(Date.now() - t0 < 500);
+  });
+
   it('stops promptly, also while waiting to reconnect', async () => {
     start({ backoffInitialMs: 10_000, backoffMaxMs: 10_000 });
     await until(() => session!.status.mode === 'live');

@@ -35,7 +35,7 @@ function panelTitle(target: FunctionTarget): string {
 export class FunctionPanel extends Disposable {
   private readonly controllers = new Map<TabId, TabController>();
   private activeTab: TabId;
-  /** The current webview document has sent `ready`; notifications before that are dropped (tabs replay in onReady). */
+  /** A webview document has sent `ready`; notifications before that are dropped (tabs replay in onReady). */
   private ready = false;
   /** Increments on every (re)load of the webview document, so replies to a gone document are dropped. */
   private generation = 0;
@@ -63,8 +63,8 @@ export class FunctionPanel extends Disposable {
       webviewPanel.onDidChangeViewState(() => {
         if (webviewPanel.visible === wasVisible) return;
         wasVisible = webviewPanel.visible;
-        // Without retainContextWhenHidden the document is destroyed while hidden and reloads when shown.
-        if (!wasVisible) this.ready = false;
+        // Without retainContextWhenHidden the document is destroyed while hidden (VS Code drops
+        // messages to it) and reloads when shown, saying `ready` again.
         for (const controller of this.controllers.values()) controller.onVisibilityChanged?.(wasVisible);
       }),
     );

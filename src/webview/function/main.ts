@@ -49,8 +49,8 @@ interface MountedTab {
 }
 let mounted: MountedTab[] = [];
 let tabsElement: HTMLElementTagNameMap['vscode-tabs'] | undefined;
-/** Tab notifications that arrive before the tabs are mounted. */
-let early: Envelope[] = [];
+/** `init` arrived and the tabs are mounted. */
+let initialised = false;
 
 function apiFor(tab: TabId, target: FunctionTarget): TabApi {
   return {
@@ -141,10 +141,6 @@ function mount(init: FrameInit): void {
   app.append(tabs);
   tabsElement = tabs;
   selectTab(init.activeTab, false);
-
-  const queued = early;
-  early = [];
-  queued.forEach(onTabMessage);
 }
 
 function onTabShown(tab: TabId, tellExtension: boolean): void {
@@ -176,11 +172,9 @@ function onTabMessage(message: Envelope): void {
       return;
     }
     case 'notify': {
+      // Before `init` nothing is mounted; the extension replays each tab's state after `init`.
       const tab = mounted.find((m) => m.id === message.tab);
-      if (!tab) {
-        if (mounted.length === 0) early.push(message);
-        return;
-      }
+      if (!tab) return;
       try {
         tab.view.onNotify(message.type, message.payload);
       } catch (error) {
@@ -203,11 +197,24 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (message.kind !== 'notify') return;
   const payload = message.payload as Partial<FrameInit> & { tab?: unknown };
   if (message.type === 'init' && isFunctionTarget(payload?.target) && isTabId(payload.activeTab) && Array.isArray(payload.tabs)) {
-    if (mounted.length === 0) mount({ target: payload.target, activeTab: payload.activeTab, tabs: payload.tabs.filter(isTabId) });
-    else selectTab(payload.activeTab, false);
+    if (!initialised) {
+      initialised = true;
+      mount({ target: payload.target, activeTab: payload.activeTab, tabs: payload.tabs.filter(isTabId) });
+    } else {
+      selectTab(payload.activeTab, false);
+    }
   } else if (message.type === 'showTab' && isTabId(payload?.tab)) {
     selectTab(payload.tab, false);
   }
 });
 
-post({ tab: 'frame', kind: 'notify', type: 'ready' });
+/**
+ * Says `ready` until `init` arrives: a message posted while the panel is still being set up can
+ * be lost, and without the handshake the panel would stay empty. Bounded: 6 tries over ~30 s.
+ */
+function sayReady(attempt = 1): void {
+  if (initialised) return;
+  post({ tab: 'frame', kind: 'notify', type: 'ready' });
+  if (attempt < 6) window.setTimeout(() => sayReady(attempt + 1), attempt * 2000);
+}
+sayReady();

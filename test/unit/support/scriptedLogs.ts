@@ -25,6 +25,8 @@ export class ScriptedLogs implements TailSource {
   /** When set, FilterLogEvents ignores events written later than this many ms ago (indexing delay). */
   filterDelayMs = 0;
   filterCalls: FilterRequest[] = [];
+  /** When set, Live Tail updates carry at most this many events and say they are sampled. */
+  sampleTo?: number;
   private nextId = 1;
   private lastIngestion = 0;
 
@@ -39,7 +41,8 @@ export class ScriptedLogs implements TailSource {
     this.events.push(...written);
     for (const s of this.open()) {
       const matching = written.filter((e) => matches(e.message, s.request.logEventFilterPattern));
-      if (matching.length) this.push(s, { kind: 'update', events: matching.map(({ eventId: _id, ...e }) => e), sampled: false });
+      const sent = this.sampleTo !== undefined ? matching.slice(0, this.sampleTo) : matching;
+      if (matching.length) this.push(s, { kind: 'update', events: sent.map(({ eventId: _id, ...e }) => e), sampled: sent.length < matching.length });
     }
     return written;
   }

@@ -55,7 +55,12 @@ export class AliasesController implements TabController {
       }),
       this.rollouts.onDidChange((record) => {
         const t = record.config.target;
-        if (sameFunction(t, host.target)) this.refreshRollouts();
+        if (!sameFunction(t, host.target)) return;
+        if (!isActive(record)) {
+          const kind = record.status === 'succeeded' ? 'success' : record.status === 'cancelled' ? 'info' : 'error';
+          this.state = { ...this.state, message: { kind, text: `Rollout of ${t.aliasName} ${record.config.fromVersion} → ${record.config.toVersion}: ${record.message}` } };
+        }
+        this.refreshRollouts();
       }),
     );
   }

@@ -4,8 +4,7 @@ import { InvocationCancelledError } from '../../../aws/invoke';
 import { RecentEvents } from '../../../events/recentEvents';
 import { SavedEventStore } from '../../../events/savedEvents';
 import { describeAlias } from '../../../model/format';
-import { clientContextProblem, INVOKE_LIMITS, payloadSizeProblem } from '../../../model/invocation';
-import { describeJsonProblem, findJsonProblem } from '../../../model/jsonProblem';
+import { INVOKE_LIMITS, invokeInputProblem } from '../../../model/invocation';
 import { renderSampleEvent, SAMPLE_EVENTS } from '../../../model/sampleEvents';
 import { validate, type Schema } from '../../validate';
 import { resolveLambda } from '../connection';
@@ -36,13 +35,6 @@ const saveSchema: Schema<{ name: string; payload: string; overwrite: boolean }> 
   required: ['name', 'payload', 'overwrite'],
   additionalProperties: false,
 };
-
-/** Why an event cannot be sent, checked before anything reaches Lambda; undefined when it can. */
-export function invokeInputProblem(params: InvokeParams): string | undefined {
-  const json = findJsonProblem(params.payload);
-  if (json) return `The event is not valid JSON (${describeJsonProblem(json)}). It was not sent.`;
-  return payloadSizeProblem(params.payload, params.invocationType) ?? clientContextProblem(params.clientContext, params.invocationType);
-}
 
 /** The Invoke tab's extension side: runs invocations, keeps their history and the event lists. */
 export class InvokeController implements TabController {

@@ -111,6 +111,7 @@ class AliasCard {
   private readonly rolloutBox = h('div', { class: 'aliases-rollout' });
   private readonly rolloutForm = h('details', { class: 'aliases-rollout-form' });
   private rolloutFields?: { version: Select; plan: Select; steps: TextField; interval: TextField; threshold: TextField; min: TextField; invoke: HTMLElementTagNameMap['vscode-checkbox'] };
+  private shownRollout?: string;
   /** The weight the person is setting; undefined follows the alias. */
   private draft?: { version: string; percent: number };
 
@@ -265,9 +266,14 @@ class AliasCard {
   private renderRollout(): void {
     const rollout = this.alias.rollout;
     if (rollout) {
-      this.rolloutBox.replaceChildren(this.activeRollout(rollout));
+      // Rebuilt only when it changed, so its buttons are not replaced under the pointer.
+      const key = JSON.stringify(rollout);
+      if (key !== this.shownRollout) this.rolloutBox.replaceChildren(this.activeRollout(rollout));
+      this.shownRollout = key;
+      this.rolloutForm.open = false;
       return;
     }
+    this.shownRollout = undefined;
     if (!this.rolloutFields) this.buildRolloutForm();
     const candidates = this.view.state.versions.filter((v) => v.version !== this.alias.routing.primary);
     const fields = this.rolloutFields!;
@@ -275,7 +281,16 @@ class AliasCard {
       const current = fields.version.value || this.alias.routing.extraVersion || candidates[0]?.version || '';
       fillSelect(fields.version, candidates.map((v) => ({ value: v.version, label: v.version, description: v.description })), current);
     }
-    this.rolloutBox.replaceChildren(this.rolloutForm);
+    if (this.rolloutForm.parentElement !== this.rolloutBox) {
+      this.rolloutBox.replaceChildren(this.rolloutForm);
+      // A select reads its options once it is in the page: fill the plan choices now.
+      const d = this.view.state.defaults;
+      fillSelect(fields.plan, [
+        { value: 'preset', label: d.percents.map((p) => `${p}%`).join(' → ') },
+        { value: 'linear', label: 'Linear steps' },
+        { value: 'custom', label: 'Custom steps' },
+      ], fields.plan.value || 'preset');
+    }
   }
 
   private activeRollout(r: RolloutView): HTMLElement {
@@ -313,24 +328,19 @@ class AliasCard {
   private buildRolloutForm(): void {
     const d = this.view.state.defaults;
     const version = h('vscode-single-select', { 'aria-label': 'New version' });
-    const plan = h('vscode-single-select', { 'aria-label': 'Plan' });
-    fillSelect(plan, [
-      { value: 'preset', label: d.percents.map((p) => `${p}%`).join(' → ') },
-      { value: 'linear', label: 'Linear steps' },
-      { value: 'custom', label: 'Custom steps' },
-    ], 'preset');
+    const plan = h('vscode-single-select', { class: 'aliases-rollout-plan', 'aria-label': 'Plan' });
     const steps = h('vscode-textfield', { class: 'aliases-rollout-steps', value: '4', 'aria-label': 'Steps', hidden: true });
     plan.addEventListener('change', () => {
       steps.hidden = plan.value === 'preset';
       steps.value = plan.value === 'linear' ? '4' : '5 20 50 100';
       steps.setAttribute('aria-label', plan.value === 'linear' ? 'Number of equal steps' : 'Percentages');
     });
-    const interval = h('vscode-textfield', { type: 'number', min: 0.1, value: String(d.intervalMinutes), 'aria-label': 'Minutes between steps' });
+    const interval = h('vscode-textfield', { class: 'aliases-rollout-interval', type: 'number', min: 0.05, step: 0.05, value: String(d.intervalMinutes), 'aria-label': 'Minutes between steps' });
     const threshold = h('vscode-textfield', { type: 'number', min: 0, max: 99.9, step: 0.1, value: String(d.maxErrorPercent), 'aria-label': 'Error threshold in percent' });
     const min = h('vscode-textfield', { type: 'number', min: 0, value: String(d.minInvocations), 'aria-label': 'Minimum calls before judging' });
-    const invoke = h('vscode-checkbox', { label: 'Also invoke the new version myself (3 calls per check)' });
+    const invoke = h('vscode-checkbox', { class: 'aliases-rollout-invoke', label: 'Also invoke the new version myself (3 calls per check)' });
     this.rolloutFields = { version, plan, steps, interval, threshold, min, invoke };
-    const start = button('Review rollout…', 'rocket', () => void this.previewRollout());
+    const start = button('Review rollout…', 'rocket', () => void this.previewRollout(), { className: 'aliases-rollout-review' });
     this.rolloutForm.replaceChildren(
       h('summary', {}, icon('rocket'), ' Gradual rollout with automatic rollback'),
       h(
@@ -353,7 +363,7 @@ class AliasCard {
 
   private rolloutRequest(): RolloutRequest {
     const f = this.rolloutFields!;
-    const plan = f.plan.value as RolloutRequest['plan'];
+    const plan = (f.plan.value || 'preset') as RolloutRequest['plan'];
     const request: RolloutRequest = {
       alias: this.alias.name,
       toVersion: f.version.value,

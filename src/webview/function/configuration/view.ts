@@ -382,8 +382,10 @@ export class ConfigurationView implements TabView {
         this.rows.set(row.id, elements);
       }
       this.updateRow(elements, row, index, state);
-      // Keep DOM order equal to the table order (appending moves an existing node).
-      this.table.append(elements.root);
+      // Keep DOM order equal to the table order; move a node only when needed, since moving
+      // it takes the focus away from the field being typed in. Child 0 is the header.
+      const expected = this.table.children[index + 1];
+      if (expected !== elements.root) this.table.insertBefore(elements.root, expected ?? null);
       index++;
     }
     for (const [id, elements] of this.rows) {
@@ -404,8 +406,8 @@ export class ConfigurationView implements TabView {
       const row = this.state?.rows.find((r) => r.id === id);
       void this.reveal(id, !row?.revealed);
     });
-    const up = iconButton('arrow-up', 'Move up', () => this.move(id, -1));
-    const down = iconButton('arrow-down', 'Move down', () => this.move(id, 1));
+    const up = iconButton('arrow-up', 'Move up', () => void this.move(id, -1));
+    const down = iconButton('arrow-down', 'Move down', () => void this.move(id, 1));
     const remove = iconButton('trash', 'Remove variable', () => void this.send({ op: 'removeRow', id }), 'configuration-remove');
     const status = h('span', { class: 'configuration-status' });
     const problem = h('div', { class: 'configuration-problem', role: 'alert' });
@@ -427,10 +429,14 @@ export class ConfigurationView implements TabView {
     if (revealed) this.rows.get(id)?.value?.focus();
   }
 
-  private move(id: number, by: number): void {
+  private async move(id: number, by: number): Promise<void> {
     const index = this.state?.rows.findIndex((r) => r.id === id) ?? -1;
     if (index < 0) return;
-    void this.send({ op: 'moveRow', id, to: Math.max(0, index + by) });
+    await this.send({ op: 'moveRow', id, to: Math.max(0, index + by) });
+    // The row moved in the DOM, which drops the focus; put it back for repeated moves.
+    const e = this.rows.get(id);
+    const button = by < 0 ? e?.up : e?.down;
+    if (button && !button.disabled) button.focus();
   }
 
   private updateRow(e: RowElements, row: EnvRowView, index: number, state: ConfigurationState): void {

@@ -92,12 +92,21 @@ export class LogList {
     let drop = 0;
     while (drop < this.rowsInOrder.length && this.rowsInOrder[drop].seq < firstSeq) drop++;
     if (drop === 0) return;
-    for (const row of this.rowsInOrder.slice(0, drop)) {
-      const group = row.requestId ? this.groupsById.get(row.requestId) : undefined;
-      if (!group) continue;
-      group.rows = group.rows.filter((r) => r !== row);
-      if (group.start === row) group.start = undefined;
-      if (group.report === row) group.report = undefined;
+    const touched = new Set<RequestGroup>();
+    for (let i = 0; i < drop; i++) {
+      const id = this.rowsInOrder[i].requestId;
+      const group = id ? this.groupsById.get(id) : undefined;
+      if (group) touched.add(group);
+    }
+    // A group's rows are in seq order, so the dropped ones are at its front.
+    for (const group of touched) {
+      let keep = 0;
+      while (keep < group.rows.length && group.rows[keep].seq < firstSeq) keep++;
+      group.rows = group.rows.slice(keep);
+      if (group.start && group.start.seq < firstSeq) group.start = undefined;
+      if (group.report && group.report.seq < firstSeq) group.report = undefined;
+      group.errors = group.rows.filter((r) => isError(r) || (r.report?.status !== undefined && r.report.status !== 'success')).length;
+      group.warnings = group.rows.filter((r) => r.level === 'WARN').length;
       if (group.rows.length === 0) this.groupsById.delete(group.requestId);
     }
     this.rowsInOrder = this.rowsInOrder.slice(drop);

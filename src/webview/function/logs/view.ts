@@ -303,7 +303,9 @@ export class LogsView implements TabView {
     const seen = new Set<number>();
     for (const item of this.items) {
       const add = (row: LogRow) => {
-        if (!seen.has(row.seq)) rows.push(row), seen.add(row.seq);
+        if (seen.has(row.seq)) return;
+        seen.add(row.seq);
+        rows.push(row);
       };
       if (item.kind === 'row') add(item.row);
       else if (item.kind === 'group' && item.collapsed) item.group.rows.forEach(add);

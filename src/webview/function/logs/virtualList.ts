@@ -88,7 +88,15 @@ export class VirtualList<T> {
       const row = this.pool[i];
       const index = first + i;
       if (i >= count) {
-        row.hidden = true;
+        if (!row.hidden) {
+          // A spare row keeps nothing of what it showed (tests and screen readers see only rows in use).
+          row.hidden = true;
+          row.className = '';
+          row.replaceChildren();
+          row.removeAttribute('data-index');
+          row.removeAttribute('aria-expanded');
+          this.drawn.delete(row);
+        }
         continue;
       }
       row.hidden = false;
