@@ -44,6 +44,12 @@ function argValue(flag: string): string | undefined {
 
 const sleep = (msValue: number) => new Promise((r) => setTimeout(r, msValue));
 
+/** Heap in use after a full collection when node runs with --expose-gc (npm run bench:logs does). */
+function settledHeap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 /** A realistic mix: plain lines, Node.js text format with a level, and Powertools-style JSON. */
 function message(seq: number, sentAt: number): string {
   switch (seq % 4) {
@@ -163,7 +169,7 @@ async function liveBench(view: ViewHarness | undefined) {
   const logs = new CloudWatchLogsClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
   const api = new LogsApi(localConnection(local.endpoint, local.region, local.credentials), local.region);
   const out = collector(view);
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = settledHeap();
   const feed = new LogFeed({ source: api, logGroup: GROUP, title: GROUP, subtitle: 'bench', capacity: CAPACITY, send: out.send, canSend: () => true });
   try {
     await logs.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
@@ -190,7 +196,7 @@ async function liveBench(view: ViewHarness | undefined) {
     feed.flush();
     await view?.flushed();
     await sleep(300);
-    const heapAfter = process.memoryUsage().heapUsed;
+    const heapAfter = settledHeap();
     const viewStats = view ? await view.page.evaluate(() => (globalThis as unknown as PageGlobal).benchStats) : undefined;
     const lines = view ? Number(/^([\d,]+) line/.exec((await view.page.locator('.logs-counts').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN) : undefined;
     return { total, writeSeconds, out: out.stats, state: feed.state(), heapBytes: heapAfter - heapBefore, rss: process.memoryUsage().rss, viewStats, lines };
@@ -275,7 +281,7 @@ async function main(): Promise<void> {
       );
     }
     rows.push(
-      { name: 'extension heap growth, full buffer', value: `${(live.heapBytes / 1024 / 1024).toFixed(1)} MB`, budget: '≤ 50 MB', ratio: '-', ok: live.heapBytes <= 50 * 1024 * 1024 },
+      { name: 'extension heap retained by a full buffer', value: `${(live.heapBytes / 1024 / 1024).toFixed(1)} MB`, budget: '≤ 50 MB', ratio: '-', ok: live.heapBytes <= 50 * 1024 * 1024 },
       { name: 'extension side rss', value: `${(live.rss / 1024 / 1024).toFixed(0)} MB`, budget: '-', ratio: '-', ok: undefined },
       { name: `pipeline: ${pipeline.events} events, no network`, value: `${(pipeline.events / pipeline.seconds).toFixed(0)} events/s`, budget: '≥ 5000 events/s', ratio: '-', ok: pipeline.events / pipeline.seconds >= 5000 },
     );

@@ -114,8 +114,8 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
   it('restores the panel with its event after the window reloads', async () => {
     const { page } = workbench!;
     // "Developer: Reload Window", as a person would: the workbench saves its state, then reloads.
-    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
-    await page.keyboard.press('F1');
+    await page.locator('.part.sidebar .composite.title').click();
+    await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: STEP_TIMEOUT });
     await input.fill('>Developer: Reload Window');

@@ -142,10 +142,12 @@ describe('Logs tab in the workbench (e2e)', function () {
   it('shows the same lines again after the panel was hidden and shown', async () => {
     const { page } = workbench!;
     const count = await groups().count();
-    await page.keyboard.press('Control+P');
-    await page.keyboard.type('template.yaml');
-    await page.keyboard.press('Enter');
+    // Opening a file in the same editor group hides the panel (its webview document is destroyed).
+    await page.locator('.activitybar').getByRole('tab', { name: /Explorer/ }).click();
+    const explorer = page.locator('.part.sidebar');
+    await (await waitForRow(explorer, 'template.yaml', STEP_TIMEOUT)).click();
     await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await page.locator('.tabs-container .tab.active', { hasText: 'hello-node' }).count(), 0, 'the panel is hidden');
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
     panel = await webviewFrame(page, '.logs-toolbar', STEP_TIMEOUT);
     await waitForCount(() => groups().count(), (n) => n === count, 'requests after the panel came back');

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -10,9 +11,13 @@ import {
   PublishVersionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import type { WorkbenchApi } from '../../src/commands/context';
+import { localConnection } from '../../src/aws/connections';
+import { LambdaApi } from '../../src/aws/lambda';
+import type { WorkbenchApi, WorkbenchContext } from '../../src/commands/context';
+import { ConfigurationController } from '../../src/panels/function/configuration/controller';
 import type { ConfigurationOp, ConfigurationState } from '../../src/panels/function/configuration/protocol';
 import type { FunctionTarget } from '../../src/panels/function/protocol';
+import type { TabHost } from '../../src/panels/function/tab';
 import { createEnvEchoFunction, readEnvThroughInvoke } from '../unit/support/envEcho';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
@@ -234,5 +239,45 @@ describe('Configuration tab against the Local Lambda', function () {
     await send({ op: 'copy', item: 'handler' });
     assert.equal(await vscode.env.clipboard.readText(), 'index.handler');
   });
-});
 
+  it('imports a .env file into the table and exports the table to a .env file', async () => {
+    const target = await newFunction('dotenv', { KEEP: 'kept', OVERRIDE: 'old' });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-dotenv-'));
+    const importFile = vscode.Uri.file(path.join(folder, 'in.env'));
+    const exportFile = vscode.Uri.file(path.join(folder, 'out.env'));
+    fs.writeFileSync(importFile.fsPath, '# shared settings\nexport OVERRIDE=new\nQUOTED="two words # not a comment"\nbad line\n');
+    // The tab's controller driven directly, with the file dialogs answered by the test.
+    const local = await api.localEndpoint();
+    const lambda = new LambdaApi(localConnection(local.endpoint, local.region, local.credentials), local.region);
+    const log = vscode.window.createOutputChannel('Configuration test', { log: true });
+    const host: TabHost = {
+      target,
+      lambda: () => lambda,
+      workbench: { local: { ensureStarted: async () => local } } as unknown as WorkbenchContext,
+      log,
+      notify: () => undefined,
+      visible: true,
+      reveal: () => undefined,
+    };
+    const controller = new ConfigurationController(host, { pickImport: async () => importFile, pickExport: async () => exportFile });
+    try {
+      const send = (op: ConfigurationOp) => controller.onRequest('op', op);
+      let state = await send({ op: 'importFile' });
+      assert.match(state.message?.text ?? '', /1 added, 1 updated\. Skipped 1 line\(s\): Line 4: expected KEY=value/);
+      assert.deepEqual(state.rows.map((r) => [r.key, r.status, r.value]), [['KEEP', 'unchanged', undefined], ['OVERRIDE', 'changed', undefined], ['QUOTED', 'added', undefined]]);
+      state = await send({ op: 'exportFile' });
+      assert.equal(state.message?.kind, 'success');
+      const exported = fs.readFileSync(exportFile.fsPath, 'utf8');
+      assert.match(exported, new RegExp(`^# Environment variables of ${target.functionName} \\(Local Lambda, us-east-1\\)\n`));
+      assert.ok(exported.endsWith("KEEP=kept\nOVERRIDE=new\nQUOTED='two words # not a comment'\n"), exported);
+      state = await send({ op: 'save' });
+      assert.equal(state.message?.kind, 'success', state.message?.text);
+      assert.deepEqual(await readEnvThroughInvoke(client, target.functionName, ['KEEP', 'OVERRIDE', 'QUOTED']), { KEEP: 'kept', OVERRIDE: 'new', QUOTED: 'two words # not a comment' });
+    } finally {
+      controller.dispose();
+      lambda.dispose();
+      log.dispose();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -134,10 +134,13 @@ export class LambdaApi {
   private listFunctions(c: Ctx): Result {
     const all = c.query.get('FunctionVersion') === 'ALL';
     if (c.query.has('FunctionVersion') && !all) throw invalid('FunctionVersion must be ALL when given.');
-    const items = this.store.list().flatMap((fn) => [
-      configurationOf(fn, fn.latest),
-      ...(all ? fn.versions.map((v) => configurationOf(fn, v)) : []),
-    ]);
+    const functions = this.store.list();
+    if (!all) {
+      // Page first, then describe only that page: listing stays cheap with thousands of functions.
+      const { page, nextMarker } = paginate(functions, c.query.get('Marker'), c.query.get('MaxItems'), 50);
+      return { status: 200, body: { Functions: page.map((fn) => configurationOf(fn, fn.latest)), ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
+    }
+    const items = functions.flatMap((fn) => [configurationOf(fn, fn.latest), ...fn.versions.map((v) => configurationOf(fn, v))]);
     const { page, nextMarker } = paginate(items, c.query.get('Marker'), c.query.get('MaxItems'), 50);
     return { status: 200, body: { Functions: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
   }

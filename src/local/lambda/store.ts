@@ -32,6 +32,7 @@ export function hashSettings(s: FunctionSettings): string {
 /** Functions, versions and aliases, kept in memory and written to one JSON file on every change. */
 export class LambdaStore {
   private state: StateFile = { formatVersion: 1, functions: {}, appliedTemplateResources: {} };
+  private sorted: FunctionRecord[] | undefined;
   private readonly file: string;
 
   constructor(readonly dataDir: string) {
@@ -48,14 +49,17 @@ export class LambdaStore {
     }
     data.appliedTemplateResources ??= {};
     this.state = data;
+    this.sorted = undefined;
   }
 
   save(): void {
     writeJsonAtomic(this.file, this.state);
   }
 
+  /** Functions sorted by name; the order is cached until a function is added or removed. */
   list(): FunctionRecord[] {
-    return Object.values(this.state.functions).sort((a, b) => a.name.localeCompare(b.name));
+    this.sorted ??= Object.values(this.state.functions).sort((a, b) => a.name.localeCompare(b.name));
+    return this.sorted;
   }
 
   find(name: string): FunctionRecord | undefined {
@@ -120,6 +124,7 @@ export class LambdaStore {
       ...extra,
     };
     this.state.functions[name] = fn;
+    this.sorted = undefined;
     this.save();
     return fn;
   }
@@ -264,6 +269,7 @@ export class LambdaStore {
     }
     if (qualifier === undefined) {
       delete this.state.functions[fn.name];
+      this.sorted = undefined;
       fs.rmSync(path.join(this.dataDir, 'code', fn.name), { recursive: true, force: true });
       this.save();
       return;

@@ -275,15 +275,21 @@ class AliasCard {
     }
     this.shownRollout = undefined;
     if (!this.rolloutFields) this.buildRolloutForm();
+    if (this.rolloutForm.parentElement !== this.rolloutBox) this.rolloutBox.replaceChildren(this.rolloutForm);
+    if (this.rolloutForm.open) this.fillRolloutChoices();
+  }
+
+  /** Selects show their choice only when rendered, so they are filled while the form is open. */
+  private fillRolloutChoices(): void {
+    const fields = this.rolloutFields;
+    if (!fields) return;
     const candidates = this.view.state.versions.filter((v) => v.version !== this.alias.routing.primary);
-    const fields = this.rolloutFields!;
     if (document.activeElement !== fields.version) {
-      const current = fields.version.value || this.alias.routing.extraVersion || candidates[0]?.version || '';
+      const wanted = fields.version.value || this.alias.routing.extraVersion || candidates[0]?.version || '';
+      const current = candidates.some((v) => v.version === wanted) ? wanted : candidates[0]?.version ?? '';
       fillSelect(fields.version, candidates.map((v) => ({ value: v.version, label: v.version, description: v.description })), current);
     }
-    if (this.rolloutForm.parentElement !== this.rolloutBox) {
-      this.rolloutBox.replaceChildren(this.rolloutForm);
-      // A select reads its options once it is in the page: fill the plan choices now.
+    if (document.activeElement !== fields.plan) {
       const d = this.view.state.defaults;
       fillSelect(fields.plan, [
         { value: 'preset', label: d.percents.map((p) => `${p}%`).join(' → ') },
@@ -340,6 +346,9 @@ class AliasCard {
     const min = h('vscode-textfield', { type: 'number', min: 0, value: String(d.minInvocations), 'aria-label': 'Minimum calls before judging' });
     const invoke = h('vscode-checkbox', { class: 'aliases-rollout-invoke', label: 'Also invoke the new version myself (3 calls per check)' });
     this.rolloutFields = { version, plan, steps, interval, threshold, min, invoke };
+    this.rolloutForm.addEventListener('toggle', () => {
+      if (this.rolloutForm.open) requestAnimationFrame(() => this.fillRolloutChoices());
+    });
     const start = button('Review rollout…', 'rocket', () => void this.previewRollout(), { className: 'aliases-rollout-review' });
     this.rolloutForm.replaceChildren(
       h('summary', {}, icon('rocket'), ' Gradual rollout with automatic rollback'),

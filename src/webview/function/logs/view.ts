@@ -257,6 +257,7 @@ export class LogsView implements TabView {
     this.pauseButton.checked = state.paused;
     if (document.activeElement !== this.filterField && state.filterPattern !== this.filterField.value) this.filterField.value = state.filterPattern;
     if (document.activeElement !== this.prefixField && state.streamPrefix !== this.prefixField.value) this.prefixField.value = state.streamPrefix;
+    if (this.items.length === 0) this.empty();
   }
 
   private renderCounts(): void {
