@@ -28,6 +28,8 @@ const ALLOWED_ENTRIES = [
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.txt)?$/i,
   /^extension\/dist\/.+\.(js|css|ttf)$/,
+  // Third-party license notices the minifier moves out of the bundles.
+  /^extension\/dist\/.+\.LICENSE\.txt$/,
   /^extension\/media\/[^/]+\.(svg|png)$/,
 ];
 

@@ -79,6 +79,9 @@ const DEFAULTS = {
   maxBackfillEvents: 10_000,
 };
 
+/** Continuations of one backfill whose reads were cut at maxBackfillEvents. */
+const MAX_BACKFILL_ROUNDS = 10;
+
 class StreamIdleError extends Error {
   constructor(ms: number) {
     super(`No data from the Live Tail stream for ${Math.round(ms / 1000)} s.`);
@@ -221,9 +224,11 @@ export class TailSession {
       const timer = setTimeout(done, ms);
       this.timers.add(timer);
       const signal = this.stopController.signal;
+      const timers = this.timers;
       signal.addEventListener('abort', done, { once: true });
       function done() {
         clearTimeout(timer);
+        timers.delete(timer);
         signal.removeEventListener('abort', done);
         resolve();
       }
@@ -242,16 +247,25 @@ export class TailSession {
     this.listener.onEvents(fresh);
   }
 
+  /** Reads [from, endTime] with FilterLogEvents; a read cut at maxBackfillEvents continues where it stopped (bounded). */
   private async backfill(from: number, signal: AbortSignal, endTime?: number): Promise<void> {
-    const result = await this.source.filterLogEvents({
-      logGroupName: this.o.logGroup,
-      logStreamNamePrefix: this.o.streamPrefix,
-      filterPattern: this.o.filterPattern,
-      startTime: from,
-      endTime,
-      maxEvents: this.o.maxBackfillEvents,
-    }, signal);
-    if (!signal.aborted) this.deliver(result.events, this.dedupe.pass());
+    let start = from;
+    for (let round = 0; round < MAX_BACKFILL_ROUNDS; round++) {
+      const result = await this.source.filterLogEvents({
+        logGroupName: this.o.logGroup,
+        logStreamNamePrefix: this.o.streamPrefix,
+        filterPattern: this.o.filterPattern,
+        startTime: start,
+        endTime,
+        maxEvents: this.o.maxBackfillEvents,
+      }, signal);
+      if (signal.aborted) return;
+      this.deliver(result.events, this.dedupe.pass());
+      const last = result.events[result.events.length - 1]?.timestamp;
+      // Continue from the last timestamp read (events sharing it are deduplicated); stop if that makes no progress.
+      if (!result.truncated || last === undefined || last <= start) return;
+      start = last;
+    }
   }
 
   private async runLive(signal: AbortSignal): Promise<void> {

@@ -153,4 +153,26 @@ describe('Logs tab in the workbench (e2e)', function () {
     await waitForCount(() => groups().count(), (n) => n === count, 'requests after the panel came back');
     await workbench!.screenshot('logs-replayed.png');
   });
+
+  it('tails any log group from "Lambda: Tail Log Group…" in the Command Palette', async () => {
+    const { page } = workbench!;
+    await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).click();
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: STEP_TIMEOUT });
+    await input.fill('>Lambda: Tail Log Group');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tail Log Group' }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.keyboard.press('Enter');
+    // Only the Local Lambda connection and its one region exist here, so the log group picker comes next.
+    const group = page.locator('.quick-input-list .monaco-list-row', { hasText: '/aws/lambda/hello-node' }).first();
+    await group.waitFor({ timeout: STEP_TIMEOUT });
+    await input.fill('/aws/lambda/hello-node');
+    await page.keyboard.press('Enter');
+    const logsPage = await webviewFrame(page, '.logs-page-title', STEP_TIMEOUT);
+    assert.equal((await logsPage.locator('.logs-page-title').textContent())?.trim(), '/aws/lambda/hello-node');
+    // It starts with the last minutes of the group: the requests invoked above are there.
+    await logsPage.locator('.logs-row.logs-group .logs-badge-duration').first().waitFor({ timeout: 15000 });
+    await page.mouse.move(900, 600);
+    await workbench!.screenshot('logs-group-panel.png');
+  });
 });

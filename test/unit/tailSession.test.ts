@@ -42,6 +42,13 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
     assert.deepEqual(logs.sessions[0].request.logGroupIdentifiers, [`arn:aws:logs:us-east-1:123456789012:log-group:${logs.group}`]);
   });
 
+  it('continues a backfill that was cut at maxBackfillEvents', async () => {
+    for (let i = 0; i < 25; i++) logs.write(`s${i % 3}`, [`old ${i}`], Date.now() - 500 + i);
+    start({ maxBackfillEvents: 10 });
+    await until(() => got.length === 25, 2000, 'all 25');
+    assert.deepEqual(messages(), Array.from({ length: 25 }, (_, i) => `old ${i}`));
+  });
+
   it('reconnects after a dropped connection with no duplicate and no gap', async () => {
     start();
     await until(() => session!.status.mode === 'live');

@@ -88,7 +88,8 @@ export class ScriptedLogs implements TailSource {
       .filter((e) => !request.logStreamNamePrefix || e.logStreamName.startsWith(request.logStreamNamePrefix))
       .filter((e) => matches(e.message, request.filterPattern))
       .sort((a, b) => a.timestamp - b.timestamp || Number(a.eventId) - Number(b.eventId));
-    return { events: events.map((e) => ({ ...e })), truncated: false };
+    const max = request.maxEvents ?? 10_000;
+    return { events: events.slice(0, max).map((e) => ({ ...e })), truncated: events.length > max };
   }
 
   private push(session: Session, item: LiveTailFrame | Error): void {

@@ -26,6 +26,8 @@ export interface LogsSubject {
 }
 
 const SETTING = 'lambdaWorkbench.logs.bufferSize';
+/** A tail starts with the last few minutes, so an invocation made just before opening the view is there. */
+const HISTORY_MS = 5 * 60_000;
 
 function bufferSizeSetting(): number {
   const value = vscode.workspace.getConfiguration('lambdaWorkbench').get<unknown>('logs.bufferSize');
@@ -111,6 +113,7 @@ export class LogsController implements TabController {
       capacity: bufferSizeSetting(),
       send: (message: FeedMessage) => this.port.notify(message.type, message.payload),
       canSend: () => this.ready && this.port.visible,
+      since: Date.now() - HISTORY_MS,
       // CloudWatch indexes events for FilterLogEvents a moment after Live Tail shows them: read a gap twice.
       tail: { settleMs: subject.connectionKind === 'profile' ? 5000 : 0 },
       onError: (message) => this.port.log.warn(`Logs of ${subject.title}: ${message}`),

@@ -375,7 +375,7 @@ export class LogsView implements TabView {
       ? 'No line matches the search.'
       : this.state?.mode === 'waiting'
         ? 'The log group does not exist yet: invoke the function and its logs appear here.'
-        : 'No log lines yet. Invoke the function and they appear here within a second.';
+        : 'No log lines yet. New lines appear here within a second of being written: invoke the function to see some.';
     this.virtual.viewport.dataset.empty = text;
   }
 
