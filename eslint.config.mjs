@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // These layers must stay free of VS Code so they can be tested and reused without it.
-    files: ['src/aws/**/*.ts', 'src/model/**/*.ts', 'src/local/**/*.ts'],
+    files: ['src/aws/**/*.ts', 'src/model/**/*.ts', 'src/local/**/*.ts', 'src/logs/**/*.ts', 'src/events/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'This layer must not depend on VS Code.' }] }] },
   },
   {

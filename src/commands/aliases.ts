@@ -1,8 +1,7 @@
-import * as vscode from 'vscode';
-import type { AliasActions } from '../aliases/aliasActions';
 import { onDidChangeAliases } from '../aliases/events';
 import type { WorkbenchContext } from './context';
-import { Commands, type CommandId } from './ids';
+import { lazyCommands } from './command';
+import { Commands } from './ids';
 
 /** Must equal ROLLOUT_KEY_PREFIX in rollout/store.ts; repeated so activation does not load the rollout code. */
 const ROLLOUT_KEY_PREFIX = 'lambdaWorkbench.rollout.';
@@ -12,20 +11,7 @@ const ROLLOUT_KEY_PREFIX = 'lambdaWorkbench.rollout.';
  * saved rollout records are glanced at, to offer resuming one that VS Code was closed on.
  */
 export function registerAliasCommands(ctx: WorkbenchContext): void {
-  let actions: Promise<AliasActions> | undefined;
-  const load = (): Promise<AliasActions> => (actions ??= import('../aliases/aliasActions.js').then(({ AliasActions }) => new AliasActions(ctx)));
-
-  const register = (id: CommandId, run: (a: AliasActions, ...args: unknown[]) => Promise<unknown>) =>
-    ctx.extension.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await run(await load(), ...args);
-        } catch (error) {
-          await ctx.showError(error);
-          return undefined;
-        }
-      }),
-    );
+  const register = lazyCommands(ctx, () => import('../aliases/aliasActions.js').then(({ AliasActions }) => new AliasActions(ctx)));
   const options = <T>(value: unknown): T | undefined => (typeof value === 'object' && value !== null ? (value as T) : undefined);
 
   register(Commands.publishVersion, (a, arg, opts) => a.publishVersion(arg, options(opts)));

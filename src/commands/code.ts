@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CodeActions } from '../code/codeActions';
 import { CodeLinks } from '../code/links';
 import type { WorkbenchContext } from './context';
+import { registerCommand } from './command';
 import { Commands, type CommandId } from './ids';
 
 /**
@@ -20,16 +21,7 @@ export function registerCodeCommands(ctx: WorkbenchContext): void {
     }));
 
   const register = (id: CommandId, run: (code: CodeActions, ...args: unknown[]) => Promise<unknown>) =>
-    ctx.extension.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await run(await load(), ...args);
-        } catch (error) {
-          await ctx.showError(error);
-          return undefined;
-        }
-      }),
-    );
+    registerCommand(ctx, id, async (...args: unknown[]) => run(await load(), ...args));
   register(Commands.downloadCode, (code, target, folder) => code.download(target, folder));
   register(Commands.deployCode, (code, arg) => code.deploy(arg, true));
   register(Commands.quickDeploy, (code, arg) => code.deploy(arg, false));

@@ -6,23 +6,12 @@ import { OPEN_FUNCTION_PANEL, type HandlerCodeLensProvider, type HandlerLensArgs
 import { fileLanguage, findHandlerDefinition, parseHandler } from '../model/handlers';
 import { readSettings } from '../util/configuration';
 import type { WorkbenchContext } from './context';
+import { registerCommand as register } from './command';
 import { Commands } from './ids';
 
 export interface CodeLensServices {
   provider: HandlerCodeLensProvider;
   mappings: HandlerMappings;
-}
-
-function register(ctx: WorkbenchContext, id: string, run: (...args: never[]) => unknown): void {
-  ctx.extension.subscriptions.push(
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await (run as (...a: unknown[]) => unknown)(...args);
-      } catch (error) {
-        await ctx.showError(error);
-      }
-    }),
-  );
 }
 
 function isHandlerLensArgs(value: unknown): value is HandlerLensArgs {

@@ -1,21 +1,15 @@
 import * as vscode from 'vscode';
 import { toFunctionTarget } from '../panels/function/target';
 import type { WorkbenchContext } from './context';
+import { registerCommand } from './command';
 import { Commands } from './ids';
 import { pickFunction } from './pickFunction';
 
 /** "Edit Environment Variables…": the function panel on its Configuration tab. */
 export function registerConfigurationCommands(ctx: WorkbenchContext): void {
-  ctx.extension.subscriptions.push(
-    vscode.commands.registerCommand(Commands.editEnvironmentVariables, async (arg?: unknown) => {
-      try {
-        const target = toFunctionTarget(arg) ?? (await pickFunction(ctx, 'Edit Environment Variables'));
-        if (!target) return undefined;
-        return await vscode.commands.executeCommand(Commands.openFunctionPanel, target, 'configuration');
-      } catch (error) {
-        await ctx.showError(error);
-        return undefined;
-      }
-    }),
-  );
+  registerCommand(ctx, Commands.editEnvironmentVariables, async (arg?: unknown) => {
+    const target = toFunctionTarget(arg) ?? (await pickFunction(ctx, 'Edit Environment Variables'));
+    if (!target) return undefined;
+    return await vscode.commands.executeCommand(Commands.openFunctionPanel, target, 'configuration');
+  });
 }

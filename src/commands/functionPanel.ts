@@ -3,6 +3,7 @@ import type { FunctionPanels } from '../panels/function/functionPanel';
 import { isTabId, type FunctionTarget, type TabId } from '../panels/function/protocol';
 import { toFunctionTarget } from '../panels/function/target';
 import type { WorkbenchContext } from './context';
+import { registerCommand } from './command';
 import { Commands } from './ids';
 import { pickFunction } from './pickFunction';
 
@@ -34,15 +35,8 @@ export async function openFunctionPanel(ctx: WorkbenchContext, arg?: unknown, ta
 }
 
 export function registerFunctionPanelCommands(ctx: WorkbenchContext): void {
+  registerCommand(ctx, Commands.openFunctionPanel, (arg?: unknown, tab?: unknown) => openFunctionPanel(ctx, arg, isTabId(tab) ? tab : undefined));
   ctx.extension.subscriptions.push(
-    vscode.commands.registerCommand(Commands.openFunctionPanel, async (arg?: unknown, tab?: unknown) => {
-      try {
-        return await openFunctionPanel(ctx, arg, isTabId(tab) ? tab : undefined);
-      } catch (error) {
-        await ctx.showError(error);
-        return undefined;
-      }
-    }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
         (await functionPanels(ctx)).restore(panel, state);

@@ -4,6 +4,7 @@ import type { LogGroupPanels, LogGroupTarget } from '../panels/logGroup/logGroup
 import { ConnectionNode, RegionNode, type ExplorerNode } from '../views/nodes';
 import type { WorkbenchContext } from './context';
 import { openFunctionPanel } from './functionPanel';
+import { registerCommand } from './command';
 import { Commands } from './ids';
 
 /** The panel code is loaded on first use, not at activation. */
@@ -146,17 +147,7 @@ export async function tailLogGroup(ctx: WorkbenchContext, arg?: unknown): Promis
 }
 
 export function registerLogsCommands(ctx: WorkbenchContext): void {
-  const run = (fn: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
-    try {
-      return await fn(...args);
-    } catch (error) {
-      await ctx.showError(error);
-      return undefined;
-    }
-  };
-  ctx.extension.subscriptions.push(
-    vscode.commands.registerCommand(Commands.tailLogGroup, run((arg) => tailLogGroup(ctx, arg))),
-    // A function, version or alias node (or a FunctionTarget): its panel on the Logs tab; nothing given asks for a function.
-    vscode.commands.registerCommand(Commands.tailLogs, run((node) => openFunctionPanel(ctx, node, 'logs'))),
-  );
+  registerCommand(ctx, Commands.tailLogGroup, (arg: unknown) => tailLogGroup(ctx, arg));
+  // A function, version or alias node (or a FunctionTarget): its panel on the Logs tab; nothing given asks for a function.
+  registerCommand(ctx, Commands.tailLogs, (node: unknown) => openFunctionPanel(ctx, node, 'logs'));
 }

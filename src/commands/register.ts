@@ -9,7 +9,8 @@ import { registerAliasCommands } from './aliases';
 import { registerCodeCommands } from './code';
 import { registerConfigurationCommands } from './configuration';
 import { registerFunctionPanelCommands } from './functionPanel';
-import { Commands, type CommandId } from './ids';
+import { Commands } from './ids';
+import { registerCommand as register } from './command';
 import { registerInvokeCommands } from './invoke';
 import { registerLogsCommands } from './logs';
 
@@ -21,19 +22,6 @@ const KNOWN_REGIONS = [
   'me-south-1', 'af-south-1',
 ];
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** Registers a command whose failures are shown with an "Open Log" action. */
-function register(ctx: WorkbenchContext, id: CommandId, run: (...args: never[]) => unknown): void {
-  ctx.extension.subscriptions.push(
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await (run as (...a: unknown[]) => unknown)(...args);
-      } catch (error) {
-        await ctx.showError(error);
-      }
-    }),
-  );
-}
 
 /** The connection a node belongs to, or one the user picks. */
 async function pickConnection(ctx: WorkbenchContext, node: ExplorerNode | undefined): Promise<ConnectionNode | undefined> {

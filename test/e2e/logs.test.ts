@@ -173,6 +173,7 @@ describe('Logs tab in the workbench (e2e)', function () {
     // It starts with the last minutes of the group: the requests invoked above are there.
     await logsPage.locator('.logs-row.logs-group .logs-badge-duration').first().waitFor({ timeout: 15000 });
     await page.mouse.move(900, 600);
+    await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
     await workbench!.screenshot('logs-group-panel.png');
   });
 });
