@@ -2,22 +2,10 @@
 // value is typed and crossing into an error, the pending change, Save, and an invocation that
 // answers with the new value.
 import * as assert from 'assert';
-import type { Frame, Locator, Page } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+import type { Frame, Locator } from 'playwright-core';
+import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
-
-/** The webview document (an iframe inside an iframe) that contains `selector`. */
-async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
-}
 
 /** Waits until the meter reads `used` bytes and returns its text. */
 async function meterShows(panel: Frame, used: number): Promise<string> {
@@ -91,8 +79,13 @@ describe('Configuration tab in the workbench (e2e)', function () {
 
   it('turns the meter to an error past 4,096 bytes and refuses to save', async () => {
     await panel.locator('vscode-button.configuration-add').click();
-    const fresh = panel.locator('.configuration-env-row').last();
-    await fresh.locator('vscode-textfield.configuration-key input').fill('PADDING');
+    // The row appears once the extension answers; until then `.last()` would be GREETING's row.
+    const added = panel.locator('.configuration-env-row[data-status="added"][data-key=""]');
+    await added.waitFor({ timeout: STEP_TIMEOUT });
+    const fresh = panel.locator(`.configuration-env-row[data-row-id="${await added.getAttribute('data-row-id')}"]`);
+    // The new row's name takes the focus, so a person can type it straight away.
+    await fresh.locator('vscode-textfield.configuration-key:focus').waitFor({ timeout: STEP_TIMEOUT });
+    await workbench!.page.keyboard.type('PADDING');
     await fresh.locator('vscode-textfield.configuration-value input').fill('x'.repeat(4080));
     const used = JSON.stringify({ GREETING: 'Bonjour', PADDING: 'x'.repeat(4080) }).length;
     assert.ok(used > 4096);

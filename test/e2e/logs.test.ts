@@ -2,22 +2,10 @@
 // Invoke tab; the request grouped under a header with its REPORT badges; pause, search, and the
 // buffer shown again after the panel was hidden.
 import * as assert from 'assert';
-import type { Frame, Locator, Page } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+import type { Frame, Locator } from 'playwright-core';
+import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
-
-/** The webview document (an iframe inside an iframe) that contains `selector`. */
-async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
-}
 
 describe('Logs tab in the workbench (e2e)', function () {
   this.timeout(300000);

@@ -1,7 +1,7 @@
 // A real VS Code workbench (code-server) in Chromium with the extension under development loaded.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { codeServerLib, REPO_ROOT, repoPaths } from '../runners/repo';
 
 export interface Workbench {
@@ -91,4 +91,16 @@ export async function expandRow(scope: Page | Locator, label: string, timeoutMs:
     throw new Error(`tree row "${label}" did not expand within ${timeoutMs / 1000} s`);
   }
   return row;
+}
+
+/** The webview document (an iframe inside an iframe) that contains `selector`. */
+export async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
 }

@@ -72,6 +72,8 @@ export class ConfigurationView implements TabView {
   private state?: ConfigurationState;
   private readonly rows = new Map<number, RowElements>();
   private readonly settings = new Map<string, SettingElements>();
+  /** Edits sent per field ("key:3", "value:3", "setting:timeout") whose answer has not arrived yet. */
+  private readonly inFlight = new Map<string, number>();
   private discardArmedUntil = 0;
 
   private root!: HTMLElement;
@@ -115,12 +117,38 @@ export class ConfigurationView implements TabView {
 
   // --- talking to the extension -----------------------------------------------------------------
 
-  private async send(op: ConfigurationOp): Promise<void> {
+  /** Sends one edit; `field` names the input it came from, so older answers leave that input alone. */
+  private async send(op: ConfigurationOp, field?: string): Promise<void> {
+    if (field) this.inFlight.set(field, (this.inFlight.get(field) ?? 0) + 1);
+    let state: ConfigurationState;
     try {
-      this.render(await this.api.request<ConfigurationState>(CONFIGURATION_OP, op));
+      state = await this.api.request<ConfigurationState>(CONFIGURATION_OP, op);
     } catch (error) {
       this.showBanner('error', error instanceof Error ? error.message : String(error));
+      return;
+    } finally {
+      if (field) {
+        const left = (this.inFlight.get(field) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(field, left);
+        else this.inFlight.delete(field);
+      }
     }
+    this.render(state);
+  }
+
+  /**
+   * Shows `value` in an input unless the person is typing there or a later edit of it is still
+   * on its way (an answer to an earlier keystroke must not take back the ones after it).
+   */
+  private sync(input: HTMLElement & { value: string }, value: string, field: string): void {
+    if (document.activeElement === input || this.inFlight.has(field)) return;
+    if (input.value !== value) input.value = value;
+  }
+
+  /** Focuses `target` after an answer only if the person has not moved on to something else meanwhile. */
+  private focusIfStill(before: Element | null, target: HTMLElement | undefined): void {
+    const now = document.activeElement;
+    if (target && (now === before || now === null || now === document.body)) target.focus();
   }
 
   // --- building -----------------------------------------------------------------------------------
@@ -213,7 +241,7 @@ export class ConfigurationView implements TabView {
     for (const field of ['memorySize', 'timeout', 'ephemeralStorage', 'reservedConcurrency', 'description'] as const) {
       const id = `configuration-setting-${field}`;
       const input = field === 'description' ? h('vscode-textarea', { id, rows: '2', resize: 'vertical' }) : h('vscode-textfield', { id });
-      input.addEventListener('input', () => void this.send({ op: 'setSetting', field, value: input.value }));
+      input.addEventListener('input', () => void this.send({ op: 'setSetting', field, value: input.value }, `setting:${field}`));
       const hint = h('div', { class: 'configuration-hint' });
       const problem = h('div', { class: 'configuration-problem', role: 'alert' });
       const label = h('label', { for: id, class: 'configuration-label' });
@@ -238,9 +266,10 @@ export class ConfigurationView implements TabView {
   // --- actions ------------------------------------------------------------------------------------
 
   private async addRow(): Promise<void> {
+    const before = document.activeElement;
     await this.send({ op: 'addRow' });
     const last = this.state?.rows[this.state.rows.length - 1];
-    if (last) this.rows.get(last.id)?.key.focus();
+    if (last) this.focusIfStill(before, this.rows.get(last.id)?.key);
   }
 
   private togglePaste(open: boolean): void {
@@ -398,7 +427,7 @@ export class ConfigurationView implements TabView {
 
   private createRow(id: number): RowElements {
     const key = h('vscode-textfield', { class: 'configuration-key', placeholder: 'NAME', 'aria-label': 'Name' });
-    key.addEventListener('input', () => void this.send({ op: 'setKey', id, key: key.value }));
+    key.addEventListener('input', () => void this.send({ op: 'setKey', id, key: key.value }, `key:${id}`));
     const valueCell = h('div', { class: 'configuration-value-cell' });
     const masked = h('button', { class: 'configuration-masked', type: 'button', title: 'Hidden. Click to show and edit the value.' });
     masked.addEventListener('click', () => void this.reveal(id, true));
@@ -425,8 +454,9 @@ export class ConfigurationView implements TabView {
   }
 
   private async reveal(id: number, revealed: boolean): Promise<void> {
+    const before = document.activeElement;
     await this.send({ op: 'reveal', id, revealed });
-    if (revealed) this.rows.get(id)?.value?.focus();
+    if (revealed) this.focusIfStill(before, this.rows.get(id)?.value);
   }
 
   private async move(id: number, by: number): Promise<void> {
@@ -441,7 +471,7 @@ export class ConfigurationView implements TabView {
 
   private updateRow(e: RowElements, row: EnvRowView, index: number, state: ConfigurationState): void {
     const editable = !state.readOnly && state.phase !== 'saving';
-    if (document.activeElement !== e.key && e.key.value !== row.key) e.key.value = row.key;
+    this.sync(e.key, row.key, `key:${row.id}`);
     e.key.invalid = Boolean(row.keyProblem);
     e.key.readonly = !editable;
     e.root.dataset.key = row.key;
@@ -451,10 +481,10 @@ export class ConfigurationView implements TabView {
     if (row.revealed && row.value !== undefined) {
       if (!e.value) {
         const value = h('vscode-textfield', { class: 'configuration-value', 'aria-label': `Value of ${row.key || 'new variable'}` });
-        value.addEventListener('input', () => void this.send({ op: 'setValue', id: row.id, value: value.value }));
+        value.addEventListener('input', () => void this.send({ op: 'setValue', id: row.id, value: value.value }, `value:${row.id}`));
         e.value = value;
       }
-      if (document.activeElement !== e.value && e.value.value !== row.value) e.value.value = row.value;
+      this.sync(e.value, row.value, `value:${row.id}`);
       e.value.readonly = !editable;
       if (e.valueCell.firstChild !== e.value) e.valueCell.replaceChildren(e.value);
     } else {
@@ -491,7 +521,7 @@ export class ConfigurationView implements TabView {
   private updateSetting(e: SettingElements, s: SettingView, state: ConfigurationState): void {
     const label = e.root.querySelector('label');
     if (label) label.textContent = s.label;
-    if (document.activeElement !== e.input && e.input.value !== s.value) e.input.value = s.value;
+    this.sync(e.input, s.value, `setting:${s.field}`);
     e.input.invalid = Boolean(s.problem);
     e.input.readonly = state.readOnly || state.phase === 'saving';
     const changed = s.value.trim() !== s.original.trim();
