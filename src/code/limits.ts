@@ -1,3 +1,6 @@
+import { formatBytes } from '../shared/units';
+
+export { formatBytes };
 /**
  * Lambda's code size limits for .zip packages (AWS Lambda developer guide, "Lambda quotas"):
  * 50 MB zipped when uploaded directly through the API, 250 MB unzipped (code and layers).
@@ -11,20 +14,6 @@ export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
  * add headers, so allow some room above the unzipped limit.
  */
 export const MAX_DOWNLOAD_BYTES = MAX_UNZIPPED_BYTES + 16 * 1024 * 1024;
-
-/** "812 B", "4.2 KB", "49.9 MB", "50 MB" (powers of 1024, as Lambda's limits are). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = value >= 100 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '');
-  return `${shown} ${units[unit]}`;
-}
 
 export interface PackageSize {
   zippedBytes: number;

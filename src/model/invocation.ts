@@ -1,3 +1,4 @@
+import { formatBytes, utf8Length } from '../shared/units';
 import { describeJsonProblem, findJsonProblem } from './jsonProblem';
 
 /**
@@ -20,31 +21,13 @@ export const INVOKE_LIMITS = {
   clientContextBytes: 3583,
 } as const;
 
-export function utf8Bytes(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
-/** "512 B", "1.4 KB", "6 MB" — binary units, as AWS states its limits. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const text = value >= 100 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '');
-  return `${text} ${units[unit]}`;
-}
-
 export function payloadLimit(kind: InvocationKind): number {
   return kind === 'Event' ? INVOKE_LIMITS.asyncPayloadBytes : INVOKE_LIMITS.syncPayloadBytes;
 }
 
 /** Why an event is too large to send with this invocation type, or undefined when it fits. */
 export function payloadSizeProblem(payload: string, kind: InvocationKind): string | undefined {
-  const bytes = utf8Bytes(payload);
+  const bytes = utf8Length(payload);
   const limit = payloadLimit(kind);
   if (bytes <= limit) return undefined;
   const how = kind === 'Event' ? 'Asynchronous (Event) invocations' : 'Synchronous invocations';
@@ -65,7 +48,7 @@ export function clientContextProblem(text: string, kind: InvocationKind): string
     return `The client context is not valid JSON: ${(error as Error).message}`;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'The client context must be a JSON object, e.g. {"custom": {"key": "value"}}.';
-  const encoded = Math.ceil(utf8Bytes(text) / 3) * 4;
+  const encoded = Math.ceil(utf8Length(text) / 3) * 4;
   if (encoded > INVOKE_LIMITS.clientContextBytes) {
     return `The client context is ${encoded.toLocaleString('en-US')} bytes once base64-encoded; Lambda accepts at most ${INVOKE_LIMITS.clientContextBytes.toLocaleString('en-US')}.`;
   }

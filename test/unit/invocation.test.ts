@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
   clientContextProblem,
-  formatBytes,
   INVOKE_LIMITS,
   invokeInputProblem,
   parseFunctionError,
@@ -9,6 +8,7 @@ import {
   prettyPayload,
   statusText,
 } from '../../src/model/invocation';
+import { formatBytes } from '../../src/shared/units';
 
 describe('invocation rules', () => {
   it('holds events to 6 MB for synchronous calls and 1 MB for asynchronous ones, at the byte', () => {

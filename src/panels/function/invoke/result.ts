@@ -1,6 +1,7 @@
 import type { InvokeResponse } from '../../../aws/invoke';
 import { estimateInvocationCost, formatUsd, LAMBDA_PRICES, type Architecture } from '../../../model/cost';
-import { parseFunctionError, prettyPayload, statusText, utf8Bytes } from '../../../model/invocation';
+import { parseFunctionError, prettyPayload, statusText } from '../../../model/invocation';
+import { utf8Length } from '../../../shared/units';
 import { parseReport } from '../../../model/report';
 import type { CostView, HistoryEntry, InvocationView, InvokeParams } from './protocol';
 
@@ -50,7 +51,7 @@ export function invocationView(id: string, at: Date, params: InvokeParams, respo
     const pretty = prettyPayload(response.payload);
     view.payload = pretty.text;
     view.payloadIsJson = pretty.json;
-    view.payloadBytes = utf8Bytes(response.payload);
+    view.payloadBytes = utf8Length(response.payload);
   }
   if (response.functionError) view.functionError = { kind: response.functionError, ...parseFunctionError(response.payload) };
   if (response.logTail !== undefined) {

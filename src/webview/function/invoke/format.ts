@@ -1,5 +1,7 @@
 // Small pure helpers of the Invoke tab's webview: JSON checking with a position, sizes, times.
 
+export { formatBytes, utf8Length } from '../../../shared/units';
+
 export interface JsonCheckProblem {
   message: string;
   /** 0-based offset of the problem. */
@@ -157,23 +159,6 @@ export function checkJson(text: string): JsonCheckProblem | undefined {
     // The scanner found nothing the engine did: trust the engine, without a position.
     return { message: (error as Error).message, offset: 0, line: 0, column: 0 };
   }
-}
-
-export function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const text = value >= 100 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '');
-  return `${text} ${units[unit]}`;
 }
 
 /** "0.84 ms", "27 ms", "1.25 s". */
