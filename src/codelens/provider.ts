@@ -3,9 +3,8 @@ import type { FunctionTarget, TabId } from '../panels/function/protocol';
 import { fileLanguage, findHandlerDefinition, type HandlerLanguage } from '../model/handlers';
 import type { HandlerMappings } from './handlerMappings';
 import type { TemplateHandlerIndex } from './handlerIndex';
+import { CODELENS_LANGUAGES } from './register';
 
-export const CODELENS_LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
-export const CODELENS_SELECTOR: vscode.DocumentSelector = CODELENS_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
 
 export const OPEN_FUNCTION_PANEL = 'lambdaWorkbench.openFunctionPanel';
 

@@ -1,59 +1,29 @@
 import * as vscode from 'vscode';
-import { registerCodeLensCommands } from '../commands/codeLens';
+import { lazyCommands } from '../commands/command';
 import type { WorkbenchContext } from '../commands/context';
 import { Commands } from '../commands/ids';
-import { readSettings, SECTION } from '../util/configuration';
-import { TemplateHandlerIndex, TEMPLATE_NAMES } from './handlerIndex';
-import { HandlerMappings } from './handlerMappings';
-import { CODELENS_SELECTOR, HandlerCodeLensProvider } from './provider';
 
 export const CODELENS_SETTING = 'codeLens.enabled';
+export const CODELENS_LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
+export const CODELENS_SELECTOR: vscode.DocumentSelector = CODELENS_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
 
 /**
- * Registers the handler CodeLens and its commands. Cheap at activation: nothing is read until a
- * JavaScript, TypeScript or Python file asks for lenses; templates are then read once and
- * watched.
+ * Registers the handler CodeLens and its commands. Only this stand-in is part of activation:
+ * the provider, the template index and the handler matching load on the first lens request.
  */
 export function registerCodeLens(ctx: WorkbenchContext): void {
-  const subscriptions = ctx.extension.subscriptions;
-  const index = new TemplateHandlerIndex((file, message) => ctx.log.warn(`CodeLens: cannot read ${file}: ${message}`));
-  const mappings = new HandlerMappings(ctx.extension.workspaceState);
-  let watcher: { folder: string; disposable: vscode.Disposable } | undefined;
+  const changed = new vscode.EventEmitter<void>();
+  let services: Promise<import('../commands/codeLens').CodeLensServices> | undefined;
+  const load = () => (services ??= import('./setup.js').then(({ setupCodeLens }) => setupCodeLens(ctx, () => changed.fire())));
 
-  const provider = new HandlerCodeLensProvider({
-    index,
-    mappings,
-    commandId: Commands.invokeHandler,
-    enabled: () => vscode.workspace.getConfiguration(SECTION).get<boolean>(CODELENS_SETTING) !== false,
-    localEnabled: () => readSettings().localEnabled,
-    folder: () => {
-      const folder = readSettings().localFolder;
-      if (folder && watcher?.folder !== folder) watchTemplates(folder);
-      return folder;
-    },
-  });
+  const provider: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    provideCodeLenses: async (document, token) => (await load()).provider.provideCodeLenses(document, token),
+    resolveCodeLens: async (lens, token) => (await load()).provider.resolveCodeLens(lens as never, token),
+  };
+  ctx.extension.subscriptions.push(changed, vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, provider));
 
-  /** Template edits (in the folder or one level below, as the Local Lambda reads them) refresh the lenses. */
-  function watchTemplates(folder: string): void {
-    watcher?.disposable.dispose();
-    const pattern = new vscode.RelativePattern(folder, `{,*/}{${TEMPLATE_NAMES.join(',')}}`);
-    const fsWatcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const changed = () => {
-      index.invalidate(folder);
-      provider.refresh();
-    };
-    watcher = { folder, disposable: vscode.Disposable.from(fsWatcher, fsWatcher.onDidChange(changed), fsWatcher.onDidCreate(changed), fsWatcher.onDidDelete(changed)) };
-  }
-
-  subscriptions.push(
-    provider,
-    mappings,
-    { dispose: () => watcher?.disposable.dispose() },
-    vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, provider),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.local.folder`)) index.invalidate();
-      if (e.affectsConfiguration(`${SECTION}.${CODELENS_SETTING}`) || e.affectsConfiguration(`${SECTION}.local`)) provider.refresh();
-    }),
-  );
-  registerCodeLensCommands(ctx, { provider, mappings });
+  const register = lazyCommands(ctx, async () => ({ services: await load(), commands: await import('../commands/codeLens.js') }));
+  register(Commands.invokeHandler, ({ services, commands }, arg) => commands.invokeHandler(ctx, services, arg));
+  register(Commands.forgetHandlerFunction, ({ services, commands }) => commands.forgetHandlerFunction(services));
 }

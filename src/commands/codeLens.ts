@@ -6,8 +6,6 @@ import { OPEN_FUNCTION_PANEL, type HandlerCodeLensProvider, type HandlerLensArgs
 import { fileLanguage, findHandlerDefinition, parseHandler } from '../model/handlers';
 import { readSettings } from '../util/configuration';
 import type { WorkbenchContext } from './context';
-import { registerCommand as register } from './command';
-import { Commands } from './ids';
 
 export interface CodeLensServices {
   provider: HandlerCodeLensProvider;
@@ -56,7 +54,7 @@ async function argsFromEditor(ctx: WorkbenchContext, services: CodeLensServices)
   return undefined;
 }
 
-async function invokeHandler(ctx: WorkbenchContext, services: CodeLensServices, arg?: unknown): Promise<void> {
+export async function invokeHandler(ctx: WorkbenchContext, services: CodeLensServices, arg?: unknown): Promise<void> {
   const args = isHandlerLensArgs(arg) ? arg : await argsFromEditor(ctx, services);
   if (!args) return;
   if (args.local) {
@@ -82,15 +80,13 @@ async function invokeHandler(ctx: WorkbenchContext, services: CodeLensServices, 
   await vscode.commands.executeCommand(OPEN_FUNCTION_PANEL, mapping.target, args.tab);
 }
 
-export function registerCodeLensCommands(ctx: WorkbenchContext, services: CodeLensServices): void {
-  register(ctx, Commands.invokeHandler, (arg?: unknown) => invokeHandler(ctx, services, arg));
-  register(ctx, Commands.forgetHandlerFunction, async () => {
-    const document = activeHandlerFile();
-    if (!document) return;
-    const count = await services.mappings.forget(document.uri.toString());
-    const name = path.basename(document.uri.fsPath);
-    void vscode.window.showInformationMessage(
-      count ? `${name}: the next Invoke asks again which function runs its handler.` : `${name} has no remembered function.`,
-    );
-  });
+/** Forgets the function remembered for the active handler file. */
+export async function forgetHandlerFunction(services: CodeLensServices): Promise<void> {
+  const document = activeHandlerFile();
+  if (!document) return;
+  const count = await services.mappings.forget(document.uri.toString());
+  const name = path.basename(document.uri.fsPath);
+  void vscode.window.showInformationMessage(
+    count ? `${name}: the next Invoke asks again which function runs its handler.` : `${name} has no remembered function.`,
+  );
 }
