@@ -2,7 +2,7 @@
 // shifted to version 2 after a before/after confirmation, and the bar and the tree following.
 import * as assert from 'assert';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench, webviewFrame } from './workbench';
+import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
@@ -19,28 +19,12 @@ async function rowDescription(view: Locator, label: string, description: string)
 
 describe('Aliases & Traffic tab in the workbench (e2e)', function () {
   this.timeout(300000);
-  let workbench: Workbench | undefined;
+  const workbench = useWorkbench('aliases');
   let view: Locator;
   let panel: Frame;
 
-  before(async () => {
-    removeOldScreenshots();
-    workbench = await openWorkbench();
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      const file = await workbench.screenshot(`failed-aliases-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
-
   it('shows the live alias of hello-node as a 90/10 bar', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
     view = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
@@ -57,7 +41,7 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     await live.waitFor({ timeout: STEP_TIMEOUT });
     assert.equal((await live.locator('.aliases-bar-primary').textContent())?.trim(), '1 · 90%');
     assert.equal((await live.locator('.aliases-bar-extra').textContent())?.trim(), '2 · 10%');
-    await workbench!.screenshot('aliases-panel.png');
+    await workbench().screenshot('aliases-panel.png');
   });
 
   it('creates an alias canary on version 1 from the panel', async () => {
@@ -79,13 +63,13 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     const summary = canary.locator('.aliases-confirm-summary');
     await summary.waitFor({ timeout: STEP_TIMEOUT });
     assert.equal((await summary.textContent())?.trim(), 'canary: 1 (100%) → 1 (90%) · 2 (10%)');
-    await workbench!.screenshot('aliases-confirm.png');
+    await workbench().screenshot('aliases-confirm.png');
     await canary.locator('.aliases-confirm vscode-button', { hasText: 'Shift traffic' }).click();
     await canary.locator('.aliases-bar-extra', { hasText: '2 · 10%' }).waitFor({ timeout: STEP_TIMEOUT });
     assert.equal((await canary.locator('.aliases-bar-primary').textContent())?.trim(), '1 · 90%');
     assert.equal((await canary.locator('.aliases-summary').textContent())?.trim(), '→ 1 (90%) · 2 (10%)');
     await rowDescription(view, 'canary', '→ 1 (90%) · 2 (10%)');
-    await workbench!.screenshot('aliases-shifted.png');
+    await workbench().screenshot('aliases-shifted.png');
   });
 
   it('walks canary to 100 % of version 2 with a gradual rollout, automatic rollback armed', async () => {
@@ -93,7 +77,7 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     await canary.locator('.aliases-rollout-form summary').click();
     await canary.locator('vscode-textfield.aliases-rollout-interval input').fill('0.05');
     await canary.locator('vscode-checkbox.aliases-rollout-invoke').click();
-    await workbench!.screenshot('aliases-rollout-form.png');
+    await workbench().screenshot('aliases-rollout-form.png');
     await canary.locator('vscode-button.aliases-rollout-review').click();
     const summary = canary.locator('.aliases-confirm-summary');
     await summary.waitFor({ timeout: STEP_TIMEOUT });
@@ -101,11 +85,11 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     assert.match((await canary.locator('.aliases-confirm-text').textContent()) ?? '', /10% → 25% → 50% → 100%, every 3 s/);
     await canary.locator('.aliases-confirm vscode-button', { hasText: 'Start rollout' }).click();
     await canary.locator('.aliases-rollout-active').waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('aliases-rollout-running.png');
+    await workbench().screenshot('aliases-rollout-running.png');
     await panel.locator('.aliases-history-item.aliases-rollout-succeeded', { hasText: 'canary 1 → 2' }).waitFor({ timeout: STEP_TIMEOUT });
     await canary.locator('.aliases-bar-primary', { hasText: '2 · 100%' }).waitFor({ timeout: STEP_TIMEOUT });
     assert.equal((await canary.locator('.aliases-summary').textContent())?.trim(), '→ 2 (100%)');
     await rowDescription(view, 'canary', '→ 2');
-    await workbench!.screenshot('aliases-rollout-done.png');
+    await workbench().screenshot('aliases-rollout-done.png');
   });
 });

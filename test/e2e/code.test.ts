@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+import { expandRow, useWorkbench, waitForRow } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
@@ -15,31 +15,21 @@ function statusItem(page: Page, text: string): Locator {
 
 describe('Code sync status bar in the workbench (e2e)', function () {
   this.timeout(300000);
-  let workbench: Workbench | undefined;
+  const workbench = useWorkbench('code');
   // Outside the repository, so the example itself is never edited.
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-code-e2e-'));
   const folder = path.join(parent, 'hello-node-code');
 
-  before(async () => {
-    removeOldScreenshots();
+  before(() => {
     fs.mkdirSync(folder);
-    workbench = await openWorkbench();
   });
 
-  after(async () => {
-    await workbench?.close();
+  after(() => {
     fs.rmSync(parent, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      const file = await workbench.screenshot(`failed-code-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
-
   it('downloads hello-node from its context menu into a folder and opens the handler, in sync', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
     const view = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
@@ -65,11 +55,11 @@ describe('Code sync status bar in the workbench (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'index.mjs' }).waitFor({ timeout: STEP_TIMEOUT });
     assert.ok(fs.existsSync(path.join(folder, 'index.mjs')), 'the handler was written into the chosen folder');
     await statusItem(page, 'hello-node: in sync').waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('code-in-sync.png');
+    await workbench().screenshot('code-in-sync.png');
   });
 
   it('turns to "changed" after the handler is edited and saved', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
@@ -77,14 +67,14 @@ describe('Code sync status bar in the workbench (e2e)', function () {
     await page.keyboard.press('Control+S');
     await statusItem(page, 'hello-node: changed').waitFor({ timeout: STEP_TIMEOUT });
     assert.match(fs.readFileSync(path.join(folder, 'index.mjs'), 'utf8'), /shipped with one click/);
-    await workbench!.screenshot('code-changed.png');
+    await workbench().screenshot('code-changed.png');
   });
 
   it('deploys on a click of the status-bar item and turns back to "in sync"', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await statusItem(page, 'hello-node: changed').click();
     await page.locator('.notifications-toasts', { hasText: 'Deployed hello-node-code to hello-node ($LATEST)' }).waitFor({ timeout: STEP_TIMEOUT });
     await statusItem(page, 'hello-node: in sync').waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('code-deployed.png');
+    await workbench().screenshot('code-deployed.png');
   });
 });

@@ -3,7 +3,7 @@
 // answers with the new value.
 import * as assert from 'assert';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench, webviewFrame } from './workbench';
+import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
@@ -21,27 +21,11 @@ async function meterShows(panel: Frame, used: number): Promise<string> {
 
 describe('Configuration tab in the workbench (e2e)', function () {
   this.timeout(300000);
-  let workbench: Workbench | undefined;
+  const workbench = useWorkbench('configuration');
   let panel: Frame;
 
-  before(async () => {
-    removeOldScreenshots();
-    workbench = await openWorkbench();
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      const file = await workbench.screenshot(`failed-configuration-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
-
   it('opens hello-node on Configuration from the tree context menu', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
     const view: Locator = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
@@ -60,7 +44,7 @@ describe('Configuration tab in the workbench (e2e)', function () {
     assert.doesNotMatch(await panel.locator('body').innerText(), /\bHello\b/, 'the value must not be shown before it is revealed');
     await meterShows(panel, JSON.stringify({ GREETING: 'Hello' }).length);
     await panel.locator('.configuration-overview dd[data-item="runtime"]', { hasText: 'nodejs20.x' }).waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('configuration-loaded.png');
+    await workbench().screenshot('configuration-loaded.png');
   });
 
   it('edits GREETING and the meter follows each keystroke', async () => {
@@ -74,7 +58,7 @@ describe('Configuration tab in the workbench (e2e)', function () {
     const text = await meterShows(panel, JSON.stringify({ GREETING: 'Bonjour' }).length);
     assert.match(text, /4,074 left/);
     await panel.locator('.configuration-diff li', { hasText: 'GREETING: value changed' }).waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('configuration-edited.png');
+    await workbench().screenshot('configuration-edited.png');
   });
 
   it('turns the meter to an error past 4,096 bytes and refuses to save', async () => {
@@ -85,7 +69,7 @@ describe('Configuration tab in the workbench (e2e)', function () {
     const fresh = panel.locator(`.configuration-env-row[data-row-id="${await added.getAttribute('data-row-id')}"]`);
     // The new row's name takes the focus, so a person can type it straight away.
     await fresh.locator('vscode-textfield.configuration-key:focus').waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.page.keyboard.type('PADDING');
+    await workbench().page.keyboard.type('PADDING');
     await fresh.locator('vscode-textfield.configuration-value input').fill('x'.repeat(4080));
     const used = JSON.stringify({ GREETING: 'Bonjour', PADDING: 'x'.repeat(4080) }).length;
     assert.ok(used > 4096);
@@ -94,7 +78,7 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await panel.locator('.configuration-meter-error').waitFor({ timeout: STEP_TIMEOUT });
     assert.equal(await panel.locator('vscode-button.configuration-save').getAttribute('disabled'), '');
     await panel.locator('.configuration-blockers li', { hasText: 'Lambda allows 4,096' }).waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('configuration-over-limit.png');
+    await workbench().screenshot('configuration-over-limit.png');
     await panel.locator('.configuration-env-row[data-key="PADDING"] .configuration-remove').click();
     await meterShows(panel, JSON.stringify({ GREETING: 'Bonjour' }).length);
   });
@@ -107,12 +91,12 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await banner.waitFor({ timeout: STEP_TIMEOUT });
     assert.match((await banner.textContent()) ?? '', /Saved: GREETING: value changed/);
     await panel.locator('.configuration-change-count', { hasText: 'No changes' }).waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('configuration-saved.png');
+    await workbench().screenshot('configuration-saved.png');
 
     await panel.locator('vscode-tab-header', { hasText: 'Invoke' }).click();
     await panel.locator('vscode-button.invoke-run').click();
     const response = panel.locator('.invoke-block pre').first();
     await response.filter({ hasText: 'Bonjour, world!' }).waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('configuration-invoked.png');
+    await workbench().screenshot('configuration-invoked.png');
   });
 });

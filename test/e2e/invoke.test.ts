@@ -2,34 +2,18 @@
 // invoked against the Local Lambda, and the result with its REPORT badges.
 import * as assert from 'assert';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench, webviewFrame } from './workbench';
+import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
 describe('Function panel and Invoke tab in the workbench (e2e)', function () {
   this.timeout(300000);
-  let workbench: Workbench | undefined;
+  const workbench = useWorkbench('invoke');
   let view: Locator;
   let panel: Frame;
 
-  before(async () => {
-    removeOldScreenshots();
-    workbench = await openWorkbench();
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      const file = await workbench.screenshot(`failed-invoke-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
-
   it('opens the function panel of hello-node from its inline action in the tree', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
     view = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
@@ -41,7 +25,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     assert.equal((await panel.locator('.frame-title').textContent())?.trim(), 'hello-node');
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
     await panel.locator('.invoke-editor').first().waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('invoke-panel-opened.png');
+    await workbench().screenshot('invoke-panel-opened.png');
   });
 
   it('loads the S3 put sample into the event editor', async () => {
@@ -65,12 +49,12 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     assert.match(response, /"message": "Hello, world!"/);
     assert.match((await panel.locator('.invoke-badge-cost').textContent()) ?? '', /\$0\.0+\d/);
     assert.match((await panel.locator('.invoke-log').textContent()) ?? '', /REPORT RequestId/);
-    await workbench!.screenshot('invoke-result.png');
+    await workbench().screenshot('invoke-result.png');
   });
 
   it('invokes again with Ctrl+Enter and shows a warm start', async () => {
     await panel.locator('textarea.invoke-editor').first().focus();
-    await workbench!.page.keyboard.press('Control+Enter');
+    await workbench().page.keyboard.press('Control+Enter');
     await panel.locator('.invoke-badge-warm').waitFor({ timeout: STEP_TIMEOUT });
     assert.equal(await panel.locator('.invoke-badge-cold').count(), 0);
     assert.equal(await panel.locator('.invoke-history-table tr').count(), 3, 'two invocations in the history (plus the header row)');
@@ -83,11 +67,11 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     await error.waitFor({ timeout: STEP_TIMEOUT });
     assert.match((await error.textContent()) ?? '', /Line 4, column 1/);
     assert.equal(await panel.locator('vscode-button.invoke-run').getAttribute('disabled'), '');
-    await workbench!.screenshot('invoke-invalid-json.png');
+    await workbench().screenshot('invoke-invalid-json.png');
   });
 
   it('keeps the event and the result when the panel is hidden and shown again', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await panel.locator('textarea.invoke-editor').first().fill('{"name": "Kept"}');
     const python = await waitForRow(view, 'hello-python', STEP_TIMEOUT);
     await python.hover();
@@ -100,7 +84,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
   });
 
   it('restores the panel with its event after the window reloads', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     // "Developer: Reload Window", as a person would: the workbench saves its state, then reloads.
     await page.locator('.part.sidebar .composite.title').click();
     await page.keyboard.press('Control+Shift+P');
@@ -119,6 +103,6 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     assert.equal(await editor.inputValue(), '{"name": "Kept"}');
     await panel.locator('vscode-button.invoke-run').click();
     await panel.locator('.invoke-block pre', { hasText: 'Hello, Kept!' }).waitFor({ timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('invoke-restored.png');
+    await workbench().screenshot('invoke-restored.png');
   });
 });

@@ -3,31 +3,15 @@
 // buffer shown again after the panel was hidden.
 import * as assert from 'assert';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench, webviewFrame } from './workbench';
+import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
 describe('Logs tab in the workbench (e2e)', function () {
   this.timeout(300000);
-  let workbench: Workbench | undefined;
+  const workbench = useWorkbench('logs');
   let view: Locator;
   let panel: Frame;
-
-  before(async () => {
-    removeOldScreenshots();
-    workbench = await openWorkbench();
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      const file = await workbench.screenshot(`failed-logs-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
 
   const tab = (name: string) => panel.locator('vscode-tab-header', { hasText: name });
 
@@ -54,7 +38,7 @@ describe('Logs tab in the workbench (e2e)', function () {
   }
 
   it('opens hello-node\'s Logs tab from "Tail Logs" in the tree and starts tailing', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
     view = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
@@ -68,7 +52,7 @@ describe('Logs tab in the workbench (e2e)', function () {
     // Live, or waiting when the function was never invoked: its log group appears with the first invocation.
     await panel.locator('.logs-mode-live, .logs-mode-waiting').waitFor({ timeout: STEP_TIMEOUT });
     assert.match((await panel.locator('.logs-detail').textContent()) ?? '', /\/aws\/lambda\/hello-node/);
-    await workbench!.screenshot('logs-opened.png');
+    await workbench().screenshot('logs-opened.png');
   });
 
   it('shows an invocation as one request with duration, memory and cold-start badges', async () => {
@@ -84,7 +68,7 @@ describe('Logs tab in the workbench (e2e)', function () {
     assert.ok(lines.some((l) => /^START RequestId/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^Greeting world$/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^REPORT RequestId/.test(l)), lines.join('\n'));
-    await workbench!.screenshot('logs-grouped.png');
+    await workbench().screenshot('logs-grouped.png');
   });
 
   it('marks the first request of a new environment as a cold start and later ones not', async () => {
@@ -105,15 +89,15 @@ describe('Logs tab in the workbench (e2e)', function () {
     await groups().first().click();
 
     await panel.locator('vscode-textfield.logs-search').click();
-    await workbench!.page.keyboard.type('Greeting');
+    await workbench().page.keyboard.type('Greeting');
     await panel.locator('mark.logs-match').first().waitFor({ timeout: 5000 });
     const texts = await panel.locator('.logs-row:not(.logs-group) .logs-text').allTextContents();
     assert.ok(texts.length >= 2 && texts.every((t) => t.includes('Greeting')), texts.join('\n'));
     assert.match((await panel.locator('.logs-counts').textContent()) ?? '', /matching/);
-    await workbench!.screenshot('logs-search.png');
+    await workbench().screenshot('logs-search.png');
     await panel.locator('vscode-textfield.logs-search').click();
-    await workbench!.page.keyboard.press('Control+A');
-    await workbench!.page.keyboard.press('Backspace');
+    await workbench().page.keyboard.press('Control+A');
+    await workbench().page.keyboard.press('Backspace');
   });
 
   it('pauses: new lines wait until Resume', async () => {
@@ -122,13 +106,13 @@ describe('Logs tab in the workbench (e2e)', function () {
     await invokeFromInvokeTab();
     await panel.locator('.logs-counts', { hasText: /paused, \d+ new waiting/ }).waitFor({ timeout: 10000 });
     assert.equal(await groups().count(), count, 'nothing new is shown while paused');
-    await workbench!.screenshot('logs-paused.png');
+    await workbench().screenshot('logs-paused.png');
     await panel.locator('vscode-toolbar-button.logs-button', { hasText: 'Resume' }).click();
     await waitForCount(() => groups().count(), (n) => n > count, 'requests after resume');
   });
 
   it('shows the same lines again after the panel was hidden and shown', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     const count = await groups().count();
     // Opening a file in the same editor group hides the panel (its webview document is destroyed).
     await page.locator('.activitybar').getByRole('tab', { name: /Explorer/ }).click();
@@ -139,11 +123,11 @@ describe('Logs tab in the workbench (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
     panel = await webviewFrame(page, '.logs-toolbar', STEP_TIMEOUT);
     await waitForCount(() => groups().count(), (n) => n === count, 'requests after the panel came back');
-    await workbench!.screenshot('logs-replayed.png');
+    await workbench().screenshot('logs-replayed.png');
   });
 
   it('tails any log group from "Lambda: Tail Log Group…" in the Command Palette', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).click();
     await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input');
@@ -162,6 +146,6 @@ describe('Logs tab in the workbench (e2e)', function () {
     await logsPage.locator('.logs-row.logs-group .logs-badge-duration').first().waitFor({ timeout: 15000 });
     await page.mouse.move(900, 600);
     await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
-    await workbench!.screenshot('logs-group-panel.png');
+    await workbench().screenshot('logs-group-panel.png');
   });
 });

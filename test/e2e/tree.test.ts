@@ -1,42 +1,26 @@
 // What a person sees: the Lambda Workbench tree in a real VS Code, with examples/ open.
 import * as assert from 'assert';
 import type { Locator } from 'playwright-core';
-import { expandRow, openWorkbench, removeOldScreenshots, waitForRow, Workbench } from './workbench';
+import { expandRow, useWorkbench, waitForRow } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
 describe('Lambda Workbench tree in the workbench (e2e)', function () {
   this.timeout(300000);
-  let workbench: Workbench | undefined;
+  const workbench = useWorkbench('tree');
   let view: Locator;
 
-  before(async () => {
-    removeOldScreenshots();
-    workbench = await openWorkbench();
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      const file = await workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
-
   it('opens the Lambda Workbench view container from the activity bar', async () => {
-    const { page } = workbench!;
+    const { page } = workbench();
     const entry = page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ });
     await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await workbench!.screenshot('workbench-overview.png');
+    await workbench().screenshot('workbench-overview.png');
     await entry.click();
     // With one view in the container the side bar title reads "Lambda Workbench: Connections".
     view = page.locator('.part.sidebar');
     await view.locator('.composite.title', { hasText: /Lambda Workbench/i }).waitFor({ timeout: STEP_TIMEOUT });
     await waitForRow(view, 'Local Lambda', STEP_TIMEOUT);
-    await workbench!.screenshot('view-container.png');
+    await workbench().screenshot('view-container.png');
   });
 
   it('lists hello-node under Local Lambda → us-east-1', async () => {
@@ -45,7 +29,7 @@ describe('Lambda Workbench tree in the workbench (e2e)', function () {
     const fn = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
     const description = await fn.locator('.label-description').textContent();
     assert.match(description ?? '', /nodejs20\.x/, `hello-node description: ${description}`);
-    await workbench!.screenshot('tree-expanded.png');
+    await workbench().screenshot('tree-expanded.png');
   });
 
   it('shows versions 1 and 2 of hello-node', async () => {
@@ -53,7 +37,7 @@ describe('Lambda Workbench tree in the workbench (e2e)', function () {
     await expandRow(view, 'Versions', STEP_TIMEOUT);
     await waitForRow(view, '1', STEP_TIMEOUT);
     await waitForRow(view, '2', STEP_TIMEOUT);
-    await workbench!.screenshot('versions.png');
+    await workbench().screenshot('versions.png');
   });
 
   it('shows alias live routing 90% to version 1 and 10% to version 2', async () => {
@@ -62,6 +46,6 @@ describe('Lambda Workbench tree in the workbench (e2e)', function () {
     const description = (await live.locator('.label-description').textContent()) ?? '';
     assert.match(description, /90%/, `alias live description: "${description}"`);
     assert.match(description, /10%/, `alias live description: "${description}"`);
-    await workbench!.screenshot('aliases.png');
+    await workbench().screenshot('aliases.png');
   });
 });

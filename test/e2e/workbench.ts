@@ -104,3 +104,28 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs: numb
   }
   throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
 }
+
+/**
+ * Opens one workbench for the enclosing suite and closes it afterwards; a failed test leaves a
+ * screenshot `failed-<name>-<test title>.png`. Call inside describe(); returns the open workbench.
+ */
+export function useWorkbench(name: string): () => Workbench {
+  let workbench: Workbench | undefined;
+  before(async () => {
+    removeOldScreenshots();
+    workbench = await openWorkbench();
+  });
+  after(async () => {
+    await workbench?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-${name}-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+  return () => {
+    if (!workbench) throw new Error('the workbench is not open');
+    return workbench;
+  };
+}
