@@ -75,41 +75,23 @@ function optionalEntries(argv, entries) {
   return present;
 }
 
-/** Webview apps: src/webview/<app>/main.ts → dist/webview/<app>.js. */
-const WEBVIEW_APPS = { function: 'src/webview/function/main.ts', logs: 'src/webview/logs/main.ts' };
-
-/** Keeps only what a browser needs from a stylesheet. */
-const minifyCss = (/** @type {string} */ css) => css.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{};,])\s*/g, '$1').trim();
+/** Webview apps: each feature's browser entry → dist/webview/<app>.js and <app>.css. */
+const WEBVIEW_APPS = { function: 'src/features/functionPanel/webview/main.ts', logs: 'src/features/logs/webview/logGroupMain.ts' };
 
 /**
- * Emits the files webviews load besides their script, so dist/webview is all a webview may
- * read: the codicon font and stylesheet (from @vscode/codicons), and per app one stylesheet
- * joining media/webview/<app>/*.css (frame.css first, then the tabs' files by name).
+ * Copies the codicon font and stylesheet (from @vscode/codicons) into dist/webview. They stay a
+ * file of their own: vscode-elements finds the font through the stylesheet's link element.
  */
-class WebviewAssetsPlugin {
-  /** @param {string[]} apps @param {boolean} production */
-  constructor(apps, production) {
-    this.apps = apps;
-    this.production = production;
-  }
-
+class CodiconAssetsPlugin {
   /** @param {import('webpack').Compiler} compiler */
   apply(compiler) {
     const { sources, Compilation } = compiler.webpack;
-    compiler.hooks.thisCompilation.tap('WebviewAssets', (compilation) => {
-      compilation.hooks.processAssets.tap({ name: 'WebviewAssets', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+    compiler.hooks.thisCompilation.tap('CodiconAssets', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'CodiconAssets', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
         const codicons = path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist');
         for (const file of ['codicon.css', 'codicon.ttf']) {
           compilation.emitAsset(file, new sources.RawSource(fs.readFileSync(path.join(codicons, file))));
           compilation.fileDependencies.add(path.join(codicons, file));
-        }
-        for (const app of this.apps) {
-          const dir = path.join(__dirname, 'media', 'webview', app);
-          compilation.contextDependencies.add(dir);
-          const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.css')) : [];
-          files.sort((a, b) => (a === 'frame.css' ? -1 : b === 'frame.css' ? 1 : a.localeCompare(b)));
-          const css = files.map((f) => `/* ${f} */\n${fs.readFileSync(path.join(dir, f), 'utf8')}`).join('\n');
-          compilation.emitAsset(`${app}.css`, new sources.RawSource(this.production ? minifyCss(css) : css));
         }
       });
     });
@@ -117,14 +99,16 @@ class WebviewAssetsPlugin {
 }
 
 /**
- * Webview apps: one browser-targeted config (src/webview/<app>/main.ts → dist/webview/<app>.js),
- * type-checked with the webview tsconfig (DOM, no Node, protocol files only).
+ * Webview apps: one browser-targeted config, type-checked with the webview tsconfig (DOM, no
+ * Node, a feature's protocol and src/shared only). Stylesheets are imported by the views that
+ * use them and extracted into one <app>.css per app.
  * @returns {import('webpack').Configuration[]}
  */
 function webviewConfigs(argv) {
   const production = argv.mode === 'production';
   const entries = optionalEntries(argv, WEBVIEW_APPS);
   if (Object.keys(entries).length === 0) return [];
+  const MiniCssExtractPlugin = require('mini-css-extract-plugin');
   return [
     {
       name: 'webview',
@@ -141,10 +125,14 @@ function webviewConfigs(argv) {
             exclude: /node_modules/,
             use: [{ loader: 'ts-loader', options: { configFile: path.join(__dirname, 'src', 'webview', 'tsconfig.json'), onlyCompileBundledFiles: true, compilerOptions: { noEmit: false } } }],
           },
+          { test: /\.css$/, use: [MiniCssExtractPlugin.loader, { loader: 'css-loader', options: { url: false, import: false } }] },
         ],
       },
-      plugins: [new WebviewAssetsPlugin(Object.keys(entries), production)],
-      optimization: { minimize: production },
+      plugins: [new MiniCssExtractPlugin({ filename: '[name].css' }), new CodiconAssetsPlugin()],
+      optimization: {
+        minimize: production,
+        ...(production ? { minimizer: ['...', new (require('css-minimizer-webpack-plugin'))()] } : {}),
+      },
       performance: { hints: false },
       infrastructureLogging: { level: 'warn' },
     },

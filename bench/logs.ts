@@ -23,8 +23,8 @@ import {
 import type { Page } from 'playwright-core';
 import { localConnection } from '../src/aws/connections';
 import { LogsApi, type FilterResult, type LiveTailFrame, type LogGroupSummary } from '../src/aws/logs';
-import { LogFeed, type FeedMessage } from '../src/logs/logFeed';
-import type { TailSource } from '../src/logs/tailSession';
+import { LogFeed, type FeedMessage } from '../src/features/logs/logFeed';
+import type { TailSource } from '../src/features/logs/tailSession';
 import { startLocalLambda } from '../src/local/server';
 import { codeServerLib } from '../test/runners/repo';
 import { BudgetRow, ms, printTable, summarize } from './stats';

@@ -16,15 +16,15 @@ import { summarize } from './stats';
 // Imported after the stand-in is installed (ExplorerProvider imports `vscode`).
 installStandIn(createStandIn());
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { ExplorerModel } = require('../src/views/explorerModel') as typeof import('../src/views/explorerModel');
-const { ExplorerProvider } = require('../src/views/explorerProvider') as typeof import('../src/views/explorerProvider');
-const { LoadMoreNode } = require('../src/views/nodes') as typeof import('../src/views/nodes');
-const { LocalLambdaHost } = require('../src/aws/localLambdaHost') as typeof import('../src/aws/localLambdaHost');
-const { localDataDir } = require('../src/aws/localLambdaProcess') as typeof import('../src/aws/localLambdaProcess');
+const { ExplorerModel } = require('../src/features/explorer/model') as typeof import('../src/features/explorer/model');
+const { ExplorerProvider } = require('../src/features/explorer/provider') as typeof import('../src/features/explorer/provider');
+const { LoadMoreNode } = require('../src/features/explorer/nodes') as typeof import('../src/features/explorer/nodes');
+const { LocalLambdaHost } = require('../src/workbench/localLambda/host') as typeof import('../src/workbench/localLambda/host');
+const { localDataDir } = require('../src/workbench/localLambda/process') as typeof import('../src/workbench/localLambda/process');
 const { LambdaStore, STATE_FILE } = require('../src/local/lambda/store') as typeof import('../src/local/lambda/store');
-const { silentLogger } = require('../src/util/logger') as typeof import('../src/util/logger');
+const { silentLogger } = require('../src/shared/logger') as typeof import('../src/shared/logger');
 /* eslint-enable @typescript-eslint/no-require-imports */
-import type { ExplorerNode } from '../src/views/nodes';
+import type { ExplorerNode } from '../src/features/explorer/nodes';
 import type { StateFile } from '../src/local/lambda/model';
 
 export interface TreeResult {

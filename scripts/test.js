@@ -54,14 +54,18 @@ function exec(cmd, args, env = {}, timeoutMs = STAGE_TIMEOUT_MS) {
   return result.status ?? 1;
 }
 
-/** A mocha stage over compiled tests in `dir`; counts come from the JSON summary reporter. */
-function mochaStage(name, dir, extraArgs = []) {
+/** Compiled unit tests: everything that runs in plain Node without the Local Lambda or VS Code. */
+const UNIT_TEST_DIRS = ['aws', 'features', 'scripts', 'shared', 'workbench'].map((d) => `out/test/${d}`);
+
+/** A mocha stage over compiled tests in `dirs`; counts come from the JSON summary reporter. */
+function mochaStage(name, dirs, extraArgs = []) {
   return () => {
-    if (!hasTests(dir)) return { skipped: `no *.test.js under ${dir}` };
+    const list = [dirs].flat().filter(hasTests);
+    if (list.length === 0) return { skipped: `no *.test.js under ${[dirs].flat().join(', ')}` };
     const summaryFile = path.join(SUMMARY_DIR, `${name}.json`);
     fs.rmSync(summaryFile, { force: true });
     // --exit: a test that leaves a socket or timer open must not keep the run from finishing.
-    const code = exec(NODE, [MOCHA, '--exit', '--reporter', REPORTER, ...extraArgs, `${dir}/**/*.test.js`], {
+    const code = exec(NODE, [MOCHA, '--exit', '--reporter', REPORTER, ...extraArgs, ...list.map((dir) => `${dir}/**/*.test.js`)], {
       LW_MOCHA_SUMMARY_FILE: summaryFile,
     });
     const summary = readJson(summaryFile);
@@ -80,7 +84,7 @@ const STAGES = [
   },
   // Size budgets that don't depend on minification (what loads at activation, what would ship).
   { name: 'size', run: () => ({ code: exec(NODE, [path.join(__dirname, 'check-size.js')]) }) },
-  { name: 'unit', run: mochaStage('unit', 'out/test/unit') },
+  { name: 'unit', run: mochaStage('unit', UNIT_TEST_DIRS) },
   { name: 'local', run: mochaStage('local', 'out/test/local', ['--timeout', '30000']) },
   { name: 'setup-vscode', run: () => ({ code: exec(NODE, [path.join(__dirname, 'setup-vscode.js')]) }) },
   {

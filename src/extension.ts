@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import { WorkbenchContext, type WorkbenchApi } from './commands/context';
-import { registerCommands } from './commands/register';
+import { WorkbenchContext, type WorkbenchApi } from './workbench/context';
+import { registerCommands } from './features/explorer/register';
 
 export function activate(extension: vscode.ExtensionContext): WorkbenchApi {
   const ctx = new WorkbenchContext(extension);

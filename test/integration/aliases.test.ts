@@ -15,11 +15,11 @@ import {
 import { strToU8, zipSync } from 'fflate';
 import { localConnection } from '../../src/aws/connections';
 import { AliasConflictError, LambdaApi } from '../../src/aws/lambda';
-import type { WorkbenchApi } from '../../src/commands/context';
-import type { AliasesOp, AliasesState, ChangePreview } from '../../src/panels/function/aliases/protocol';
-import type { FunctionTarget } from '../../src/panels/function/protocol';
-import type { RolloutRecord } from '../../src/rollout/rollout';
-import type { ExplorerNode } from '../../src/views/nodes';
+import type { WorkbenchApi } from '../../src/workbench/context';
+import type { AliasesOp, AliasesState, ChangePreview } from '../../src/features/traffic/protocol';
+import type { FunctionTarget } from '../../src/shared/target';
+import type { RolloutRecord } from '../../src/features/traffic/rollout';
+import type { ExplorerNode } from '../../src/features/explorer/nodes';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
 
@@ -213,7 +213,11 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
     const final = await until('the rollout to end', 60_000, async () => {
       const alias = await aliasNow();
       if (alias.RoutingConfig?.AdditionalVersionWeights?.[toVersion]) sawSplit = true;
-      if (traffic) await client.send(new InvokeCommand({ FunctionName: fn, Qualifier: 'live', Payload: strToU8('{}') }));
+      if (traffic) {
+        const answer = await client.send(new InvokeCommand({ FunctionName: fn, Qualifier: 'live', Payload: strToU8('{}') }));
+        // Traffic through the alias that ran the new version is the split seen from the caller's side.
+        if (answer.ExecutedVersion === toVersion) sawSplit = true;
+      }
       const state = await send({ op: 'refresh' });
       return state.recentRollouts.find((r) => r.id === record.id);
     });

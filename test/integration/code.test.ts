@@ -8,11 +8,11 @@ import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
-import type { DeployOutcome, DownloadOutcome } from '../../src/code/codeActions';
-import { packageFolder } from '../../src/code/packageFolder';
-import type { WorkbenchApi } from '../../src/commands/context';
-import { Commands } from '../../src/commands/ids';
-import type { FunctionTarget } from '../../src/panels/function/protocol';
+import type { DeployOutcome, DownloadOutcome } from '../../src/features/code/actions';
+import { packageFolder } from '../../src/features/code/packageFolder';
+import type { WorkbenchApi } from '../../src/workbench/context';
+import { Commands } from '../../src/workbench/ids';
+import type { FunctionTarget } from '../../src/shared/target';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
 const handlerSays = (text: string) => `export const handler = async () => ({ says: ${JSON.stringify(text)} });\n`;

@@ -13,12 +13,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import { localConnection } from '../../src/aws/connections';
 import { LambdaApi } from '../../src/aws/lambda';
-import type { WorkbenchApi, WorkbenchContext } from '../../src/commands/context';
-import { ConfigurationController } from '../../src/panels/function/configuration/controller';
-import type { ConfigurationOp, ConfigurationState } from '../../src/panels/function/configuration/protocol';
-import type { FunctionTarget } from '../../src/panels/function/protocol';
-import type { TabHost } from '../../src/panels/function/tab';
-import { createEnvEchoFunction, readEnvThroughInvoke } from '../unit/support/envEcho';
+import type { WorkbenchApi, WorkbenchContext } from '../../src/workbench/context';
+import { ConfigurationController } from '../../src/features/configuration/controller';
+import type { ConfigurationOp, ConfigurationState } from '../../src/features/configuration/protocol';
+import type { FunctionTarget } from '../../src/shared/target';
+import type { TabHost } from '../../src/workbench/panel/tab';
+import { createEnvEchoFunction, readEnvThroughInvoke } from '../support/envEcho';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
 

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
-import type { WorkbenchApi } from '../../src/commands/context';
-import type { EventLists, InvocationView, InvokeParams, InvokeTabState } from '../../src/panels/function/invoke/protocol';
-import type { FunctionTarget } from '../../src/panels/function/protocol';
-import type { ExplorerNode } from '../../src/views/nodes';
+import type { WorkbenchApi } from '../../src/workbench/context';
+import type { EventLists, InvocationView, InvokeParams, InvokeTabState } from '../../src/features/invoke/protocol';
+import type { FunctionTarget } from '../../src/shared/target';
+import type { ExplorerNode } from '../../src/features/explorer/nodes';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
 

@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { WorkbenchApi } from '../../src/commands/context';
-import type { FunctionTarget } from '../../src/panels/function/protocol';
-import type { LogsSnapshot } from '../../src/panels/function/logs/controller';
-import type { LogRow } from '../../src/panels/function/logs/protocol';
+import type { WorkbenchApi } from '../../src/workbench/context';
+import type { FunctionTarget } from '../../src/shared/target';
+import type { LogsSnapshot } from '../../src/features/logs/controller';
+import type { LogRow } from '../../src/features/logs/protocol';
 import { startLocalLambda, type LocalLambda } from '../../src/local/server';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };

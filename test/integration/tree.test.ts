@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { WorkbenchApi } from '../../src/commands/context';
-import type { ExplorerNode, LoadMoreNode } from '../../src/views/nodes';
-import { createFunctions } from '../unit/support/lambdaFixtures';
+import type { WorkbenchApi } from '../../src/workbench/context';
+import type { ExplorerNode, LoadMoreNode } from '../../src/features/explorer/nodes';
+import { createFunctions } from '../support/lambdaFixtures';
 import { activateOnce } from './support/activation';
 
 

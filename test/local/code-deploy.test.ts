@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { CreateFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { localConnection } from '../../src/aws/connections';
 import { downloadCode, LambdaApi } from '../../src/aws/lambda';
-import { deployFolder, type DeployApi } from '../../src/code/deploy';
-import { downloadFunctionCode } from '../../src/code/download';
-import { PackageTooLargeError } from '../../src/code/limits';
-import type { CodeLink } from '../../src/code/links';
-import { packageFolder } from '../../src/code/packageFolder';
+import { deployFolder, type DeployApi } from '../../src/features/code/deploy';
+import { downloadFunctionCode } from '../../src/features/code/download';
+import { PackageTooLargeError } from '../../src/features/code/limits';
+import type { CodeLink } from '../../src/features/code/links';
+import { packageFolder } from '../../src/features/code/packageFolder';
 import { makeTempDir, makeZip, startTestLocal, type TestLocal } from './helpers';
 
 const ROLE = 'arn:aws:iam::123456789012:role/test-role';

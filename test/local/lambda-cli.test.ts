@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { makeTempDir } from './helpers';
+import { REPO_ROOT } from '../support/repo';
 
-const CLI = path.resolve(__dirname, '../../src/local/cli.js');
-const EXAMPLES = path.resolve(__dirname, '../../../examples');
+const CLI = path.join(REPO_ROOT, 'out', 'src', 'local', 'cli.js');
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 describe('Local Lambda CLI', () => {
   it('prints the READY line first, serves the example app and stops cleanly on SIGTERM', async () => {

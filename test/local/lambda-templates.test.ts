@@ -5,8 +5,9 @@ import {
   GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand, PublishVersionCommand, ListFunctionsCommand, ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { makeTempDir, rawRequest, startTestLocal, type TestLocal } from './helpers';
+import { REPO_ROOT } from '../support/repo';
 
-const EXAMPLES = path.resolve(__dirname, '../../../examples');
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { localConnection } from '../../src/aws/connections';
 import { LambdaApi, RevisionConflictError } from '../../src/aws/lambda';
 import { WorkbenchError } from '../../src/aws/errors';
-import { createEnvEchoFunction, readEnvThroughInvoke } from '../unit/support/envEcho';
+import { createEnvEchoFunction, readEnvThroughInvoke } from '../support/envEcho';
 import { startTestLocal, type TestLocal } from './helpers';
 
 describe('LambdaApi configuration operations (Local Lambda)', function () {

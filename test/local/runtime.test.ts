@@ -6,8 +6,9 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { RuntimeManager } from '../../src/local/runtime/manager';
 import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type InvokeRequest, type LogSink } from '../../src/local/types';
+import { REPO_ROOT } from '../support/repo';
 
-const fixtures = path.resolve(__dirname, '../../../test/local/fixtures/runtime');
+const fixtures = path.join(REPO_ROOT, 'test', 'local', 'fixtures', 'runtime');
 
 interface SunkEvent {
   group: string;

@@ -1,0 +1,64 @@
+import { formatBytes } from '../../shared/units';
+
+export { formatBytes };
+/**
+ * Lambda's code size limits for .zip packages (AWS Lambda developer guide, "Lambda quotas"):
+ * 50 MB zipped when uploaded directly through the API, 250 MB unzipped (code and layers).
+ * "MB" here is MiB, as in the GetAccountSettings answer (CodeSizeZipped 52428800,
+ * CodeSizeUnzipped 262144000).
+ */
+export const MAX_ZIPPED_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
+export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
+/**
+ * Downloads are bounded too. A zip is normally no larger than its content, but stored entries
+ * add headers, so allow some room above the unzipped limit.
+ */
+export const MAX_DOWNLOAD_BYTES = MAX_UNZIPPED_BYTES + 16 * 1024 * 1024;
+
+export interface PackageSize {
+  zippedBytes: number;
+  unzippedBytes: number;
+}
+
+/** "1.2 MB zipped of 50 MB · 3.4 MB unzipped of 250 MB", for progress and confirmations. */
+export function describePackageSize(size: PackageSize): string {
+  return `${formatBytes(size.zippedBytes)} zipped of ${formatBytes(MAX_ZIPPED_DIRECT_UPLOAD_BYTES)} · ` +
+    `${formatBytes(size.unzippedBytes)} unzipped of ${formatBytes(MAX_UNZIPPED_BYTES)}`;
+}
+
+export class PackageTooLargeError extends Error {
+  constructor(
+    message: string,
+    readonly size: Partial<PackageSize>,
+  ) {
+    super(message);
+    this.name = 'PackageTooLargeError';
+  }
+}
+
+/**
+ * Throws PackageTooLargeError when the unzipped content is over the limit. Listing stops at the
+ * first file past the limit, so the count given is "at least".
+ */
+export function checkUnzippedSize(unzippedBytes: number, folder: string, maxBytes = MAX_UNZIPPED_BYTES): void {
+  if (unzippedBytes > maxBytes) {
+    throw new PackageTooLargeError(
+      `The files to package in ${folder} add up to more than Lambda's ${formatBytes(maxBytes)} unzipped limit ` +
+        `(at least ${formatBytes(unzippedBytes)}). Nothing was sent. Leave out what the function does not need ` +
+        'with a .lambdaignore file, or move dependencies to a layer.',
+      { unzippedBytes },
+    );
+  }
+}
+
+/** Throws PackageTooLargeError when a zip is too large to send with UpdateFunctionCode. */
+export function checkZippedSize(size: PackageSize, folder: string): void {
+  checkUnzippedSize(size.unzippedBytes, folder);
+  if (size.zippedBytes > MAX_ZIPPED_DIRECT_UPLOAD_BYTES) {
+    throw new PackageTooLargeError(
+      `The package of ${folder} is ${formatBytes(size.zippedBytes)} zipped, more than the ${formatBytes(MAX_ZIPPED_DIRECT_UPLOAD_BYTES)} ` +
+        'Lambda accepts in a direct upload. Nothing was sent. Leave out files with a .lambdaignore file, or deploy through S3.',
+      size,
+    );
+  }
+}

@@ -1,0 +1,256 @@
+import type { AliasConfiguration, FunctionConfiguration } from '../../aws/lambda';
+import type { ConnectionKind } from '../../aws/connections';
+import { describeAlias, describeFunction, runtimeIconId } from '../../shared/format';
+import { functionTooltip } from './tooltips';
+import { Commands } from '../../workbench/ids';
+
+/**
+ * Tree nodes as plain data (no VS Code types), so the model can be walked by tests and the
+ * provider alone turns them into TreeItems. Each kind has its own contextValue for menus.
+ */
+export type NodeKind = 'connection' | 'region' | 'function' | 'versions' | 'version' | 'aliases' | 'alias' | 'loadMore' | 'error' | 'signedOut' | 'message';
+
+export interface NodeCommand {
+  command: string;
+  title: string;
+}
+
+export abstract class ExplorerNode {
+  abstract readonly kind: NodeKind;
+  abstract readonly label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  /** Codicon id. */
+  iconId?: string;
+  /** Theme color id for the icon. */
+  iconColor?: string;
+  collapsible = false;
+  /** Run on click, with the node as argument. */
+  command?: NodeCommand;
+
+  constructor(
+    /** Unique among all nodes; also the TreeItem id. */
+    readonly id: string,
+    readonly parent: ExplorerNode | undefined,
+  ) {}
+
+  abstract get contextValue(): string;
+}
+
+export class ConnectionNode extends ExplorerNode {
+  readonly kind = 'connection';
+  override collapsible = true;
+
+  constructor(
+    readonly connectionId: string,
+    readonly connectionKind: ConnectionKind,
+    readonly label: string,
+    readonly running: boolean,
+    readonly filtered: boolean,
+  ) {
+    super(`conn/${connectionId}`, undefined);
+    this.iconId = connectionKind === 'local' ? 'vm' : connectionKind === 'custom' ? 'plug' : 'cloud';
+  }
+
+  get contextValue(): string {
+    const running = this.connectionKind === 'local' && this.running ? '-running' : '';
+    return `connection-${this.connectionKind}${running}${this.filtered ? '-filtered' : ''}`;
+  }
+}
+
+export class RegionNode extends ExplorerNode {
+  readonly kind = 'region';
+  override collapsible = true;
+  override iconId = 'globe';
+
+  constructor(
+    readonly connection: ConnectionNode,
+    readonly region: string,
+  ) {
+    super(`${connection.id}/${region}`, connection);
+  }
+
+  get label(): string {
+    return this.region;
+  }
+
+  get contextValue(): string {
+    return `region-${this.connection.connectionKind}${this.connection.filtered ? '-filtered' : ''}`;
+  }
+}
+
+/** Where a function-level node lives. */
+export interface FunctionLocation {
+  region: RegionNode;
+  functionName: string;
+}
+
+export class FunctionNode extends ExplorerNode {
+  readonly kind = 'function';
+  override collapsible = true;
+  readonly label: string;
+
+  constructor(
+    readonly region: RegionNode,
+    readonly config: FunctionConfiguration,
+    now: Date = new Date(),
+  ) {
+    const name = config.FunctionName ?? '(unnamed)';
+    super(`${region.id}/fn/${name}`, region);
+    this.label = name;
+    this.description = describeFunction({ runtime: config.Runtime, memorySize: config.MemorySize, lastModified: config.LastModified, packageType: config.PackageType }, now);
+    this.tooltip = functionTooltip(config);
+    this.iconId = runtimeIconId(config.Runtime);
+  }
+
+  get functionName(): string {
+    return this.label;
+  }
+  get arn(): string | undefined {
+    return this.config.FunctionArn;
+  }
+  get contextValue(): string {
+    return `function-${this.region.connection.connectionKind}`;
+  }
+}
+
+export class VersionsNode extends ExplorerNode {
+  readonly kind = 'versions';
+  readonly label = 'Versions';
+  override collapsible = true;
+  override iconId = 'versions';
+  readonly contextValue = 'versions';
+
+  constructor(readonly fn: FunctionNode) {
+    super(`${fn.id}/versions`, fn);
+  }
+}
+
+export class VersionNode extends ExplorerNode {
+  readonly kind = 'version';
+  readonly label: string;
+  readonly contextValue = 'version';
+  override iconId = 'tag';
+
+  constructor(
+    readonly versions: VersionsNode,
+    readonly config: FunctionConfiguration,
+  ) {
+    const version = config.Version ?? '?';
+    super(`${versions.id}/${version}`, versions);
+    this.label = version;
+    this.description = config.Description || undefined;
+    this.tooltip = functionTooltip(config);
+  }
+
+  get arn(): string | undefined {
+    return this.config.FunctionArn;
+  }
+}
+
+export class AliasesNode extends ExplorerNode {
+  readonly kind = 'aliases';
+  readonly label = 'Aliases';
+  override collapsible = true;
+  override iconId = 'symbol-reference';
+  readonly contextValue = 'aliases';
+
+  constructor(readonly fn: FunctionNode) {
+    super(`${fn.id}/aliases`, fn);
+  }
+}
+
+export class AliasNode extends ExplorerNode {
+  readonly kind = 'alias';
+  readonly label: string;
+  readonly contextValue = 'alias';
+  override iconId = 'link';
+
+  constructor(
+    readonly aliases: AliasesNode,
+    readonly config: AliasConfiguration,
+  ) {
+    const name = config.Name ?? '?';
+    super(`${aliases.id}/${name}`, aliases);
+    this.label = name;
+    this.description = describeAlias({ functionVersion: config.FunctionVersion, additionalVersionWeights: config.RoutingConfig?.AdditionalVersionWeights });
+    this.tooltip = [`**${name}** ${this.description}`, config.Description, config.AliasArn ? `ARN: \`${config.AliasArn}\`` : undefined].filter(Boolean).join('  \n');
+  }
+
+  get arn(): string | undefined {
+    return this.config.AliasArn;
+  }
+}
+
+export class LoadMoreNode extends ExplorerNode {
+  readonly kind = 'loadMore';
+  readonly label = 'Load more…';
+  readonly contextValue = 'loadMore';
+  override iconId = 'ellipsis';
+
+  constructor(readonly region: RegionNode, loadedCount: number) {
+    super(`${region.id}/loadMore`, region);
+    this.description = `${loadedCount} shown`;
+    this.command = { command: Commands.loadMore, title: 'Load More' };
+  }
+}
+
+export class ErrorNode extends ExplorerNode {
+  readonly kind = 'error';
+  readonly contextValue = 'error';
+  override iconId = 'error';
+  override iconColor = 'errorForeground';
+
+  constructor(
+    parent: ExplorerNode | undefined,
+    readonly label: string,
+    readonly detail?: string,
+    /** Tells apart several errors under one parent. */
+    discriminator: string | number = '',
+  ) {
+    super(`${parent?.id ?? 'root'}/error/${discriminator}/${label}`, parent);
+    this.tooltip = detail ?? label;
+    this.command = { command: Commands.showLog, title: 'Show Log' };
+  }
+}
+
+export class SignedOutNode extends ExplorerNode {
+  readonly kind = 'signedOut';
+  readonly label = 'Signed out — click for how to sign in';
+  readonly contextValue = 'signedOut';
+  override iconId = 'key';
+  override iconColor = 'problemsWarningIcon.foreground';
+
+  constructor(
+    parent: ConnectionNode | RegionNode,
+    readonly connection: ConnectionNode,
+    readonly message: string,
+    readonly fixCommand: string | undefined,
+  ) {
+    super(`${parent.id}/signedOut`, parent);
+    this.description = message;
+    this.tooltip = message;
+    this.command = { command: Commands.signInHint, title: 'How to Sign In' };
+  }
+}
+
+export class MessageNode extends ExplorerNode {
+  readonly kind = 'message';
+  readonly contextValue = 'message';
+
+  constructor(
+    parent: ExplorerNode | undefined,
+    readonly label: string,
+    iconId = 'info',
+  ) {
+    super(`${parent?.id ?? 'root'}/message/${label}`, parent);
+    this.iconId = iconId;
+  }
+}
+
+/** Nodes whose ARN can be copied. */
+export type ArnNode = FunctionNode | VersionNode | AliasNode;
+export function hasArn(node: ExplorerNode): node is ArnNode {
+  return node.kind === 'function' || node.kind === 'version' || node.kind === 'alias';
+}

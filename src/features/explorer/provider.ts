@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../../shared/lifecycle';
+import type { ExplorerModel } from './model';
+import type { ExplorerNode } from './nodes';
+
+/** Renders the ExplorerModel's nodes as VS Code tree items. */
+export class ExplorerProvider extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<ExplorerNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly model: ExplorerModel) {
+    super();
+    this._register(model.onDidChange((node) => this.changed.fire(node)));
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, node.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = node.description;
+    item.contextValue = node.contextValue;
+    if (node.tooltip) item.tooltip = new vscode.MarkdownString(node.tooltip);
+    if (node.iconId) item.iconPath = new vscode.ThemeIcon(node.iconId, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+    if (node.command) item.command = { ...node.command, arguments: [node] };
+    return item;
+  }
+
+  getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    return this.model.getChildren(node);
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return node.parent;
+  }
+}

@@ -1,0 +1,52 @@
+import { parseLambdaTimestamp } from '../../shared/format';
+
+/** Escapes characters that Markdown would otherwise interpret. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+export interface FunctionDetails {
+  FunctionName?: string;
+  FunctionArn?: string;
+  Handler?: string;
+  Runtime?: string;
+  MemorySize?: number;
+  Timeout?: number;
+  LastModified?: string;
+  Version?: string;
+  Description?: string;
+  PackageType?: string;
+}
+
+/** Markdown for a function or version tooltip: name, then one line per known property. */
+export function functionTooltip(fn: FunctionDetails): string {
+  const rows: [string, string | undefined][] = [
+    ['ARN', fn.FunctionArn],
+    ['Handler', fn.Handler],
+    ['Runtime', fn.Runtime ?? (fn.PackageType === 'Image' ? 'container image' : undefined)],
+    ['Memory', fn.MemorySize !== undefined ? `${fn.MemorySize} MB` : undefined],
+    ['Timeout', fn.Timeout !== undefined ? `${fn.Timeout} s` : undefined],
+    ['Last modified', formatTimestamp(fn.LastModified)],
+  ];
+  const title = `**${escapeMarkdown(fn.FunctionName ?? '')}**${fn.Version && fn.Version !== '$LATEST' ? ` version ${escapeMarkdown(fn.Version)}` : ''}`;
+  const lines = [title];
+  if (fn.Description) lines.push(escapeMarkdown(fn.Description));
+  for (const [key, value] of rows) if (value) lines.push(`${key}: \`${value.replace(/`/g, "'")}\``);
+  return lines.join('  \n');
+}
+
+function formatTimestamp(value: string | undefined): string | undefined {
+  const date = parseLambdaTimestamp(value);
+  return date ? date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : value;
+}
+
+/**
+ * AWS console address of a function, in the partition its ARN names
+ * (arn:aws:…, arn:aws-cn:…, arn:aws-us-gov:…).
+ */
+export function consoleUrl(functionArn: string, region: string, functionName: string): string {
+  const partition = functionArn.split(':')[1] ?? 'aws';
+  const host =
+    partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  return `https://${host}/lambda/home?region=${encodeURIComponent(region)}#/functions/${encodeURIComponent(functionName)}`;
+}

@@ -1,0 +1,627 @@
+// The Invoke tab: an event editor checked as you type, qualifier and invocation type, and the
+// result of the last call with its REPORT figures, cost and log tail.
+import './invoke.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import {
+  INVOCATION_TYPE_LABELS,
+  INVOCATION_TYPES,
+  type EventLists,
+  type EventSource,
+  type HistoryEntry,
+  type InvocationType,
+  type InvocationView,
+  type InvokeLimits,
+  type InvokeParams,
+  type InvokeTabState,
+  type QualifierList,
+} from '../protocol';
+import type { TabApi, TabView } from '../../../webview/tab';
+import { checkJson, formatBytes, formatMs, utf8Length } from './format';
+
+/** What the tab keeps across hiding and reloads. */
+interface SavedState {
+  payload: string;
+  qualifier: string;
+  invocationType: InvocationType;
+  clientContext: string;
+  eventLabel: string;
+  eventSource: EventSource;
+  last?: InvocationView;
+}
+
+const DEFAULT_EVENT = '{\n  "hello": "world"\n}';
+/** Results larger than this are not kept in the webview state (the extension still has them). */
+const MAX_SAVED_RESULT_CHARS = 256 * 1024;
+const DEFAULT_LIMITS: InvokeLimits = { syncPayloadBytes: 6 * 1024 * 1024, asyncPayloadBytes: 1024 * 1024, clientContextBytes: 3583 };
+
+type Attrs = Record<string, string | boolean | undefined>;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (name === 'class') node.className = String(value);
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children) if (child !== undefined) node.append(child);
+  return node;
+}
+
+function icon(name: string, extra = ''): HTMLSpanElement {
+  return h('span', { class: `codicon codicon-${name}${extra ? ` ${extra}` : ''}`, 'aria-hidden': 'true' });
+}
+
+function badge(iconName: string, label: string, value: string, kind = '', title?: string): HTMLElement {
+  return h('span', { class: `invoke-badge ${kind}`.trim(), title: title ?? `${label}: ${value}` }, icon(iconName), h('span', { class: 'invoke-badge-label' }, label), h('span', { class: 'invoke-badge-value' }, value));
+}
+
+interface SelectOption {
+  label: string;
+  value: string;
+  description?: string;
+}
+
+/** Fills a vscode-single-select with slotted options (the element reads them on slot change). */
+function fillSelect(select: HTMLElementTagNameMap['vscode-single-select'], options: SelectOption[], selected: string): void {
+  select.replaceChildren(
+    ...options.map((o) => h('vscode-option', { value: o.value, description: o.description || undefined, selected: o.value === selected }, o.label)),
+  );
+  select.value = selected;
+}
+
+export class InvokeView implements TabView {
+  private api!: TabApi;
+  private state!: SavedState;
+  private limits = DEFAULT_LIMITS;
+  private running?: string;
+  private shownResult?: string;
+  private lists: EventLists = { saved: [], recent: [] };
+  private samples: InvokeTabState['samples'] = [];
+  private history: HistoryEntry[] = [];
+  private validateTimer?: number;
+
+  private qualifierSelect!: HTMLElementTagNameMap['vscode-single-select'];
+  private typeSelect!: HTMLElementTagNameMap['vscode-single-select'];
+  private eventSelect!: HTMLElementTagNameMap['vscode-single-select'];
+  private invokeButton!: HTMLElementTagNameMap['vscode-button'];
+  private cancelButton!: HTMLElementTagNameMap['vscode-button'];
+  private editor!: HTMLTextAreaElement;
+  private contextEditor!: HTMLTextAreaElement;
+  private editorStatus!: HTMLElement;
+  private contextStatus!: HTMLElement;
+  private qualifierNote!: HTMLElement;
+  private resultBox!: HTMLElement;
+  private historyBox!: HTMLElement;
+  private historyCollapsible!: HTMLElementTagNameMap['vscode-collapsible'];
+
+  mount(root: HTMLElement, api: TabApi): void {
+    this.api = api;
+    const saved = api.getState<Partial<SavedState>>() ?? {};
+    this.state = {
+      payload: typeof saved.payload === 'string' ? saved.payload : DEFAULT_EVENT,
+      qualifier: typeof saved.qualifier === 'string' ? saved.qualifier : api.target.qualifier ?? '$LATEST',
+      invocationType: INVOCATION_TYPES.includes(saved.invocationType as InvocationType) ? (saved.invocationType as InvocationType) : 'RequestResponse',
+      clientContext: typeof saved.clientContext === 'string' ? saved.clientContext : '',
+      eventLabel: typeof saved.eventLabel === 'string' ? saved.eventLabel : 'Custom event',
+      eventSource: saved.eventSource === 'sample' || saved.eventSource === 'saved' ? saved.eventSource : 'custom',
+      last: saved.last,
+    };
+    root.append(this.renderForm(), this.renderResultArea(), this.renderHistory());
+    root.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        void this.invoke();
+      }
+    });
+    this.validate();
+    if (this.state.last) this.showResult(this.state.last);
+    void this.load();
+  }
+
+  onShown(): void {
+    this.editor?.focus();
+  }
+
+  onNotify(type: string, payload: unknown): void {
+    switch (type) {
+      case 'started': {
+        const p = payload as InvokeParams & { id: string };
+        this.setRunning(p.id, p);
+        return;
+      }
+      case 'finished':
+        this.finish(payload as InvocationView);
+        return;
+      case 'setEvent': {
+        const { payload: text, label } = payload as { payload: string; label: string };
+        this.setEvent(text, label, 'sample');
+        this.api.notify('eventApplied');
+        return;
+      }
+      case 'events':
+        this.lists = payload as EventLists;
+        this.renderEventOptions();
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- form -------------------------------------------------------------------------------
+
+  private renderForm(): HTMLElement {
+    this.qualifierSelect = h('vscode-single-select', { class: 'invoke-qualifier', 'aria-label': 'Qualifier' });
+    fillSelect(this.qualifierSelect, [{ label: this.state.qualifier, value: this.state.qualifier }], this.state.qualifier);
+    this.qualifierSelect.addEventListener('change', () => {
+      this.state.qualifier = this.qualifierSelect.value;
+      this.save();
+    });
+    this.qualifierNote = h('div', { class: 'invoke-note', hidden: true });
+
+    this.typeSelect = h('vscode-single-select', { class: 'invoke-type', 'aria-label': 'Invocation type' });
+    fillSelect(this.typeSelect, INVOCATION_TYPES.map((t) => ({ label: INVOCATION_TYPE_LABELS[t], value: t })), this.state.invocationType);
+    this.typeSelect.addEventListener('change', () => {
+      this.state.invocationType = this.typeSelect.value as InvocationType;
+      this.save();
+      this.validate();
+    });
+
+    this.invokeButton = h('vscode-button', { class: 'invoke-run', icon: 'play', title: 'Invoke (Ctrl+Enter / Cmd+Enter)' }, 'Invoke');
+    this.invokeButton.addEventListener('click', () => void this.invoke());
+    this.cancelButton = h('vscode-button', { class: 'invoke-cancel', icon: 'debug-stop', secondary: true, hidden: true }, 'Cancel');
+    this.cancelButton.addEventListener('click', () => void this.api.request('cancel').catch(() => undefined));
+
+    const controls = h(
+      'div',
+      { class: 'invoke-controls' },
+      h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Qualifier'), this.qualifierSelect),
+      h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Invocation type'), this.typeSelect),
+      h('div', { class: 'invoke-actions' }, this.invokeButton, this.cancelButton, h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter')),
+    );
+
+    this.eventSelect = h('vscode-single-select', { class: 'invoke-event-select', 'aria-label': 'Load an event' });
+    this.renderEventOptions();
+    this.eventSelect.addEventListener('change', () => void this.loadChosenEvent());
+    const formatButton = h('vscode-button', { secondary: true, icon: 'json', title: 'Pretty-print the event' }, 'Format');
+    formatButton.addEventListener('click', () => this.formatEvent());
+    const saveButton = h('vscode-button', { secondary: true, icon: 'save', title: 'Save the event in .lambda-workbench/events/ of the workspace' }, 'Save…');
+    saveButton.addEventListener('click', () => this.askSaveName(saveHost));
+    const saveHost = h('div', { class: 'invoke-save', hidden: true });
+
+    this.editor = h('textarea', { class: 'invoke-editor', spellcheck: 'false', 'aria-label': 'Event JSON', autocomplete: 'off' }) as HTMLTextAreaElement;
+    this.editor.value = this.state.payload;
+    this.editor.addEventListener('input', () => {
+      this.state.payload = this.editor.value;
+      if (this.state.eventSource !== 'custom') {
+        this.state.eventSource = 'custom';
+        if (!this.state.eventLabel.endsWith(' (edited)')) this.state.eventLabel = `${this.state.eventLabel} (edited)`;
+      }
+      this.save();
+      window.clearTimeout(this.validateTimer);
+      this.validateTimer = window.setTimeout(() => this.validate(), 120);
+    });
+    this.editor.addEventListener('keydown', (event) => {
+      if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        this.editor.setRangeText('  ', this.editor.selectionStart, this.editor.selectionEnd, 'end');
+        this.editor.dispatchEvent(new Event('input'));
+      }
+    });
+    this.editorStatus = h('div', { class: 'invoke-status', role: 'status', 'aria-live': 'polite' });
+
+    this.contextEditor = h('textarea', { class: 'invoke-editor invoke-context', spellcheck: 'false', rows: '4', placeholder: '{"custom": {"key": "value"}}', 'aria-label': 'Client context JSON' }) as HTMLTextAreaElement;
+    this.contextEditor.value = this.state.clientContext;
+    this.contextEditor.addEventListener('input', () => {
+      this.state.clientContext = this.contextEditor.value;
+      this.save();
+      this.validate();
+    });
+    this.contextStatus = h('div', { class: 'invoke-status' });
+    const context = h(
+      'vscode-collapsible',
+      { class: 'invoke-context-section', title: 'Client context (optional)', description: 'sent base64-encoded with synchronous calls' },
+      h('div', { class: 'invoke-collapsible-body' }, this.contextEditor, this.contextStatus),
+    );
+    if (this.state.clientContext) context.open = true;
+
+    return h(
+      'section',
+      { class: 'invoke-form' },
+      controls,
+      this.qualifierNote,
+      h('div', { class: 'invoke-event-bar' }, h('span', { class: 'invoke-section-title' }, 'Event'), this.eventSelect, formatButton, saveButton),
+      saveHost,
+      this.editor,
+      this.editorStatus,
+      context,
+    );
+  }
+
+  private askSaveName(host: HTMLElement): void {
+    host.replaceChildren();
+    host.hidden = false;
+    const input = h('input', { class: 'invoke-input', type: 'text', placeholder: 'Name, e.g. order-created', 'aria-label': 'Event name' }) as HTMLInputElement;
+    input.value = this.state.eventSource === 'saved' ? this.state.eventLabel : '';
+    const message = h('span', { class: 'invoke-save-message' });
+    const submit = async (overwrite: boolean) => {
+      const name = input.value.trim();
+      if (!name) {
+        message.textContent = 'Give the event a name.';
+        return;
+      }
+      try {
+        this.lists = await this.api.request<EventLists>('saveEvent', { name, payload: this.editor.value, overwrite });
+        this.renderEventOptions();
+        this.state.eventLabel = name;
+        this.state.eventSource = 'saved';
+        this.save();
+        host.hidden = true;
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        message.textContent = text;
+        if (/already saved/.test(text)) {
+          const replace = h('vscode-button', { secondary: true }, 'Replace');
+          replace.addEventListener('click', () => void submit(true));
+          message.append(' ', replace);
+        }
+      }
+    };
+    const ok = h('vscode-button', {}, 'Save');
+    ok.addEventListener('click', () => void submit(false));
+    const cancel = h('vscode-button', { secondary: true }, 'Cancel');
+    cancel.addEventListener('click', () => (host.hidden = true));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey) void submit(false);
+      if (event.key === 'Escape') host.hidden = true;
+    });
+    host.append(icon('save'), input, ok, cancel, message);
+    input.focus();
+  }
+
+  private formatEvent(): void {
+    try {
+      this.editor.value = JSON.stringify(JSON.parse(this.editor.value), null, 2);
+      this.editor.dispatchEvent(new Event('input'));
+    } catch {
+      this.validate();
+    }
+  }
+
+  private setEvent(payload: string, label: string, source: EventSource): void {
+    this.editor.value = payload;
+    this.state.payload = payload;
+    this.state.eventLabel = label;
+    this.state.eventSource = source;
+    this.save();
+    this.validate();
+  }
+
+  private async loadChosenEvent(): Promise<void> {
+    const value = this.eventSelect.value;
+    if (!value) return;
+    this.eventSelect.value = '';
+    const [kind, ...rest] = value.split(':');
+    const key = rest.join(':');
+    try {
+      if (kind === 'sample') {
+        const sample = this.samples.find((s) => s.id === key);
+        const { payload } = await this.api.request<{ payload: string }>('sampleEvent', { id: key });
+        this.setEvent(payload, sample?.title ?? key, 'sample');
+      } else if (kind === 'saved') {
+        const { payload } = await this.api.request<{ payload: string }>('savedEvent', { name: key });
+        this.setEvent(payload, key, 'saved');
+      } else if (kind === 'recent') {
+        const recent = this.lists.recent[Number(key)];
+        if (recent) this.setEvent(recent.payload, recent.label, recent.source);
+      }
+    } catch (error) {
+      this.editorStatus.className = 'invoke-status invoke-status-error';
+      this.editorStatus.replaceChildren(icon('error'), ` ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private renderEventOptions(): void {
+    const options: SelectOption[] = [
+      { label: 'Load an event…', value: '', description: 'recent, saved or sample' },
+      ...this.lists.recent.map((r, i) => ({ label: r.label, value: `recent:${i}`, description: `recent · ${new Date(r.usedAt).toLocaleString()}` })),
+      ...this.lists.saved.map((name) => ({ label: name, value: `saved:${name}`, description: 'saved in the workspace' })),
+      ...this.samples.map((s) => ({ label: s.title, value: `sample:${s.id}`, description: `sample · ${s.group}` })),
+    ];
+    fillSelect(this.eventSelect, options, '');
+  }
+
+  private renderQualifiers(list: QualifierList): void {
+    const values = list.qualifiers.map((q) => q.value);
+    if (!values.includes(this.state.qualifier)) this.state.qualifier = '$LATEST';
+    fillSelect(
+      this.qualifierSelect,
+      list.qualifiers.map((q) => ({
+        label: q.value,
+        value: q.value,
+        description: q.kind === 'alias' ? `alias ${q.description ?? ''}`.trim() : q.kind === 'version' ? 'version' : q.description,
+      })),
+      this.state.qualifier,
+    );
+    this.qualifierNote.hidden = !list.error;
+    this.qualifierNote.textContent = list.error ?? '';
+  }
+
+  /** Checks the event as typed: JSON with the error's position, and its size against the limit. */
+  private validate(): boolean {
+    const text = this.editor.value;
+    const limit = this.state.invocationType === 'Event' ? this.limits.asyncPayloadBytes : this.limits.syncPayloadBytes;
+    const bytes = utf8Length(text);
+    const problem = checkJson(text);
+    const status = this.editorStatus;
+    status.replaceChildren();
+    let ok = true;
+    if (problem) {
+      ok = false;
+      status.className = 'invoke-status invoke-status-error';
+      const where = problem.line ? `Line ${problem.line}, column ${problem.column}: ` : '';
+      const jump = h('a', { href: '#', class: 'invoke-jump' }, 'Go to error');
+      jump.addEventListener('click', (event) => {
+        event.preventDefault();
+        this.editor.focus();
+        this.editor.setSelectionRange(problem.offset, Math.min(text.length, problem.offset + 1));
+      });
+      status.append(icon('error'), ` ${where}${problem.message} `, problem.line ? jump : '');
+    } else if (bytes > limit) {
+      ok = false;
+      status.className = 'invoke-status invoke-status-error';
+      status.append(icon('error'), ` ${formatBytes(bytes)} — over the ${formatBytes(limit)} limit for ${this.state.invocationType === 'Event' ? 'asynchronous' : 'synchronous'} calls`);
+    } else {
+      status.className = 'invoke-status invoke-status-ok';
+      status.append(icon('pass'), ` Valid JSON · ${formatBytes(bytes)} of ${formatBytes(limit)}`, h('span', { class: 'invoke-status-label' }, this.state.eventLabel));
+    }
+
+    const contextProblem = this.contextProblem();
+    this.contextStatus.className = contextProblem ? 'invoke-status invoke-status-error' : 'invoke-status';
+    this.contextStatus.replaceChildren(...(contextProblem ? [icon('error'), ` ${contextProblem}`] : []));
+    ok &&= !contextProblem;
+    this.invokeButton.disabled = !ok || this.running !== undefined;
+    return ok;
+  }
+
+  private contextProblem(): string | undefined {
+    const text = this.contextEditor.value;
+    if (!text.trim()) return undefined;
+    if (this.state.invocationType === 'Event') return 'Only sent with synchronous calls.';
+    const problem = checkJson(text);
+    if (problem) return `${problem.line ? `Line ${problem.line}, column ${problem.column}: ` : ''}${problem.message}`;
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'Must be a JSON object.';
+    const encoded = Math.ceil(utf8Length(text) / 3) * 4;
+    return encoded > this.limits.clientContextBytes ? `${encoded} bytes base64-encoded; at most ${this.limits.clientContextBytes}.` : undefined;
+  }
+
+  // ---- running ----------------------------------------------------------------------------
+
+  private async load(): Promise<void> {
+    try {
+      const state = await this.api.request<InvokeTabState>('load');
+      this.limits = state.limits;
+      this.samples = state.samples;
+      this.lists = state.events;
+      this.history = state.history;
+      if (state.initialQualifier && !this.api.getState()) this.state.qualifier = state.initialQualifier;
+      this.renderQualifiers(state.qualifiers);
+      this.renderEventOptions();
+      this.renderHistory();
+      if (state.running) this.setRunning(state.running.id, state.running);
+      if (state.last && state.last.id !== this.shownResult) this.showResult(state.last);
+      this.validate();
+    } catch (error) {
+      this.qualifierNote.hidden = false;
+      this.qualifierNote.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private async invoke(): Promise<void> {
+    if (this.running || !this.validate()) return;
+    const params: InvokeParams = {
+      payload: this.editor.value,
+      qualifier: this.state.qualifier,
+      invocationType: this.state.invocationType,
+      clientContext: this.state.invocationType === 'Event' ? '' : this.contextEditor.value,
+      eventLabel: this.state.eventLabel,
+      eventSource: this.state.eventSource,
+    };
+    this.setRunning('pending', params);
+    try {
+      this.finish(await this.api.request<InvocationView>('invoke', params));
+    } catch (error) {
+      this.running = undefined;
+      this.setIdle();
+      this.resultBox.replaceChildren(
+        h('div', { class: 'invoke-result-head' }, h('span', { class: 'invoke-pill invoke-pill-failed' }, icon('circle-slash'), ' Not sent')),
+        h('div', { class: 'invoke-error-message' }, error instanceof Error ? error.message : String(error)),
+      );
+    }
+  }
+
+  private setRunning(id: string, params: Pick<InvokeParams, 'qualifier' | 'invocationType' | 'eventLabel'>): void {
+    this.running = id;
+    this.invokeButton.disabled = true;
+    this.invokeButton.setAttribute('icon', 'loading');
+    this.invokeButton.setAttribute('icon-spin', '');
+    this.cancelButton.hidden = false;
+    this.resultBox.replaceChildren(
+      h(
+        'div',
+        { class: 'invoke-running' },
+        h('vscode-progress-ring'),
+        h('span', {}, `Invoking ${this.api.target.functionName}:${params.qualifier || '$LATEST'} (${params.invocationType}) with ${params.eventLabel}…`),
+      ),
+    );
+  }
+
+  private setIdle(): void {
+    this.running = undefined;
+    this.invokeButton.setAttribute('icon', 'play');
+    this.invokeButton.removeAttribute('icon-spin');
+    this.cancelButton.hidden = true;
+    this.validate();
+  }
+
+  private finish(view: InvocationView): void {
+    this.setIdle();
+    if (view.id !== this.shownResult) {
+      this.showResult(view);
+      this.history = [
+        { id: view.id, at: view.at, params: { ...view.params, payload: this.editor.value }, outcome: view.outcome, statusText: view.statusText, durationMs: view.report?.durationMs, coldStart: view.report?.coldStart, costText: view.cost?.text },
+        ...this.history.filter((e) => e.id !== view.id),
+      ].slice(0, 20);
+      this.renderHistory();
+    }
+    this.state.last = JSON.stringify(view).length <= MAX_SAVED_RESULT_CHARS ? view : undefined;
+    this.save();
+  }
+
+  // ---- result -----------------------------------------------------------------------------
+
+  private renderResultArea(): HTMLElement {
+    this.resultBox = h('div', { class: 'invoke-result-body' }, h('p', { class: 'invoke-empty' }, 'Choose an event and press Invoke. The response, logs, duration and cost appear here.'));
+    return h('section', { class: 'invoke-result', 'aria-label': 'Result' }, h('h2', { class: 'invoke-heading' }, 'Result'), this.resultBox);
+  }
+
+  private showResult(view: InvocationView): void {
+    this.shownResult = view.id;
+    const box = this.resultBox;
+    box.replaceChildren();
+    const target = `${this.api.target.functionName}:${view.params.qualifier || '$LATEST'}`;
+    const when = new Date(view.at).toLocaleTimeString();
+    const pill =
+      view.outcome === 'ok'
+        ? h('span', { class: 'invoke-pill invoke-pill-ok' }, icon('pass-filled'), ` ${view.statusText ?? 'OK'}`)
+        : view.outcome === 'functionError'
+          ? h('span', { class: 'invoke-pill invoke-pill-error' }, icon('error'), ` Function error · ${view.functionError?.kind ?? 'Unhandled'}`)
+          : view.outcome === 'cancelled'
+            ? h('span', { class: 'invoke-pill invoke-pill-failed' }, icon('circle-slash'), ' Cancelled')
+            : h('span', { class: 'invoke-pill invoke-pill-error' }, icon('error'), ' Failed');
+    const meta = h('span', { class: 'invoke-result-meta' }, `${target} · ${view.params.invocationType} · ${view.params.eventLabel} · ${when}`);
+    box.append(h('div', { class: 'invoke-result-head' }, pill, meta));
+
+    if (view.error) box.append(h('div', { class: 'invoke-error-message' }, view.error));
+
+    const badges = h('div', { class: 'invoke-badges' });
+    if (view.executedVersion) badges.append(badge('versions', 'Version', view.executedVersion, 'invoke-badge-version', `ExecutedVersion: ${view.executedVersion}`));
+    const r = view.report;
+    if (r) {
+      badges.append(
+        badge('watch', 'Duration', formatMs(r.durationMs), 'invoke-badge-duration'),
+        badge('credit-card', 'Billed', formatMs(r.billedDurationMs), 'invoke-badge-billed'),
+        badge('server', 'Memory', `${r.maxMemoryUsedMb} / ${r.memorySizeMb} MB`, 'invoke-badge-memory', `Max memory used ${r.maxMemoryUsedMb} MB of ${r.memorySizeMb} MB configured`),
+        r.coldStart
+          ? badge('rocket', 'Cold start', r.initDurationMs !== undefined ? `init ${formatMs(r.initDurationMs)}` : 'yes', 'invoke-badge-cold', 'A new execution environment was started for this call (Init Duration in the REPORT line)')
+          : badge('flame', 'Warm', 'reused', 'invoke-badge-warm', 'An existing execution environment served this call'),
+      );
+    }
+    if (view.cost) badges.append(badge('tag', 'Cost', view.cost.text, 'invoke-badge-cost', view.cost.detail));
+    if (view.roundTripMs !== undefined) badges.append(badge('clock', 'Round trip', formatMs(view.roundTripMs), 'invoke-badge-roundtrip', 'Time from sending the request to the answer, measured here'));
+    if (badges.childElementCount) box.append(badges);
+
+    if (view.functionError) {
+      const fe = view.functionError;
+      box.append(
+        h(
+          'div',
+          { class: 'invoke-function-error' },
+          h('div', { class: 'invoke-function-error-title' }, icon('bug'), ` ${fe.errorType ?? 'Error'}${fe.errorMessage ? `: ${fe.errorMessage}` : ''}`),
+          fe.stackTrace.length ? h('pre', { class: 'invoke-pre invoke-stack' }, fe.stackTrace.join('\n')) : undefined,
+        ),
+      );
+    }
+
+    if (view.payload !== undefined) {
+      box.append(this.block('Response', view.payloadIsJson ? 'JSON' : 'text', view.payload, `${formatBytes(view.payloadBytes ?? 0)}`));
+    } else if (view.outcome === 'ok') {
+      const why = view.params.invocationType === 'Event' ? 'Queued: Lambda runs asynchronous calls later and returns no payload.' : view.params.invocationType === 'DryRun' ? 'Dry run: Lambda checked the request and permissions without running the function.' : 'The function returned no payload.';
+      box.append(h('p', { class: 'invoke-empty' }, why));
+    }
+    if (view.logTail) box.append(this.block('Log output', 'last 4 KB', view.logTail, '', true));
+  }
+
+  private block(title: string, kind: string, text: string, size: string, log = false): HTMLElement {
+    const pre = h('pre', { class: `invoke-pre${log ? ' invoke-log' : ''}`, tabindex: '0' });
+    if (log) {
+      for (const line of text.split('\n')) {
+        const platform = /^(START|END|REPORT|INIT_START) /.test(line);
+        pre.append(h('span', { class: platform ? 'invoke-log-platform' : 'invoke-log-line' }, line), '\n');
+      }
+    } else {
+      pre.textContent = text;
+    }
+    const copy = h('vscode-button', { secondary: true, icon: 'copy', title: `Copy ${title.toLowerCase()}` }, 'Copy');
+    copy.addEventListener('click', () => void navigator.clipboard?.writeText(text).catch(() => undefined));
+    return h(
+      'div',
+      { class: 'invoke-block' },
+      h('div', { class: 'invoke-block-head' }, h('span', { class: 'invoke-section-title' }, title), h('span', { class: 'invoke-block-kind' }, [kind, size].filter(Boolean).join(' · ')), copy),
+      pre,
+    );
+  }
+
+  // ---- history ----------------------------------------------------------------------------
+
+  private renderHistory(): HTMLElement {
+    if (!this.historyBox) {
+      this.historyBox = h('div', { class: 'invoke-history-list' });
+      this.historyCollapsible = h('vscode-collapsible', { class: 'invoke-history', title: 'History' }, this.historyBox);
+    }
+    const box = this.historyBox;
+    box.replaceChildren();
+    this.historyCollapsible.setAttribute('description', this.history.length ? `${this.history.length} recent` : 'none yet');
+    if (this.history.length === 0) {
+      box.append(h('p', { class: 'invoke-empty' }, 'Invocations of this function appear here.'));
+      return this.historyCollapsible;
+    }
+    const table = h('table', { class: 'invoke-history-table' });
+    table.append(h('tr', {}, ...['Time', 'Qualifier', 'Type', 'Event', 'Status', 'Duration', ''].map((t) => h('th', {}, t))));
+    for (const entry of this.history) {
+      const status = entry.outcome === 'ok' ? entry.statusText ?? 'OK' : entry.outcome === 'functionError' ? 'Function error' : entry.outcome === 'cancelled' ? 'Cancelled' : 'Failed';
+      const rerun = h('vscode-button', { secondary: true, icon: 'edit', title: 'Put this event in the editor' }, 'Use event');
+      rerun.disabled = !entry.params.payload;
+      rerun.addEventListener('click', () => {
+        this.setEvent(entry.params.payload, entry.params.eventLabel, entry.params.eventSource);
+        this.state.qualifier = entry.params.qualifier;
+        this.state.invocationType = entry.params.invocationType;
+        this.qualifierSelect.value = entry.params.qualifier;
+        this.typeSelect.value = entry.params.invocationType;
+        this.save();
+        this.validate();
+        this.editor.focus();
+      });
+      table.append(
+        h(
+          'tr',
+          { class: `invoke-history-${entry.outcome}` },
+          h('td', {}, new Date(entry.at).toLocaleTimeString()),
+          h('td', {}, entry.params.qualifier || '$LATEST'),
+          h('td', {}, entry.params.invocationType),
+          h('td', { class: 'invoke-history-event', title: entry.params.eventLabel }, entry.params.eventLabel),
+          h('td', { class: 'invoke-history-status' }, status),
+          h('td', {}, entry.durationMs !== undefined ? `${formatMs(entry.durationMs)}${entry.coldStart ? ' · cold' : ''}` : '—'),
+          h('td', {}, rerun),
+        ),
+      );
+    }
+    const clear = h('vscode-button', { secondary: true, icon: 'clear-all' }, 'Clear history');
+    clear.addEventListener('click', () => {
+      void this.api.request('clearHistory').then(() => {
+        this.history = [];
+        this.renderHistory();
+      });
+    });
+    box.append(table, h('div', { class: 'invoke-history-actions' }, clear));
+    return this.historyCollapsible;
+  }
+
+  private save(): void {
+    this.api.setState(this.state);
+  }
+}

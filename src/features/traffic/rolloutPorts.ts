@@ -1,0 +1,46 @@
+/** The rollout runner's ports on top of the Lambda and CloudWatch Logs operations. No VS Code. */
+import type { LambdaApi } from '../../aws/lambda';
+import { LogGroupNotFoundError, type LogsApi } from '../../aws/logs';
+import { routingOf, routingRequest } from './routing';
+import type { RolloutAliasPort, RolloutInvokePort, RolloutLogPort } from './rolloutRunner';
+
+export function aliasPort(api: LambdaApi, functionName: string, aliasName: string): RolloutAliasPort {
+  return {
+    async read() {
+      const alias = await api.getAlias(functionName, aliasName);
+      return { routing: routingOf(alias), revisionId: alias.RevisionId };
+    },
+    async write(routing, revisionId) {
+      const alias = await api.updateAlias(functionName, aliasName, { routing: routingRequest(routing), revisionId });
+      return { routing: routingOf(alias), revisionId: alias.RevisionId };
+    },
+  };
+}
+
+/** Reads at most this many events per check; more means very heavy traffic, and the newest still count next time. */
+const MAX_EVENTS_PER_READ = 10_000;
+
+export function logGroupPort(logs: LogsApi, logGroupName: string, log?: (line: string) => void): RolloutLogPort {
+  return {
+    async read(startTime) {
+      try {
+        const result = await logs.filterLogEvents({ logGroupName, startTime, maxEvents: MAX_EVENTS_PER_READ });
+        if (result.truncated) log?.(`More than ${MAX_EVENTS_PER_READ} log events in ${logGroupName} since the last check; only the first were counted.`);
+        return result.events;
+      } catch (error) {
+        // The group appears with the first invocation: no group yet means no calls yet.
+        if (error instanceof LogGroupNotFoundError) return [];
+        throw error;
+      }
+    },
+  };
+}
+
+export function invokePort(api: LambdaApi, functionName: string): RolloutInvokePort {
+  return {
+    async invoke(version, payload) {
+      const out = await api.invoke({ functionName, qualifier: version, payload, invocationType: 'RequestResponse' });
+      return { requestId: out.requestId, failed: out.functionError !== undefined };
+    },
+  };
+}

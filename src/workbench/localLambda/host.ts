@@ -1,0 +1,123 @@
+import { LocalLambdaError } from '../../aws/errors';
+import { LocalLambdaProcess, type LocalLambdaInfo } from './process';
+import { Emitter } from '../../shared/events';
+import type { IDisposable } from '../../shared/lifecycle';
+import type { Logger } from '../../shared/logger';
+
+export type LocalLambdaState = 'stopped' | 'starting' | 'running' | 'failed';
+
+export interface LocalLambdaHostOptions {
+  extensionPath: string;
+  storagePath: string;
+  /** The folder to serve, or undefined when no folder is open. */
+  resolveFolder: () => string | undefined;
+  log: Logger;
+}
+
+/** What the tree needs from the Local Lambda: its state, and a way to start it. */
+export interface LocalLambdaSource {
+  readonly state: LocalLambdaState;
+  readonly info: LocalLambdaInfo | undefined;
+  readonly error: string | undefined;
+  readonly onDidChangeState: (listener: (state: LocalLambdaState) => void) => IDisposable;
+  ensureStarted(): Promise<LocalLambdaInfo>;
+  /** Forget a failure so the next expand tries again. */
+  resetFailure(): void;
+}
+
+/** Owns the Local Lambda process for the window: starts it on demand, at most once at a time. */
+export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
+  private process?: LocalLambdaProcess;
+  private starting?: Promise<LocalLambdaInfo>;
+  private current: { state: LocalLambdaState; info?: LocalLambdaInfo; error?: string } = { state: 'stopped' };
+  private readonly changed = new Emitter<LocalLambdaState>();
+  readonly onDidChangeState = this.changed.event;
+
+  constructor(private readonly options: LocalLambdaHostOptions) {}
+
+  get state(): LocalLambdaState {
+    return this.current.state;
+  }
+  get info(): LocalLambdaInfo | undefined {
+    return this.current.info;
+  }
+  get error(): string | undefined {
+    return this.current.error;
+  }
+
+  private set(state: LocalLambdaState, info?: LocalLambdaInfo, error?: string): void {
+    this.current = { state, info, error };
+    this.changed.fire(state);
+  }
+
+  ensureStarted(): Promise<LocalLambdaInfo> {
+    if (this.current.state === 'running' && this.current.info) return Promise.resolve(this.current.info);
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async start(): Promise<LocalLambdaInfo> {
+    const { log } = this.options;
+    const folder = this.options.resolveFolder();
+    if (!folder) {
+      const message = 'Open a folder to use the Local Lambda: it serves the functions found in that folder.';
+      this.set('failed', undefined, message);
+      throw new LocalLambdaError(message);
+    }
+    this.set('starting');
+    const proc = new LocalLambdaProcess({
+      extensionPath: this.options.extensionPath,
+      storagePath: this.options.storagePath,
+      folder,
+      onOutput: (line, stream) => (stream === 'stderr' ? log.warn(`[local] ${line}`) : log.info(`[local] ${line}`)),
+      onExit: (code, signal) => {
+        if (this.process !== proc) return;
+        this.process = undefined;
+        const message = `Local Lambda stopped unexpectedly (${signal ?? `exit code ${code}`}).`;
+        log.error(message);
+        this.set('failed', undefined, message);
+      },
+    });
+    this.process = proc;
+    try {
+      const info = await proc.start();
+      // The READY line carries credentials: log only where the server is.
+      log.info(`Local Lambda serving ${folder} at ${info.endpoint}`);
+      this.set('running', info);
+      return info;
+    } catch (error) {
+      this.process = undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      log.error(message);
+      this.set('failed', undefined, message);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const proc = this.process;
+    this.process = undefined;
+    if (proc) {
+      await proc.stop();
+      this.options.log.info('Local Lambda stopped.');
+    }
+    this.set('stopped');
+  }
+
+  async restart(): Promise<LocalLambdaInfo> {
+    await this.stop();
+    return this.ensureStarted();
+  }
+
+  /** Forget a failure so the next expand tries again. */
+  resetFailure(): void {
+    if (this.current.state === 'failed') this.set('stopped');
+  }
+
+  dispose(): void {
+    this.process?.dispose();
+    this.process = undefined;
+    this.changed.dispose();
+  }
+}

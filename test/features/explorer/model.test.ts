@@ -1,0 +1,221 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LocalLambdaSource, LocalLambdaState } from '../../../src/workbench/localLambda/host';
+import type { LocalLambdaInfo } from '../../../src/workbench/localLambda/process';
+import { startLocalLambda, type LocalLambda } from '../../../src/local/server';
+import { silentLogger } from '../../../src/shared/logger';
+import { ExplorerModel, type ExplorerSettings } from '../../../src/features/explorer/model';
+import type { ExplorerNode, LoadMoreNode, SignedOutNode } from '../../../src/features/explorer/nodes';
+import { listProfiles } from '../../../src/aws/profiles';
+import { useTempAwsConfig } from '../../support/awsEnv';
+import { createFunctions } from '../../support/lambdaFixtures';
+import { REPO_ROOT } from '../../support/repo';
+
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
+
+/** The tree needs only state + start from the Local Lambda; here the server runs in this process. */
+class InProcessLocal implements LocalLambdaSource {
+  state: LocalLambdaState = 'stopped';
+  info: LocalLambdaInfo | undefined;
+  error: string | undefined;
+  startCalls = 0;
+  private listeners = new Set<(s: LocalLambdaState) => void>();
+  constructor(private readonly server: LocalLambda) {}
+  onDidChangeState = (listener: (s: LocalLambdaState) => void) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  async ensureStarted(): Promise<LocalLambdaInfo> {
+    this.startCalls++;
+    const { endpoint, region, accountId, credentials } = this.server;
+    this.info = { endpoint, region, accountId, credentials };
+    this.state = 'running';
+    for (const l of this.listeners) l('running');
+    return this.info;
+  }
+  resetFailure(): void {}
+}
+
+function byLabel(nodes: ExplorerNode[], label: string): ExplorerNode {
+  const found = nodes.find((n) => n.label === label);
+  assert.ok(found, `no node "${label}" among: ${nodes.map((n) => `${n.kind}:${n.label}`).join(', ')}`);
+  return found;
+}
+
+const functionsOf = (nodes: ExplorerNode[]) => nodes.filter((n) => n.kind === 'function').map((n) => n.label);
+
+describe('views/ExplorerModel over a real Local Lambda', function () {
+  this.timeout(60_000);
+  let server: LocalLambda;
+  let dataDir: string;
+  let local: InProcessLocal;
+  const models: ExplorerModel[] = [];
+
+  function newModel(overrides: Partial<ExplorerSettings> = {}): ExplorerModel {
+    const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50, ...overrides };
+    const model = new ExplorerModel({ settings: () => settings, listProfiles: async () => [], local, log: silentLogger });
+    models.push(model);
+    return model;
+  }
+
+  async function regionOf(model: ExplorerModel): Promise<ExplorerNode> {
+    const roots = await model.getChildren();
+    const conn = byLabel(roots, 'Local Lambda');
+    return byLabel(await model.getChildren(conn), 'us-east-1');
+  }
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-model-'));
+    server = await startLocalLambda({ dir: EXAMPLES, dataDir, port: 0 });
+    const client = new LambdaClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
+    await createFunctions(client, 'page-fn', 60);
+    client.destroy();
+    local = new InProcessLocal(server);
+  });
+
+  after(async () => {
+    for (const m of models) m.dispose();
+    await server?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts the Local Lambda on first expand, showing "Starting…", then the endpoint', async () => {
+    const model = newModel();
+    const changes: (ExplorerNode | undefined)[] = [];
+    model.onDidChange((n) => changes.push(n));
+    const [conn] = await model.getChildren();
+    assert.equal(conn.label, 'Local Lambda');
+    assert.equal(conn.description, 'not started');
+    const first = await model.getChildren(conn);
+    assert.deepEqual(first.map((n) => [n.kind, n.label]), [['message', 'Starting…']]);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(local.startCalls, 1);
+    assert.ok(changes.length > 0, 'the tree is told to re-render once it runs');
+    const [again] = await model.getChildren();
+    assert.equal(again.description, server.endpoint);
+    assert.deepEqual((await model.getChildren(again)).map((n) => n.label), ['us-east-1']);
+  });
+
+  it('with no AWS profiles, only the Local Lambda is listed', async () => {
+    const roots = await newModel().getChildren();
+    assert.deepEqual(roots.map((n) => n.label), ['Local Lambda']);
+  });
+
+  it('lists the example functions with runtime · memory · age', async () => {
+    const model = newModel({ pageSize: 100 });
+    const fns = await model.getChildren(await regionOf(model));
+    const node = byLabel(fns, 'hello-node');
+    assert.match(node.description ?? '', /^nodejs20\.x · 128 MB · (just now|\d+ min ago)$/);
+    assert.match(byLabel(fns, 'hello-python').description ?? '', /^python3\.12 · 128 MB/);
+    assert.match(node.tooltip ?? '', /index\.handler/);
+  });
+
+  it('shows versions $LATEST, 1, 2 and the live alias with its 90/10 split', async () => {
+    const model = newModel({ pageSize: 100 });
+    const fn = byLabel(await model.getChildren(await regionOf(model)), 'hello-node');
+    const [versions, aliases] = await model.getChildren(fn);
+    assert.deepEqual((await model.getChildren(versions)).map((n) => n.label), ['$LATEST', '1', '2']);
+    const live = byLabel(await model.getChildren(aliases), 'live');
+    assert.equal(live.description, '→ 1 (90%) · 2 (10%)');
+  });
+
+  it('pages: pageSize functions, then "Load more" brings the rest', async () => {
+    const model = newModel({ pageSize: 50 });
+    const region = await regionOf(model);
+    const page1 = await model.getChildren(region);
+    assert.equal(functionsOf(page1).length, 50);
+    const more = page1[page1.length - 1];
+    assert.equal(more.kind, 'loadMore');
+    await model.loadMore(more as LoadMoreNode);
+    const all = await model.getChildren(region);
+    assert.equal(functionsOf(all).length, 62);
+    assert.equal(new Set(functionsOf(all)).size, 62, 'no function listed twice');
+    assert.ok(!all.some((n) => n.kind === 'loadMore'));
+  });
+
+  it('page sizes above Lambda\'s 50-per-call cap still fill a page', async () => {
+    const model = newModel({ pageSize: 55 });
+    const page1 = await model.getChildren(await regionOf(model));
+    assert.equal(functionsOf(page1).length, 55);
+    assert.equal(page1[page1.length - 1].kind, 'loadMore');
+  });
+
+  it('a filter finds functions that were never loaded, and shows itself in descriptions', async () => {
+    const model = newModel({ pageSize: 5 });
+    const region = await regionOf(model);
+    const unfiltered = functionsOf(await model.getChildren(region));
+    assert.equal(unfiltered.length, 5);
+    assert.ok(!unfiltered.includes('page-fn-059'));
+
+    model.setFilter('local', 'FN-059');
+    const [conn] = await model.getChildren();
+    assert.match(conn.description ?? '', /filter: "FN-059"/);
+    const regionAgain = byLabel(await model.getChildren(conn), 'us-east-1');
+    assert.equal(regionAgain.description, 'filter: "FN-059"');
+    const filtered = await model.getChildren(regionAgain);
+    assert.deepEqual(functionsOf(filtered), ['page-fn-059']);
+
+    model.setFilter('local', 'page-fn-05');
+    const tens = await model.getChildren(regionAgain);
+    assert.equal(functionsOf(tens).length, 5);
+    await model.loadMore(tens.find((n) => n.kind === 'loadMore') as LoadMoreNode);
+    assert.deepEqual(functionsOf(await model.getChildren(regionAgain)).sort(), Array.from({ length: 10 }, (_, i) => `page-fn-05${i}`));
+
+    model.setFilter('local', 'no-such-function');
+    assert.deepEqual((await model.getChildren(regionAgain)).map((n) => n.label), ['No functions match "no-such-function"']);
+    model.setFilter('local', '');
+    assert.equal(functionsOf(await model.getChildren(regionAgain)).length, 5);
+  });
+
+  it('an unreachable custom endpoint shows an error node, not an empty tree', async () => {
+    const model = newModel({ customEndpoints: [{ name: 'Nowhere', endpoint: 'http://127.0.0.1:9', region: 'eu-west-1' }, { name: 'Broken', endpoint: 'not a url' }] });
+    const roots = await model.getChildren();
+    const broken = roots.find((n) => n.kind === 'error');
+    assert.match(broken?.label ?? '', /"not a url" is not a URL/);
+    const region = byLabel(await model.getChildren(byLabel(roots, 'Nowhere')), 'eu-west-1');
+    const children = await model.getChildren(region);
+    assert.equal(children.length, 1);
+    assert.equal(children[0].kind, 'error');
+    assert.match(children[0].label, /^Cannot reach http:\/\/127\.0\.0\.1:9: /);
+  });
+});
+
+describe('views/ExplorerModel with AWS profiles', function () {
+  this.timeout(20_000);
+  let env: ReturnType<typeof useTempAwsConfig> | undefined;
+  afterEach(() => env?.restore());
+
+  const stoppedLocal: LocalLambdaSource = {
+    state: 'stopped',
+    info: undefined,
+    error: undefined,
+    onDidChangeState: () => ({ dispose() {} }),
+    ensureStarted: () => Promise.reject(new Error('not used')),
+    resetFailure() {},
+  };
+
+  it('lists one connection per profile and shows a signed-out SSO profile with its fix', async () => {
+    env = useTempAwsConfig({
+      config: [
+        '[profile dev]', 'sso_session = corp', 'sso_account_id = 111111111111', 'sso_role_name = Dev', '',
+        '[sso-session corp]', 'sso_start_url = https://corp.awsapps.com/start', 'sso_region = us-east-1', '',
+        '[profile ops]', 'region = eu-west-1', '',
+      ].join('\n'),
+    });
+    const settings: ExplorerSettings = { regions: ['us-east-1', 'eu-west-1'], customEndpoints: [], localEnabled: false, pageSize: 50 };
+    const model = new ExplorerModel({ settings: () => settings, listProfiles, local: stoppedLocal, log: silentLogger });
+    try {
+      const roots = await model.getChildren();
+      assert.deepEqual(roots.map((n) => [n.label, n.description]), [['dev', 'SSO'], ['ops', undefined]]);
+      const [signedOut] = await model.getChildren(roots[0]);
+      assert.equal(signedOut.kind, 'signedOut');
+      assert.equal((signedOut as SignedOutNode).fixCommand, 'aws sso login --profile dev');
+      assert.equal(signedOut.description, 'Credentials for profile dev have expired or are missing. Run `aws sso login --profile dev`');
+    } finally {
+      model.dispose();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALL_COMMAND_IDS } from '../../src/workbench/ids';
+
+interface Manifest {
+  activationEvents?: string[];
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+    views: Record<string, { id: string }[]>;
+  };
+}
+
+/** package.json sits two levels above out/test/unit (or test/unit). */
+function readManifest(): Manifest {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'lambda-workbench') return JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+  throw new Error('package.json of lambda-workbench not found');
+}
+
+describe('package.json commands match the code', () => {
+  const manifest = readManifest();
+  const contributed = manifest.contributes.commands.map((c) => c.command);
+
+  it('every contributed command has a constant, and every constant is contributed', () => {
+    assert.deepEqual([...contributed].sort(), [...ALL_COMMAND_IDS].sort());
+  });
+
+  it('every command id is unique, starts with lambdaWorkbench. and has category "Lambda"', () => {
+    assert.equal(new Set(contributed).size, contributed.length);
+    for (const c of manifest.contributes.commands) {
+      assert.match(c.command, /^lambdaWorkbench\./);
+      assert.equal(c.category, 'Lambda', `${c.command} has category ${c.category}`);
+    }
+  });
+
+  it('menus only name contributed commands; tree item menus only appear in our view', () => {
+    for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
+      for (const item of items) {
+        assert.ok(contributed.includes(item.command), `${menu} names unknown command ${item.command}`);
+        if (menu === 'view/item/context' || menu === 'view/title') assert.match(item.when ?? '', /view == lambdaWorkbench\.explorer/, `${menu} ${item.command}`);
+      }
+    }
+  });
+
+  it('never activates on startup', () => {
+    assert.ok(!(manifest.activationEvents ?? []).includes('*'));
+    assert.ok(!(manifest.activationEvents ?? []).includes('onStartupFinished'));
+    assert.ok(manifest.contributes.views['lambda-workbench'].some((v) => v.id === 'lambdaWorkbench.explorer'));
+  });
+});
