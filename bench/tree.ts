@@ -23,6 +23,7 @@ const { LocalLambdaHost } = require('../src/workbench/localLambda/host') as type
 const { localDataDir } = require('../src/workbench/localLambda/process') as typeof import('../src/workbench/localLambda/process');
 const { LambdaStore, STATE_FILE } = require('../src/local/lambda/store') as typeof import('../src/local/lambda/store');
 const { silentLogger } = require('../src/shared/logger') as typeof import('../src/shared/logger');
+const { Connections } = require('../src/workbench/connections') as typeof import('../src/workbench/connections');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import type { ExplorerNode } from '../src/features/explorer/nodes';
 import type { StateFile } from '../src/local/lambda/model';
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
   const seedMs = performance.now() - t0;
 
   const local = new LocalLambdaHost({ extensionPath, storagePath, resolveFolder: () => folder, log: silentLogger });
-  const settings = () => ({ regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize });
+  const settings = () => ({ regions: ['us-east-1'], customEndpoints: [], localEnabled: true });
   try {
     const info = await local.ensureStarted();
 
@@ -117,7 +118,8 @@ async function main(): Promise<void> {
     gc();
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
-    const model = new ExplorerModel({ settings, listProfiles: async () => [], local, log: silentLogger });
+    const connections = new Connections({ settings, listProfiles: async () => [], local });
+    const model = new ExplorerModel({ connections, pageSize: () => pageSize, log: silentLogger });
     const provider = new ExplorerProvider(model);
     const render = (nodes: ExplorerNode[]) => nodes.map((n) => provider.getTreeItem(n));
 
@@ -174,6 +176,7 @@ async function main(): Promise<void> {
       seedMs,
     };
     model.dispose();
+    connections.dispose();
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await local.stop().catch(() => undefined);

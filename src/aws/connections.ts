@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ConnectionKind } from '../shared/target';
 import type { ProfileInfo } from './profiles';
 
-/** How a connection reaches Lambda. */
-export type ConnectionKind = 'local' | 'profile' | 'custom';
+export type { ConnectionKind };
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -69,6 +69,11 @@ export function customConnection(entry: unknown): ConnectionSpec | { invalid: st
   if (typeof e.profile === 'string' && e.profile) spec.profile = { name: e.profile, sso: false };
   else spec.staticCredentials = PLACEHOLDER_CREDENTIALS;
   return spec;
+}
+
+/** The Local Lambda as the connection list shows it before (or without) a running process. */
+export function idleLocalConnection(region = 'us-east-1'): ConnectionSpec {
+  return { id: LOCAL_CONNECTION_ID, kind: 'local', label: 'Local Lambda', region };
 }
 
 export function localConnection(endpoint: string, region: string, credentials: StaticCredentials): ConnectionSpec {

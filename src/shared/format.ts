@@ -90,3 +90,32 @@ export function matchesFilter(name: string, filter: string | undefined): boolean
   if (!needle) return true;
   return name.toLowerCase().includes(needle);
 }
+
+/** A version or alias to invoke, as pickers and the Invoke tab offer them. */
+export interface QualifierOption {
+  /** What is sent as Qualifier; "$LATEST" for the unpublished code. */
+  value: string;
+  kind: 'latest' | 'version' | 'alias';
+  /** e.g. "→ 1 (90%) · 2 (10%)" for an alias. */
+  description?: string;
+}
+
+export const LATEST_OPTION: QualifierOption = { value: '$LATEST', kind: 'latest', description: 'unpublished code' };
+
+/** `$LATEST`, then the aliases with their routing, then the versions, newest first. */
+export function qualifierOptions(
+  versions: readonly string[],
+  aliases: ReadonlyArray<{ Name?: string; FunctionVersion?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } }>,
+): QualifierOption[] {
+  const options: QualifierOption[] = [LATEST_OPTION];
+  for (const alias of aliases) {
+    if (!alias.Name) continue;
+    options.push({
+      value: alias.Name,
+      kind: 'alias',
+      description: describeAlias({ functionVersion: alias.FunctionVersion, additionalVersionWeights: alias.RoutingConfig?.AdditionalVersionWeights }),
+    });
+  }
+  for (const version of [...versions].sort((a, b) => Number(b) - Number(a))) options.push({ value: version, kind: 'version' });
+  return options;
+}

@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
-import type { WorkbenchContext } from './context';
+import type { Workbench } from './context';
 
 /**
  * Registers a command whose failures are shown with an "Open Log" action (cancellation is not
  * an error). Every command of the extension goes through here.
  */
-export function registerCommand(ctx: WorkbenchContext, id: string, run: (...args: never[]) => unknown): void {
-  ctx.extension.subscriptions.push(
+export function registerCommand(ws: Workbench, id: string, run: (...args: never[]) => unknown): void {
+  ws.own(
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await (run as (...a: unknown[]) => unknown)(...args);
       } catch (error) {
-        await ctx.showError(error);
+        await ws.showError(error);
         return undefined;
       }
     }),
@@ -22,12 +22,12 @@ export function registerCommand(ctx: WorkbenchContext, id: string, run: (...args
  * Registers commands whose implementation is loaded on first use, so activation does not pay
  * for it. `load` runs once; each handler receives what it resolved to.
  */
-export function lazyCommands<T>(ctx: WorkbenchContext, load: () => Promise<T>): (id: string, run: (loaded: T, ...args: unknown[]) => unknown) => void {
+export function lazyCommands<T>(ws: Workbench, load: () => Promise<T>): (id: string, run: (loaded: T, ...args: unknown[]) => unknown) => void {
   let loaded: Promise<T> | undefined;
   const get = (): Promise<T> =>
     (loaded ??= load().catch((error: unknown) => {
       loaded = undefined; // let the next call try again
       throw error;
     }));
-  return (id, run) => registerCommand(ctx, id, async (...args: unknown[]) => run(await get(), ...args));
+  return (id, run) => registerCommand(ws, id, async (...args: unknown[]) => run(await get(), ...args));
 }

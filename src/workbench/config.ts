@@ -1,41 +1,71 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExplorerSettings } from '../features/explorer/model';
+import type { ConnectionSettings } from './connections';
 
+/** Every `lambdaWorkbench.*` setting is read here, typed and with its default, and nowhere else. */
 export const SECTION = 'lambdaWorkbench';
 
-export interface WorkbenchSettings extends ExplorerSettings {
+/** Setting keys below the section, for writes and change events. */
+export const SettingKeys = {
+  regions: 'regions',
+  customEndpoints: 'customEndpoints',
+  localEnabled: 'local.enabled',
+  localFolder: 'local.folder',
+  pageSize: 'pageSize',
+  codeLensEnabled: 'codeLens.enabled',
+  logsBufferSize: 'logs.bufferSize',
+} as const;
+export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
+
+export interface WorkbenchSettings extends ConnectionSettings {
+  /** Functions per page in the tree. */
+  pageSize: number;
   /** Absolute folder the Local Lambda serves, or undefined when no folder is open. */
   localFolder: string | undefined;
+  codeLensEnabled: boolean;
+  /** Log events kept per tail. */
+  logsBufferSize: number;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_LOG_BUFFER = 10_000;
+
+/** A whole number in [min, max] (a larger one is capped), or the default for anything else. */
+function wholeNumber(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min ? Math.min(Math.floor(value), max) : fallback;
+}
 
 /** Reads `lambdaWorkbench.*` with types and defaults, tolerating hand-edited bad values. */
 export function readSettings(): WorkbenchSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const regions = config.get<unknown>('regions');
-  const custom = config.get<unknown>('customEndpoints');
-  const pageSize = config.get<unknown>('pageSize');
+  const regions = config.get<unknown>(SettingKeys.regions);
+  const custom = config.get<unknown>(SettingKeys.customEndpoints);
   return {
     regions: Array.isArray(regions) ? regions.filter((r): r is string => typeof r === 'string' && r.trim() !== '').map((r) => r.trim()) : ['us-east-1'],
     customEndpoints: Array.isArray(custom) ? custom : [],
-    localEnabled: config.get<boolean>('local.enabled') !== false,
-    pageSize: typeof pageSize === 'number' && Number.isFinite(pageSize) && pageSize >= 1 ? Math.min(Math.floor(pageSize), 1000) : DEFAULT_PAGE_SIZE,
-    localFolder: resolveLocalFolder(config.get<string>('local.folder')),
+    localEnabled: config.get<unknown>(SettingKeys.localEnabled) !== false,
+    pageSize: wholeNumber(config.get<unknown>(SettingKeys.pageSize), 1, 1000, DEFAULT_PAGE_SIZE),
+    localFolder: resolveLocalFolder(config.get<unknown>(SettingKeys.localFolder)),
+    codeLensEnabled: config.get<unknown>(SettingKeys.codeLensEnabled) !== false,
+    logsBufferSize: wholeNumber(config.get<unknown>(SettingKeys.logsBufferSize), 100, 1_000_000, DEFAULT_LOG_BUFFER),
   };
 }
 
 /** `local.folder`: empty means the first workspace folder; a relative path is taken from it. */
-function resolveLocalFolder(setting: string | undefined): string | undefined {
+function resolveLocalFolder(setting: unknown): string | undefined {
   const first = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const value = setting?.trim().replace(/^\$\{workspaceFolder\}/, first ?? '');
+  const value = typeof setting === 'string' ? setting.trim().replace(/^\$\{workspaceFolder\}/, first ?? '') : '';
   if (!value) return first;
   if (path.isAbsolute(value)) return value;
   return first ? path.join(first, value) : undefined;
 }
 
-export async function updateSetting(key: string, value: unknown): Promise<void> {
+/** Whether a configuration change touches a setting (or, with a prefix such as "local", a group of them). */
+export function affects(event: vscode.ConfigurationChangeEvent, key: SettingKey | 'local'): boolean {
+  return event.affectsConfiguration(`${SECTION}.${key}`);
+}
+
+export async function updateSetting(key: SettingKey, value: unknown): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   // Write where the value in effect comes from, so the change is not shadowed by a workspace value.
   const inspected = config.inspect(key);

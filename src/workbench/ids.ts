@@ -1,3 +1,8 @@
+/**
+ * The extension's names that VS Code and its storage know it by: command ids, view ids, webview
+ * view types, storage keys. A leaf loaded at activation, so it imports nothing.
+ */
+
 /** Every command the extension contributes. package.json must list exactly these (a unit test checks). */
 export const Commands = {
   refresh: 'lambdaWorkbench.refresh',
@@ -46,3 +51,31 @@ export const Commands = {
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ALL_COMMAND_IDS: readonly CommandId[] = Object.values(Commands);
+
+/** The Connections tree. */
+export const EXPLORER_VIEW_ID = 'lambdaWorkbench.explorer';
+
+/** Webview panel types (package.json activates on the function panel's, so a restored panel comes back). */
+export const ViewTypes = {
+  functionPanel: 'lambdaWorkbench.functionPanel',
+  logGroupPanel: 'lambdaWorkbench.logGroupPanel',
+} as const;
+
+/** Keys of what the extension keeps in VS Code's workspace and global state. */
+export const StorageKeys = {
+  /** workspaceState: invocations per function. */
+  invokeHistory: 'lambdaWorkbench.invokeHistory',
+  /** workspaceState: the last invocation, for "Invoke Again". */
+  lastInvocation: 'lambdaWorkbench.lastInvocation',
+  /** workspaceState: recently sent events per function. */
+  recentEvents: 'lambdaWorkbench.recentEvents',
+  /** workspaceState: handler file → function chosen for its CodeLens. */
+  handlerFunctions: 'lambdaWorkbench.handlerFunctions',
+  /** workspaceState: folders linked to functions. */
+  codeLinks: 'lambdaWorkbench.codeLinks',
+  /** globalState: one record per gradual rollout, under this prefix. */
+  rolloutPrefix: 'lambdaWorkbench.rollout.',
+} as const;
+
+/** The status-bar item showing whether a linked folder is in sync. */
+export const CODE_STATUS_BAR_ID = 'lambdaWorkbench.codeSync';

@@ -15,8 +15,8 @@ import {
 import { strToU8, zipSync } from 'fflate';
 import { localConnection } from '../../src/aws/connections';
 import { AliasConflictError, LambdaApi } from '../../src/aws/lambda';
-import type { WorkbenchApi } from '../../src/workbench/context';
-import type { AliasesOp, AliasesState, ChangePreview } from '../../src/features/traffic/protocol';
+import type { WorkbenchApi } from '../../src/testApi';
+import type { AliasesState, ChangePreview } from '../../src/features/traffic/protocol';
 import type { FunctionTarget } from '../../src/shared/target';
 import type { RolloutRecord } from '../../src/features/traffic/rollout';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
@@ -101,7 +101,9 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
   }
 
   const aliasNow = () => client.send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }));
-  const send = async <T = AliasesState>(op: AliasesOp) => (await api.functionPanel.request(target, 'aliases', 'op', op)) as T;
+  /** A request of the tab by name, written as `{ op: name, ...params }`. */
+  const send = async <T = AliasesState>({ op, ...params }: { op: string; [param: string]: unknown }) =>
+    (await api.functionPanel.request(target, 'aliases', op, Object.keys(params).length ? params : undefined)) as T;
 
   it('publishes a version from the command, and it appears in the tree', async () => {
     const version = await vscode.commands.executeCommand<string>('lambdaWorkbench.publishVersion', target, { description: 'first release' });
@@ -129,7 +131,7 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
     await assert.rejects(send({ op: 'apply', change: { kind: 'create', alias: 'beta', primary: '$LATEST', extraVersion: '2', percent: 10 } }), /published versions, not \$LATEST/);
     await assert.rejects(send({ op: 'apply', change: { kind: 'create', alias: 'beta', primary: '2', extraVersion: '2', percent: 10 } }), /already the alias's main version/);
     await assert.rejects(send({ op: 'apply', change: { kind: 'create', alias: 'live', primary: '1' } }), /already exists/);
-    await assert.rejects(api.functionPanel.request(target, 'aliases', 'op', { op: 'apply', change: { kind: 'shift', alias: 'live', version: '2', percent: 150 } }), /Rejected action/);
+    await assert.rejects(api.functionPanel.request(target, 'aliases', 'apply', { change: { kind: 'shift', alias: 'live', version: '2', percent: 150 } }), /Rejected the apply message from the panel/);
   });
 
   it('routes invocations of the alias by its weights (1000 calls)', async () => {

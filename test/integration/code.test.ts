@@ -10,7 +10,7 @@ import {
 import { strToU8, zipSync } from 'fflate';
 import type { DeployOutcome, DownloadOutcome } from '../../src/features/code/actions';
 import { packageFolder } from '../../src/features/code/packageFolder';
-import type { WorkbenchApi } from '../../src/workbench/context';
+import type { WorkbenchApi } from '../../src/testApi';
 import { Commands } from '../../src/workbench/ids';
 import type { FunctionTarget } from '../../src/shared/target';
 

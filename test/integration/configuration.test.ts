@@ -13,9 +13,10 @@ import {
 } from '@aws-sdk/client-lambda';
 import { localConnection } from '../../src/aws/connections';
 import { LambdaApi } from '../../src/aws/lambda';
-import type { WorkbenchApi, WorkbenchContext } from '../../src/workbench/context';
+import type { WorkbenchApi } from '../../src/testApi';
+import type { Workbench } from '../../src/workbench/context';
 import { ConfigurationController } from '../../src/features/configuration/controller';
-import type { ConfigurationOp, ConfigurationState } from '../../src/features/configuration/protocol';
+import type { ConfigurationOp, ConfigurationProtocol, ConfigurationState } from '../../src/features/configuration/protocol';
 import type { FunctionTarget } from '../../src/shared/target';
 import type { TabHost } from '../../src/workbench/panel/tab';
 import { createEnvEchoFunction, readEnvThroughInvoke } from '../support/envEcho';
@@ -250,10 +251,11 @@ describe('Configuration tab against the Local Lambda', function () {
     const local = await api.localEndpoint();
     const lambda = new LambdaApi(localConnection(local.endpoint, local.region, local.credentials), local.region);
     const log = vscode.window.createOutputChannel('Configuration test', { log: true });
-    const host: TabHost = {
+    const host: TabHost<ConfigurationProtocol> = {
       target,
-      lambda: () => lambda,
-      workbench: { local: { ensureStarted: async () => local } } as unknown as WorkbenchContext,
+      lambda: async () => lambda,
+      connection: () => Promise.reject(new Error('not used by the Configuration tab')),
+      workbench: {} as Workbench,
       log,
       notify: () => undefined,
       visible: true,
@@ -261,7 +263,7 @@ describe('Configuration tab against the Local Lambda', function () {
     };
     const controller = new ConfigurationController(host, { pickImport: async () => importFile, pickExport: async () => exportFile });
     try {
-      const send = (op: ConfigurationOp) => controller.onRequest('op', op);
+      const send = (op: ConfigurationOp) => controller.requests.op(op);
       let state = await send({ op: 'importFile' });
       assert.match(state.message?.text ?? '', /1 added, 1 updated\. Skipped 1 line\(s\): Line 4: expected KEY=value/);
       assert.deepEqual(state.rows.map((r) => [r.key, r.status, r.value]), [['KEEP', 'unchanged', undefined], ['OVERRIDE', 'changed', undefined], ['QUOTED', 'added', undefined]]);

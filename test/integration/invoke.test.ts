@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
-import type { WorkbenchApi } from '../../src/workbench/context';
+import type { WorkbenchApi } from '../../src/testApi';
 import type { EventLists, InvocationView, InvokeParams, InvokeTabState } from '../../src/features/invoke/protocol';
 import type { FunctionTarget } from '../../src/shared/target';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
@@ -176,7 +176,7 @@ describe('Function panel and Invoke tab in VS Code (Local Lambda)', function () 
     const huge = JSON.stringify({ data: 'x'.repeat(6 * 1024 * 1024) });
     await assert.rejects(invoke(hello, params({ payload: huge })), /at most 6 MB \(6,291,456 bytes\)\. It was not sent\./);
     await assert.rejects(invoke(hello, params({ clientContext: '[1]' })), /client context must be a JSON object/);
-    await assert.rejects(api.functionPanel.request(hello, 'invoke', 'invoke', { payload: '{}' }), /Rejected invocation from the panel/);
+    await assert.rejects(api.functionPanel.request(hello, 'invoke', 'invoke', { payload: '{}' }), /Rejected the invoke message from the panel: must have required property/);
   });
 
   it('says clearly when the qualifier does not exist', async () => {

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { WorkbenchApi } from '../../src/workbench/context';
+import type { WorkbenchApi } from '../../src/testApi';
 import type { FunctionTarget } from '../../src/shared/target';
-import type { LogsSnapshot } from '../../src/features/logs/controller';
+import type { LogsSnapshot } from '../../src/features/logs/protocol';
 import type { LogRow } from '../../src/features/logs/protocol';
 import { startLocalLambda, type LocalLambda } from '../../src/local/server';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { WorkbenchApi } from '../../src/workbench/context';
+import type { WorkbenchApi } from '../../src/testApi';
 import type { ExplorerNode, LoadMoreNode } from '../../src/features/explorer/nodes';
 import { createFunctions } from '../support/lambdaFixtures';
 import { activateOnce } from './support/activation';

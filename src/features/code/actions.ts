@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { LOCAL_CONNECTION_ID } from '../../aws/connections';
 import { WorkbenchError } from '../../aws/errors';
 import { downloadCode, FunctionUpdateFailedError, type LambdaApi } from '../../aws/lambda';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
 import { pickFunction } from '../../workbench/pickers';
 import type { FunctionTarget } from '../../shared/target';
 import { toFunctionTarget } from '../../workbench/target';
@@ -19,6 +19,7 @@ import { checkZippedSize, describePackageSize, formatBytes, MAX_DOWNLOAD_BYTES, 
 import type { CodeLink, CodeLinks } from './links';
 import { FolderUnreadableError, listPackageFiles, packageFolder, type FolderPackage } from './packageFolder';
 import { CodeStatusBar } from './statusBar';
+import { errorMessage } from '../../shared/errors';
 
 /** What the deploy commands resolve with, for callers that run them programmatically. */
 export interface DeployOutcome {
@@ -46,10 +47,6 @@ function isCancellation(error: unknown): boolean {
 }
 
 const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function isNonEmptyFolder(folder: string): boolean {
   try {
@@ -79,7 +76,7 @@ export class CodeActions implements vscode.Disposable {
   private readonly tempFolders: string[] = [];
 
   constructor(
-    private readonly ctx: WorkbenchContext,
+    private readonly ctx: Workbench,
     readonly links: CodeLinks,
   ) {}
 
@@ -98,16 +95,8 @@ export class CodeActions implements vscode.Disposable {
 
   /** The Lambda operations for a function's connection; waits for the Local Lambda unless `start` is false. */
   private async lambdaFor(ref: FunctionRef, options: { start?: boolean } = {}): Promise<LambdaApi | undefined> {
-    const { ctx } = this;
-    if (ref.connectionId === LOCAL_CONNECTION_ID) {
-      if (options.start === false && ctx.local.state !== 'running') return undefined;
-      await ctx.local.ensureStarted();
-    } else if (!ctx.model.connectionSpec(ref.connectionId)) {
-      await ctx.model.getChildren(); // reads the profiles and custom endpoints
-    }
-    const api = ctx.model.lambdaApi(ref.connectionId, ref.region);
-    if (!api) throw new WorkbenchError('service', `The connection "${ref.connectionLabel}" is not configured any more; link the folder to a function again.`);
-    return api;
+    if (ref.connectionId === LOCAL_CONNECTION_ID && options.start === false && this.ctx.local.state !== 'running') return undefined;
+    return (await this.ctx.connections.resolve(ref)).lambda;
   }
 
   private async requireLambda(ref: FunctionRef): Promise<LambdaApi> {

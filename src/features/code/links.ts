@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Emitter } from '../../shared/events';
+import { StorageKeys } from '../../workbench/ids';
 
 /** A workspace folder whose files are the code of one function ($LATEST). */
 export interface CodeLink {
@@ -33,7 +34,7 @@ export interface LinkStorage {
   update(key: string, value: unknown): Thenable<void>;
 }
 
-const KEY = 'lambdaWorkbench.codeLinks';
+const KEY = StorageKeys.codeLinks;
 
 function isInside(folder: string, file: string): boolean {
   const rel = path.relative(folder, file);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CodeActions } from './actions';
 import { CodeLinks } from './links';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
 import { registerCommand } from '../../workbench/commands';
 import { Commands, type CommandId } from '../../workbench/ids';
 
@@ -10,7 +10,7 @@ import { Commands, type CommandId } from '../../workbench/ids';
  * read at activation; the code itself (zip, status bar) loads on the first command, or when an
  * editor shows a file of a linked folder.
  */
-export function registerCodeCommands(ctx: WorkbenchContext): void {
+export function registerCode(ctx: Workbench): void {
   const links = new CodeLinks(ctx.extension.workspaceState);
   let actions: Promise<CodeActions> | undefined;
   const load = (): Promise<CodeActions> =>

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../workbench/ids';
+import { CODE_STATUS_BAR_ID, Commands } from '../../workbench/ids';
 import type { Logger } from '../../shared/logger';
 import { formatBytes } from './limits';
 import type { CodeLink, CodeLinks } from './links';
 import { packageSha256 } from './packageFolder';
 import { syncState } from './sync';
+import { errorMessage } from '../../shared/errors';
 
 export interface CodeStatusBarDeps {
   links: CodeLinks;
@@ -35,7 +36,7 @@ export class CodeStatusBar implements vscode.Disposable {
   private readonly remote = new Map<string, { sha256: string | undefined; at: number }>();
 
   constructor(private readonly deps: CodeStatusBarDeps) {
-    this.item = vscode.window.createStatusBarItem('lambdaWorkbench.codeSync', vscode.StatusBarAlignment.Left, 10);
+    this.item = vscode.window.createStatusBarItem(CODE_STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Lambda Code Sync';
     this.subscriptions.push(
       this.item,
@@ -121,7 +122,7 @@ export class CodeStatusBar implements vscode.Disposable {
       }
     } catch (error) {
       if (generation !== this.generation) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.deps.log.warn(`Comparing ${link.folder} with ${fn}: ${message}`);
       this.show(`$(warning) ${fn}: unknown`, `Could not compare ${folder} with ${where}: ${md(message)}`);
     }

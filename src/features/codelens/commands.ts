@@ -1,16 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HandlerMappings } from './handlerMappings';
 import { localTarget, pickHandlerFunction } from './pickFunction';
-import { OPEN_FUNCTION_PANEL, type HandlerCodeLensProvider, type HandlerLensArgs } from './provider';
+import type { HandlerLensArgs } from './provider';
+import type { CodeLensServices } from './setup';
 import { fileLanguage, findHandlerDefinition, parseHandler } from '../../shared/handlers';
 import { readSettings } from '../../workbench/config';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
+import { Commands } from '../../workbench/ids';
 
-export interface CodeLensServices {
-  provider: HandlerCodeLensProvider;
-  mappings: HandlerMappings;
-}
 
 function isHandlerLensArgs(value: unknown): value is HandlerLensArgs {
   const v = value as Partial<HandlerLensArgs> | null;
@@ -27,7 +24,7 @@ function activeHandlerFile(): vscode.TextDocument | undefined {
 }
 
 /** "Invoke Handler in This File…" from the palette: the handler nearest above the cursor, or ask for the function. */
-async function argsFromEditor(ctx: WorkbenchContext, services: CodeLensServices): Promise<HandlerLensArgs | undefined> {
+async function argsFromEditor(ctx: Workbench, services: CodeLensServices): Promise<HandlerLensArgs | undefined> {
   const document = activeHandlerFile();
   if (!document) return undefined;
   const file = document.uri.toString();
@@ -50,11 +47,11 @@ async function argsFromEditor(ctx: WorkbenchContext, services: CodeLensServices)
       `${picked.target.functionName}'s handler is "${picked.handler ?? exportName}", but this file defines no "${exportName}" to show a lens on. Invoking it anyway.`,
     );
   }
-  await vscode.commands.executeCommand(OPEN_FUNCTION_PANEL, picked.target, 'invoke');
+  await vscode.commands.executeCommand(Commands.openFunctionPanel, picked.target, 'invoke');
   return undefined;
 }
 
-export async function invokeHandler(ctx: WorkbenchContext, services: CodeLensServices, arg?: unknown): Promise<void> {
+export async function invokeHandler(ctx: Workbench, services: CodeLensServices, arg?: unknown): Promise<void> {
   const args = isHandlerLensArgs(arg) ? arg : await argsFromEditor(ctx, services);
   if (!args) return;
   if (args.local) {
@@ -62,7 +59,7 @@ export async function invokeHandler(ctx: WorkbenchContext, services: CodeLensSer
     // The Local Lambda runs the file from disk: save it so the call sees what is on screen.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.file);
     if (document?.isDirty) await document.save();
-    await vscode.commands.executeCommand(OPEN_FUNCTION_PANEL, localTarget(args.functionName), 'invoke');
+    await vscode.commands.executeCommand(Commands.openFunctionPanel, localTarget(args.functionName), 'invoke');
     return;
   }
   let mapping = services.mappings.get(args.file, args.exportName);
@@ -77,7 +74,7 @@ export async function invokeHandler(ctx: WorkbenchContext, services: CodeLensSer
     mapping = { file: args.file, exportName: args.exportName, target: picked.target };
     await services.mappings.set(mapping);
   }
-  await vscode.commands.executeCommand(OPEN_FUNCTION_PANEL, mapping.target, args.tab);
+  await vscode.commands.executeCommand(Commands.openFunctionPanel, mapping.target, args.tab);
 }
 
 /** Forgets the function remembered for the active handler file. */

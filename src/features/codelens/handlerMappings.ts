@@ -1,6 +1,7 @@
 import { isFunctionTarget, type FunctionTarget } from '../../shared/target';
-import type { MementoLike } from '../invoke/recentEvents';
+import type { MementoLike } from '../../shared/memento';
 import { Emitter } from '../../shared/events';
+import { StorageKeys } from '../../workbench/ids';
 
 /**
  * Which deployed function a handler in a source file belongs to, remembered per workspace once
@@ -14,7 +15,7 @@ export interface HandlerMapping {
   target: FunctionTarget;
 }
 
-const STORE_KEY = 'lambdaWorkbench.handlerFunctions';
+const STORE_KEY = StorageKeys.handlerFunctions;
 /** Bounded so the workspace state cannot grow without end. */
 const MAX_MAPPINGS = 500;
 

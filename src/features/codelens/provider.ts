@@ -3,10 +3,10 @@ import type { FunctionTarget, TabId } from '../../shared/target';
 import { fileLanguage, findHandlerDefinition, type HandlerLanguage } from '../../shared/handlers';
 import type { HandlerMappings } from './handlerMappings';
 import type { TemplateHandlerIndex } from './handlerIndex';
-import { CODELENS_LANGUAGES } from './register';
+import { Commands } from '../../workbench/ids';
+import { CODELENS_LANGUAGES } from './languages';
 
 
-export const OPEN_FUNCTION_PANEL = 'lambdaWorkbench.openFunctionPanel';
 
 /** What the "Invoke" and "Logs" lenses of an unmapped handler, and "Invoke locally", pass to the handler command. */
 export interface HandlerLensArgs {
@@ -126,7 +126,7 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
     switch (info.action) {
       case 'invoke':
         lens.command = mapped
-          ? { title: `▶ Invoke ${mapped.functionName}`, tooltip: `Invoke ${where(mapped)}`, command: OPEN_FUNCTION_PANEL, arguments: [mapped, 'invoke'] }
+          ? { title: `▶ Invoke ${mapped.functionName}`, tooltip: `Invoke ${where(mapped)}`, command: Commands.openFunctionPanel, arguments: [mapped, 'invoke'] }
           : { title: `▶ Invoke ${suggested ?? info.exportName}`, tooltip: 'Choose the deployed function this handler belongs to; the choice is remembered', command: this.deps.commandId, arguments: ask('invoke') };
         break;
       case 'local': {
@@ -141,7 +141,7 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
       }
       case 'logs':
         lens.command = mapped
-          ? { title: 'Logs', tooltip: `Logs of ${where(mapped)}`, command: OPEN_FUNCTION_PANEL, arguments: [mapped, 'logs'] }
+          ? { title: 'Logs', tooltip: `Logs of ${where(mapped)}`, command: Commands.openFunctionPanel, arguments: [mapped, 'logs'] }
           : { title: 'Logs', tooltip: 'Choose the function whose logs to show; the choice is remembered', command: this.deps.commandId, arguments: ask('logs') };
         break;
     }

@@ -1,19 +1,16 @@
 import * as vscode from 'vscode';
 import { lazyCommands } from '../../workbench/commands';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
 import { Commands } from '../../workbench/ids';
-
-export const CODELENS_SETTING = 'codeLens.enabled';
-export const CODELENS_LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
-export const CODELENS_SELECTOR: vscode.DocumentSelector = CODELENS_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
+import { CODELENS_SELECTOR } from './languages';
 
 /**
  * Registers the handler CodeLens and its commands. Only this stand-in is part of activation:
  * the provider, the template index and the handler matching load on the first lens request.
  */
-export function registerCodeLens(ctx: WorkbenchContext): void {
+export function registerCodeLens(ctx: Workbench): void {
   const changed = new vscode.EventEmitter<void>();
-  let services: Promise<import('./commands').CodeLensServices> | undefined;
+  let services: Promise<import('./setup').CodeLensServices> | undefined;
   const load = () => (services ??= import('./setup.js').then(({ setupCodeLens }) => setupCodeLens(ctx, () => changed.fire())));
 
   const provider: vscode.CodeLensProvider = {

@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
-import type { CodeLensServices } from './commands';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
 import { Commands } from '../../workbench/ids';
-import { readSettings, SECTION } from '../../workbench/config';
+import { affects, readSettings, SettingKeys } from '../../workbench/config';
 import { TemplateHandlerIndex, TEMPLATE_NAMES } from './handlerIndex';
 import { HandlerMappings } from './handlerMappings';
 import { HandlerCodeLensProvider } from './provider';
-import { CODELENS_SETTING } from './register';
+
+/** What the lens commands work with, built on the first lens request or lens command. */
+export interface CodeLensServices {
+  provider: HandlerCodeLensProvider;
+  mappings: HandlerMappings;
+}
 
 /**
  * Builds the handler CodeLens services on the first lens request or lens command: the template
  * index, the remembered mappings, the provider and the template watcher.
  */
-export function setupCodeLens(ctx: WorkbenchContext, onDidChange: () => void): CodeLensServices {
+export function setupCodeLens(ctx: Workbench, onDidChange: () => void): CodeLensServices {
   const subscriptions = ctx.extension.subscriptions;
   const index = new TemplateHandlerIndex((file, message) => ctx.log.warn(`CodeLens: cannot read ${file}: ${message}`));
   const mappings = new HandlerMappings(ctx.extension.workspaceState);
@@ -22,7 +26,7 @@ export function setupCodeLens(ctx: WorkbenchContext, onDidChange: () => void): C
     index,
     mappings,
     commandId: Commands.invokeHandler,
-    enabled: () => vscode.workspace.getConfiguration(SECTION).get<boolean>(CODELENS_SETTING) !== false,
+    enabled: () => readSettings().codeLensEnabled,
     localEnabled: () => readSettings().localEnabled,
     folder: () => {
       const folder = readSettings().localFolder;
@@ -49,8 +53,8 @@ export function setupCodeLens(ctx: WorkbenchContext, onDidChange: () => void): C
     { dispose: () => watcher?.disposable.dispose() },
     provider.onDidChangeCodeLenses(onDidChange),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.local.folder`)) index.invalidate();
-      if (e.affectsConfiguration(`${SECTION}.${CODELENS_SETTING}`) || e.affectsConfiguration(`${SECTION}.local`)) provider.refresh();
+      if (affects(e, SettingKeys.localFolder)) index.invalidate();
+      if (affects(e, SettingKeys.codeLensEnabled) || affects(e, 'local')) provider.refresh();
     }),
   );
   return { provider, mappings };

@@ -19,15 +19,13 @@ import {
   type SettingField,
   type SettingsDraft,
 } from './settings';
-import { validate } from '../../workbench/panel/validate';
-import { resolveLambda } from '../../workbench/connection';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
 import { EnvDraft } from './draft';
-import { MAX_IMPORT_BYTES, opSchema } from './ops';
 import { overviewItems, settle, type Settled } from './overview';
 import {
-  CONFIGURATION_OP,
-  CONFIGURATION_STATE,
+  configurationProtocol,
+  MAX_IMPORT_BYTES,
+  type ConfigurationProtocol,
   type ConfigurationOp,
   type ConfigurationState,
   type ConflictView,
@@ -36,6 +34,8 @@ import {
   type OverviewItem,
   type SettingView,
 } from './protocol';
+import { errorMessage } from '../../shared/errors';
+import type { RequestHandlers } from '../../shared/protocol';
 
 /** What the function looked like when read. */
 interface Loaded {
@@ -111,7 +111,7 @@ function describeRemote(base: Loaded, theirs: Loaded): string[] {
   return all.length ? all : ['The variables and these settings are unchanged; something else about the function changed (its code, or another setting).'];
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown) => (errorMessage(error));
 
 /**
  * The Configuration tab: environment variables within Lambda's 4 KB, settings with their
@@ -120,7 +120,8 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  * rules the meter shows. Save is one UpdateFunctionConfiguration with the RevisionId read at
  * load; a conflict keeps every edit and offers a three-way merge.
  */
-export class ConfigurationController implements TabController {
+export class ConfigurationController implements TabController<ConfigurationProtocol> {
+  readonly protocol = configurationProtocol;
   private readonly draft = new EnvDraft();
   private settingsDraft: SettingsDraft = toDraft({ memorySize: 128, timeout: 3, ephemeralStorage: 512, description: '', reservedConcurrency: undefined });
   private base?: Loaded;
@@ -141,7 +142,7 @@ export class ConfigurationController implements TabController {
   private disposed = false;
 
   constructor(
-    private readonly host: TabHost,
+    private readonly host: TabHost<ConfigurationProtocol>,
     private readonly files: ConfigurationFiles = dialogFiles,
   ) {
     this.concurrency = { minUnreserved: host.target.connectionKind === 'local' ? 0 : AWS_MIN_UNRESERVED_CONCURRENCY };
@@ -152,9 +153,10 @@ export class ConfigurationController implements TabController {
     this.publish();
   }
 
-  async onRequest(type: string, payload: unknown): Promise<ConfigurationState> {
-    if (type !== CONFIGURATION_OP) throw new Error(`The Configuration tab does not handle "${type}".`);
-    const op = validate(opSchema, payload, 'configuration edit');
+  readonly requests: RequestHandlers<ConfigurationProtocol> = { op: (op) => this.edit(op) };
+
+  /** Applies edits one at a time, in the order they came. */
+  private edit(op: ConfigurationOp): Promise<ConfigurationState> {
     const run = this.queue.then(async () => {
       this.loading ??= this.load();
       await this.loading;
@@ -188,7 +190,7 @@ export class ConfigurationController implements TabController {
   }
 
   private async read(): Promise<Loaded> {
-    const api = await resolveLambda(this.host);
+    const api = await this.host.lambda();
     const [config, reserved] = await Promise.all([
       api.getFunctionConfiguration(this.functionName, this.qualifier),
       settle(api.getFunctionConcurrency(this.functionName)),
@@ -231,7 +233,7 @@ export class ConfigurationController implements TabController {
 
   /** The overview and the account's concurrency figures; each part may fail on its own. */
   private async loadExtras(loaded: Loaded): Promise<void> {
-    const api = await resolveLambda(this.host);
+    const api = await this.host.lambda();
     const name = this.functionName;
     const [url, triggers, policy, provisioned, account] = await Promise.all([
       settle(api.getFunctionUrlConfig(name, this.qualifier)),
@@ -391,7 +393,7 @@ export class ConfigurationController implements TabController {
     const concurrencyChanged = settings.reservedConcurrency !== base.settings.reservedConcurrency;
     const summary = state.diff.map((d) => d.text).join('; ');
 
-    const api = await resolveLambda(this.host);
+    const api = await this.host.lambda();
     const name = this.functionName;
     this.phase = 'saving';
     this.publish();
@@ -557,8 +559,8 @@ export class ConfigurationController implements TabController {
   }
 
   private publish(): void {
-    if (!this.disposed) this.host.notify(CONFIGURATION_STATE, this.state());
+    if (!this.disposed) this.host.notify('state', this.state());
   }
 }
 
-export const createConfigurationTab = (host: TabHost): ConfigurationController => new ConfigurationController(host);
+export const createConfigurationTab = (host: TabHost<ConfigurationProtocol>): ConfigurationController => new ConfigurationController(host);

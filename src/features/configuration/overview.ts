@@ -6,6 +6,7 @@ import type {
 } from '../../aws/lambda';
 import { formatRelativeTime, parseLambdaTimestamp } from '../../shared/format';
 import type { OverviewItem } from './protocol';
+import { errorMessage } from '../../shared/errors';
 
 /** A read that may have failed on its own without failing the whole overview. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -14,7 +15,7 @@ export async function settle<T>(read: Promise<T>): Promise<Settled<T>> {
   try {
     return { ok: true, value: await read };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorMessage(error) };
   }
 }
 

@@ -1,11 +1,11 @@
-import { customConnection, LOCAL_CONNECTION_ID, localConnection, profileConnection, type ConnectionSpec } from '../../aws/connections';
+import type { ConnectionSpec } from '../../aws/connections';
 import { CredentialsError, WorkbenchError } from '../../aws/errors';
-import { LambdaApi } from '../../aws/lambda';
-import type { LocalLambdaSource } from '../../workbench/localLambda/host';
-import type { ProfileInfo } from '../../aws/profiles';
+import type { LambdaApi } from '../../aws/lambda';
+import { errorMessage } from '../../shared/errors';
 import { Emitter } from '../../shared/events';
-import { Disposable, type IDisposable } from '../../shared/lifecycle';
+import { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
+import type { Connections } from '../../workbench/connections';
 import { FunctionPager } from './pager';
 import {
   AliasesNode,
@@ -22,47 +22,15 @@ import {
   VersionsNode,
 } from './nodes';
 
-export interface ExplorerSettings {
-  /** Regions shown under each AWS profile. */
-  regions: string[];
-  /** Raw entries of lambdaWorkbench.customEndpoints (validated here). */
-  customEndpoints: unknown[];
-  localEnabled: boolean;
-  pageSize: number;
-}
-
 export interface ExplorerModelDeps {
-  settings: () => ExplorerSettings;
-  listProfiles: () => Promise<ProfileInfo[]>;
-  local: LocalLambdaSource;
+  connections: Connections;
+  /** Functions per page. */
+  pageSize: () => number;
   log: Logger;
 }
 
-/** Per-connection state: its SDK wrappers and loaded function pages (one lifetime per connection). */
-class ConnectionState implements IDisposable {
-  readonly apis = new Map<string, LambdaApi>();
-  readonly pagers = new Map<string, FunctionPager>();
-
-  constructor(readonly spec: ConnectionSpec) {}
-
-  api(region: string): LambdaApi {
-    let api = this.apis.get(region);
-    if (!api) {
-      api = new LambdaApi(this.spec, region);
-      this.apis.set(region, api);
-    }
-    return api;
-  }
-
-  dispose(): void {
-    for (const api of this.apis.values()) api.dispose();
-    this.apis.clear();
-    this.pagers.clear();
-  }
-}
-
 function errorNode(parent: ExplorerNode | undefined, error: unknown): ErrorNode {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const firstLine = message.split('\n')[0];
   return new ErrorNode(parent, firstLine, message);
 }
@@ -76,23 +44,29 @@ export class ExplorerModel extends Disposable {
   /** Fires with the node whose children changed, or undefined for the whole tree. */
   readonly onDidChange = this.changed.event;
 
-  private readonly connections = new Map<string, ConnectionState>();
+  /** Loaded function pages per connection and region; they end with the connection's lifetime. */
+  private readonly pagers = new Map<string, Map<string, FunctionPager>>();
   private readonly filters = new Map<string, string>();
   private readonly connectionNodes = new Map<string, ConnectionNode>();
   /** The Versions and Aliases nodes last shown per function id, so a change can refresh just them. */
   private readonly functionChildren = new Map<string, ExplorerNode[]>();
-  /** Specs of AWS and custom connections, by id (the local one is built from the running process). */
+  /** Connections as last listed, by id. */
   private readonly specs = new Map<string, ConnectionSpec>();
 
   constructor(private readonly deps: ExplorerModelDeps) {
     super();
     this._register(
-      deps.local.onDidChangeState(() => {
-        // A new Local Lambda process has a new endpoint and credentials.
-        this.dropConnection(LOCAL_CONNECTION_ID);
+      deps.connections.onDidChange((connectionId) => {
+        // A connection's lifetime ended (refresh, or a new Local Lambda process): its pages go with it.
+        if (connectionId === undefined) this.pagers.clear();
+        else this.pagers.delete(connectionId);
         this.changed.fire(undefined);
       }),
     );
+  }
+
+  private get local() {
+    return this.deps.connections.local;
   }
 
   getFilter(connectionId: string): string | undefined {
@@ -104,21 +78,8 @@ export class ExplorerModel extends Disposable {
     const trimmed = text?.trim();
     if (trimmed) this.filters.set(connectionId, trimmed);
     else this.filters.delete(connectionId);
-    this.connections.get(connectionId)?.pagers.clear();
+    this.pagers.delete(connectionId);
     this.changed.fire(undefined);
-  }
-
-  /**
-   * The Lambda operations of one connection and region, shared with the tree (one SDK client per
-   * connection and region). Undefined when the connection is gone or, for Local, not running.
-   */
-  lambdaApi(connectionId: string, region: string): LambdaApi | undefined {
-    return this.stateFor(connectionId)?.api(region);
-  }
-
-  /** How a connection is reached (endpoint, credentials), for clients other than Lambda's. */
-  connectionSpec(connectionId: string): ConnectionSpec | undefined {
-    return this.stateFor(connectionId)?.spec;
   }
 
   /** Connection ids currently shown, for pickers. */
@@ -147,7 +108,7 @@ export class ExplorerModel extends Disposable {
           return [];
       }
     } catch (error) {
-      this.deps.log.error(`Loading ${node?.label ?? 'connections'} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.error(`Loading ${node?.label ?? 'connections'} failed: ${errorMessage(error)}`);
       return [errorNode(node, error)];
     }
   }
@@ -162,16 +123,15 @@ export class ExplorerModel extends Disposable {
   /** Forgets cached data below a node (or everything) and re-renders it. */
   refresh(node?: ExplorerNode): void {
     if (!node) {
-      for (const id of [...this.connections.keys()]) this.dropConnection(id);
-      this.deps.local.resetFailure();
-      this.changed.fire(undefined);
+      this.local.resetFailure();
+      this.deps.connections.reset();
       return;
     }
     if (node instanceof ConnectionNode) {
-      this.dropConnection(node.connectionId);
-      if (node.connectionKind === 'local') this.deps.local.resetFailure();
+      if (node.connectionKind === 'local') this.local.resetFailure();
+      this.deps.connections.reset(node.connectionId);
     } else if (node instanceof RegionNode) {
-      this.connections.get(node.connection.connectionId)?.pagers.delete(node.region);
+      this.pagers.get(node.connection.connectionId)?.delete(node.region);
     }
     this.changed.fire(node);
   }
@@ -181,48 +141,19 @@ export class ExplorerModel extends Disposable {
     for (const node of this.functionChildren.get(`conn/${connectionId}/${region}/fn/${functionName}`) ?? []) this.changed.fire(node);
   }
 
-  private dropConnection(id: string): void {
-    this.connections.get(id)?.dispose();
-    this.connections.delete(id);
-  }
-
   private async rootChildren(): Promise<ExplorerNode[]> {
-    const settings = this.deps.settings();
+    const { connections, problems } = await this.deps.connections.list();
     const nodes: ExplorerNode[] = [];
     this.connectionNodes.clear();
     this.specs.clear();
-    const add = (id: string, kind: ConnectionSpec['kind'], label: string, running = false) => {
-      const node = new ConnectionNode(id, kind, label, running, this.filters.has(id));
-      this.connectionNodes.set(id, node);
+    for (const spec of connections) {
+      const node = new ConnectionNode(spec.id, spec.kind, spec.label, spec.kind === 'local' && this.local.state === 'running', this.filters.has(spec.id));
+      this.specs.set(spec.id, spec);
+      this.connectionNodes.set(spec.id, node);
       this.describeConnection(node);
       nodes.push(node);
-    };
-
-    if (settings.localEnabled) add(LOCAL_CONNECTION_ID, 'local', 'Local Lambda', this.deps.local.state === 'running');
-
-    try {
-      for (const profile of await this.deps.listProfiles()) {
-        const spec = profileConnection(profile);
-        this.specs.set(spec.id, spec);
-        add(spec.id, 'profile', spec.label);
-      }
-    } catch (error) {
-      nodes.push(new ErrorNode(undefined, `Could not read the AWS config files: ${error instanceof Error ? error.message : String(error)}`));
     }
-
-    for (const [index, entry] of settings.customEndpoints.entries()) {
-      const spec = customConnection(entry);
-      if ('invalid' in spec) {
-        nodes.push(new ErrorNode(undefined, spec.invalid, `lambdaWorkbench.customEndpoints[${index}]: ${spec.invalid}`, index));
-        continue;
-      }
-      if (this.specs.has(spec.id)) {
-        nodes.push(new ErrorNode(undefined, `Two custom endpoints are named "${spec.label}"; names must differ.`, undefined, index));
-        continue;
-      }
-      this.specs.set(spec.id, spec);
-      add(spec.id, 'custom', spec.label);
-    }
+    for (const problem of problems) nodes.push(new ErrorNode(undefined, problem.message, problem.detail, problem.settingIndex));
     return nodes;
   }
 
@@ -230,7 +161,7 @@ export class ExplorerModel extends Disposable {
     const filter = this.filters.get(node.connectionId);
     const parts: string[] = [];
     if (node.connectionKind === 'local') {
-      const local = this.deps.local;
+      const local = this.local;
       parts.push(local.state === 'running' ? (local.info?.endpoint ?? '') : local.state === 'starting' ? 'starting…' : local.state === 'failed' ? 'failed' : 'not started');
       node.tooltip = local.state === 'failed' ? (local.error ?? 'Local Lambda failed') : 'The embedded Local Lambda, serving the functions of the workspace folder';
     } else {
@@ -243,26 +174,9 @@ export class ExplorerModel extends Disposable {
     node.description = parts.filter(Boolean).join(' · ') || undefined;
   }
 
-  private stateFor(connectionId: string): ConnectionState | undefined {
-    let state = this.connections.get(connectionId);
-    if (state) return state;
-    let spec: ConnectionSpec | undefined;
-    if (connectionId === LOCAL_CONNECTION_ID) {
-      const info = this.deps.local.info;
-      if (this.deps.local.state !== 'running' || !info) return undefined;
-      spec = localConnection(info.endpoint, info.region, info.credentials);
-    } else {
-      spec = this.specs.get(connectionId);
-    }
-    if (!spec) return undefined;
-    state = new ConnectionState(spec);
-    this.connections.set(connectionId, state);
-    return state;
-  }
-
   private async connectionChildren(node: ConnectionNode): Promise<ExplorerNode[]> {
     if (node.connectionKind === 'local') {
-      const local = this.deps.local;
+      const local = this.local;
       if (local.state === 'failed') return [new ErrorNode(node, (local.error ?? 'Local Lambda failed').split('\n')[0], local.error)];
       if (local.state !== 'running') {
         // Start in the background; the state change re-renders this node.
@@ -270,21 +184,18 @@ export class ExplorerModel extends Disposable {
         return [new MessageNode(node, 'Starting…', 'loading~spin')];
       }
     }
-    const state = this.stateFor(node.connectionId);
-    if (!state) return [new MessageNode(node, 'This connection is no longer configured.')];
-
-    if (state.spec.kind === 'profile') {
-      const regions = this.deps.settings().regions;
-      const shown = regions.length > 0 ? regions : [state.spec.profile?.region ?? 'us-east-1'];
+    const scope = this.deps.connections.scope(node.connectionId);
+    if (!scope) return [new MessageNode(node, 'This connection is no longer configured.')];
+    const shown = this.deps.connections.regions(scope.spec);
+    if (scope.spec.kind === 'profile') {
       try {
-        await state.api(shown[0]).checkCredentials();
+        await scope.lambda(shown[0]).checkCredentials();
       } catch (error) {
         if (error instanceof CredentialsError) return [new SignedOutNode(node, node, error.message, error.fixCommand)];
         throw error;
       }
-      return shown.map((region) => this.regionNode(node, region));
     }
-    return [this.regionNode(node, state.spec.region ?? 'us-east-1')];
+    return shown.map((region) => this.regionNode(node, region));
   }
 
   private regionNode(connection: ConnectionNode, region: string): RegionNode {
@@ -295,13 +206,16 @@ export class ExplorerModel extends Disposable {
   }
 
   private pagerFor(region: RegionNode): FunctionPager | undefined {
-    const state = this.stateFor(region.connection.connectionId);
-    if (!state) return undefined;
-    let pager = state.pagers.get(region.region);
+    const id = region.connection.connectionId;
+    const scope = this.deps.connections.scope(id);
+    if (!scope) return undefined;
+    let pagers = this.pagers.get(id);
+    if (!pagers) this.pagers.set(id, (pagers = new Map()));
+    let pager = pagers.get(region.region);
     if (!pager) {
-      const api = state.api(region.region);
-      pager = new FunctionPager((marker, max) => api.listFunctionsPage(marker, max), this.deps.settings().pageSize, this.filters.get(region.connection.connectionId));
-      state.pagers.set(region.region, pager);
+      const api = scope.lambda(region.region);
+      pager = new FunctionPager((marker, max) => api.listFunctionsPage(marker, max), this.deps.pageSize(), this.filters.get(id));
+      pagers.set(region.region, pager);
     }
     return pager;
   }
@@ -325,9 +239,9 @@ export class ExplorerModel extends Disposable {
   }
 
   private apiFor(fn: FunctionNode): LambdaApi {
-    const state = this.stateFor(fn.region.connection.connectionId);
-    if (!state) throw new WorkbenchError('service', 'Not connected. Refresh to try again.');
-    return state.api(fn.region.region);
+    const scope = this.deps.connections.scope(fn.region.connection.connectionId);
+    if (!scope) throw new WorkbenchError('service', 'Not connected. Refresh to try again.');
+    return scope.lambda(fn.region.region);
   }
 
   private async versionChildren(node: VersionsNode): Promise<ExplorerNode[]> {
@@ -341,8 +255,4 @@ export class ExplorerModel extends Disposable {
     return aliases.map((a) => new AliasNode(node, a));
   }
 
-  override dispose(): void {
-    for (const id of [...this.connections.keys()]) this.dropConnection(id);
-    super.dispose();
-  }
 }

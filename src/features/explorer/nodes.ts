@@ -2,7 +2,9 @@ import type { AliasConfiguration, FunctionConfiguration } from '../../aws/lambda
 import type { ConnectionKind } from '../../aws/connections';
 import { describeAlias, describeFunction, runtimeIconId } from '../../shared/format';
 import { functionTooltip } from './tooltips';
+import type { FunctionTarget } from '../../shared/target';
 import { Commands } from '../../workbench/ids';
+import type { TargetCarrier } from '../../workbench/target';
 
 /**
  * Tree nodes as plain data (no VS Code types), so the model can be walked by tests and the
@@ -15,7 +17,7 @@ export interface NodeCommand {
   title: string;
 }
 
-export abstract class ExplorerNode {
+export abstract class ExplorerNode implements TargetCarrier {
   abstract readonly kind: NodeKind;
   abstract readonly label: string;
   description?: string;
@@ -36,6 +38,16 @@ export abstract class ExplorerNode {
   ) {}
 
   abstract get contextValue(): string;
+
+  /** The connection (and region) this node lies in, for commands given the node. */
+  get place(): TargetCarrier['place'] {
+    return this.parent?.place;
+  }
+
+  /** The function (and qualifier) this node stands for, if any. */
+  get functionTarget(): FunctionTarget | undefined {
+    return undefined;
+  }
 }
 
 export class ConnectionNode extends ExplorerNode {
@@ -51,6 +63,10 @@ export class ConnectionNode extends ExplorerNode {
   ) {
     super(`conn/${connectionId}`, undefined);
     this.iconId = connectionKind === 'local' ? 'vm' : connectionKind === 'custom' ? 'plug' : 'cloud';
+  }
+
+  override get place(): TargetCarrier['place'] {
+    return { connectionId: this.connectionId, connectionLabel: this.label, connectionKind: this.connectionKind };
   }
 
   get contextValue(): string {
@@ -73,6 +89,10 @@ export class RegionNode extends ExplorerNode {
 
   get label(): string {
     return this.region;
+  }
+
+  override get place(): TargetCarrier['place'] {
+    return { ...this.connection.place!, region: this.region };
   }
 
   get contextValue(): string {
@@ -113,6 +133,18 @@ export class FunctionNode extends ExplorerNode {
   get contextValue(): string {
     return `function-${this.region.connection.connectionKind}`;
   }
+
+  override get functionTarget(): FunctionTarget {
+    const connection = this.region.connection;
+    return {
+      connectionId: connection.connectionId,
+      connectionLabel: connection.label,
+      connectionKind: connection.connectionKind,
+      region: this.region.region,
+      functionName: this.functionName,
+      ...(this.arn ? { functionArn: this.arn } : {}),
+    };
+  }
 }
 
 export class VersionsNode extends ExplorerNode {
@@ -147,6 +179,10 @@ export class VersionNode extends ExplorerNode {
   get arn(): string | undefined {
     return this.config.FunctionArn;
   }
+
+  override get functionTarget(): FunctionTarget {
+    return { ...this.versions.fn.functionTarget, qualifier: this.label };
+  }
 }
 
 export class AliasesNode extends ExplorerNode {
@@ -180,6 +216,10 @@ export class AliasNode extends ExplorerNode {
 
   get arn(): string | undefined {
     return this.config.AliasArn;
+  }
+
+  override get functionTarget(): FunctionTarget {
+    return { ...this.aliases.fn.functionTarget, qualifier: this.label };
   }
 }
 

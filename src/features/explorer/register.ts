@@ -1,18 +1,13 @@
 import * as vscode from 'vscode';
 import { customConnection } from '../../aws/connections';
-import { registerCodeLens } from '../codelens/register';
-import { consoleUrl } from './tooltips';
-import { readSettings, updateSetting } from '../../workbench/config';
-import { ConnectionNode, ExplorerNode, FunctionNode, hasArn, LoadMoreNode, RegionNode, SignedOutNode } from './nodes';
-import { VIEW_ID, type WorkbenchContext } from '../../workbench/context';
-import { registerAliasCommands } from '../traffic/register';
-import { registerCodeCommands } from '../code/register';
-import { registerConfigurationCommands } from '../configuration/register';
-import { registerFunctionPanelCommands } from '../functionPanel/register';
-import { Commands } from '../../workbench/ids';
+import { readSettings, SettingKeys, updateSetting } from '../../workbench/config';
 import { registerCommand as register } from '../../workbench/commands';
-import { registerInvokeCommands } from '../invoke/register';
-import { registerLogsCommands } from '../logs/register';
+import type { Workbench } from '../../workbench/context';
+import { Commands, EXPLORER_VIEW_ID } from '../../workbench/ids';
+import { ExplorerModel } from './model';
+import { ConnectionNode, ExplorerNode, FunctionNode, hasArn, LoadMoreNode, RegionNode, SignedOutNode } from './nodes';
+import { ExplorerProvider } from './provider';
+import { consoleUrl } from './tooltips';
 
 /** Regions offered by "Add Region"; any other id can be typed. */
 const KNOWN_REGIONS = [
@@ -23,10 +18,10 @@ const KNOWN_REGIONS = [
 ];
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** The connection a node belongs to, or one the user picks. */
-async function pickConnection(ctx: WorkbenchContext, node: ExplorerNode | undefined): Promise<ConnectionNode | undefined> {
+/** The connection a node belongs to, or one the user picks among those shown. */
+async function pickConnection(model: ExplorerModel, node: ExplorerNode | undefined): Promise<ConnectionNode | undefined> {
   for (let n: ExplorerNode | undefined = node; n; n = n.parent) if (n instanceof ConnectionNode) return n;
-  const nodes = ctx.model.listConnectionNodes();
+  const nodes = model.listConnectionNodes();
   if (nodes.length <= 1) return nodes[0];
   const picked = await vscode.window.showQuickPick(
     nodes.map((c) => ({ label: c.label, description: c.description, node: c })),
@@ -35,15 +30,27 @@ async function pickConnection(ctx: WorkbenchContext, node: ExplorerNode | undefi
   return picked?.node;
 }
 
-export function registerCommands(ctx: WorkbenchContext): void {
-  const { model, local, log } = ctx;
+/** What the tree feature gives the composition root (and through it, the integration tests). */
+export interface Explorer {
+  model: ExplorerModel;
+  provider: ExplorerProvider;
+}
 
-  register(ctx, Commands.refresh, () => model.refresh());
-  register(ctx, Commands.refreshNode, (node?: ExplorerNode) => model.refresh(node));
-  register(ctx, Commands.showLog, () => log.show());
+/** The Connections tree: its model, view and commands, and the Local Lambda's start/stop. */
+export function registerExplorer(ws: Workbench): Explorer {
+  const { local, log } = ws;
+  const model = ws.own(new ExplorerModel({ connections: ws.connections, pageSize: () => readSettings().pageSize, log }));
+  const provider = ws.own(new ExplorerProvider(model));
+  ws.own(vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }));
+  // Changes made elsewhere in the window re-list the function's versions and aliases, so alias descriptions show the live weights.
+  ws.own(ws.onDidChangeFunction((fn) => model.refreshFunction(fn.connectionId, fn.region, fn.functionName)));
 
-  register(ctx, Commands.filterFunctions, async (node?: ExplorerNode) => {
-    const connection = await pickConnection(ctx, node);
+  register(ws, Commands.refresh, () => model.refresh());
+  register(ws, Commands.refreshNode, (node?: ExplorerNode) => model.refresh(node));
+  register(ws, Commands.showLog, () => log.show());
+
+  register(ws, Commands.filterFunctions, async (node?: ExplorerNode) => {
+    const connection = await pickConnection(model, node);
     if (!connection) return;
     const text = await vscode.window.showInputBox({
       title: `Filter functions of ${connection.label}`,
@@ -54,21 +61,21 @@ export function registerCommands(ctx: WorkbenchContext): void {
     model.setFilter(connection.connectionId, text);
   });
 
-  register(ctx, Commands.clearFilter, async (node?: ExplorerNode) => {
+  register(ws, Commands.clearFilter, async (node?: ExplorerNode) => {
     if (node) {
-      const connection = await pickConnection(ctx, node);
+      const connection = await pickConnection(model, node);
       if (connection) model.setFilter(connection.connectionId, undefined);
       return;
     }
     for (const c of model.listConnectionNodes()) if (model.getFilter(c.connectionId)) model.setFilter(c.connectionId, undefined);
   });
 
-  register(ctx, Commands.loadMore, async (node: LoadMoreNode) => {
+  register(ws, Commands.loadMore, async (node: LoadMoreNode) => {
     if (!(node instanceof LoadMoreNode)) return;
-    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => model.loadMore(node));
+    await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () => model.loadMore(node));
   });
 
-  register(ctx, Commands.addRegion, async () => {
+  register(ws, Commands.addRegion, async () => {
     const current = readSettings().regions;
     const items = KNOWN_REGIONS.filter((r) => !current.includes(r)).map((label) => ({ label }));
     const input = vscode.window.createQuickPick();
@@ -85,16 +92,16 @@ export function registerCommands(ctx: WorkbenchContext): void {
     });
     input.dispose();
     if (!region || current.includes(region)) return;
-    await updateSetting('regions', [...current, region]);
+    await updateSetting(SettingKeys.regions, [...current, region]);
   });
 
-  register(ctx, Commands.removeRegion, async (node?: RegionNode) => {
+  register(ws, Commands.removeRegion, async (node?: RegionNode) => {
     if (!(node instanceof RegionNode)) return;
     const current = readSettings().regions;
-    await updateSetting('regions', current.filter((r) => r !== node.region));
+    await updateSetting(SettingKeys.regions, current.filter((r) => r !== node.region));
   });
 
-  register(ctx, Commands.addCustomEndpoint, async () => {
+  register(ws, Commands.addCustomEndpoint, async () => {
     const name = await vscode.window.showInputBox({ title: 'Add Custom Endpoint (1/3)', prompt: 'A name for the connection', placeHolder: 'LocalStack' });
     if (!name?.trim()) return;
     const endpoint = await vscode.window.showInputBox({
@@ -115,23 +122,23 @@ export function registerCommands(ctx: WorkbenchContext): void {
     });
     if (!region) return;
     const existing = readSettings().customEndpoints.filter((e) => (e as { name?: unknown })?.name !== name.trim());
-    await updateSetting('customEndpoints', [...existing, { name: name.trim(), endpoint: endpoint.trim(), region: region.trim() }]);
+    await updateSetting(SettingKeys.customEndpoints, [...existing, { name: name.trim(), endpoint: endpoint.trim(), region: region.trim() }]);
   });
 
-  register(ctx, Commands.copyArn, async (node?: ExplorerNode) => {
+  register(ws, Commands.copyArn, async (node?: ExplorerNode) => {
     if (!node || !hasArn(node) || !node.arn) return;
     await vscode.env.clipboard.writeText(node.arn);
     vscode.window.setStatusBarMessage(`Copied ${node.arn}`, 3000);
   });
 
-  register(ctx, Commands.openInConsole, async (node?: ExplorerNode) => {
+  register(ws, Commands.openInConsole, async (node?: ExplorerNode) => {
     if (!(node instanceof FunctionNode) || node.region.connection.connectionKind !== 'profile') return;
     await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(node.arn ?? '', node.region.region, node.functionName), true));
   });
 
-  register(ctx, Commands.signInHint, async (node?: ExplorerNode) => {
+  register(ws, Commands.signInHint, async (node?: ExplorerNode) => {
     const signedOut = node instanceof SignedOutNode ? node : undefined;
-    const connection = await pickConnection(ctx, node);
+    const connection = await pickConnection(model, node);
     const fix = signedOut?.fixCommand ?? (connection ? `aws sso login --profile ${connection.label}` : 'aws configure');
     const message = signedOut?.message ?? `Sign in with the AWS CLI, then refresh: \`${fix}\``;
     const choice = await vscode.window.showInformationMessage(message, 'Run in Terminal', 'Copy Command');
@@ -146,15 +153,9 @@ export function registerCommands(ctx: WorkbenchContext): void {
 
   const withLocalProgress = (title: string, run: () => Promise<unknown>) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, run);
-  register(ctx, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.ensureStarted()));
-  register(ctx, Commands.stopLocal, () => local.stop());
-  register(ctx, Commands.restartLocal, () => withLocalProgress('Restarting Local Lambda…', () => local.restart()));
+  register(ws, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.ensureStarted()));
+  register(ws, Commands.stopLocal, () => local.stop());
+  register(ws, Commands.restartLocal, () => withLocalProgress('Restarting Local Lambda…', () => local.restart()));
 
-  registerFunctionPanelCommands(ctx);
-  registerLogsCommands(ctx);
-  registerInvokeCommands(ctx);
-  registerCodeCommands(ctx);
-  registerConfigurationCommands(ctx);
-  registerAliasCommands(ctx);
-  registerCodeLens(ctx);
+  return { model, provider };
 }

@@ -1,28 +1,22 @@
 import * as vscode from 'vscode';
-import { WorkbenchError } from '../../aws/errors';
-import type { LambdaApi } from '../../aws/lambda';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Envelope, Protocol } from '../../shared/protocol';
+import { isFunctionTarget, isTabId, TAB_IDS, targetKey, type FunctionTarget, type TabId } from '../../shared/target';
+import { errorMessage } from '../../shared/errors';
 import { Disposable } from '../../shared/lifecycle';
-import { validate, type Schema } from '../../workbench/panel/validate';
+import type { Workbench } from '../../workbench/context';
+import { ViewTypes } from '../../workbench/ids';
+import type { FunctionPanelService, OpenFunctionPanel } from '../../workbench/panel/functionPanels';
 import { showWebviewApp, webviewPanelOptions } from '../../workbench/panel/html';
-import { isEnvelope, isFunctionTarget, isTabId, TAB_IDS, TAB_TITLES, targetKey, type Envelope, type FrameInit, type FunctionTarget, type TabId } from '../../shared/target';
+import { EnvelopeRouter } from '../../workbench/panel/router';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
+import { FRAME_CHANNEL, frameProtocol, TAB_TITLES, type FrameProtocol } from './protocol';
 import { TAB_REGISTRATIONS } from './tabs';
-
-export const FUNCTION_PANEL_VIEW_TYPE = 'lambdaWorkbench.functionPanel';
 
 /** What the webview keeps with setState; the serializer gets it back after a reload. */
 interface PersistedFrameState {
   target: FunctionTarget;
   activeTab?: TabId;
 }
-
-const tabChangedSchema: Schema<{ tab: TabId }> = {
-  type: 'object',
-  properties: { tab: { type: 'string', enum: [...TAB_IDS] } },
-  required: ['tab'],
-  additionalProperties: false,
-};
 
 function panelTitle(target: FunctionTarget): string {
   return target.connectionKind === 'local' ? target.functionName : `${target.functionName} · ${target.connectionLabel}`;
@@ -32,8 +26,9 @@ function panelTitle(target: FunctionTarget): string {
  * One function's panel: a webview with a tab per registered TabController. The frame owns the
  * webview, the ready handshake and the routing of envelopes; the tabs own everything else.
  */
-export class FunctionPanel extends Disposable {
-  private readonly controllers = new Map<TabId, TabController>();
+export class FunctionPanel extends Disposable implements OpenFunctionPanel {
+  private readonly controllers = new Map<TabId, TabController<Protocol>>();
+  private readonly router: EnvelopeRouter;
   private activeTab: TabId;
   /** A webview document has sent `ready`; notifications before that are dropped (tabs replay in onReady). */
   private ready = false;
@@ -41,19 +36,34 @@ export class FunctionPanel extends Disposable {
   private generation = 0;
   private readonly disposedEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
+  private readonly notifyFrame;
 
   constructor(
-    private readonly ctx: WorkbenchContext,
+    private readonly ws: Workbench,
     readonly webviewPanel: vscode.WebviewPanel,
     private currentTarget: FunctionTarget,
     initialTab: TabId,
   ) {
     super();
     this.activeTab = initialTab;
+    this.router = new EnvelopeRouter(ws.log, `Function panel ${currentTarget.functionName}`);
+    this.notifyFrame = this.router.notifier<FrameProtocol>(FRAME_CHANNEL, (m) => this.post(m));
     webviewPanel.title = panelTitle(currentTarget);
-    webviewPanel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'lambda.svg');
+    webviewPanel.iconPath = vscode.Uri.joinPath(ws.extension.extensionUri, 'media', 'lambda.svg');
+    this.router.add(FRAME_CHANNEL, {
+      protocol: frameProtocol,
+      requests: {},
+      notifications: {
+        ready: () => this.onReady(),
+        tabChanged: ({ tab }: { tab: TabId }) => {
+          if (this.controllers.has(tab)) this.activeTab = tab;
+        },
+      },
+    });
     for (const registration of TAB_REGISTRATIONS) {
-      this.controllers.set(registration.id, this._register(registration.create(this.hostFor(registration.id))));
+      const controller = this._register(registration.create(this.hostFor(registration.id)));
+      this.controllers.set(registration.id, controller);
+      this.router.add(registration.id, controller);
     }
     if (!this.controllers.has(this.activeTab)) this.activeTab = this.tabs()[0] ?? initialTab;
 
@@ -69,20 +79,18 @@ export class FunctionPanel extends Disposable {
       }),
     );
     this._register(webviewPanel.onDidDispose(() => this.dispose()));
-    showWebviewApp(webviewPanel.webview, ctx.extension.extensionUri, 'function', panelTitle(currentTarget));
+    showWebviewApp(webviewPanel.webview, ws.extension.extensionUri, 'function', panelTitle(currentTarget));
   }
 
   get target(): FunctionTarget {
     return this.currentTarget;
   }
 
-  /** The webview document has loaded and said `ready`. */
   get isReady(): boolean {
     return this.ready;
   }
 
-  /** The extension side of a tab, e.g. for commands that drive it. */
-  controller(tab: TabId): TabController | undefined {
+  controller(tab: TabId): TabController<Protocol> | undefined {
     return this.controllers.get(tab);
   }
 
@@ -95,45 +103,13 @@ export class FunctionPanel extends Disposable {
   show(tab?: TabId): void {
     if (tab && this.controllers.has(tab) && tab !== this.activeTab) {
       this.activeTab = tab;
-      this.post({ tab: 'frame', kind: 'notify', type: 'showTab', payload: { tab } });
+      this.notifyFrame('showTab', { tab });
     }
     this.webviewPanel.reveal(undefined, false);
   }
 
-  /**
-   * Handles one message as if the webview had sent it and returns the answer to a request
-   * (a `reply` or `error` envelope). The webview's messages and the integration tests go through here.
-   */
-  async dispatch(message: unknown): Promise<Envelope | undefined> {
-    if (!isEnvelope(message)) {
-      this.ctx.log.warn(`Function panel: ignored a malformed message ${JSON.stringify(message)?.slice(0, 200)}`);
-      return undefined;
-    }
-    if (message.tab === 'frame') {
-      if (message.kind === 'notify') this.onFrameNotify(message.type, message.payload);
-      return undefined;
-    }
-    const tab = message.tab;
-    const controller = this.controllers.get(tab);
-    if (message.kind === 'request') {
-      if (!controller?.onRequest) return { tab, kind: 'error', id: message.id, message: `The ${TAB_TITLES[tab]} tab is not available.` };
-      try {
-        return { tab, kind: 'reply', id: message.id, payload: await controller.onRequest(message.type, message.payload) };
-      } catch (error) {
-        const text = error instanceof vscode.CancellationError ? 'Cancelled' : error instanceof Error ? error.message : String(error);
-        if (!(error instanceof vscode.CancellationError)) this.ctx.log.error(`${TAB_TITLES[tab]} tab, ${message.type}: ${text}`);
-        return { tab, kind: 'error', id: message.id, message: text };
-      }
-    }
-    if (message.kind === 'notify') {
-      try {
-        await controller?.onNotify?.(message.type, message.payload);
-      } catch (error) {
-        this.ctx.log.error(`${TAB_TITLES[tab]} tab, ${message.type}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    // The extension sends no requests, so replies from the webview are not expected.
-    return undefined;
+  dispatch(message: unknown): Promise<Envelope | undefined> {
+    return this.router.dispatch(message);
   }
 
   private async onWebviewMessage(message: unknown): Promise<void> {
@@ -142,29 +118,16 @@ export class FunctionPanel extends Disposable {
     if (answer && generation === this.generation) this.post(answer);
   }
 
-  private onFrameNotify(type: string, payload: unknown): void {
-    switch (type) {
-      case 'ready': {
-        this.ready = true;
-        this.generation++;
-        const init: FrameInit = { target: this.currentTarget, activeTab: this.activeTab, tabs: this.tabs() };
-        this.post({ tab: 'frame', kind: 'notify', type: 'init', payload: init });
-        for (const [id, controller] of this.controllers) {
-          try {
-            controller.onReady?.();
-          } catch (error) {
-            this.ctx.log.error(`${TAB_TITLES[id]} tab, ready: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-        return;
+  private onReady(): void {
+    this.ready = true;
+    this.generation++;
+    this.notifyFrame('init', { target: this.currentTarget, activeTab: this.activeTab, tabs: this.tabs() });
+    for (const [id, controller] of this.controllers) {
+      try {
+        controller.onReady?.();
+      } catch (error) {
+        this.ws.log.error(`${TAB_TITLES[id]} tab, ready: ${errorMessage(error)}`);
       }
-      case 'tabChanged': {
-        const { tab } = validate(tabChangedSchema, payload, 'tab change');
-        if (this.controllers.has(tab)) this.activeTab = tab;
-        return;
-      }
-      default:
-        this.ctx.log.warn(`Function panel: ignored frame message "${type}"`);
     }
   }
 
@@ -173,33 +136,23 @@ export class FunctionPanel extends Disposable {
     void this.webviewPanel.webview.postMessage(message);
   }
 
-  private hostFor(tab: TabId): TabHost {
+  private hostFor(tab: TabId): TabHost<Protocol> {
     const panel = this; // eslint-disable-line @typescript-eslint/no-this-alias -- getters below need the panel
+    const connection = () => this.ws.connections.resolve(this.currentTarget);
     return {
       get target() {
         return panel.currentTarget;
       },
-      lambda: () => this.lambda(),
-      workbench: this.ctx,
-      log: this.ctx.log,
-      notify: (type, payload) => this.post({ tab, kind: 'notify', type, payload }),
+      workbench: this.ws,
+      log: this.ws.log,
+      connection,
+      lambda: async () => (await connection()).lambda,
+      notify: this.router.notifier(tab, (m) => this.post(m)),
       get visible() {
         return panel.webviewPanel.visible;
       },
       reveal: () => this.show(tab),
     };
-  }
-
-  private lambda(): LambdaApi {
-    const { connectionId, connectionKind, connectionLabel, region } = this.currentTarget;
-    const api = this.ctx.model.lambdaApi(connectionId, region);
-    if (api) return api;
-    throw new WorkbenchError(
-      'service',
-      connectionKind === 'local'
-        ? 'The Local Lambda is not running. Start it from the Connections view, then try again.'
-        : `Not connected to ${connectionLabel}. Refresh the Connections view, then try again.`,
-    );
   }
 
   override dispose(): void {
@@ -211,14 +164,13 @@ export class FunctionPanel extends Disposable {
 }
 
 /** All function panels of the window: one per function (connection, region, name). */
-export class FunctionPanels extends Disposable {
+export class FunctionPanels extends Disposable implements FunctionPanelService {
   private readonly panels = new Map<string, FunctionPanel>();
 
-  constructor(private readonly ctx: WorkbenchContext) {
+  constructor(private readonly ws: Workbench) {
     super();
   }
 
-  /** Opens the function's panel, or reveals the existing one, on `tab` (default: the one last shown). */
   open(target: FunctionTarget, tab?: TabId): FunctionPanel {
     const existing = this.panels.get(targetKey(target));
     if (existing) {
@@ -226,15 +178,14 @@ export class FunctionPanels extends Disposable {
       return existing;
     }
     const webviewPanel = vscode.window.createWebviewPanel(
-      FUNCTION_PANEL_VIEW_TYPE,
+      ViewTypes.functionPanel,
       panelTitle(target),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      webviewPanelOptions(this.ctx.extension.extensionUri),
+      webviewPanelOptions(this.ws.extension.extensionUri),
     );
     return this.adopt(webviewPanel, target, tab ?? 'invoke');
   }
 
-  /** The panel of a function, when one is open. */
   find(target: FunctionTarget): FunctionPanel | undefined {
     return this.panels.get(targetKey(target));
   }
@@ -251,7 +202,7 @@ export class FunctionPanels extends Disposable {
 
   private adopt(webviewPanel: vscode.WebviewPanel, target: FunctionTarget, tab: TabId): FunctionPanel {
     const key = targetKey(target);
-    const panel = new FunctionPanel(this.ctx, webviewPanel, target, tab);
+    const panel = new FunctionPanel(this.ws, webviewPanel, target, tab);
     this.panels.set(key, panel);
     panel.onDidDispose(() => {
       if (this.panels.get(key) === panel) this.panels.delete(key);

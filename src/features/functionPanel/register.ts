@@ -1,46 +1,38 @@
 import * as vscode from 'vscode';
-import type { FunctionPanels } from './panel';
 import { isTabId, type FunctionTarget, type TabId } from '../../shared/target';
-import { toFunctionTarget } from '../../workbench/target';
-import type { WorkbenchContext } from '../../workbench/context';
 import { registerCommand } from '../../workbench/commands';
-import { Commands } from '../../workbench/ids';
+import type { Workbench } from '../../workbench/context';
+import { Commands, ViewTypes } from '../../workbench/ids';
+import { provideFunctionPanels } from '../../workbench/panel/functionPanels';
 import { pickFunction } from '../../workbench/pickers';
+import { toFunctionTarget } from '../../workbench/target';
+import type { FunctionPanels } from './panel';
 
-/** Must equal FUNCTION_PANEL_VIEW_TYPE; repeated here so activation does not load the panel code. */
-const VIEW_TYPE = 'lambdaWorkbench.functionPanel';
+/**
+ * The function panel at activation: its command and serializer only. The panel code loads
+ * when the first panel opens; other features reach it through the workbench.
+ */
+export function registerFunctionPanel(ws: Workbench): { panels(): Promise<FunctionPanels>; open(arg?: unknown, tab?: TabId): Promise<FunctionTarget | undefined> } {
+  let manager: Promise<FunctionPanels> | undefined;
+  const panels = (): Promise<FunctionPanels> =>
+    (manager ??= import('./panel.js').then(({ FunctionPanels }) => ws.own(new FunctionPanels(ws))));
+  provideFunctionPanels(ws, panels);
 
-const managers = new WeakMap<WorkbenchContext, Promise<FunctionPanels>>();
+  /** Opens (or reveals) the panel of a function given as a tree node or FunctionTarget; asks when none is given. */
+  const open = async (arg?: unknown, tab?: TabId): Promise<FunctionTarget | undefined> => {
+    const target = toFunctionTarget(arg) ?? (await pickFunction(ws, 'Open Function Panel'));
+    if (!target) return undefined;
+    (await panels()).open(target, tab);
+    return target;
+  };
 
-/** The window's function panels; the panel code is loaded on first use, not at activation. */
-export function functionPanels(ctx: WorkbenchContext): Promise<FunctionPanels> {
-  let manager = managers.get(ctx);
-  if (!manager) {
-    manager = import('./panel.js').then(({ FunctionPanels }) => {
-      const panels = new FunctionPanels(ctx);
-      ctx.extension.subscriptions.push(panels);
-      return panels;
-    });
-    managers.set(ctx, manager);
-  }
-  return manager;
-}
-
-/** Opens (or reveals) the panel of a function given as a tree node or FunctionTarget; asks when none is given. */
-export async function openFunctionPanel(ctx: WorkbenchContext, arg?: unknown, tab?: TabId): Promise<FunctionTarget | undefined> {
-  const target = toFunctionTarget(arg) ?? (await pickFunction(ctx, 'Open Function Panel'));
-  if (!target) return undefined;
-  (await functionPanels(ctx)).open(target, tab);
-  return target;
-}
-
-export function registerFunctionPanelCommands(ctx: WorkbenchContext): void {
-  registerCommand(ctx, Commands.openFunctionPanel, (arg?: unknown, tab?: unknown) => openFunctionPanel(ctx, arg, isTabId(tab) ? tab : undefined));
-  ctx.extension.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+  registerCommand(ws, Commands.openFunctionPanel, (arg?: unknown, tab?: unknown) => open(arg, isTabId(tab) ? tab : undefined));
+  ws.own(
+    vscode.window.registerWebviewPanelSerializer(ViewTypes.functionPanel, {
       async deserializeWebviewPanel(panel, state: unknown) {
-        (await functionPanels(ctx)).restore(panel, state);
+        (await panels()).restore(panel, state);
       },
     }),
   );
+  return { panels, open };
 }

@@ -1,4 +1,5 @@
-import type { MementoLike } from './recentEvents';
+import { StorageKeys } from '../../workbench/ids';
+import type { MementoLike } from '../../shared/memento';
 import { isFunctionTarget, type FunctionTarget } from '../../shared/target';
 import type { HistoryEntry, InvokeParams } from './protocol';
 
@@ -8,8 +9,8 @@ export const HISTORY_LIMIT = 20;
 export const MAX_HISTORY_PAYLOAD_BYTES = 64 * 1024;
 /** "Invoke Again" remembers events up to this size. */
 export const MAX_LAST_PAYLOAD_BYTES = 1024 * 1024;
-const HISTORY_KEY = 'lambdaWorkbench.invokeHistory';
-const LAST_KEY = 'lambdaWorkbench.lastInvocation';
+const HISTORY_KEY = StorageKeys.invokeHistory;
+const LAST_KEY = StorageKeys.lastInvocation;
 
 /** The last invocation in this workspace, for "Invoke Again". */
 export interface LastInvocation {

@@ -1,22 +1,12 @@
 /**
- * Messages of the Invoke tab, inside the function panel's envelope (tab "invoke").
- * Imports nothing, so the webview bundle can include it.
- *
- * Requests (webview → extension, answered by a reply):
- *   load          → InvokeTabState
- *   qualifiers    → QualifierList                 (reloads versions and aliases)
- *   invoke        InvokeParams → InvocationView    (also announced with `started` / `finished`)
- *   cancel        → void                           (cancels the running invocation)
- *   sampleEvent   { id } → { payload }             (a freshly rendered sample)
- *   savedEvent    { name } → { payload }
- *   saveEvent     { name, payload, overwrite } → { saved: string[] }
- *   clearHistory  → void
- * Notifications (extension → webview):
- *   started       InvokeParams & { id }            (an invocation began, from the panel or a command)
- *   finished      InvocationView
- *   setEvent      { payload, label }               (put an event in the editor)
- *   events        EventLists                       (saved or recent events changed)
+ * The Invoke tab's protocol (channel "invoke" of the function panel): every message by name,
+ * with its parameters, its result and the schema the extension checks parameters against.
+ * Plain data and types only, so the webview bundle includes it.
  */
+import type { QualifierOption } from '../../shared/format';
+import { query, request, signal, type Schema } from '../../shared/protocol';
+
+export type { QualifierOption };
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 export const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
@@ -39,14 +29,6 @@ export interface InvokeParams {
   clientContext: string;
   eventLabel: string;
   eventSource: EventSource;
-}
-
-export interface QualifierOption {
-  /** What is sent as Qualifier; "$LATEST" for the unpublished code. */
-  value: string;
-  kind: 'latest' | 'version' | 'alias';
-  /** e.g. "→ 1 (90%) · 2 (10%)" for an alias. */
-  description?: string;
 }
 
 export interface QualifierList {
@@ -156,3 +138,59 @@ export interface InvokeTabState {
   /** The last finished invocation of this panel. */
   last?: InvocationView;
 }
+
+const invokeParamsSchema: Schema<InvokeParams> = {
+  type: 'object',
+  properties: {
+    payload: { type: 'string' },
+    qualifier: { type: 'string', maxLength: 129 },
+    invocationType: { type: 'string', enum: ['RequestResponse', 'Event', 'DryRun'] },
+    clientContext: { type: 'string' },
+    eventLabel: { type: 'string', maxLength: 300 },
+    eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
+  },
+  required: ['payload', 'qualifier', 'invocationType', 'clientContext', 'eventLabel', 'eventSource'],
+  additionalProperties: false,
+};
+
+export const invokeProtocol = {
+  requests: {
+    /** Everything the tab shows when it (re)loads. */
+    load: query<InvokeTabState>(),
+    /** Versions and aliases, read again. */
+    qualifiers: query<QualifierList>(),
+    /** Runs one invocation (also announced with `started` / `finished`). */
+    invoke: request<InvokeParams, InvocationView>(invokeParamsSchema),
+    /** Cancels the running invocation. */
+    cancel: query<void>(),
+    /** A freshly rendered sample event. */
+    sampleEvent: request<{ id: string }, { payload: string }>({
+      type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'], additionalProperties: false,
+    }),
+    /** An event saved in the workspace. */
+    savedEvent: request<{ name: string }, { payload: string }>({
+      type: 'object', properties: { name: { type: 'string', maxLength: 200 } }, required: ['name'], additionalProperties: false,
+    }),
+    saveEvent: request<{ name: string; payload: string; overwrite: boolean }, EventLists>({
+      type: 'object',
+      properties: { name: { type: 'string', maxLength: 200 }, payload: { type: 'string' }, overwrite: { type: 'boolean' } },
+      required: ['name', 'payload', 'overwrite'],
+      additionalProperties: false,
+    }),
+    clearHistory: query<void>(),
+  },
+  fromWebview: {
+    /** The editor took the event of the last `setEvent`. */
+    eventApplied: signal(),
+  },
+  toWebview: {
+    /** An invocation began, from the panel or a command. */
+    started: signal<InvokeParams & { id: string }>(),
+    finished: signal<InvocationView>(),
+    /** Put an event in the editor. */
+    setEvent: signal<{ payload: string; label: string }>(),
+    /** Saved or recent events changed. */
+    events: signal<EventLists>(),
+  },
+} as const;
+export type InvokeProtocol = typeof invokeProtocol;

@@ -2,11 +2,10 @@
  * The events last used to invoke each function, newest first, kept in a Memento-like store
  * (VS Code's workspaceState in the extension, a Map in tests).
  */
+import type { MementoLike } from '../../shared/memento';
+import { StorageKeys } from '../../workbench/ids';
 
-export interface MementoLike {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
+export type { MementoLike };
 
 export interface RecentEvent {
   /** What the picker shows: a saved event's name, a sample's title, or "Custom event". */
@@ -21,7 +20,7 @@ export interface RecentEvent {
 export const DEFAULT_RECENT_LIMIT = 10;
 /** Larger payloads are not remembered, to keep the workspace state small. */
 export const MAX_REMEMBERED_PAYLOAD_BYTES = 256 * 1024;
-const STORE_KEY = 'lambdaWorkbench.recentEvents';
+const STORE_KEY = StorageKeys.recentEvents;
 
 function isRecentEvent(value: unknown): value is RecentEvent {
   const v = value as Partial<RecentEvent> | null;

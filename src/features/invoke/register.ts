@@ -1,10 +1,11 @@
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
 import { lazyCommands } from '../../workbench/commands';
 import { Commands } from '../../workbench/ids';
 
-export function registerInvokeCommands(ctx: WorkbenchContext): void {
-  const register = lazyCommands(ctx, () => import('./commands.js'));
-  register(Commands.invokeFunction, (f, arg) => f.invokeFunction(ctx, arg));
-  register(Commands.invokeAgain, (f) => f.invokeAgain(ctx));
-  register(Commands.newSampleEvent, (f, arg) => f.newSampleEvent(ctx, arg));
+/** The invoke commands; their flows load on first use. */
+export function registerInvoke(ws: Workbench): void {
+  const register = lazyCommands(ws, () => import('./commands.js'));
+  register(Commands.invokeFunction, (f, arg) => f.invokeFunction(ws, arg));
+  register(Commands.invokeAgain, (f) => f.invokeAgain(ws));
+  register(Commands.newSampleEvent, (f, arg) => f.newSampleEvent(ws, arg));
 }

@@ -1,102 +1,48 @@
 import * as vscode from 'vscode';
-import type { ConnectionSpec } from '../../aws/connections';
-import { functionLogGroup, LogsApi, type FilterRequest, type LiveTailRequest } from '../../aws/logs';
-import { LogFeed, type FeedMessage } from './logFeed';
-import type { TailSource } from './tailSession';
-import { validate, type Schema } from '../../workbench/panel/validate';
-import { resolveLambda } from '../../workbench/connection';
+import { functionLogGroup, type FilterRequest, type LiveTailRequest, type LogsApi } from '../../aws/logs';
+import { errorMessage } from '../../shared/errors';
+import type { NotificationHandlers, RequestHandlers } from '../../shared/protocol';
+import type { ConnectionKind } from '../../shared/target';
+import { affects, readSettings, SettingKeys } from '../../workbench/config';
+import type { ResolvedConnection } from '../../workbench/connections';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
-import { LOGS_FILTER_LIMITS, rowToText, type LogRow, type LogsFilter, type LogsState } from './protocol';
+import { LogFeed } from './logFeed';
+import { logsProtocol, rowToText, type LogsProtocol } from './protocol';
+import type { TailSource } from './tailSession';
 
 /** What a Logs view needs from whatever hosts it (the function panel's tab, or the log group panel). */
-export interface LogsPort {
-  notify(type: string, payload?: unknown): void;
-  readonly visible: boolean;
-  readonly log: vscode.LogOutputChannel;
-}
+export type LogsPort = Pick<TabHost<LogsProtocol>, 'notify' | 'visible' | 'log'>;
 
 /** What to tail and how to reach it. */
 export interface LogsSubject {
   title: string;
   subtitle: string;
-  connectionKind: ConnectionSpec['kind'];
+  connectionKind: ConnectionKind;
   /** The connection as it is now (the Local Lambda gets a new endpoint when it restarts). */
-  connection(): Promise<{ spec: ConnectionSpec; region: string }>;
+  connection(): Promise<ResolvedConnection>;
   logGroup: string | (() => Promise<string>);
 }
 
-const SETTING = 'lambdaWorkbench.logs.bufferSize';
 /** A tail starts with the last few minutes, so an invocation made just before opening the view is there. */
 const HISTORY_MS = 5 * 60_000;
 
-function bufferSizeSetting(): number {
-  const value = vscode.workspace.getConfiguration('lambdaWorkbench').get<unknown>('logs.bufferSize');
-  return typeof value === 'number' && Number.isFinite(value) && value >= 100 ? Math.min(Math.floor(value), 1_000_000) : 10_000;
-}
-
-const filterSchema: Schema<LogsFilter> = {
-  type: 'object',
-  properties: {
-    filterPattern: { type: 'string', maxLength: LOGS_FILTER_LIMITS.filterPattern },
-    streamPrefix: { type: 'string', maxLength: LOGS_FILTER_LIMITS.streamPrefix },
-  },
-  required: ['filterPattern', 'streamPrefix'],
-  additionalProperties: false,
-};
-const pauseSchema: Schema<{ paused: boolean }> = {
-  type: 'object', properties: { paused: { type: 'boolean' } }, required: ['paused'], additionalProperties: false,
-};
-const copySchema: Schema<{ text: string }> = {
-  type: 'object', properties: { text: { type: 'string', maxLength: 64 * 1024 * 1024 } }, required: ['text'], additionalProperties: false,
-};
-
-/**
- * CloudWatch Logs for the connection as it is at each call: a new LogsApi when the endpoint or
- * credentials changed (e.g. the Local Lambda restarted on another port).
- */
-class ConnectionLogsSource implements TailSource {
-  private api?: LogsApi;
-  private key?: string;
-
-  constructor(private readonly subject: LogsSubject) {}
-
-  private async current(): Promise<LogsApi> {
-    const { spec, region } = await this.subject.connection();
-    const key = JSON.stringify([spec.id, spec.endpoint, spec.staticCredentials?.accessKeyId, spec.profile?.name, region]);
-    if (!this.api || key !== this.key) {
-      this.api?.dispose();
-      this.api = new LogsApi(spec, region);
-      this.key = key;
-    }
-    return this.api;
-  }
-
-  async findLogGroup(name: string) {
-    return (await this.current()).findLogGroup(name);
-  }
-  async startLiveTail(request: LiveTailRequest, signal: AbortSignal) {
-    return (await this.current()).startLiveTail(request, signal);
-  }
-  async filterLogEvents(request: FilterRequest, signal?: AbortSignal) {
-    return (await this.current()).filterLogEvents(request, signal);
-  }
-  async describeLogGroups(prefix?: string) {
-    return (await this.current()).describeLogGroups(prefix);
-  }
-
-  dispose(): void {
-    this.api?.dispose();
-    this.api = undefined;
-  }
+/** CloudWatch Logs of the connection as it is at each call (the Local Lambda may have restarted on another port). */
+function connectionLogs(subject: LogsSubject): TailSource {
+  const current = async (): Promise<LogsApi> => (await subject.connection()).logs();
+  return {
+    findLogGroup: async (name) => (await current()).findLogGroup(name),
+    startLiveTail: async (request: LiveTailRequest, signal: AbortSignal) => (await current()).startLiveTail(request, signal),
+    filterLogEvents: async (request: FilterRequest, signal?: AbortSignal) => (await current()).filterLogEvents(request, signal),
+  };
 }
 
 /**
  * The extension side of a Logs view: owns the LogFeed (tail + buffer), answers the view's
  * messages, and replays the buffer whenever the view (re)loads.
  */
-export class LogsController implements TabController {
+export class LogsController implements TabController<LogsProtocol> {
+  readonly protocol = logsProtocol;
   private readonly feed: LogFeed;
-  private readonly source: ConnectionLogsSource;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -104,14 +50,13 @@ export class LogsController implements TabController {
     private readonly port: LogsPort,
     private readonly subject: LogsSubject,
   ) {
-    this.source = new ConnectionLogsSource(subject);
     this.feed = new LogFeed({
-      source: this.source,
+      source: connectionLogs(subject),
       logGroup: subject.logGroup,
       title: subject.title,
       subtitle: subject.subtitle,
-      capacity: bufferSizeSetting(),
-      send: (message: FeedMessage) => this.port.notify(message.type, message.payload),
+      capacity: readSettings().logsBufferSize,
+      send: (message) => this.port.notify(message.type, message.payload as never),
       canSend: () => this.ready && this.port.visible,
       since: Date.now() - HISTORY_MS,
       // CloudWatch indexes events for FilterLogEvents a moment after Live Tail shows them: read a gap twice.
@@ -119,7 +64,7 @@ export class LogsController implements TabController {
       onError: (message) => this.port.log.warn(`Logs of ${subject.title}: ${message}`),
     });
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SETTING)) this.feed.capacity = bufferSizeSetting();
+      if (affects(e, SettingKeys.logsBufferSize)) this.feed.capacity = readSettings().logsBufferSize;
     }));
   }
 
@@ -133,45 +78,29 @@ export class LogsController implements TabController {
     if (!visible) this.ready = false;
   }
 
-  onNotify(type: string, payload: unknown): void | Promise<void> {
-    switch (type) {
-      case 'start': {
-        this.feed.start(validate(filterSchema, payload, 'logs filter'));
-        return;
-      }
-      case 'pause':
-        this.feed.setPaused(validate(pauseSchema, payload, 'pause').paused);
-        return;
-      case 'clear':
-        this.feed.clear();
-        return;
-      case 'copy':
-        return this.copy(validate(copySchema, payload, 'copied text').text);
-      default:
-        this.port.log.warn(`Logs: ignored message "${type}"`);
-    }
-  }
+  readonly notifications: NotificationHandlers<LogsProtocol['fromWebview']> = {
+    start: (filter) => this.feed.start(filter),
+    pause: ({ paused }) => this.feed.setPaused(paused),
+    clear: () => this.feed.clear(),
+    copy: ({ text }) => this.copy(text),
+  };
 
-  async onRequest(type: string, payload: unknown): Promise<unknown> {
-    switch (type) {
-      case 'setFilter':
-        await this.feed.setFilter(validate(filterSchema, payload, 'logs filter'));
-        return null;
-      case 'reconnect':
-        await this.feed.reconnect();
-        return null;
-      case 'save':
-        return this.save();
-      // For tests and diagnostics: what the view would show, and dropping the live connection.
-      case 'snapshot':
-        return { state: this.feed.state(), rows: this.feed.allRows(), sessions: this.feed.tail?.sessionsStarted ?? 0 } satisfies LogsSnapshot;
-      case 'dropConnection':
-        this.feed.tail?.forceDisconnect();
-        return null;
-      default:
-        throw new Error(`Unknown Logs request "${type}".`);
-    }
-  }
+  readonly requests: RequestHandlers<LogsProtocol> = {
+    setFilter: async (filter) => {
+      await this.feed.setFilter(filter);
+      return null;
+    },
+    reconnect: async () => {
+      await this.feed.reconnect();
+      return null;
+    },
+    save: () => this.save(),
+    snapshot: () => ({ state: this.feed.state(), rows: this.feed.allRows(), sessions: this.feed.tail?.sessionsStarted ?? 0 }),
+    dropConnection: () => {
+      this.feed.tail?.forceDisconnect();
+      return null;
+    },
+  };
 
   private async copy(text: string): Promise<void> {
     await vscode.env.clipboard.writeText(text);
@@ -197,37 +126,26 @@ export class LogsController implements TabController {
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
-    void this.feed.dispose().finally(() => this.source.dispose());
+    void this.feed.dispose();
   }
 }
 
-export interface LogsSnapshot {
-  state: LogsState;
-  rows: LogRow[];
-  sessions: number;
-}
-
 /** The Logs tab of a function panel: the function's log group (LoggingConfig.LogGroup, else /aws/lambda/<name>). */
-export function createLogsTab(host: TabHost): LogsController {
+export function createLogsTab(host: TabHost<LogsProtocol>): LogsController {
   const { target } = host;
   const where = `${target.connectionLabel} · ${target.region}`;
   return new LogsController(host, {
     title: `/aws/lambda/${target.functionName}`,
     subtitle: target.qualifier ? `${where} · opened from ${target.qualifier}` : where,
     connectionKind: target.connectionKind,
-    async connection() {
-      await resolveLambda(host);
-      const spec = host.workbench.model.connectionSpec(target.connectionId);
-      if (!spec) throw new Error(`Not connected to ${target.connectionLabel}. Refresh the Connections view, then try again.`);
-      return { spec, region: target.region };
-    },
+    connection: () => host.connection(),
     async logGroup() {
-      const lambda = await resolveLambda(host);
+      const lambda = await host.lambda();
       try {
         const fn = await lambda.getFunction(target.functionName);
         return functionLogGroup(target.functionName, fn.Configuration?.LoggingConfig?.LogGroup);
       } catch (error) {
-        host.log.warn(`Logs: could not read the logging configuration of ${target.functionName} (${error instanceof Error ? error.message : String(error)}); using its default log group.`);
+        host.log.warn(`Logs: could not read the logging configuration of ${target.functionName} (${errorMessage(error)}); using its default log group.`);
         return functionLogGroup(target.functionName);
       }
     },

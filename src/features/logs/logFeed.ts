@@ -3,6 +3,7 @@ import { BATCH_MS, type LogRow, type LogsAppend, type LogsFilter, type LogsReset
 import { LogBuffer } from './logBuffer';
 import { RowBuilder } from './rows';
 import { TailSession, type TailOptions, type TailSource, type TailStatus } from './tailSession';
+import { errorMessage } from '../../shared/errors';
 
 export type FeedMessage =
   | { type: 'reset'; payload: LogsReset }
@@ -152,7 +153,7 @@ export class LogFeed {
     try {
       this.groupName ??= typeof this.o.logGroup === 'string' ? this.o.logGroup : await this.o.logGroup();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.setStatus({ mode: 'error', detail: `Cannot tell which log group to tail: ${message}` });
       this.o.onError?.(message);
       return;

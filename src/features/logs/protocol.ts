@@ -1,20 +1,8 @@
 /**
- * Messages of the Logs tab (inside the function panel envelope, and in the standalone log group
- * panel). Imports nothing, so the webview bundle can include it.
- *
- * extension → webview (notify):
- *   `reset`  LogsReset: everything the tab shows (on ready, after clear, after a new filter);
- *   `append` LogsAppend: new rows, batched (every BATCH_MS at most);
- *   `state`  LogsState: mode, filter, counters.
- * webview → extension:
- *   notify  `start`  LogsFilter: the tab is shown; start tailing (with the filter the view kept);
- *   notify  `pause`  { paused }: stop/resume sending rows (the extension keeps buffering);
- *   notify  `clear`: empty the buffer;
- *   notify  `copy`   { text }: put text on the clipboard;
- *   request `setFilter` LogsFilter → null: restart the tail with a new filter pattern / stream prefix;
- *   request `save` → { path } | null: save the buffer to a file the user picks;
- *   request `reconnect` → null: restart after an error.
+ * The Logs view's protocol: channel "logs" of the function panel, and of the log group panel.
+ * Plain data and types only, so the webview bundle includes it.
  */
+import { event, query, request, signal, type Schema } from '../../shared/protocol';
 
 export const BATCH_MS = 75;
 
@@ -103,3 +91,61 @@ export function rowToText(row: LogRow): string {
   const message = (row.raw ?? row.text).replace(/\r?\n$/, '');
   return `${time}\t${row.stream}\t${message}`;
 }
+
+const filterSchema: Schema<LogsFilter> = {
+  type: 'object',
+  properties: {
+    filterPattern: { type: 'string', maxLength: LOGS_FILTER_LIMITS.filterPattern },
+    streamPrefix: { type: 'string', maxLength: LOGS_FILTER_LIMITS.streamPrefix },
+  },
+  required: ['filterPattern', 'streamPrefix'],
+  additionalProperties: false,
+};
+
+/** What the view would show (for tests and diagnostics). */
+export interface LogsSnapshot {
+  state: LogsState;
+  rows: LogRow[];
+  sessions: number;
+}
+
+export const logsProtocol = {
+  requests: {
+    /** Restart the tail with a new filter pattern / stream prefix. */
+    setFilter: request<LogsFilter, null>(filterSchema),
+    /** Save the buffer to a file the person picks; null when they cancel. */
+    save: query<{ path: string } | null>(),
+    /** Restart after an error. */
+    reconnect: query<null>(),
+    /** For tests and diagnostics: what the view would show. */
+    snapshot: query<LogsSnapshot>(),
+    /** For tests: drop the live connection as a network failure would. */
+    dropConnection: query<null>(),
+  },
+  fromWebview: {
+    /** The view is shown: start tailing, with the filter it kept. */
+    start: event<LogsFilter>(filterSchema),
+    /** Stop or resume sending rows (the extension keeps buffering). */
+    pause: event<{ paused: boolean }>({ type: 'object', properties: { paused: { type: 'boolean' } }, required: ['paused'], additionalProperties: false }),
+    clear: signal(),
+    /** Put text on the clipboard. */
+    copy: event<{ text: string }>({ type: 'object', properties: { text: { type: 'string', maxLength: 64 * 1024 * 1024 } }, required: ['text'], additionalProperties: false }),
+  },
+  toWebview: {
+    /** Everything the view shows (on ready, after clear, after a new filter). */
+    reset: signal<LogsReset>(),
+    /** New rows, batched (every BATCH_MS at most). */
+    append: signal<LogsAppend>(),
+    /** Mode, filter, counters. */
+    state: signal<LogsState>(),
+  },
+} as const;
+export type LogsProtocol = typeof logsProtocol;
+
+/** The log group panel's own messages (channel "frame"): the ready handshake and its title. */
+export const logGroupFrameProtocol = {
+  requests: {},
+  fromWebview: { ready: signal() },
+  toWebview: { init: signal<{ title: string }>() },
+} as const;
+export type LogGroupFrameProtocol = typeof logGroupFrameProtocol;

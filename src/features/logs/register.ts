@@ -1,27 +1,13 @@
 import * as vscode from 'vscode';
 import type { LogGroupSummary } from '../../aws/logs';
-import type { LogGroupPanels, LogGroupTarget } from './logGroupPanel';
-import { ConnectionNode, RegionNode, type ExplorerNode } from '../explorer/nodes';
-import type { WorkbenchContext } from '../../workbench/context';
-import { openFunctionPanel } from '../functionPanel/register';
+import { errorMessage } from '../../shared/errors';
 import { registerCommand } from '../../workbench/commands';
+import type { ConnectionPlace } from '../../workbench/connections';
+import type { Workbench } from '../../workbench/context';
 import { Commands } from '../../workbench/ids';
-
-/** The panel code is loaded on first use, not at activation. */
-const managers = new WeakMap<WorkbenchContext, Promise<LogGroupPanels>>();
-
-function logGroupPanels(ctx: WorkbenchContext): Promise<LogGroupPanels> {
-  let manager = managers.get(ctx);
-  if (!manager) {
-    manager = import('./logGroupPanel.js').then(({ LogGroupPanels }) => {
-      const panels = new LogGroupPanels(ctx);
-      ctx.extension.subscriptions.push(panels);
-      return panels;
-    });
-    managers.set(ctx, manager);
-  }
-  return manager;
-}
+import { pickPlace, pickRegion } from '../../workbench/pickers';
+import { toFunctionTarget, toPlace } from '../../workbench/target';
+import type { LogGroupPanels, LogGroupTarget } from './logGroupPanel';
 
 function isLogGroupTarget(value: unknown): value is LogGroupTarget {
   const v = value as Partial<LogGroupTarget> | null;
@@ -30,28 +16,14 @@ function isLogGroupTarget(value: unknown): value is LogGroupTarget {
     && (v.connectionKind === 'local' || v.connectionKind === 'profile' || v.connectionKind === 'custom');
 }
 
-async function pickOne<T extends ExplorerNode>(nodes: T[], placeHolder: string): Promise<T | undefined> {
-  if (nodes.length <= 1) return nodes[0];
-  const picked = await vscode.window.showQuickPick(nodes.map((node) => ({ label: node.label, description: node.description, node })), { placeHolder, title: 'Tail Log Group' });
-  return picked?.node;
-}
-
-/** The connection and region a node belongs to, or the ones the person picks. */
-async function pickRegion(ctx: WorkbenchContext, node: ExplorerNode | undefined): Promise<RegionNode | undefined> {
-  for (let n = node; n; n = n.parent) if (n instanceof RegionNode) return n;
-  let connection: ConnectionNode | undefined;
-  for (let n = node; n; n = n.parent) if (n instanceof ConnectionNode) connection = n;
-  if (!connection) {
-    const connections = (await ctx.model.getChildren()).filter((n): n is ConnectionNode => n instanceof ConnectionNode);
-    if (connections.length === 0) throw new Error('There is no connection to tail logs from. Add an AWS profile or enable the Local Lambda.');
-    connection = await pickOne(connections, 'Which connection?');
-    if (!connection) return undefined;
-  }
-  if (connection.connectionKind === 'local') await ctx.local.ensureStarted();
-  const children = await ctx.model.getChildren(connection);
-  const regions = children.filter((n): n is RegionNode => n instanceof RegionNode);
-  if (regions.length === 0) throw new Error(`${connection.label}: ${children[0]?.label ?? 'no regions'}`);
-  return pickOne(regions, 'Which region?');
+/** The connection and region a tree node lies in, completed by asking; or both asked for. */
+async function placeFor(ws: Workbench, arg: unknown): Promise<ConnectionPlace | undefined> {
+  const place = toPlace(arg);
+  if (!place) return pickPlace(ws, 'Tail Log Group');
+  if (place.region) return { ...place, region: place.region };
+  const spec = (await ws.connections.resolve({ ...place, region: 'us-east-1' })).spec;
+  const region = await pickRegion(ws, spec, 'Tail Log Group');
+  return region ? { ...place, region } : undefined;
 }
 
 function describeGroup(g: LogGroupSummary): string | undefined {
@@ -68,15 +40,11 @@ const GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
  * typing asks the service for groups starting with the text. A name typed that is not listed
  * can still be tailed (a function's group appears with its first invocation).
  */
-async function pickLogGroup(ctx: WorkbenchContext, region: RegionNode): Promise<string | undefined> {
-  const connection = region.connection;
-  const spec = ctx.model.connectionSpec(connection.connectionId);
-  if (!spec) throw new Error(`Not connected to ${connection.label}. Refresh the Connections view, then try again.`);
-  const { LogsApi } = await import('../../aws/logs.js');
-  const api = new LogsApi(spec, region.region);
+async function pickLogGroup(ws: Workbench, place: ConnectionPlace): Promise<string | undefined> {
+  const api = await (await ws.connections.resolve(place)).logs();
   type Item = vscode.QuickPickItem & { group?: string };
   const quickPick = vscode.window.createQuickPick<Item>();
-  quickPick.title = `Tail Log Group · ${connection.label} · ${region.region}`;
+  quickPick.title = `Tail Log Group · ${place.connectionLabel} · ${place.region}`;
   quickPick.placeholder = 'Log group name, e.g. /aws/lambda/my-function';
   quickPick.matchOnDescription = true;
   quickPick.busy = true;
@@ -102,7 +70,7 @@ async function pickLogGroup(ctx: WorkbenchContext, region: RegionNode): Promise<
       render();
     } catch (error) {
       if (id === query) {
-        quickPick.items = [{ label: `$(error) ${error instanceof Error ? error.message : String(error)}` }];
+        quickPick.items = [{ label: `$(error) ${errorMessage(error)}` }];
       }
     } finally {
       if (id === query) quickPick.busy = false;
@@ -125,29 +93,30 @@ async function pickLogGroup(ctx: WorkbenchContext, region: RegionNode): Promise<
   } finally {
     clearTimeout(debounce);
     quickPick.dispose();
-    api.dispose();
   }
 }
 
 /** Opens (or reveals) the panel tailing a log group; without a target, asks for connection, region and group. */
-export async function tailLogGroup(ctx: WorkbenchContext, arg?: unknown): Promise<LogGroupTarget | undefined> {
+export async function tailLogGroup(ws: Workbench, panels: () => Promise<LogGroupPanels>, arg?: unknown): Promise<LogGroupTarget | undefined> {
   let target: LogGroupTarget | undefined;
   if (isLogGroupTarget(arg)) {
     target = arg;
   } else {
-    const region = await pickRegion(ctx, arg as ExplorerNode | undefined);
-    if (!region) return undefined;
-    const group = await pickLogGroup(ctx, region);
+    const place = await placeFor(ws, arg);
+    if (!place) return undefined;
+    const group = await pickLogGroup(ws, place);
     if (!group) return undefined;
-    const c = region.connection;
-    target = { connectionId: c.connectionId, connectionLabel: c.label, connectionKind: c.connectionKind, region: region.region, logGroup: group };
+    target = { ...place, logGroup: group };
   }
-  (await logGroupPanels(ctx)).open(target);
+  (await panels()).open(target);
   return target;
 }
 
-export function registerLogsCommands(ctx: WorkbenchContext): void {
-  registerCommand(ctx, Commands.tailLogGroup, (arg: unknown) => tailLogGroup(ctx, arg));
-  // A function, version or alias node (or a FunctionTarget): its panel on the Logs tab; nothing given asks for a function.
-  registerCommand(ctx, Commands.tailLogs, (node: unknown) => openFunctionPanel(ctx, node, 'logs'));
+/** "Tail Log Group…" and "Tail Logs"; the panel code loads on first use. */
+export function registerLogs(ws: Workbench): void {
+  let manager: Promise<LogGroupPanels> | undefined;
+  const panels = () => (manager ??= import('./logGroupPanel.js').then(({ LogGroupPanels }) => ws.own(new LogGroupPanels(ws))));
+  registerCommand(ws, Commands.tailLogGroup, (arg: unknown) => tailLogGroup(ws, panels, arg));
+  // A function, version or alias (node or FunctionTarget): its panel on the Logs tab; nothing given asks for a function.
+  registerCommand(ws, Commands.tailLogs, (arg: unknown) => vscode.commands.executeCommand(Commands.openFunctionPanel, toFunctionTarget(arg), 'logs'));
 }

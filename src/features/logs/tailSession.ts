@@ -4,6 +4,7 @@ import {
 } from '../../aws/logs';
 import { WorkbenchError } from '../../aws/errors';
 import { EventDeduper, type DedupePass } from './dedupe';
+import { errorMessage } from '../../shared/errors';
 
 /** The calls a tail needs; LogsApi provides them, tests script them. */
 export interface TailSource {
@@ -207,7 +208,7 @@ export class TailSession {
     }
     this.failures++;
     const delay = this.backoff(this.failures);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     this.setStatus({ mode: 'reconnecting', detail: `${reason} Retrying in ${(delay / 1000).toFixed(1)} s.` });
     await this.sleep(delay);
     return true;

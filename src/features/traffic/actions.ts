@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { AliasConfiguration, LambdaApi } from '../../aws/lambda';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { Workbench } from '../../workbench/context';
 import { pickFunction } from '../../workbench/pickers';
 import {
   describePlan,
@@ -30,7 +30,6 @@ import { rolloutManager } from './rolloutManager';
 import { describeProgress, describeTarget, type RolloutRecord } from './rollout';
 import type { CancelMode } from './rolloutRunner';
 import { applyChange, previewChange, publishLatest, publishedVersions, readAlias, type AliasChange, type Preview } from './changes';
-import { announceAliasChange } from './events';
 
 /** Values for Publish Version when called from code. */
 export interface PublishOptions {
@@ -74,21 +73,17 @@ function cancelled(): never {
 }
 
 export class AliasActions {
-  constructor(private readonly ctx: WorkbenchContext) {}
+  constructor(private readonly ws: Workbench) {}
 
   // --- resolving what a command works on -------------------------------------------------
 
   private async functionTarget(arg: unknown, title: string): Promise<FunctionTarget> {
-    return toFunctionTarget(arg) ?? (await pickFunction(this.ctx, title)) ?? cancelled();
+    return toFunctionTarget(arg) ?? (await pickFunction(this.ws, title)) ?? cancelled();
   }
 
   /** The Lambda operations of the target's connection (starting the Local Lambda if needed). */
   async lambdaFor(target: Pick<FunctionTarget, 'connectionId' | 'connectionLabel' | 'region'>): Promise<LambdaApi> {
-    if (target.connectionId === 'local') await this.ctx.local.ensureStarted();
-    else if (!this.ctx.model.connectionSpec(target.connectionId)) await this.ctx.model.getChildren();
-    const api = this.ctx.model.lambdaApi(target.connectionId, target.region);
-    if (!api) throw new Error(`${target.connectionLabel} is not connected. Refresh the tree and try again.`);
-    return api;
+    return (await this.ws.connections.resolve(target)).lambda;
   }
 
   /** The alias a command is about: the node's, or one the person picks. */
@@ -111,7 +106,7 @@ export class AliasActions {
   }
 
   private changed(target: FunctionTarget): void {
-    announceAliasChange(target);
+    this.ws.announceFunctionChange(target);
   }
 
   /** Shows the before/after and asks; false when the person says no. */
@@ -387,7 +382,7 @@ export class AliasActions {
       );
       if (go !== 'Start') return undefined;
     }
-    const record = await rolloutManager(this.ctx).start({
+    const record = await rolloutManager(this.ws).start({
       target: { connectionId: target.connectionId, connectionLabel: target.connectionLabel, region: target.region, functionName: target.functionName, aliasName: name },
       fromVersion: before.primary,
       toVersion,
@@ -400,7 +395,7 @@ export class AliasActions {
   }
 
   private async pickRollout(title: string, filter: (r: RolloutRecord) => boolean): Promise<RolloutRecord | undefined> {
-    const records = rolloutManager(this.ctx).activeHere().filter(filter);
+    const records = rolloutManager(this.ws).activeHere().filter(filter);
     if (records.length === 0) {
       void vscode.window.showInformationMessage('No gradual rollout is running in this window.');
       return undefined;
@@ -411,17 +406,17 @@ export class AliasActions {
 
   async pauseRollout(id?: unknown): Promise<void> {
     const record = typeof id === 'string' ? { id } : await this.pickRollout('Pause Gradual Rollout', (r) => r.status === 'running');
-    if (record) rolloutManager(this.ctx).pause(record.id);
+    if (record) rolloutManager(this.ws).pause(record.id);
   }
 
   async resumeRollout(id?: unknown): Promise<void> {
     const record = typeof id === 'string' ? { id } : await this.pickRollout('Resume Gradual Rollout', (r) => r.status === 'paused');
-    if (record) rolloutManager(this.ctx).resume(record.id);
+    if (record) rolloutManager(this.ws).resume(record.id);
   }
 
   /** Stops a rollout, keeping the last step or rolling back (asked unless given). */
   async stopRollout(id?: unknown, mode?: unknown): Promise<RolloutRecord | undefined> {
-    const manager = rolloutManager(this.ctx);
+    const manager = rolloutManager(this.ws);
     const record = typeof id === 'string' ? manager.activeHere().find((r) => r.id === id) : await this.pickRollout('Stop Gradual Rollout', () => true);
     if (!record) return undefined;
     let choice: CancelMode | undefined = mode === 'keep' || mode === 'rollBack' ? mode : undefined;

@@ -1,29 +1,25 @@
 import { applyChange, previewChange, publishLatest, publishedVersions, readAlias, type AliasChange } from './changes';
-import { announceAliasChange, onDidChangeAliases, sameFunction } from './events';
 import { DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_ERROR_PERCENT, DEFAULT_MIN_INVOCATIONS, rolloutDetail } from './actions';
 import { AliasConflictError, type LambdaApi } from '../../aws/lambda';
 import { describePlan, describeRouting, extraPercent, LATEST, PERCENT_STEP, planSteps, PRESET_PERCENTS, routingOf, thresholdProblem, type PlanStep } from './routing';
 import { rolloutManager, type RolloutManager } from './rolloutManager';
 import { appliedPercent, describeProgress, isActive, isInterrupted, type RolloutRecord } from './rollout';
 import type { IDisposable } from '../../shared/lifecycle';
-import { validate } from '../../workbench/panel/validate';
-import { resolveLambda } from '../../workbench/connection';
+import { sameFunction } from '../../workbench/context';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
 import {
-  ALIASES_OP,
-  ALIASES_STATE,
-  type AliasesOp,
+  trafficProtocol,
+  type TrafficProtocol,
   type AliasesState,
   type AliasView,
-  type ChangePreview,
-  type RolloutPreview,
   type RolloutRequest,
   type RolloutView,
 } from './protocol';
-import { aliasesOpSchema } from './schema';
+import { errorMessage } from '../../shared/errors';
+import type { RequestHandlers } from '../../shared/protocol';
 
 const RECENT_ROLLOUTS = 5;
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown) => (errorMessage(error));
 
 /**
  * The Aliases & Traffic tab: every alias of the function with its split, traffic shifts,
@@ -31,14 +27,15 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  * through the same code as the commands (aliases/changes.ts) and are announced, so the tree
  * and other panels follow.
  */
-export class AliasesController implements TabController {
+export class TrafficController implements TabController<TrafficProtocol> {
+  readonly protocol = trafficProtocol;
   private state: AliasesState;
   private readonly subscriptions: IDisposable[] = [];
   private readonly rollouts: RolloutManager;
   private loading: Promise<void> | undefined;
   private disposed = false;
 
-  constructor(private readonly host: TabHost) {
+  constructor(private readonly host: TabHost<TrafficProtocol>) {
     this.state = {
       phase: 'loading',
       functionName: host.target.functionName,
@@ -50,7 +47,7 @@ export class AliasesController implements TabController {
     };
     this.rollouts = rolloutManager(host.workbench);
     this.subscriptions.push(
-      onDidChangeAliases((fn) => {
+      host.workbench.onDidChangeFunction((fn) => {
         if (sameFunction(fn, host.target)) void this.load();
       }),
       this.rollouts.onDidChange((record) => {
@@ -70,11 +67,81 @@ export class AliasesController implements TabController {
     if (this.state.phase !== 'ready') void this.load();
   }
 
-  async onRequest(type: string, payload: unknown): Promise<unknown> {
-    if (type !== ALIASES_OP) throw new Error(`Unknown request ${type}.`);
-    const op = validate(aliasesOpSchema, payload, 'action');
+  readonly requests: RequestHandlers<TrafficProtocol> = {
+    refresh: () => this.guarded(async () => {
+      await this.load();
+      return this.state;
+    }),
+    preview: ({ change }) => this.guarded(async () => {
+      const preview = await previewChange(await this.lambda(), this.fn, change as AliasChange);
+      return { summary: preview.resolved.summary, revisionId: preview.revisionId, noChange: preview.resolved.noChange === true };
+    }),
+    apply: ({ change, revisionId }) => this.guarded(async () => {
+      const api = await this.lambda();
+      const preview = await previewChange(api, this.fn, change as AliasChange);
+      // Send the RevisionId the person saw: if the alias changed since, Lambda refuses.
+      await applyChange(api, this.fn, { resolved: preview.resolved, revisionId: revisionId ?? preview.revisionId });
+      return this.changed(`Done: ${preview.resolved.summary}`);
+    }),
+    publish: ({ description }) => this.guarded(async () => {
+      const { version, existing } = await publishLatest(await this.lambda(), this.fn, description);
+      const v = version.Version ?? '?';
+      return this.changed(existing ? `Nothing changed since version ${v} was published, so Lambda kept version ${v}.` : `Published version ${v}.`);
+    }),
+    deleteAlias: ({ alias: name, revisionId }) => this.guarded(async () => {
+      const api = await this.lambda();
+      const alias = await readAlias(api, this.fn, name);
+      if (!alias) return this.changed(`Alias ${name} was already deleted.`);
+      // DeleteAlias takes no RevisionId: compare it here so a changed alias is not deleted unseen.
+      if (revisionId && alias.RevisionId !== revisionId) throw new AliasConflictError(this.fn, name);
+      if (this.state.aliases.find((a) => a.name === name)?.rollout?.status === 'running') {
+        throw new Error(`A gradual rollout is running on ${name}; stop it first.`);
+      }
+      await api.deleteAlias(this.fn, name);
+      return this.changed(`Deleted alias ${name}.`);
+    }),
+    previewRollout: ({ rollout }) => this.guarded(async () => {
+      const { steps, threshold } = await this.rolloutPlan(rollout);
+      const alias = this.state.aliases.find((a) => a.name === rollout.alias);
+      const lines = [
+        `${this.fn}:${rollout.alias}: version ${alias?.routing.primary ?? '?'} → ${rollout.toVersion}`,
+        ...rolloutDetail(steps, rollout.maxErrorPercent, threshold.minInvocations, rollout.testInvocations, alias?.routing.primary ?? '?').split('\n'),
+      ];
+      return { lines };
+    }),
+    startRollout: ({ rollout }) => this.guarded(async () => {
+      const { steps, threshold, fromVersion } = await this.rolloutPlan(rollout);
+      const t = this.host.target;
+      await this.rollouts.start({
+        target: { connectionId: t.connectionId, connectionLabel: t.connectionLabel, region: t.region, functionName: t.functionName, aliasName: rollout.alias },
+        fromVersion,
+        toVersion: rollout.toVersion,
+        steps,
+        threshold,
+        testInvocations: rollout.testInvocations,
+      });
+      this.refreshRollouts();
+      return this.withMessage('info', `Gradual rollout of ${rollout.alias} started: ${describePlan(steps)}.`);
+    }),
+    pauseRollout: ({ id }) => {
+      this.rollouts.pause(id);
+      return this.refreshRollouts();
+    },
+    resumeRollout: ({ id }) => this.guarded(async () => {
+      await this.rollouts.resume(id);
+      return this.refreshRollouts();
+    }),
+    stopRollout: ({ id, mode }) => this.guarded(async () => {
+      const final = await this.rollouts.cancel(id, mode);
+      await this.load();
+      return this.withMessage('info', final?.message ?? 'Stopped.');
+    }),
+  };
+
+  /** Runs an action; after a conflict the tab shows the alias as it is now. */
+  private async guarded<T>(action: () => Promise<T>): Promise<T> {
     try {
-      return await this.run(op);
+      return await action();
     } catch (error) {
       if (error instanceof AliasConflictError) {
         await this.load();
@@ -90,84 +157,11 @@ export class AliasesController implements TabController {
   }
 
   private lambda(): Promise<LambdaApi> {
-    return resolveLambda(this.host);
+    return this.host.lambda();
   }
 
   private get fn(): string {
     return this.host.target.functionName;
-  }
-
-  private async run(op: AliasesOp): Promise<unknown> {
-    switch (op.op) {
-      case 'refresh':
-        await this.load();
-        return this.state;
-      case 'preview': {
-        const preview = await previewChange(await this.lambda(), this.fn, op.change as AliasChange);
-        const reply: ChangePreview = { summary: preview.resolved.summary, revisionId: preview.revisionId, noChange: preview.resolved.noChange === true };
-        return reply;
-      }
-      case 'apply': {
-        const api = await this.lambda();
-        const preview = await previewChange(api, this.fn, op.change as AliasChange);
-        // Send the RevisionId the person saw: if the alias changed since, Lambda refuses.
-        await applyChange(api, this.fn, { resolved: preview.resolved, revisionId: op.revisionId ?? preview.revisionId });
-        return this.changed(`Done: ${preview.resolved.summary}`);
-      }
-      case 'publish': {
-        const { version, existing } = await publishLatest(await this.lambda(), this.fn, op.description);
-        const v = version.Version ?? '?';
-        return this.changed(existing ? `Nothing changed since version ${v} was published, so Lambda kept version ${v}.` : `Published version ${v}.`);
-      }
-      case 'deleteAlias': {
-        const api = await this.lambda();
-        const alias = await readAlias(api, this.fn, op.alias);
-        if (!alias) return this.changed(`Alias ${op.alias} was already deleted.`);
-        // DeleteAlias takes no RevisionId: compare it here so a changed alias is not deleted unseen.
-        if (op.revisionId && alias.RevisionId !== op.revisionId) throw new AliasConflictError(this.fn, op.alias);
-        if (this.state.aliases.find((a) => a.name === op.alias)?.rollout?.status === 'running') {
-          throw new Error(`A gradual rollout is running on ${op.alias}; stop it first.`);
-        }
-        await api.deleteAlias(this.fn, op.alias);
-        return this.changed(`Deleted alias ${op.alias}.`);
-      }
-      case 'previewRollout': {
-        const { steps, threshold } = await this.rolloutPlan(op.rollout);
-        const alias = this.state.aliases.find((a) => a.name === op.rollout.alias);
-        const reply: RolloutPreview = {
-          lines: [
-            `${this.fn}:${op.rollout.alias}: version ${alias?.routing.primary ?? '?'} → ${op.rollout.toVersion}`,
-            ...rolloutDetail(steps, op.rollout.maxErrorPercent, threshold.minInvocations, op.rollout.testInvocations, alias?.routing.primary ?? '?').split('\n'),
-          ],
-        };
-        return reply;
-      }
-      case 'startRollout': {
-        const { steps, threshold, fromVersion } = await this.rolloutPlan(op.rollout);
-        const t = this.host.target;
-        await this.rollouts.start({
-          target: { connectionId: t.connectionId, connectionLabel: t.connectionLabel, region: t.region, functionName: t.functionName, aliasName: op.rollout.alias },
-          fromVersion,
-          toVersion: op.rollout.toVersion,
-          steps,
-          threshold,
-          testInvocations: op.rollout.testInvocations,
-        });
-        this.refreshRollouts();
-        return this.withMessage('info', `Gradual rollout of ${op.rollout.alias} started: ${describePlan(steps)}.`);
-      }
-      case 'pauseRollout':
-        this.rollouts.pause(op.id);
-        return this.refreshRollouts();
-      case 'resumeRollout':
-        await this.rollouts.resume(op.id);
-        return this.refreshRollouts();
-      case 'stopRollout': {
-        const final = await this.rollouts.cancel(op.id, op.mode);
-        await this.load();
-        return this.withMessage('info', final?.message ?? 'Stopped.');
-      }
-    }
   }
 
   /** Checks a rollout request against the alias as it is now. */
@@ -191,7 +185,7 @@ export class AliasesController implements TabController {
   }
 
   private async changed(text: string): Promise<AliasesState> {
-    announceAliasChange(this.host.target);
+    this.host.workbench.announceFunctionChange(this.host.target);
     await this.load();
     return this.withMessage('success', text);
   }
@@ -272,10 +266,10 @@ export class AliasesController implements TabController {
   }
 
   private push(): void {
-    if (!this.disposed) this.host.notify(ALIASES_STATE, this.state);
+    if (!this.disposed) this.host.notify('state', this.state);
   }
 }
 
-export function createAliasesTab(host: TabHost): TabController {
-  return new AliasesController(host);
+export function createTrafficTab(host: TabHost<TrafficProtocol>): TrafficController {
+  return new TrafficController(host);
 }

@@ -2,14 +2,10 @@
  * Messages of the Aliases & Traffic tab. The extension reads the function's versions and
  * aliases and owns every change: the webview asks for a preview (the before/after it shows in
  * its confirmation), then applies with the alias RevisionId the preview carried, so a change
- * made meanwhile by someone else is refused instead of overwritten. Imports nothing, so the
- * webview bundle can include it.
+ * made meanwhile by someone else is refused instead of overwritten. Plain data and types only,
+ * so the webview bundle includes it.
  */
-
-/** Notification (extension → webview) carrying an AliasesState. */
-export const ALIASES_STATE = 'state';
-/** Request type of every action; payload an AliasesOp. */
-export const ALIASES_OP = 'op';
+import { query, request, signal, type Schema } from '../../shared/protocol';
 
 export interface VersionView {
   version: string;
@@ -97,23 +93,6 @@ export interface RolloutRequest {
   testInvocations: number;
 }
 
-export type AliasesOp =
-  | { op: 'refresh' }
-  /** Reply: ChangePreview. */
-  | { op: 'preview'; change: AliasChangeMessage }
-  /** Reply: AliasesState. */
-  | { op: 'apply'; change: AliasChangeMessage; revisionId?: string }
-  | { op: 'publish'; description: string }
-  | { op: 'deleteAlias'; alias: string; revisionId?: string }
-  /** Reply: RolloutPreview. */
-  | { op: 'previewRollout'; rollout: RolloutRequest }
-  | { op: 'startRollout'; rollout: RolloutRequest }
-  | { op: 'pauseRollout'; id: string }
-  | { op: 'resumeRollout'; id: string }
-  | { op: 'stopRollout'; id: string; mode: 'keep' | 'rollBack' };
-
-export type AliasesOpName = AliasesOp['op'];
-
 export interface ChangePreview {
   /** "live: 1 (100%) → 1 (90%) · 2 (10%)". */
   summary: string;
@@ -127,3 +106,79 @@ export interface RolloutPreview {
   /** Lines for the confirmation: plan, threshold, source of calls. */
   lines: string[];
 }
+
+// --- schemas of the requests' parameters --------------------------------------------------
+
+const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const version = { type: 'string', minLength: 1, maxLength: 32 } as const;
+const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
+const description = { type: 'string', maxLength: 1024 } as const;
+const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+const revisionId = { type: 'string', maxLength: 128 } as const;
+
+const op = (value: string) => ({ type: 'string', const: value }) as const;
+
+const change = {
+  type: 'object',
+  oneOf: [
+    {
+      type: 'object',
+      properties: { kind: op('shift'), alias: name, version, percent },
+      required: ['kind', 'alias', 'version', 'percent'],
+      additionalProperties: false,
+    },
+    { type: 'object', properties: { kind: op('promote'), alias: name }, required: ['kind', 'alias'], additionalProperties: false },
+    { type: 'object', properties: { kind: op('rollBack'), alias: name }, required: ['kind', 'alias'], additionalProperties: false },
+    ...(['create', 'edit'] as const).map((kind) => ({
+      type: 'object',
+      properties: { kind: op(kind), alias: name, primary: version, extraVersion: version, percent, description },
+      required: ['kind', 'alias', 'primary'],
+      additionalProperties: false,
+    })),
+  ],
+  required: ['kind'],
+} as const;
+
+const rollout = {
+  type: 'object',
+  properties: {
+    alias: name,
+    toVersion: version,
+    plan: { type: 'string', enum: ['preset', 'linear', 'custom'] },
+    percents: { type: 'array', items: percent, maxItems: 100 },
+    linearSteps: { type: 'integer', minimum: 1, maximum: 100 },
+    intervalMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440 },
+    maxErrorPercent: { type: 'number', minimum: 0, maximum: 100 },
+    minInvocations: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    testInvocations: { type: 'integer', minimum: 0, maximum: 20 },
+  },
+  required: ['alias', 'toVersion', 'plan', 'intervalMinutes', 'maxErrorPercent', 'minInvocations', 'testInvocations'],
+  additionalProperties: false,
+} as const;
+
+const object = <T>(properties: Record<string, unknown>, required: string[]): Schema<T> =>
+  ({ type: 'object', properties, required, additionalProperties: false }) as unknown as Schema<T>;
+
+export const trafficProtocol = {
+  requests: {
+    /** Reads versions and aliases again. */
+    refresh: query<AliasesState>(),
+    /** The before/after of a change, with the alias revision it was computed from. */
+    preview: request<{ change: AliasChangeMessage }, ChangePreview>(object({ change }, ['change'])),
+    /** Applies a change; refused when the alias changed since `revisionId`. */
+    apply: request<{ change: AliasChangeMessage; revisionId?: string }, AliasesState>(object({ change, revisionId }, ['change'])),
+    publish: request<{ description: string }, AliasesState>(object({ description: { type: 'string', maxLength: 256 } }, ['description'])),
+    deleteAlias: request<{ alias: string; revisionId?: string }, AliasesState>(object({ alias: name, revisionId }, ['alias'])),
+    /** Lines for the rollout's confirmation. */
+    previewRollout: request<{ rollout: RolloutRequest }, RolloutPreview>(object({ rollout }, ['rollout'])),
+    startRollout: request<{ rollout: RolloutRequest }, AliasesState>(object({ rollout }, ['rollout'])),
+    pauseRollout: request<{ id: string }, AliasesState>(object({ id }, ['id'])),
+    resumeRollout: request<{ id: string }, AliasesState>(object({ id }, ['id'])),
+    stopRollout: request<{ id: string; mode: 'keep' | 'rollBack' }, AliasesState>(object({ id, mode: { type: 'string', enum: ['keep', 'rollBack'] } }, ['id', 'mode'])),
+  },
+  fromWebview: {},
+  toWebview: {
+    state: signal<AliasesState>(),
+  },
+} as const;
+export type TrafficProtocol = typeof trafficProtocol;

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { announceAliasChange } from './events';
-import { LogsApi, functionLogGroup } from '../../aws/logs';
-import type { WorkbenchContext } from '../../workbench/context';
+import type { LambdaApi } from '../../aws/lambda';
+import { functionLogGroup, type LogsApi } from '../../aws/logs';
+import type { Workbench } from '../../workbench/context';
 import { describeRouting, type PlanStep, type RollbackThreshold } from './routing';
 import { Emitter } from '../../shared/events';
 import { Disposable } from '../../shared/lifecycle';
@@ -44,22 +44,20 @@ export function checkIntervalFor(steps: PlanStep[]): number {
   return Math.min(15_000, Math.max(500, Math.floor(shortest / 4)));
 }
 
-const managers = new WeakMap<WorkbenchContext, RolloutManager>();
+const managers = new WeakMap<Workbench, RolloutManager>();
 
 /** The window's rollout manager, created on first use. */
-export function rolloutManager(ctx: WorkbenchContext): RolloutManager {
-  let manager = managers.get(ctx);
+export function rolloutManager(ws: Workbench): RolloutManager {
+  let manager = managers.get(ws);
   if (!manager) {
-    manager = new RolloutManager(ctx);
-    managers.set(ctx, manager);
-    ctx.extension.subscriptions.push(manager);
+    manager = ws.own(new RolloutManager(ws));
+    managers.set(ws, manager);
   }
   return manager;
 }
 
 interface Running {
   runner: RolloutRunner;
-  logs: LogsApi;
 }
 
 export class RolloutManager extends Disposable {
@@ -69,9 +67,9 @@ export class RolloutManager extends Disposable {
   /** Fires whenever a rollout of this window changes. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly ctx: WorkbenchContext) {
+  constructor(private readonly ws: Workbench) {
     super();
-    this.store = new RolloutStore(ctx.extension.globalState);
+    this.store = new RolloutStore(ws.extension.globalState);
   }
 
   /** Rollouts of a function, newest first: running ones as they are now, others as last saved. */
@@ -177,7 +175,7 @@ export class RolloutManager extends Disposable {
         else if (choice === 'Roll Back') await this.rollBackInterrupted(record);
         else if (choice === 'Leave as Is') await this.leave(record);
       } catch (error) {
-        await this.ctx.showError(error, `Rollout of ${record.config.target.functionName}:${record.config.target.aliasName}`);
+        await this.ws.showError(error, `Rollout of ${record.config.target.functionName}:${record.config.target.aliasName}`);
       }
     }
   }
@@ -195,44 +193,28 @@ export class RolloutManager extends Disposable {
     this.changed.fire(left);
   }
 
-  private async depsFor(record: RolloutRecord, logs: LogsApi): Promise<RolloutDeps> {
+  private async depsFor(record: RolloutRecord, lambda: LambdaApi, logs: LogsApi): Promise<RolloutDeps> {
     const { target } = record.config;
-    const lambda = this.ctx.model.lambdaApi(target.connectionId, target.region);
-    if (!lambda) throw new Error(`Connection ${target.connectionLabel} is not available. Refresh the tree and try again.`);
     const config = await lambda.getFunctionConfiguration(target.functionName);
     const group = functionLogGroup(target.functionName, config.LoggingConfig?.LogGroup);
-    const log = (line: string) => this.ctx.log.info(line);
+    const log = (line: string) => this.ws.log.info(line);
     return {
       alias: aliasPort(lambda, target.functionName, target.aliasName),
       logs: logGroupPort(logs, group, log),
       invoker: invokePort(lambda, target.functionName),
       clock: realClock,
       save: (r) => this.store.save(r),
-      onAliasWritten: () => announceAliasChange(target),
+      onAliasWritten: () => this.ws.announceFunctionChange(target),
       log,
     };
   }
 
-  private async connectionSpec(target: RolloutTarget) {
-    if (target.connectionId === 'local') await this.ctx.local.ensureStarted();
-    else if (!this.ctx.model.connectionSpec(target.connectionId)) await this.ctx.model.getChildren();
-    const spec = this.ctx.model.connectionSpec(target.connectionId);
-    if (!spec) throw new Error(`Connection ${target.connectionLabel} is no longer configured.`);
-    return spec;
-  }
-
   private async launch(record: RolloutRecord, withProgress = true): Promise<Running> {
-    const spec = await this.connectionSpec(record.config.target);
-    const logs = new LogsApi(spec, record.config.target.region);
-    let deps: RolloutDeps;
-    try {
-      deps = await this.depsFor(record, logs);
-    } catch (error) {
-      logs.dispose();
-      throw error;
-    }
+    // The SDK wrappers belong to the connection's lifetime, not to the rollout.
+    const connection = await this.ws.connections.resolve(record.config.target);
+    const deps = await this.depsFor(record, connection.lambda, await connection.logs());
     const runner = new RolloutRunner({ ...record, status: record.status === 'paused' ? 'paused' : 'running', heartbeatAt: Date.now() }, deps);
-    const running: Running = { runner, logs };
+    const running: Running = { runner };
     this.running.set(record.id, running);
     await this.store.save(runner.snapshot);
     runner.onDidChange((r) => this.changed.fire(r));
@@ -244,10 +226,9 @@ export class RolloutManager extends Disposable {
   private finished(record: RolloutRecord, running: Running): void {
     if (this.running.get(record.id) !== running) return; // abandoned on dispose
     this.running.delete(record.id);
-    running.logs.dispose();
     running.runner.dispose();
     this.changed.fire(record);
-    announceAliasChange(record.config.target);
+    this.ws.announceFunctionChange(record.config.target);
     const title = `Rollout ${describeTarget(record.config)}`;
     if (record.status === 'succeeded') void vscode.window.showInformationMessage(`${title} finished. ${record.message}`);
     else if (record.status === 'cancelled') void vscode.window.showInformationMessage(`${title}: ${record.message}`);
@@ -304,10 +285,9 @@ export class RolloutManager extends Disposable {
 
   override dispose(): void {
     // Closing the window leaves rollouts as they are; the next start offers to resume them.
-    for (const { runner, logs } of this.running.values()) {
+    for (const { runner } of this.running.values()) {
       runner.abandon();
       runner.dispose();
-      logs.dispose();
     }
     this.running.clear();
     super.dispose();

@@ -11,6 +11,7 @@ import { describeRouting, rollbackDecision, routingProblem, sameRouting, type He
 import { VersionHealth, type HealthLogEvent } from './versionHealth';
 import { Emitter } from '../../shared/events';
 import { appliedPercent, isActive, routingAtStep, type RolloutRecord, type RolloutStatus } from './rollout';
+import { errorMessage } from '../../shared/errors';
 
 export interface AliasState {
   routing: Routing;
@@ -75,7 +76,7 @@ export const realClock: RolloutClock = {
 };
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 export class RolloutRunner {

@@ -4,6 +4,7 @@
  * or rolled back on the next start. Takes the Memento shape without importing VS Code.
  */
 import { isActive, type RolloutRecord } from './rollout';
+import { StorageKeys } from '../../workbench/ids';
 
 export interface KeyValueStore {
   keys(): readonly string[];
@@ -12,7 +13,7 @@ export interface KeyValueStore {
 }
 
 /** Shared with the activation check in commands/aliases.ts, which must not load this module. */
-export const ROLLOUT_KEY_PREFIX = 'lambdaWorkbench.rollout.';
+export const ROLLOUT_KEY_PREFIX = StorageKeys.rolloutPrefix;
 /** Finished rollouts are forgotten after this long. */
 const KEEP_FINISHED_MS = 7 * 24 * 3_600_000;
 

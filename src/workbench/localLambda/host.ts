@@ -3,6 +3,7 @@ import { LocalLambdaProcess, type LocalLambdaInfo } from './process';
 import { Emitter } from '../../shared/events';
 import type { IDisposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
+import { errorMessage } from '../../shared/errors';
 
 export type LocalLambdaState = 'stopped' | 'starting' | 'running' | 'failed';
 
@@ -87,7 +88,7 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
       return info;
     } catch (error) {
       this.process = undefined;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.error(message);
       this.set('failed', undefined, message);
       throw error;

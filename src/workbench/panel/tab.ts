@@ -1,38 +1,38 @@
 import type * as vscode from 'vscode';
 import type { LambdaApi } from '../../aws/lambda';
-import type { WorkbenchContext } from '../context';
 import type { IDisposable } from '../../shared/lifecycle';
-import type { FunctionTarget, TabId } from '../../shared/target';
+import type { NotificationHandlers, Notify, Protocol, RequestHandlers } from '../../shared/protocol';
+import type { FunctionTarget } from '../../shared/target';
+import type { ResolvedConnection } from '../connections';
+import type { Workbench } from '../context';
 
-/** What the frame gives a tab's extension-side controller. */
-export interface TabHost {
+/** What a panel gives the extension side of one of its tabs. */
+export interface TabHost<P extends Protocol> {
   readonly target: FunctionTarget;
-  /** Lambda operations for the target's connection and region (throws a clear error when disconnected). */
-  lambda(): LambdaApi;
-  readonly workbench: WorkbenchContext;
+  readonly workbench: Workbench;
   readonly log: vscode.LogOutputChannel;
+  /** The target's connection, ready to use (starts the Local Lambda, reads the config files when needed). */
+  connection(): Promise<ResolvedConnection>;
+  /** Lambda operations for the target's connection and region. */
+  lambda(): Promise<LambdaApi>;
   /** Sends a notification to this tab's part of the webview (dropped while the webview is not ready). */
-  notify(type: string, payload?: unknown): void;
+  readonly notify: Notify<P['toWebview']>;
   /** Whether the panel is visible (e.g. to pause polling while hidden). */
   readonly visible: boolean;
   /** Brings the panel forward on this tab. */
   reveal(): void;
 }
 
-/** The extension side of one tab. Messages arrive unvalidated: check them with the tab's protocol guards. */
-export interface TabController extends IDisposable {
+/**
+ * The extension side of one tab: the handlers of its protocol. Parameters reach a handler only
+ * after they passed the protocol's schema.
+ */
+export interface TabController<P extends Protocol> extends IDisposable {
+  readonly protocol: P;
+  readonly requests: RequestHandlers<P>;
+  readonly notifications?: NotificationHandlers<P['fromWebview']>;
   /** The webview (re)loaded: send this tab's state and replay buffers. */
   onReady?(): void;
-  onNotify?(type: string, payload: unknown): void | Promise<void>;
-  /** The resolved value is the reply; a thrown Error becomes an error reply with its message. */
-  onRequest?(type: string, payload: unknown): Promise<unknown>;
   /** Visibility of the panel changed. */
   onVisibilityChanged?(visible: boolean): void;
-}
-
-export type TabFactory = (host: TabHost) => TabController;
-
-export interface TabRegistration {
-  id: TabId;
-  create: TabFactory;
 }

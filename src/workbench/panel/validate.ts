@@ -1,4 +1,7 @@
-import Ajv, { type JSONSchemaType, type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { Schema } from '../../shared/protocol';
+
+export type { Schema };
 
 /**
  * Validation of messages from webviews against JSON schemas. Compiled schemas are cached per
@@ -6,8 +9,6 @@ import Ajv, { type JSONSchemaType, type ValidateFunction } from 'ajv';
  */
 const ajv = new Ajv({ allErrors: false, strict: true });
 const compiled = new WeakMap<object, ValidateFunction>();
-
-export type Schema<T> = JSONSchemaType<T>;
 
 export function validate<T>(schema: Schema<T>, value: unknown, what: string): T {
   let check = compiled.get(schema) as ValidateFunction<T> | undefined;

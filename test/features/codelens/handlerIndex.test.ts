@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findTemplateFiles, TemplateHandlerIndex } from '../../../src/features/codelens/handlerIndex';
 import { HandlerMappings } from '../../../src/features/codelens/handlerMappings';
-import type { MementoLike } from '../../../src/features/invoke/recentEvents';
+import type { MementoLike } from '../../../src/shared/memento';
 import type { FunctionTarget } from '../../../src/shared/target';
 
 function write(file: string, text: string): void {

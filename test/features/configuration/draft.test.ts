@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { EnvDraft } from '../../../src/features/configuration/draft';
-import { opSchema } from '../../../src/features/configuration/ops';
-import { validate } from '../../../src/workbench/panel/validate';
+import { configurationProtocol, type ConfigurationOp } from '../../../src/features/configuration/protocol';
+import { validate, type Schema } from '../../../src/workbench/panel/validate';
+
+const opSchema = configurationProtocol.requests.op.schema as Schema<ConfigurationOp>;
 
 describe('Configuration tab: environment draft', () => {
   const base = { DB_HOST: 'db.internal', API_TOKEN: 's3cr3t-token', GREETING: 'Hello' };

@@ -7,7 +7,8 @@ import type { LocalLambdaSource, LocalLambdaState } from '../../../src/workbench
 import type { LocalLambdaInfo } from '../../../src/workbench/localLambda/process';
 import { startLocalLambda, type LocalLambda } from '../../../src/local/server';
 import { silentLogger } from '../../../src/shared/logger';
-import { ExplorerModel, type ExplorerSettings } from '../../../src/features/explorer/model';
+import { ExplorerModel } from '../../../src/features/explorer/model';
+import { Connections, type ConnectionsDeps, type ConnectionSettings } from '../../../src/workbench/connections';
 import type { ExplorerNode, LoadMoreNode, SignedOutNode } from '../../../src/features/explorer/nodes';
 import { listProfiles } from '../../../src/aws/profiles';
 import { useTempAwsConfig } from '../../support/awsEnv';
@@ -39,6 +40,20 @@ class InProcessLocal implements LocalLambdaSource {
   resetFailure(): void {}
 }
 
+type ExplorerSettings = ConnectionSettings & { pageSize: number };
+
+/** The tree's model over its own Connections, as the extension builds it; disposing the model ends both. */
+function explorerModel(settings: ExplorerSettings, local: ConnectionsDeps['local'], listProfiles: ConnectionsDeps['listProfiles'] = async () => []): ExplorerModel {
+  const connections = new Connections({ settings: () => settings, listProfiles, local });
+  const model = new ExplorerModel({ connections, pageSize: () => settings.pageSize, log: silentLogger });
+  const dispose = model.dispose.bind(model);
+  model.dispose = () => {
+    dispose();
+    connections.dispose();
+  };
+  return model;
+}
+
 function byLabel(nodes: ExplorerNode[], label: string): ExplorerNode {
   const found = nodes.find((n) => n.label === label);
   assert.ok(found, `no node "${label}" among: ${nodes.map((n) => `${n.kind}:${n.label}`).join(', ')}`);
@@ -56,7 +71,7 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
 
   function newModel(overrides: Partial<ExplorerSettings> = {}): ExplorerModel {
     const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50, ...overrides };
-    const model = new ExplorerModel({ settings: () => settings, listProfiles: async () => [], local, log: silentLogger });
+    const model = explorerModel(settings, local);
     models.push(model);
     return model;
   }
@@ -206,7 +221,7 @@ describe('views/ExplorerModel with AWS profiles', function () {
       ].join('\n'),
     });
     const settings: ExplorerSettings = { regions: ['us-east-1', 'eu-west-1'], customEndpoints: [], localEnabled: false, pageSize: 50 };
-    const model = new ExplorerModel({ settings: () => settings, listProfiles, local: stoppedLocal, log: silentLogger });
+    const model = explorerModel(settings, stoppedLocal, listProfiles);
     try {
       const roots = await model.getChildren();
       assert.deepEqual(roots.map((n) => [n.label, n.description]), [['dev', 'SSO'], ['ops', undefined]]);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WorkbenchApi } from '../../../src/workbench/context';
+import type { WorkbenchApi } from '../../../src/testApi';
 
 export interface Activation {
   api: WorkbenchApi;

@@ -8,32 +8,16 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import {
-  CONFIGURATION_OP,
-  CONFIGURATION_STATE,
+  type ConfigurationProtocol,
   type ConfigurationOp,
   type ConfigurationState,
   type EnvRowView,
   type OverviewItem,
   type SettingView,
 } from '../protocol';
+import { h, icon } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
-
-type Attrs = Record<string, string | boolean | undefined>;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name === 'class') node.className = String(value);
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child !== undefined) node.append(child);
-  return node;
-}
-
-function icon(name: string): HTMLSpanElement {
-  return h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
-}
+import { errorMessage } from '../../../shared/errors';
 
 function iconButton(name: string, label: string, onClick: () => void, extraClass = ''): HTMLButtonElement {
   const button = h('button', { class: `configuration-icon-button ${extraClass}`.trim(), type: 'button', title: label, 'aria-label': label }, icon(name));
@@ -68,8 +52,8 @@ interface SettingElements {
 
 const STATUS_LABELS: Record<EnvRowView['status'], string> = { unchanged: '', added: 'new', changed: 'changed', renamed: 'renamed' };
 
-export class ConfigurationView implements TabView {
-  private api!: TabApi;
+export class ConfigurationView implements TabView<ConfigurationProtocol> {
+  private api!: TabApi<ConfigurationProtocol>;
   private state?: ConfigurationState;
   private readonly rows = new Map<number, RowElements>();
   private readonly settings = new Map<string, SettingElements>();
@@ -102,7 +86,7 @@ export class ConfigurationView implements TabView {
   private overviewList!: HTMLElement;
   private editButtons: HTMLElement[] = [];
 
-  mount(root: HTMLElement, api: TabApi): void {
+  mount(root: HTMLElement, api: TabApi<ConfigurationProtocol>): void {
     this.api = api;
     this.root = root;
     this.loading = h('p', { class: 'configuration-loading' }, 'Reading the configuration…');
@@ -112,9 +96,9 @@ export class ConfigurationView implements TabView {
     this.buildBody();
   }
 
-  onNotify(type: string, payload: unknown): void {
-    if (type === CONFIGURATION_STATE) this.render(payload as ConfigurationState);
-  }
+  readonly notifications = {
+    state: (state: ConfigurationState) => this.render(state),
+  };
 
   // --- talking to the extension -----------------------------------------------------------------
 
@@ -123,9 +107,9 @@ export class ConfigurationView implements TabView {
     if (field) this.inFlight.set(field, (this.inFlight.get(field) ?? 0) + 1);
     let state: ConfigurationState;
     try {
-      state = await this.api.request<ConfigurationState>(CONFIGURATION_OP, op);
+      state = await this.api.request('op', op);
     } catch (error) {
-      this.showBanner('error', error instanceof Error ? error.message : String(error));
+      this.showBanner('error', errorMessage(error));
       return;
     } finally {
       if (field) {

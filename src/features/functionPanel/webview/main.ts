@@ -5,16 +5,14 @@ import './frame.css';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import { isEnvelope, isFunctionTarget, isTabId, TAB_IDS, TAB_TITLES, type Envelope, type FrameInit, type FunctionTarget, type TabId } from '../../../shared/target';
+import type { Protocol } from '../../../shared/protocol';
+import { isFunctionTarget, isTabId, TAB_IDS, type FunctionTarget, type TabId } from '../../../shared/target';
+import { errorMessage } from '../../../shared/errors';
+import { el } from '../../../webview/dom';
+import { WebviewConnection } from '../../../webview/rpc';
 import type { TabApi, TabView } from '../../../webview/tab';
+import { FRAME_CHANNEL, TAB_TITLES, type FrameInit, type FrameProtocol } from '../protocol';
 import { TAB_VIEWS } from './tabs';
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
 
 /** Everything the webview keeps across hiding and reloads; `target` also lets the panel serializer restore it. */
 interface FrameState {
@@ -23,10 +21,11 @@ interface FrameState {
   tabs: Partial<Record<TabId, unknown>>;
 }
 
-const vscode = acquireVsCodeApi();
+const connection = new WebviewConnection();
+const frame = connection.client<FrameProtocol>(FRAME_CHANNEL);
 
 function loadState(): FrameState {
-  const saved = vscode.getState() as Partial<FrameState> | undefined;
+  const saved = connection.getState() as Partial<FrameState> | undefined;
   return {
     target: isFunctionTarget(saved?.target) ? saved.target : undefined,
     activeTab: isTabId(saved?.activeTab) ? saved.activeTab : undefined,
@@ -35,35 +34,21 @@ function loadState(): FrameState {
 }
 
 const state = loadState();
-const saveState = () => vscode.setState(state);
-const post = (message: Envelope) => vscode.postMessage(message);
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-const pending = new Map<number, Pending>();
-let nextRequestId = 1;
+const saveState = () => connection.setState(state);
 
 interface MountedTab {
   id: TabId;
-  view: TabView;
+  view: TabView<Protocol>;
 }
 let mounted: MountedTab[] = [];
 let tabsElement: HTMLElementTagNameMap['vscode-tabs'] | undefined;
 /** `init` arrived and the tabs are mounted. */
 let initialised = false;
 
-function apiFor(tab: TabId, target: FunctionTarget): TabApi {
+function apiFor(tab: TabId, target: FunctionTarget): TabApi<Protocol> {
   return {
+    ...connection.client<Protocol>(tab),
     target,
-    notify: (type, payload) => post({ tab, kind: 'notify', type, payload }),
-    request: <T>(type: string, payload?: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        const id = nextRequestId++;
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        post({ tab, kind: 'request', id, type, payload });
-      }),
     getState: <T>() => state.tabs[tab] as T | undefined,
     setState: <T>(value: T) => {
       state.tabs[tab] = value;
@@ -71,13 +56,6 @@ function apiFor(tab: TabId, target: FunctionTarget): TabApi {
     },
     showTab: (id) => selectTab(id),
   };
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 function renderHeader(target: FunctionTarget): HTMLElement {
@@ -88,11 +66,11 @@ function renderHeader(target: FunctionTarget): HTMLElement {
   titles.append(el('h1', 'frame-title', target.functionName));
   const where = el('div', 'frame-subtitle');
   const connectionIcon = target.connectionKind === 'local' ? 'vm' : target.connectionKind === 'custom' ? 'plug' : 'cloud';
-  const connection = el('span', 'frame-chip');
-  connection.append(el('span', `codicon codicon-${connectionIcon}`), document.createTextNode(target.connectionLabel));
+  const chip = el('span', 'frame-chip');
+  chip.append(el('span', `codicon codicon-${connectionIcon}`), document.createTextNode(target.connectionLabel));
   const region = el('span', 'frame-chip');
   region.append(el('span', 'codicon codicon-globe'), document.createTextNode(target.region));
-  where.append(connection, region);
+  where.append(chip, region);
   if (target.functionArn) {
     const arn = el('span', 'frame-arn', target.functionArn);
     arn.title = target.functionArn;
@@ -130,10 +108,12 @@ function mount(init: FrameInit): void {
     tabs.append(header, panel);
     const view = registration.create();
     mounted.push({ id: registration.id, view });
+    // Before `init` nothing is mounted; the extension replays each tab's state after `init`.
+    connection.listen(registration.id, view.notifications);
     try {
       view.mount(root, apiFor(registration.id, init.target));
     } catch (error) {
-      root.replaceChildren(el('p', 'frame-error', `This tab failed to load: ${error instanceof Error ? error.message : String(error)}`));
+      root.replaceChildren(el('p', 'frame-error', `This tab failed to load: ${errorMessage(error)}`));
     }
   }
   tabs.addEventListener('vsc-tabs-select', (event) => {
@@ -150,7 +130,7 @@ function onTabShown(tab: TabId, tellExtension: boolean): void {
     state.activeTab = tab;
     saveState();
   }
-  if (tellExtension) post({ tab: 'frame', kind: 'notify', type: 'tabChanged', payload: { tab } });
+  if (tellExtension) frame.notify('tabChanged', { tab });
   mounted.find((m) => m.id === tab)?.view.onShown?.();
 }
 
@@ -161,53 +141,19 @@ function selectTab(tab: TabId, tellExtension = true): void {
   onTabShown(tab, tellExtension);
 }
 
-function onTabMessage(message: Envelope): void {
-  if (message.tab === 'frame') return;
-  switch (message.kind) {
-    case 'reply':
-    case 'error': {
-      const waiting = pending.get(message.id);
-      if (!waiting) return;
-      pending.delete(message.id);
-      if (message.kind === 'reply') waiting.resolve(message.payload);
-      else waiting.reject(new Error(message.message));
-      return;
-    }
-    case 'notify': {
-      // Before `init` nothing is mounted; the extension replays each tab's state after `init`.
-      const tab = mounted.find((m) => m.id === message.tab);
-      if (!tab) return;
-      try {
-        tab.view.onNotify(message.type, message.payload);
-      } catch (error) {
-        console.error(`${message.tab} tab failed on ${message.type}`, error);
-      }
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = event.data;
-  if (!isEnvelope(message)) return;
-  if (message.tab !== 'frame') {
-    onTabMessage(message);
-    return;
-  }
-  if (message.kind !== 'notify') return;
-  const payload = message.payload as Partial<FrameInit> & { tab?: unknown };
-  if (message.type === 'init' && isFunctionTarget(payload?.target) && isTabId(payload.activeTab) && Array.isArray(payload.tabs)) {
+connection.listen<FrameProtocol>(FRAME_CHANNEL, {
+  init: (init) => {
+    if (!isFunctionTarget(init?.target) || !isTabId(init.activeTab) || !Array.isArray(init.tabs)) return;
     if (!initialised) {
       initialised = true;
-      mount({ target: payload.target, activeTab: payload.activeTab, tabs: payload.tabs.filter(isTabId) });
+      mount({ target: init.target, activeTab: init.activeTab, tabs: init.tabs.filter(isTabId) });
     } else {
-      selectTab(payload.activeTab, false);
+      selectTab(init.activeTab, false);
     }
-  } else if (message.type === 'showTab' && isTabId(payload?.tab)) {
-    selectTab(payload.tab, false);
-  }
+  },
+  showTab: ({ tab }) => {
+    if (isTabId(tab)) selectTab(tab, false);
+  },
 });
 
 /**
@@ -216,7 +162,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
  */
 function sayReady(attempt = 1): void {
   if (initialised) return;
-  post({ tab: 'frame', kind: 'notify', type: 'ready' });
+  frame.notify('ready');
   if (attempt < 6) window.setTimeout(() => sayReady(attempt + 1), attempt * 2000);
 }
 sayReady();

@@ -16,11 +16,14 @@ import {
   type InvocationView,
   type InvokeLimits,
   type InvokeParams,
+  type InvokeProtocol,
   type InvokeTabState,
   type QualifierList,
 } from '../protocol';
+import { fillSelect, h, icon, type SelectOption } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
 import { checkJson, formatBytes, formatMs, utf8Length } from './format';
+import { errorMessage } from '../../../shared/errors';
 
 /** What the tab keeps across hiding and reloads. */
 interface SavedState {
@@ -38,43 +41,12 @@ const DEFAULT_EVENT = '{\n  "hello": "world"\n}';
 const MAX_SAVED_RESULT_CHARS = 256 * 1024;
 const DEFAULT_LIMITS: InvokeLimits = { syncPayloadBytes: 6 * 1024 * 1024, asyncPayloadBytes: 1024 * 1024, clientContextBytes: 3583 };
 
-type Attrs = Record<string, string | boolean | undefined>;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name === 'class') node.className = String(value);
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child !== undefined) node.append(child);
-  return node;
-}
-
-function icon(name: string, extra = ''): HTMLSpanElement {
-  return h('span', { class: `codicon codicon-${name}${extra ? ` ${extra}` : ''}`, 'aria-hidden': 'true' });
-}
-
 function badge(iconName: string, label: string, value: string, kind = '', title?: string): HTMLElement {
   return h('span', { class: `invoke-badge ${kind}`.trim(), title: title ?? `${label}: ${value}` }, icon(iconName), h('span', { class: 'invoke-badge-label' }, label), h('span', { class: 'invoke-badge-value' }, value));
 }
 
-interface SelectOption {
-  label: string;
-  value: string;
-  description?: string;
-}
-
-/** Fills a vscode-single-select with slotted options (the element reads them on slot change). */
-function fillSelect(select: HTMLElementTagNameMap['vscode-single-select'], options: SelectOption[], selected: string): void {
-  select.replaceChildren(
-    ...options.map((o) => h('vscode-option', { value: o.value, description: o.description || undefined, selected: o.value === selected }, o.label)),
-  );
-  select.value = selected;
-}
-
-export class InvokeView implements TabView {
-  private api!: TabApi;
+export class InvokeView implements TabView<InvokeProtocol> {
+  private api!: TabApi<InvokeProtocol>;
   private state!: SavedState;
   private limits = DEFAULT_LIMITS;
   private running?: string;
@@ -98,7 +70,7 @@ export class InvokeView implements TabView {
   private historyBox!: HTMLElement;
   private historyCollapsible!: HTMLElementTagNameMap['vscode-collapsible'];
 
-  mount(root: HTMLElement, api: TabApi): void {
+  mount(root: HTMLElement, api: TabApi<InvokeProtocol>): void {
     this.api = api;
     const saved = api.getState<Partial<SavedState>>() ?? {};
     this.state = {
@@ -126,30 +98,18 @@ export class InvokeView implements TabView {
     this.editor?.focus();
   }
 
-  onNotify(type: string, payload: unknown): void {
-    switch (type) {
-      case 'started': {
-        const p = payload as InvokeParams & { id: string };
-        this.setRunning(p.id, p);
-        return;
-      }
-      case 'finished':
-        this.finish(payload as InvocationView);
-        return;
-      case 'setEvent': {
-        const { payload: text, label } = payload as { payload: string; label: string };
-        this.setEvent(text, label, 'sample');
-        this.api.notify('eventApplied');
-        return;
-      }
-      case 'events':
-        this.lists = payload as EventLists;
-        this.renderEventOptions();
-        return;
-      default:
-        return;
-    }
-  }
+  readonly notifications = {
+    started: (running: InvokeParams & { id: string }) => this.setRunning(running.id, running),
+    finished: (view: InvocationView) => this.finish(view),
+    setEvent: ({ payload, label }: { payload: string; label: string }) => {
+      this.setEvent(payload, label, 'sample');
+      this.api.notify('eventApplied');
+    },
+    events: (lists: EventLists) => {
+      this.lists = lists;
+      this.renderEventOptions();
+    },
+  };
 
   // ---- form -------------------------------------------------------------------------------
 
@@ -254,14 +214,14 @@ export class InvokeView implements TabView {
         return;
       }
       try {
-        this.lists = await this.api.request<EventLists>('saveEvent', { name, payload: this.editor.value, overwrite });
+        this.lists = await this.api.request('saveEvent', { name, payload: this.editor.value, overwrite });
         this.renderEventOptions();
         this.state.eventLabel = name;
         this.state.eventSource = 'saved';
         this.save();
         host.hidden = true;
       } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
+        const text = errorMessage(error);
         message.textContent = text;
         if (/already saved/.test(text)) {
           const replace = h('vscode-button', { secondary: true }, 'Replace');
@@ -309,10 +269,10 @@ export class InvokeView implements TabView {
     try {
       if (kind === 'sample') {
         const sample = this.samples.find((s) => s.id === key);
-        const { payload } = await this.api.request<{ payload: string }>('sampleEvent', { id: key });
+        const { payload } = await this.api.request('sampleEvent', { id: key });
         this.setEvent(payload, sample?.title ?? key, 'sample');
       } else if (kind === 'saved') {
-        const { payload } = await this.api.request<{ payload: string }>('savedEvent', { name: key });
+        const { payload } = await this.api.request('savedEvent', { name: key });
         this.setEvent(payload, key, 'saved');
       } else if (kind === 'recent') {
         const recent = this.lists.recent[Number(key)];
@@ -320,7 +280,7 @@ export class InvokeView implements TabView {
       }
     } catch (error) {
       this.editorStatus.className = 'invoke-status invoke-status-error';
-      this.editorStatus.replaceChildren(icon('error'), ` ${error instanceof Error ? error.message : String(error)}`);
+      this.editorStatus.replaceChildren(icon('error'), ` ${errorMessage(error)}`);
     }
   }
 
@@ -403,7 +363,7 @@ export class InvokeView implements TabView {
 
   private async load(): Promise<void> {
     try {
-      const state = await this.api.request<InvokeTabState>('load');
+      const state = await this.api.request('load');
       this.limits = state.limits;
       this.samples = state.samples;
       this.lists = state.events;
@@ -417,7 +377,7 @@ export class InvokeView implements TabView {
       this.validate();
     } catch (error) {
       this.qualifierNote.hidden = false;
-      this.qualifierNote.textContent = error instanceof Error ? error.message : String(error);
+      this.qualifierNote.textContent = errorMessage(error);
     }
   }
 
@@ -433,13 +393,13 @@ export class InvokeView implements TabView {
     };
     this.setRunning('pending', params);
     try {
-      this.finish(await this.api.request<InvocationView>('invoke', params));
+      this.finish(await this.api.request('invoke', params));
     } catch (error) {
       this.running = undefined;
       this.setIdle();
       this.resultBox.replaceChildren(
         h('div', { class: 'invoke-result-head' }, h('span', { class: 'invoke-pill invoke-pill-failed' }, icon('circle-slash'), ' Not sent')),
-        h('div', { class: 'invoke-error-message' }, error instanceof Error ? error.message : String(error)),
+        h('div', { class: 'invoke-error-message' }, errorMessage(error)),
       );
     }
   }

@@ -6,11 +6,13 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import {
   LOGS_FILTER_LIMITS, rowToText, shortStreamName,
-  type LogRow, type LogsAppend, type LogsFilter, type LogsMode, type LogsReset, type LogsState,
+  type LogRow, type LogsAppend, type LogsFilter, type LogsMode, type LogsProtocol, type LogsReset, type LogsState,
 } from '../protocol';
+import { el } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
 import { firstLine, LogList, type DisplayItem, type RequestGroup } from './display';
 import { VirtualList } from './virtualList';
+import { errorMessage } from '../../../shared/errors';
 
 interface SavedState extends LogsFilter {
   search: string;
@@ -25,13 +27,6 @@ const MODE_LABELS: Record<LogsMode, { icon: string; text: string }> = {
   error: { icon: 'error', text: 'Stopped' },
   stopped: { icon: 'debug-stop', text: 'Stopped' },
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function icon(name: string, extra = ''): HTMLElement {
   const span = el('span', `codicon codicon-${name}${extra}`);
@@ -91,8 +86,8 @@ function badge(text: string, kind: string, tooltip?: string): HTMLElement {
   return b;
 }
 
-export class LogsView implements TabView {
-  private api!: TabApi;
+export class LogsView implements TabView<LogsProtocol> {
+  private api!: TabApi<LogsProtocol>;
   private readonly list = new LogList();
   private readonly collapsed = new Set<string>();
   private readonly expanded = new Set<number>();
@@ -115,7 +110,7 @@ export class LogsView implements TabView {
   private retryButton!: HTMLElementTagNameMap['vscode-toolbar-button'];
   private message!: HTMLElement;
 
-  mount(root: HTMLElement, api: TabApi): void {
+  mount(root: HTMLElement, api: TabApi<LogsProtocol>): void {
     this.api = api;
     const saved = api.getState<Partial<SavedState>>();
     this.saved = {
@@ -146,31 +141,23 @@ export class LogsView implements TabView {
     this.virtual?.fit();
   }
 
-  onNotify(type: string, payload: unknown): void {
-    switch (type) {
-      case 'reset': {
-        const reset = payload as LogsReset;
-        this.list.reset(reset.rows);
-        this.expanded.clear();
-        this.applyState(reset.state);
-        this.invalidate();
-        return;
-      }
-      case 'append': {
-        const append = payload as LogsAppend;
-        this.list.append(append.rows, append.firstSeq);
-        if (this.state) this.state.dropped = append.dropped;
-        this.invalidate();
-        return;
-      }
-      case 'state':
-        this.applyState(payload as LogsState);
-        this.renderCounts();
-        return;
-      default:
-        return;
-    }
-  }
+  readonly notifications = {
+    reset: (reset: LogsReset) => {
+      this.list.reset(reset.rows);
+      this.expanded.clear();
+      this.applyState(reset.state);
+      this.invalidate();
+    },
+    append: (append: LogsAppend) => {
+      this.list.append(append.rows, append.firstSeq);
+      if (this.state) this.state.dropped = append.dropped;
+      this.invalidate();
+    },
+    state: (state: LogsState) => {
+      this.applyState(state);
+      this.renderCounts();
+    },
+  };
 
   // ------------------------------------------------------------ toolbar and status
 
@@ -296,7 +283,7 @@ export class LogsView implements TabView {
     try {
       await this.api.request('setFilter', filter);
     } catch (error) {
-      this.showMessage(error instanceof Error ? error.message : String(error), true);
+      this.showMessage(errorMessage(error), true);
     }
   }
 
@@ -317,10 +304,10 @@ export class LogsView implements TabView {
 
   private async save(): Promise<void> {
     try {
-      const saved = await this.api.request<{ path: string } | null>('save');
+      const saved = await this.api.request('save');
       if (saved) this.showMessage(`Saved to ${saved.path}`);
     } catch (error) {
-      this.showMessage(error instanceof Error ? error.message : String(error), true);
+      this.showMessage(errorMessage(error), true);
     }
   }
 

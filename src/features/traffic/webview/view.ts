@@ -10,46 +10,26 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import {
-  ALIASES_OP,
-  ALIASES_STATE,
+  type TrafficProtocol,
   type AliasChangeMessage,
-  type AliasesOp,
   type AliasesState,
   type AliasView,
-  type ChangePreview,
-  type RolloutPreview,
   type RolloutRequest,
   type RolloutView,
 } from '../protocol';
+import type { ArgsOf, ParamsOf, RequestName, ResultOf } from '../../../shared/protocol';
+import { fillSelect, h, icon } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
+import { errorMessage } from '../../../shared/errors';
 
-type Attrs = Record<string, string | boolean | number | undefined>;
 type Button = HTMLElementTagNameMap['vscode-button'];
 type TextField = HTMLElementTagNameMap['vscode-textfield'];
 type Select = HTMLElementTagNameMap['vscode-single-select'];
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name === 'class') node.className = String(value);
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child !== undefined) node.append(child);
-  return node;
-}
-
-const icon = (name: string) => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 
 function button(label: string, iconName: string, onClick: () => void, options: { secondary?: boolean; className?: string; title?: string } = {}): Button {
   const b = h('vscode-button', { icon: iconName, secondary: options.secondary, class: options.className, title: options.title }, label);
   b.addEventListener('click', onClick);
   return b;
-}
-
-function fillSelect(select: Select, options: { value: string; label: string; description?: string }[], selected: string): void {
-  select.replaceChildren(...options.map((o) => h('vscode-option', { value: o.value, description: o.description || undefined, selected: o.value === selected }, o.label)));
-  select.value = selected;
 }
 
 /** Rounds to the weight step Lambda keeps (the extension checks again before sending). */
@@ -58,7 +38,7 @@ function roundPercent(value: number, step: number): number {
   return Math.round(Math.min(100, Math.max(0, value)) * factor) / factor;
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown) => (errorMessage(error));
 
 /** A confirmation strip: the before/after text, Confirm and Cancel. */
 class ConfirmStrip {
@@ -117,7 +97,7 @@ class AliasCard {
   private draft?: { version: string; percent: number };
 
   constructor(
-    private readonly view: AliasesView,
+    private readonly view: TrafficView,
     alias: AliasView,
   ) {
     this.applyButton = button('Apply…', 'arrow-swap', () => void this.previewShift(), { className: 'aliases-apply' });
@@ -216,11 +196,11 @@ class AliasCard {
   }
 
   async previewChange(change: AliasChangeMessage, label: string): Promise<void> {
-    const preview = await this.view.request<ChangePreview>({ op: 'preview', change });
+    const preview = await this.view.request('preview', { change });
     if (!preview) return;
     if (preview.noChange) return this.view.showMessage('info', `Nothing to change: ${preview.summary}`);
     this.confirm.show([preview.summary], label, async () => {
-      const state = await this.view.request<AliasesState>({ op: 'apply', change, revisionId: preview.revisionId });
+      const state = await this.view.request('apply', { change, revisionId: preview.revisionId });
       if (state) this.draft = undefined;
     });
   }
@@ -229,7 +209,7 @@ class AliasCard {
     this.confirm.show(
       [`Delete alias ${this.alias.name} (→ ${this.alias.routing.summary})?`, 'Anything that invokes the function through this alias will fail. The versions stay.'],
       'Delete',
-      async () => void (await this.view.request({ op: 'deleteAlias', alias: this.alias.name, revisionId: this.alias.revisionId })),
+      async () => void (await this.view.request('deleteAlias', { alias: this.alias.name, revisionId: this.alias.revisionId })),
     );
   }
 
@@ -312,18 +292,18 @@ class AliasCard {
     );
     const actions = h('div', { class: 'aliases-rollout-actions' });
     if (r.runningHere) {
-      if (r.status === 'running') actions.append(button('Pause', 'debug-pause', () => void this.view.request({ op: 'pauseRollout', id: r.id }), { secondary: true }));
-      else actions.append(button('Resume', 'debug-continue', () => void this.view.request({ op: 'resumeRollout', id: r.id }), { secondary: true }));
+      if (r.status === 'running') actions.append(button('Pause', 'debug-pause', () => void this.view.request('pauseRollout', { id: r.id }), { secondary: true }));
+      else actions.append(button('Resume', 'debug-continue', () => void this.view.request('resumeRollout', { id: r.id }), { secondary: true }));
       actions.append(
-        button(`Stop, keep ${r.percent}%`, 'debug-stop', () => void this.view.request({ op: 'stopRollout', id: r.id, mode: 'keep' }), { secondary: true }),
-        button(`Stop and roll back to ${r.fromVersion}`, 'discard', () => void this.view.request({ op: 'stopRollout', id: r.id, mode: 'rollBack' }), { secondary: true }),
+        button(`Stop, keep ${r.percent}%`, 'debug-stop', () => void this.view.request('stopRollout', { id: r.id, mode: 'keep' }), { secondary: true }),
+        button(`Stop and roll back to ${r.fromVersion}`, 'discard', () => void this.view.request('stopRollout', { id: r.id, mode: 'rollBack' }), { secondary: true }),
       );
     } else if (r.interrupted) {
       actions.append(
         h('span', { class: 'aliases-rollout-note' }, 'Interrupted when VS Code closed.'),
-        button('Resume', 'debug-continue', () => void this.view.request({ op: 'resumeRollout', id: r.id })),
-        button(`Roll back to ${r.fromVersion}`, 'discard', () => void this.view.request({ op: 'stopRollout', id: r.id, mode: 'rollBack' }), { secondary: true }),
-        button(`Leave at ${r.percent}%`, 'debug-stop', () => void this.view.request({ op: 'stopRollout', id: r.id, mode: 'keep' }), { secondary: true }),
+        button('Resume', 'debug-continue', () => void this.view.request('resumeRollout', { id: r.id })),
+        button(`Roll back to ${r.fromVersion}`, 'discard', () => void this.view.request('stopRollout', { id: r.id, mode: 'rollBack' }), { secondary: true }),
+        button(`Leave at ${r.percent}%`, 'debug-stop', () => void this.view.request('stopRollout', { id: r.id, mode: 'keep' }), { secondary: true }),
       );
     } else {
       actions.append(h('span', { class: 'aliases-rollout-note' }, 'Running in another VS Code window.'));
@@ -391,14 +371,14 @@ class AliasCard {
   private async previewRollout(): Promise<void> {
     const rollout = this.rolloutRequest();
     if (!rollout.toVersion) return this.view.showMessage('error', 'Choose the new version to roll out.');
-    const preview = await this.view.request<RolloutPreview>({ op: 'previewRollout', rollout });
+    const preview = await this.view.request('previewRollout', { rollout });
     if (!preview) return;
-    this.confirm.show(preview.lines, 'Start rollout', async () => void (await this.view.request({ op: 'startRollout', rollout })));
+    this.confirm.show(preview.lines, 'Start rollout', async () => void (await this.view.request('startRollout', { rollout })));
   }
 }
 
-export class AliasesView implements TabView {
-  private api!: TabApi;
+export class TrafficView implements TabView<TrafficProtocol> {
+  private api!: TabApi<TrafficProtocol>;
   state!: AliasesState;
   private readonly cards = new Map<string, AliasCard>();
   private root!: HTMLElement;
@@ -411,13 +391,13 @@ export class AliasesView implements TabView {
   private busy!: HTMLElement;
   private publishDescription!: TextField;
 
-  mount(root: HTMLElement, api: TabApi): void {
+  mount(root: HTMLElement, api: TabApi<TrafficProtocol>): void {
     this.api = api;
     this.root = root;
     this.publishDescription = h('vscode-textfield', { class: 'aliases-publish-description', placeholder: 'Description of the new version (optional)', 'aria-label': 'Description of the new version' });
-    const publish = button('Publish version', 'tag', () => void this.request({ op: 'publish', description: this.publishDescription.value }).then((s) => s && (this.publishDescription.value = '')), { className: 'aliases-publish' });
+    const publish = button('Publish version', 'tag', () => void this.request('publish', { description: this.publishDescription.value }).then((s) => s && (this.publishDescription.value = '')), { className: 'aliases-publish' });
     const create = button('New alias…', 'add', () => this.toggleCreate(), { secondary: true, className: 'aliases-new' });
-    const refresh = button('Refresh', 'refresh', () => void this.request({ op: 'refresh' }), { secondary: true });
+    const refresh = button('Refresh', 'refresh', () => void this.request('refresh'), { secondary: true });
     this.busy = h('vscode-progress-ring', { class: 'aliases-busy', hidden: true });
     this.banner = h('div', { class: 'aliases-banner', hidden: true, role: 'status' });
     this.status = h('div', { class: 'aliases-status' }, 'Loading aliases…');
@@ -436,15 +416,15 @@ export class AliasesView implements TabView {
     );
   }
 
-  onNotify(type: string, payload: unknown): void {
-    if (type === ALIASES_STATE) this.render(payload as AliasesState);
-  }
+  readonly notifications = {
+    state: (state: AliasesState) => this.render(state),
+  };
 
   /** Sends an action; errors are shown in the banner. Resolves undefined on error. */
-  async request<T = AliasesState>(op: AliasesOp): Promise<T | undefined> {
+  async request<K extends RequestName<TrafficProtocol>>(type: K, ...params: ArgsOf<ParamsOf<TrafficProtocol['requests'][K]>>): Promise<ResultOf<TrafficProtocol['requests'][K]> | undefined> {
     this.busy.hidden = false;
     try {
-      return await this.api.request<T>(ALIASES_OP, op);
+      return await this.api.request(type, ...params);
     } catch (error) {
       this.showMessage('error', errorText(error));
       return undefined;
@@ -534,7 +514,7 @@ export class AliasesView implements TabView {
         percent: extra.value ? Number(weight.value) : undefined,
         description: description.value || undefined,
       };
-      void this.request({ op: 'apply', change }).then((s) => {
+      void this.request('apply', { change }).then((s) => {
         if (s) this.createForm.hidden = true;
       });
     }, { className: 'aliases-create-submit' });

@@ -1,0 +1,63 @@
+import type * as vscode from 'vscode';
+import type { LocalLambdaInfo } from './workbench/localLambda/process';
+import type { Explorer } from './features/explorer/register';
+import type { ExplorerNode, LoadMoreNode } from './features/explorer/nodes';
+import type { FunctionPanels } from './features/functionPanel/panel';
+import type { FunctionTarget, TabId } from './shared/target';
+import type { Workbench } from './workbench/context';
+
+/** What the extension returns from activate(), used by integration tests to walk the tree and drive panels. */
+export interface WorkbenchApi {
+  explorer: {
+    getChildren(node?: ExplorerNode): Promise<ExplorerNode[]>;
+    loadMore(node: LoadMoreNode): Promise<void>;
+    setFilter(connectionId: string, text: string | undefined): void;
+    refresh(node?: ExplorerNode): void;
+    /** The TreeItem VS Code shows for a node. */
+    getTreeItem(node: ExplorerNode): vscode.TreeItem;
+  };
+  /** Starts the Local Lambda if needed and says where it listens. */
+  localEndpoint(): Promise<Pick<LocalLambdaInfo, 'endpoint' | 'region' | 'credentials'>>;
+  /** Function panels: open one, and talk to a tab's controller exactly as its webview does. */
+  functionPanel: {
+    open(target: FunctionTarget | ExplorerNode, tab?: TabId): Promise<FunctionTarget | undefined>;
+    /** Resolves with the tab's reply; rejects with its error reply's message. */
+    request(target: FunctionTarget, tab: TabId, type: string, payload?: unknown): Promise<unknown>;
+    /** The panel's webview has loaded and completed the ready handshake. */
+    isReady(target: FunctionTarget): Promise<boolean>;
+  };
+}
+
+export interface TestApiParts {
+  ws: Workbench;
+  explorer: Explorer;
+  functionPanels: { panels(): Promise<FunctionPanels>; open(arg?: unknown, tab?: TabId): Promise<FunctionTarget | undefined> };
+}
+
+export function testApi({ ws, explorer, functionPanels }: TestApiParts): WorkbenchApi {
+  const { model, provider } = explorer;
+  return {
+    explorer: {
+      getChildren: (node) => model.getChildren(node),
+      loadMore: (node) => model.loadMore(node),
+      setFilter: (id, text) => model.setFilter(id, text),
+      refresh: (node) => model.refresh(node),
+      getTreeItem: (node) => provider.getTreeItem(node),
+    },
+    localEndpoint: async () => {
+      const { endpoint, region, credentials } = await ws.local.ensureStarted();
+      return { endpoint, region, credentials };
+    },
+    functionPanel: {
+      open: (target, tab) => functionPanels.open(target, tab),
+      request: async (target, tab, type, payload) => {
+        const panel = (await functionPanels.panels()).find(target);
+        if (!panel) throw new Error(`No function panel is open for ${target.functionName}`);
+        const answer = await panel.dispatch({ channel: tab, kind: 'request', id: 0, type, payload });
+        if (answer?.kind === 'error') throw new Error(answer.message);
+        return answer?.kind === 'reply' ? answer.payload : undefined;
+      },
+      isReady: async (target) => (await functionPanels.panels()).find(target)?.isReady ?? false,
+    },
+  };
+}
