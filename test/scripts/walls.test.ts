@@ -149,9 +149,18 @@ describe('walls between layers', function () {
     });
 
     it('finds no wall crossed in the source tree', async () => {
-      const results = await eslint.lintFiles(['src']);
-      assert.ok(results.length > 100, `linted ${results.length} files`);
-      const crossings = results.flatMap((r) => r.messages.map((m) => `${path.relative(REPO_ROOT, r.filePath)}:${m.line}: ${m.message}`));
+      // Every import of every file under src/ (static, dynamic, type-only, re-export), checked as
+      // an import line in that file's place: the walls without parsing whole files. The lint stage
+      // lints the files themselves.
+      const files = fs.readdirSync(path.join(REPO_ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+      let imports = 0;
+      const crossings: string[] = [];
+      for (const file of files.map((f) => path.join('src', f))) {
+        const specs = ts.preProcessFile(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+        imports += specs.length;
+        for (const message of await wallMessages(file, specs.map((spec) => `import ${JSON.stringify(spec)};`).join('\n'))) crossings.push(`${file} ${message}`);
+      }
+      assert.ok(files.length > 100 && imports > 500, `${files.length} files, ${imports} imports`);
       assert.deepEqual(crossings, []);
     });
   });
