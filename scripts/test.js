@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: compile, bundle, unit, Local Lambda, real VS Code (integration) and e2e, in that
-// order. Stops at the first failing stage, then prints a summary and `Tests: N passed, N failed`.
+// `npm test`: compile, lint, bundle, unit, Local Lambda, real VS Code (integration) and e2e, in
+// that order. Stops at the first failing stage, then prints a summary and `Tests: N passed, N failed`.
 // Options: --only=stage,stage  --skip=stage,stage  (stages: see STAGES below)
 'use strict';
 
@@ -75,6 +75,20 @@ function mochaStage(name, dirs, extraArgs = []) {
 
 const STAGES = [
   { name: 'compile', run: () => ({ code: exec(NODE, [require.resolve('typescript/bin/tsc'), '-p', '.']) }) },
+  // `npm run lint`: the layer walls (ESLint), no import cycles (dependency-cruiser) and the webview
+  // program (tsc: browser code may import only what its tsconfig lists). All three run; the stage
+  // fails if any of them fails.
+  {
+    name: 'lint',
+    run: () => {
+      const codes = [
+        exec(NODE, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']),
+        exec(NODE, [path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', 'test', 'bench', 'scripts', '--config', '.dependency-cruiser.cjs']),
+        exec(NODE, [require.resolve('typescript/bin/tsc'), '-p', path.join('src', 'webview'), '--noEmit']),
+      ];
+      return { code: codes.find((code) => code !== 0) ?? 0 };
+    },
+  },
   {
     name: 'webpack',
     run: () => {
