@@ -1,8 +1,8 @@
 /**
  * Lambda's documented limits and name rules, in one place for the extension (which checks
- * before sending) and the Local Lambda (which enforces them like the service). Sources are in
- * docs (aws-facts): the Lambda developer guide's quotas and the Lambda service model.
- * Pure; no I/O.
+ * before sending) and the Local Lambda (which enforces them like the service). Sources: the
+ * Lambda developer guide ("Lambda quotas") and the Lambda service model (its shapes'
+ * length, range and pattern traits). Pure; no I/O.
  */
 
 const MiB = 1024 * 1024;

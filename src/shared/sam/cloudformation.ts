@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseDocument, type Tags } from 'yaml';
+import { LineCounter, Pair, Scalar, YAMLMap, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 
 /**
  * CloudFormation template text: YAML (or JSON) with the short-form intrinsic tags, and the
@@ -21,15 +21,32 @@ function getAttArgument(text: string): string[] {
   return dot === -1 ? [text] : [text.slice(0, dot), text.slice(dot + 1)];
 }
 
-/** `!Ref x` → `{Ref: x}`, `!GetAtt a.b` → `{"Fn::GetAtt": ["a", "b"]}`, `!Sub [..]` → `{"Fn::Sub": [..]}` … */
-export const CLOUDFORMATION_TAGS: Tags = Object.entries(SHORT_FORMS).flatMap(([short, key]) => {
-  const tag = `!${short}`;
-  return [
-    { tag, resolve: (text: string) => ({ [key]: key === 'Fn::GetAtt' ? getAttArgument(text) : text }) },
-    { tag, collection: 'seq' as const, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) },
-    { tag, collection: 'map' as const, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) },
-  ];
-});
+/**
+ * Turns each short form into its long form in the parsed document, before it becomes data:
+ * `!Ref x` → `{Ref: x}`, `!GetAtt a.b` → `{"Fn::GetAtt": ["a", "b"]}`, `!Sub [..]` → `{"Fn::Sub": [..]}` …
+ * Done on the document rather than by custom tags so anchors and aliases inside a tagged value
+ * still resolve.
+ */
+function expandShortForms(doc: Document): void {
+  visit(doc, {
+    Node(_key, node) {
+      if (!(isScalar(node) || isMap(node) || isSeq(node)) || !node.tag?.startsWith('!')) return undefined;
+      const short = node.tag.slice(1);
+      if (!Object.hasOwn(SHORT_FORMS, short)) return undefined;
+      const key = SHORT_FORMS[short];
+      node.tag = undefined;
+      const inner: Node = key === 'Fn::GetAtt' && isScalar(node) ? doc.createNode(getAttArgument(String(node.value))) : node;
+      const long = new YAMLMap(doc.schema);
+      long.items.push(new Pair(new Scalar(key), inner));
+      if (node.anchor) {
+        long.anchor = node.anchor;
+        node.anchor = undefined;
+      }
+      long.range = node.range;
+      return long;
+    },
+  });
+}
 
 const INTRINSIC_KEYS = new Set([...Object.values(SHORT_FORMS)]);
 
@@ -62,11 +79,13 @@ export function parseTemplateText(text: string): { document: TemplateDocument } 
   let data: unknown;
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+    // Short-form tags are not known to the YAML parser (they only warn); expandShortForms reads them.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
     if (doc.errors.length) {
       const e = doc.errors[0];
       return { problem: { line: e.linePos?.[0].line, message: e.message.split('\n')[0] } };
     }
+    expandShortForms(doc);
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     return { problem: { message: (error as Error).message } };
@@ -83,7 +102,8 @@ export function parseTemplateText(text: string): { document: TemplateDocument } 
   if (isMap(node)) {
     for (const pair of node.items) {
       const range = (pair.key as { range?: [number, number, number] } | null)?.range;
-      if (isScalar(pair.key) && range && !resourceLines.has(String(pair.key.value))) {
+      // A repeated logical id: the last one counts, as in the data.
+      if (isScalar(pair.key) && range) {
         resourceLines.set(String(pair.key.value), lines.linePos(range[0]).line);
       }
     }

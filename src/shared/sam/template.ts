@@ -164,7 +164,7 @@ function parameterValues(section: unknown, overrides: Readonly<Record<string, st
   return values;
 }
 
-/** Reads one value, recording why when it cannot be known; `check` narrows it to the field's type. */
+/** Reads values of one resource, recording why one cannot be known or has the wrong type. */
 class PropertyReader {
   readonly problems: PropertyProblem[] = [];
   constructor(private readonly ctx: EvaluationContext) {}

@@ -236,6 +236,10 @@ describe('shared/sam: CloudFormation tags and intrinsic functions', () => {
     assert.deepEqual(data('!Length [a, b]'), { 'Fn::Length': ['a', 'b'] });
     assert.deepEqual(data('!Sub [ "${A}", { A: !Ref B } ]'), { 'Fn::Sub': ['${A}', { A: { Ref: 'B' } }] });
     assert.deepEqual(data('!Condition IsProd'), { Condition: 'IsProd' });
+    // Anchors and aliases inside a tagged value resolve like anywhere else.
+    const aliased = parseTemplateText('Names: &n [a, b]\nResources: {}\nValue: !Join [",", *n]\nRef: &r !Ref Fn\nAgain: *r\n');
+    assert.ok('document' in aliased);
+    assert.deepEqual([aliased.document.data.Value, aliased.document.data.Again], [{ 'Fn::Join': [',', ['a', 'b']] }, { Ref: 'Fn' }]);
     for (const name of ['And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or', 'Select', 'Split', 'Transform']) {
       assert.deepEqual(data(`!${name} [x]`), { [`Fn::${name}`]: ['x'] }, name);
     }
