@@ -6,7 +6,7 @@ import type {
   ProvisionedConcurrencyConfigListItem,
   UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda';
-import { redactEnvValues } from '../shared/lambda/envRedaction';
+import { redactEnvValues } from '../shared/lambda/environment';
 import { createLambdaClient } from './clients';
 import { invokeError, sendInvoke, type InvokeRequest, type InvokeResponse } from './invoke';
 import type { ConnectionSpec } from './connections';

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { makeZip, startTestLocal, type TestLocal } from './helpers';
+import { parseReport } from '../../src/shared/lambda/report';
 
 const ROLE = 'arn:aws:iam::123456789012:role/test-role';
 const text = (p?: Uint8Array) => Buffer.from(p ?? []).toString('utf8');
@@ -39,6 +40,29 @@ describe('Local Lambda invoke', () => {
     assert.match(log, /START RequestId: \S+ Version: \$LATEST/);
     assert.match(log, /got \{"a":1\}/);
     assert.match(log, /REPORT RequestId: \S+\tDuration: [\d.]+ ms/);
+  });
+
+  it('writes REPORT lines that the extension reads back with the same figures', async () => {
+    await t.lambda.send(new CreateFunctionCommand({
+      FunctionName: 'report-check', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, MemorySize: 256,
+      Code: { ZipFile: makeZip({ 'index.js': 'exports.handler = async () => 1;\n' }) },
+    }));
+    const reports = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await t.lambda.send(new InvokeCommand({ FunctionName: 'report-check', Payload: '{}', LogType: 'Tail' }));
+      const log = Buffer.from(res.LogResult ?? '', 'base64').toString('utf8');
+      const line = log.split('\n').find((l) => l.startsWith('REPORT ')) ?? '';
+      const report = parseReport(log);
+      assert.ok(report, log);
+      assert.equal(report.requestId, res.$metadata.requestId);
+      assert.equal(report.memorySizeMb, 256);
+      // The same figures as written: two decimals of duration, billing rounded up to the millisecond.
+      assert.equal(line, `REPORT RequestId: ${report.requestId}\tDuration: ${report.durationMs.toFixed(2)} ms\tBilled Duration: ${report.billedDurationMs} ms\t` +
+        `Memory Size: 256 MB\tMax Memory Used: ${report.maxMemoryUsedMb} MB\t${report.initDurationMs === undefined ? '' : `Init Duration: ${report.initDurationMs.toFixed(2)} ms\t`}`);
+      assert.equal(report.billedDurationMs, Math.max(1, Math.ceil(report.durationMs)));
+      reports.push(report);
+    }
+    assert.deepEqual(reports.map((r) => r.coldStart), [true, false], 'the first call starts an environment, the second reuses it');
   });
 
   it('reports a handler error with X-Amz-Function-Error and a null payload for no result', async () => {

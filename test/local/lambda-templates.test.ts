@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { makeTempDir, rawRequest, startTestLocal, type TestLocal } from './helpers';
 import { REPO_ROOT } from '../support/repo';
+import { TemplateHandlerIndex } from '../../src/features/codelens/handlerIndex';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
@@ -128,5 +129,91 @@ describe('Local Lambda templates: live code and snapshots', () => {
 
     const inline = await t.lambda.send(new InvokeCommand({ FunctionName: `${path.basename(dir)}-inline`, Payload: '{}' }));
     assert.equal(Buffer.from(inline.Payload ?? []).toString(), '"inline"');
+  });
+});
+
+describe('Local Lambda templates: read as CodeLens reads them', () => {
+  let t: TestLocal | undefined;
+  let dir: string | undefined;
+  after(async () => {
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same functions, handlers, runtimes and code folders as the CodeLens index', async () => {
+    dir = makeTempDir();
+    write(path.join(dir, 'template.yaml'), [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]',
+      'Parameters:',
+      '  Stage: { Type: String, Default: dev }',
+      '  ApiCode: { Type: String, Default: api/ }',
+      '  HandlerModule: { Type: String, Default: src/app }',
+      'Globals:',
+      '  Function:',
+      '    Runtime: nodejs20.x',
+      '    Environment:',
+      '      Variables:',
+      '        STAGE: !Ref Stage',
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      FunctionName: !Sub "${AWS::StackName}-${Stage}-api"',
+      '      CodeUri: !Ref ApiCode',
+      '      Handler: !Join [".", [!Ref HandlerModule, handler]]',
+      '      Environment:',
+      '        Variables:',
+      '          SETTINGS: !ToJsonString { retries: 3, stage: !Ref Stage }',
+      '          PEERS: !Length [a, b, c]',
+      '          WORKER_ARN: !GetAtt Worker.Arn',
+      '  Worker:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      FunctionName: !Join ["-", [!Ref AWS::StackName, worker]]',
+      '      CodeUri: worker/',
+      '      Handler: index.handler',
+      '      Runtime: nodejs22.x',
+      '      Role: !GetAtt WorkerRole.Arn',
+      '  Plain:',
+      '    Type: AWS::Lambda::Function',
+      '    Properties:',
+      '      Code: ./plain',
+      '      Handler: main.handler',
+      '      Runtime: nodejs20.x',
+      '',
+    ].join('\n'));
+    const handler = (name: string) =>
+      `exports.${name} = async () => ({ root: process.env.LAMBDA_TASK_ROOT, env: { STAGE: process.env.STAGE, SETTINGS: process.env.SETTINGS, PEERS: process.env.PEERS, WORKER_ARN: process.env.WORKER_ARN } });\n`;
+    write(path.join(dir, 'api', 'src', 'app.js'), handler('handler'));
+    write(path.join(dir, 'worker', 'index.js'), handler('handler'));
+    write(path.join(dir, 'plain', 'main.js'), handler('handler'));
+    const stack = path.basename(dir);
+
+    const problems: string[] = [];
+    const lenses = await new TemplateHandlerIndex((_file, message) => problems.push(message)).functions(dir);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(lenses.map((fn) => fn.functionName), [`${stack}-dev-api`, `${stack}-worker`, 'Plain']);
+
+    t = await startTestLocal({ dir });
+    assert.deepEqual(t.local.templates.errors, []);
+    const fromLocal = [];
+    for (const fn of lenses) {
+      const config = await t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.functionName }));
+      const result = await t.lambda.send(new InvokeCommand({ FunctionName: fn.functionName, Payload: '{}' }));
+      const out = JSON.parse(Buffer.from(result.Payload ?? []).toString()) as { root: string; env: Record<string, string> };
+      fromLocal.push({ name: config.FunctionName, handler: config.Handler, runtime: config.Runtime, codeDir: fs.realpathSync(out.root), env: out.env });
+    }
+    assert.deepEqual(
+      fromLocal.map(({ name, handler: h, runtime, codeDir }) => [name, h, runtime, codeDir]),
+      lenses.map((fn) => [fn.functionName, fn.handler, fn.runtime, fs.realpathSync(fn.codeDir)]),
+    );
+    assert.deepEqual([...t.local.functions()].sort(), lenses.map((fn) => fn.functionName).sort());
+    assert.deepEqual(fromLocal[0].env, {
+      STAGE: 'dev',
+      SETTINGS: '{"retries":3,"stage":"dev"}',
+      PEERS: '3',
+      WORKER_ARN: `arn:aws:lambda:us-east-1:123456789012:function:${stack}-worker`,
+    });
   });
 });

@@ -1,14 +1,9 @@
+import { MAX_UNZIPPED_BYTES, MAX_ZIPPED_DIRECT_UPLOAD_BYTES } from '../../shared/lambda/limits';
 import { formatBytes } from '../../shared/units';
 
-export { formatBytes };
-/**
- * Lambda's code size limits for .zip packages (AWS Lambda developer guide, "Lambda quotas"):
- * 50 MB zipped when uploaded directly through the API, 250 MB unzipped (code and layers).
- * "MB" here is MiB, as in the GetAccountSettings answer (CodeSizeZipped 52428800,
- * CodeSizeUnzipped 262144000).
- */
-export const MAX_ZIPPED_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
-export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
+/** Lambda's code size limits (50 MB zipped direct upload, 250 MB unzipped) live in shared/lambda/limits. */
+export { formatBytes, MAX_UNZIPPED_BYTES, MAX_ZIPPED_DIRECT_UPLOAD_BYTES };
+
 /**
  * Downloads are bounded too. A zip is normally no larger than its content, but stored entries
  * add headers, so allow some room above the unzipped limit.

@@ -1,17 +1,24 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileLanguage, matchHandlerFile, type HandlerLanguage } from '../../shared/handlers';
-import type { TemplateFunction } from '../../shared/sam/template';
+import { fileLanguage, matchHandlerFile, runtimeLanguage, type HandlerLanguage } from '../../shared/handlers';
+import { stackNameForTemplate, templateCandidates } from '../../shared/sam/discovery';
 
 /**
- * Which template functions a source file is the handler of. Templates are found like the Local
- * Lambda finds them (template.yaml|yml|json in the folder and its immediate subfolders), read
- * on first use and cached per folder until invalidated. Node file access only, no VS Code.
+ * Which template functions a source file is the handler of. Templates are found and read the
+ * way the Local Lambda finds and reads them (shared/sam), on first use, and cached per folder
+ * until invalidated. Node file access only, no VS Code.
  */
 
-export const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
-
-export interface IndexedFunction extends TemplateFunction {
+/** A template function whose handler lives in a local code folder, in a language with lenses. */
+export interface IndexedFunction {
+  logicalId: string;
+  functionName: string;
+  handler: string;
+  runtime?: string;
+  /** From the runtime; undefined when the template names none (the file's extension decides). */
+  language?: HandlerLanguage;
+  /** Code folder relative to the template's folder (POSIX), e.g. "hello-node/" or ".". */
+  codeUri: string;
   templateFile: string;
   /** Absolute code folder. */
   codeDir: string;
@@ -28,24 +35,22 @@ export interface TemplateProblemReporter {
   (templateFile: string, message: string): void;
 }
 
-async function firstTemplateIn(dir: string): Promise<string | undefined> {
-  for (const name of TEMPLATE_NAMES) {
-    const file = path.join(dir, name);
-    const stat = await fs.stat(file).catch(() => undefined);
-    if (stat?.isFile()) return file;
-  }
-  return undefined;
+async function isFile(file: string): Promise<boolean> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  return stat?.isFile() ?? false;
 }
 
 export async function findTemplateFiles(folder: string): Promise<string[]> {
-  const found: string[] = [];
-  const own = await firstTemplateIn(folder);
-  if (own) found.push(own);
   const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const file = await firstTemplateIn(path.join(folder, entry.name));
-    if (file) found.push(file);
+  const found: string[] = [];
+  for (const group of templateCandidates(entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() })))) {
+    for (const relative of group) {
+      const file = path.join(folder, relative);
+      if (await isFile(file)) {
+        found.push(file);
+        break;
+      }
+    }
   }
   return found;
 }
@@ -95,7 +100,7 @@ export class TemplateHandlerIndex {
 
   private async load(folder: string): Promise<IndexedFunction[]> {
     // Imported here, not at the top, so the YAML parser loads only once a template is read.
-    const { parseSamTemplate } = await import('../../shared/sam/template.js');
+    const { readSamTemplate } = await import('../../shared/sam/template.js');
     const functions: IndexedFunction[] = [];
     for (const templateFile of await findTemplateFiles(folder)) {
       let text: string;
@@ -105,10 +110,26 @@ export class TemplateHandlerIndex {
         this.reportProblem(templateFile, (error as Error).message);
         continue;
       }
-      const result = parseSamTemplate(text);
-      if (result.error) this.reportProblem(templateFile, result.error);
-      for (const fn of result.functions) {
-        functions.push({ ...fn, templateFile, codeDir: path.resolve(path.dirname(templateFile), fn.codeUri) });
+      const read = readSamTemplate(text, { stackName: stackNameForTemplate(templateFile) });
+      if (read.problem) {
+        this.reportProblem(templateFile, read.problem.line === undefined ? read.problem.message : `line ${read.problem.line}: ${read.problem.message}`);
+        continue;
+      }
+      for (const fn of read.template.functions) {
+        // Only code in a local folder has handler files; Java, .NET, Go and custom runtimes get no lenses.
+        if (fn.code.kind !== 'path' || !fn.handler) continue;
+        const language = runtimeLanguage(fn.runtime);
+        if (fn.runtime && !language) continue;
+        functions.push({
+          logicalId: fn.logicalId,
+          functionName: fn.functionName,
+          handler: fn.handler,
+          runtime: fn.runtime,
+          language,
+          codeUri: fn.code.path,
+          templateFile,
+          codeDir: path.resolve(path.dirname(templateFile), fn.code.path),
+        });
       }
     }
     return functions;

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Workbench } from '../../workbench/context';
 import { Commands } from '../../workbench/ids';
 import { affects, readSettings, SettingKeys } from '../../workbench/config';
-import { TemplateHandlerIndex, TEMPLATE_NAMES } from './handlerIndex';
+import { TEMPLATE_NAMES } from '../../shared/sam/discovery';
+import { TemplateHandlerIndex } from './handlerIndex';
 import { HandlerMappings } from './handlerMappings';
 import { HandlerCodeLensProvider } from './provider';
 

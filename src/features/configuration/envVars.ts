@@ -1,42 +1,19 @@
 /**
- * Rules for a function's environment variables: the 4 KB budget as Lambda measures it, key
- * rules, reserved keys, and change tracking (diff, three-way merge). Pure; no I/O.
+ * The environment variables editor's rules: the 4 KB budget as a meter, why a key cannot be
+ * used (in words for the editor), and change tracking (diff, three-way merge). Lambda's own
+ * rules (the measure, the key pattern, reserved keys) live in shared/lambda/environment.
+ * Pure; no I/O.
  */
 
-export type EnvMap = Record<string, string>;
+import { ENV_LIMIT_BYTES, isReservedEnvKey, isValidEnvKey, measureEnvironment, type EnvVariables } from '../../shared/lambda/environment';
+import { utf8Length } from '../../shared/units';
 
-/** Lambda refuses an environment whose measured size exceeds this many bytes (4096 itself passes). */
-export const ENV_LIMIT_BYTES = 4096;
+export { redactEnvValues } from '../../shared/lambda/environment';
+
+export type EnvMap = EnvVariables;
 
 /** Share of the budget from which the meter warns. */
 export const ENV_WARNING_RATIO = 0.9;
-
-/** Keys Lambda sets itself and refuses in UpdateFunctionConfiguration. */
-export const RESERVED_ENV_KEYS: ReadonlySet<string> = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
-]);
-
-/** Lambda's key pattern `[a-zA-Z]([a-zA-Z0-9_])+`: a letter, then at least one letter, digit or underscore. */
-export const ENV_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]+$/;
-
-/**
- * The environment as Lambda measures it: the Variables map as compact JSON. How Lambda counts
- * characters outside ASCII is not documented, so this takes the strict reading: every non-ASCII
- * UTF-16 unit counts as a 6-byte `\uXXXX` escape (never fewer bytes than its UTF-8 form).
- */
-export function measuredEnvironmentJson(vars: EnvMap): string {
-  return JSON.stringify(vars).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Bytes the Variables map takes against the 4 KB limit (strict count, see measuredEnvironmentJson). */
-export function measureEnvironment(vars: EnvMap): number {
-  // The escaped JSON is pure ASCII, so its length is its byte count.
-  return measuredEnvironmentJson(vars).length;
-}
 
 export type BudgetLevel = 'ok' | 'warning' | 'error';
 
@@ -56,7 +33,7 @@ export interface EnvBudget {
 
 export function envBudget(vars: EnvMap): EnvBudget {
   const used = measureEnvironment(vars);
-  const utf8Bytes = Buffer.byteLength(JSON.stringify(vars), 'utf8');
+  const utf8Bytes = utf8Length(JSON.stringify(vars));
   const level: BudgetLevel = used > ENV_LIMIT_BYTES ? 'error' : used >= ENV_LIMIT_BYTES * ENV_WARNING_RATIO ? 'warning' : 'ok';
   return { used, limit: ENV_LIMIT_BYTES, left: ENV_LIMIT_BYTES - used, level, utf8Bytes, countedStrictly: used !== utf8Bytes };
 }
@@ -64,12 +41,13 @@ export function envBudget(vars: EnvMap): EnvBudget {
 /** Why a key cannot be used, or undefined when Lambda accepts it. The message never includes a value. */
 export function envKeyProblem(key: string): string | undefined {
   if (key.length === 0) return 'Enter a name.';
-  if (RESERVED_ENV_KEYS.has(key)) return `${key} is reserved: Lambda sets it and does not allow changing it.`;
+  if (isReservedEnvKey(key)) return `${key} is reserved: Lambda sets it and does not allow changing it.`;
   if (!/^[a-zA-Z]/.test(key)) return 'Must start with a letter (A–Z or a–z).';
   if (key.length < 2) return 'Must be at least 2 characters long.';
   const bad = [...new Set(key.replace(/[a-zA-Z0-9_]/g, ''))];
   if (bad.length) return `Only letters, digits and _ are allowed (not ${bad.map((c) => (c === ' ' ? 'space' : `"${c}"`)).join(', ')}).`;
-  return undefined;
+  // The steps above explain the pattern; the pattern itself has the last word.
+  return isValidEnvKey(key) ? undefined : 'Not a name Lambda accepts.';
 }
 
 export interface EnvEntry {
@@ -184,4 +162,3 @@ export function mergeEnv(base: EnvMap, mine: EnvMap, theirs: EnvMap): EnvMergeRe
   return { merged, conflicts, takenFromTheirs };
 }
 
-export { redactEnvValues } from '../../shared/lambda/envRedaction';

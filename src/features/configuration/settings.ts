@@ -1,31 +1,19 @@
 /**
  * Editable function settings (memory, timeout, /tmp size, description, reserved concurrency):
  * their documented limits, validation of what a person typed, change lists and a three-way merge.
- * Pure; no I/O.
+ * Lambda's limits themselves live in shared/lambda/limits. Pure; no I/O.
  */
+
+import { DESCRIPTION_MAX_LENGTH, SETTING_LIMITS, type NumericLimit } from '../../shared/lambda/limits';
 
 export const SETTING_FIELDS = ['memorySize', 'timeout', 'ephemeralStorage', 'description', 'reservedConcurrency'] as const;
 export type SettingField = (typeof SETTING_FIELDS)[number];
 
-export interface NumericLimit {
-  min: number;
-  max: number;
-  unit: string;
-}
-
-/** Lambda's limits: memory 128–10,240 MB in 1 MB steps, timeout 1–900 s, /tmp 512–10,240 MB. */
-export const SETTING_LIMITS = {
-  memorySize: { min: 128, max: 10240, unit: 'MB' },
-  timeout: { min: 1, max: 900, unit: 's' },
-  ephemeralStorage: { min: 512, max: 10240, unit: 'MB' },
-} as const satisfies Record<string, NumericLimit>;
-
-/** Description length limit of the Lambda service model. */
-export const DESCRIPTION_MAX_LENGTH = 256;
+export { DESCRIPTION_MAX_LENGTH, SETTING_LIMITS, type NumericLimit };
 
 /**
- * Unreserved concurrency an AWS account must keep. Not confirmed by a primary source here; the
- * strict reading of the developer guide (100) is used for AWS. The Local Lambda keeps none.
+ * Unreserved concurrency an AWS account must keep (the service model's PutFunctionConcurrency:
+ * "leave at least 100 simultaneous executions unreserved"). The Local Lambda keeps none.
  */
 export const AWS_MIN_UNRESERVED_CONCURRENCY = 100;
 

@@ -1,29 +1,14 @@
 import { formatBytes, utf8Length } from '../../shared/units';
 import { describeJsonProblem, findJsonProblem } from '../../shared/json';
+import { INVOKE_LIMITS, payloadLimit, type InvocationKind } from '../../shared/lambda/limits';
 
 /**
- * Rules for invoking a function that hold before and after the call: payload limits, client
- * context, and reading a function's error out of its response.
+ * Rules for invoking a function that hold before and after the call: what to say when an event
+ * or client context breaks Lambda's limits (shared/lambda/limits), and reading a function's
+ * error out of its response.
  */
 
-export type InvocationKind = 'RequestResponse' | 'Event' | 'DryRun';
-
-/**
- * Lambda's documented limits. Synchronous requests and responses: 6 MB (6,291,456 bytes; a
- * larger request is refused with 413 RequestEntityTooLargeException). Asynchronous (Event)
- * payloads: 1 MB since October 2025 (256 KB before). The client context, base64-encoded,
- * may be at most 3,583 bytes and is sent with synchronous calls only.
- * DryRun sends the same request as a synchronous call, so it is held to the same limit.
- */
-export const INVOKE_LIMITS = {
-  syncPayloadBytes: 6 * 1024 * 1024,
-  asyncPayloadBytes: 1024 * 1024,
-  clientContextBytes: 3583,
-} as const;
-
-export function payloadLimit(kind: InvocationKind): number {
-  return kind === 'Event' ? INVOKE_LIMITS.asyncPayloadBytes : INVOKE_LIMITS.syncPayloadBytes;
-}
+export { INVOKE_LIMITS };
 
 /** Why an event is too large to send with this invocation type, or undefined when it fits. */
 export function payloadSizeProblem(payload: string, kind: InvocationKind): string | undefined {

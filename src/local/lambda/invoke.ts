@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { INVOKE_LIMITS, MAX_RESPONSE_BYTES, payloadLimit, type InvocationKind } from '../../shared/lambda/limits';
 import { ApiError, sendJson } from '../http';
 import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type InvokeRequest } from '../types';
 import { ACCOUNT_ID, REGION, functionArn, type FunctionRecord, type VersionRecord } from './model';
@@ -12,12 +13,9 @@ export interface Invoker {
   invoke(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome>;
 }
 
-export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024; // 6,291,456 bytes, request and response
-export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024; // 1 MB since October 2025
-const CLIENT_CONTEXT_LIMIT = 3583;
 const LOG_TAIL_BYTES = 4096;
 
-export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+export type InvocationType = InvocationKind;
 
 export function invocationTypeOf(req: IncomingMessage): InvocationType {
   const value = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
@@ -27,12 +25,10 @@ export function invocationTypeOf(req: IncomingMessage): InvocationType {
   return value;
 }
 
-export function payloadLimitOf(type: InvocationType): number {
-  return type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT;
-}
+export { payloadLimit as payloadLimitOf };
 
 export function tooLarge(type: InvocationType, size: number): ApiError {
-  const limit = payloadLimitOf(type);
+  const limit = payloadLimit(type);
   return new ApiError(413, 'RequestEntityTooLargeException',
     `Request must be smaller than ${limit} bytes for the ${type === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation (received ${size} bytes).`);
 }
@@ -89,10 +85,10 @@ export async function handleInvoke(
   req: IncomingMessage, res: ServerResponse, payload: Buffer, background: (p: Promise<unknown>) => void,
 ): Promise<void> {
   const type = invocationTypeOf(req);
-  if (payload.length > payloadLimitOf(type)) throw tooLarge(type, payload.length);
+  if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
   const clientContext = req.headers['x-amz-client-context'];
-  if (typeof clientContext === 'string' && clientContext.length > CLIENT_CONTEXT_LIMIT) {
-    throw invalid(`Client context must be at most ${CLIENT_CONTEXT_LIMIT} bytes (got ${clientContext.length}).`);
+  if (typeof clientContext === 'string' && clientContext.length > INVOKE_LIMITS.clientContextBytes) {
+    throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);
   }
   const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
   const requestId = randomUUID();
@@ -127,9 +123,9 @@ export async function handleInvoke(
   }
   let body = outcome.payload;
   let functionError = outcome.functionError;
-  if (body.length > SYNC_PAYLOAD_LIMIT) {
+  if (body.length > MAX_RESPONSE_BYTES) {
     body = Buffer.from(JSON.stringify({
-      errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`,
+      errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
       errorType: 'Function.ResponseSizeTooLarge',
     }));
     functionError = 'Unhandled';

@@ -1,7 +1,8 @@
 /** Persisted shapes of the Local Lambda's functions, versions and aliases. */
 
-export const REGION = 'us-east-1';
-export const ACCOUNT_ID = '123456789012';
+import { LOCAL_ACCOUNT_ID as ACCOUNT_ID, LOCAL_REGION as REGION, lambdaFunctionArn } from '../../shared/lambda/arn';
+
+export { ACCOUNT_ID, REGION };
 
 /** The part of a function's configuration that a version freezes. */
 export interface FunctionSettings {
@@ -67,7 +68,7 @@ export interface StateFile {
 }
 
 export function functionArn(name: string, qualifier?: string): string {
-  return `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}${qualifier ? ':' + qualifier : ''}`;
+  return lambdaFunctionArn({ region: REGION, accountId: ACCOUNT_ID }, name, qualifier);
 }
 
 /** `2024-01-01T12:00:00.000+0000`, the form Lambda uses. */

@@ -1,3 +1,6 @@
+import {
+  DESCRIPTION_MAX_LENGTH, FUNCTION_NAME_PATTERN, MAX_LAYERS, MAX_ZIPPED_DIRECT_UPLOAD_BYTES, QUALIFIER_PATTERN, SETTING_LIMITS,
+} from '../../shared/lambda/limits';
 import { ApiError } from '../http';
 import { ACCOUNT_ID, REGION, type FunctionSettings } from './model';
 import { intInRange, invalid, optionalString, validateEnvironment, validationError } from './validation';
@@ -36,12 +39,12 @@ export function parseFunctionRef(raw: string, queryQualifier?: string): { name: 
   } else {
     [name, qualifier] = [parts[0], parts[1]];
   }
-  if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name) || (qualifier !== undefined && !/^(\$LATEST|[a-zA-Z0-9-_]{1,128})$/.test(qualifier))) {
+  if (!FUNCTION_NAME_PATTERN.test(name) || (qualifier !== undefined && !QUALIFIER_PATTERN.test(qualifier))) {
     throw validationError(`1 validation error detected: Value '${raw}' at 'functionName' failed to satisfy constraint: ` +
       'Member must be a function name, a name with a qualifier, or a function ARN');
   }
   if (queryQualifier !== undefined) {
-    if (!/^(\$LATEST|[a-zA-Z0-9-_]{1,128})$/.test(queryQualifier)) {
+    if (!QUALIFIER_PATTERN.test(queryQualifier)) {
       throw validationError(`1 validation error detected: Value '${queryQualifier}' at 'qualifier' failed to satisfy ` +
         'constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
     }
@@ -59,7 +62,10 @@ const ROLE_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\
 export const DEFAULT_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/local-lambda-role`;
 
 export const DEFAULT_SETTINGS: Omit<FunctionSettings, 'runtime' | 'handler'> = {
-  role: DEFAULT_ROLE, memorySize: 128, timeout: 3, ephemeralStorage: 512,
+  role: DEFAULT_ROLE,
+  memorySize: SETTING_LIMITS.memorySize.default,
+  timeout: SETTING_LIMITS.timeout.default,
+  ephemeralStorage: SETTING_LIMITS.ephemeralStorage.default,
   description: '', environment: {}, architectures: ['x86_64'], layers: [],
 };
 
@@ -88,13 +94,14 @@ export function readSettings(body: Record<string, unknown>): Partial<FunctionSet
     }
     out.role = body.Role;
   }
-  if (body.MemorySize !== undefined) out.memorySize = intInRange(body.MemorySize, 'memorySize', 128, 10240);
-  if (body.Timeout !== undefined) out.timeout = intInRange(body.Timeout, 'timeout', 1, 900);
+  const { memorySize, timeout, ephemeralStorage } = SETTING_LIMITS;
+  if (body.MemorySize !== undefined) out.memorySize = intInRange(body.MemorySize, 'memorySize', memorySize.min, memorySize.max);
+  if (body.Timeout !== undefined) out.timeout = intInRange(body.Timeout, 'timeout', timeout.min, timeout.max);
   if (body.EphemeralStorage !== undefined) {
     const size = (body.EphemeralStorage as { Size?: unknown } | null)?.Size;
-    out.ephemeralStorage = intInRange(size, 'ephemeralStorage.size', 512, 10240);
+    out.ephemeralStorage = intInRange(size, 'ephemeralStorage.size', ephemeralStorage.min, ephemeralStorage.max);
   }
-  if (body.Description !== undefined) out.description = optionalString(body.Description, 'Description', 256) ?? '';
+  if (body.Description !== undefined) out.description = optionalString(body.Description, 'Description', DESCRIPTION_MAX_LENGTH) ?? '';
   if (body.Environment !== undefined) {
     const env = body.Environment as { Variables?: unknown } | null;
     out.environment = validateEnvironment(env?.Variables);
@@ -103,7 +110,7 @@ export function readSettings(body: Record<string, unknown>): Partial<FunctionSet
     if (!Array.isArray(body.Layers) || body.Layers.some((l) => typeof l !== 'string')) {
       throw invalid('Layers must be a list of layer version ARNs.');
     }
-    if (body.Layers.length > 5) throw invalid(`Cannot reference more than 5 layers (got ${body.Layers.length}).`);
+    if (body.Layers.length > MAX_LAYERS) throw invalid(`Cannot reference more than ${MAX_LAYERS} layers (got ${body.Layers.length}).`);
     out.layers = body.Layers as string[];
   }
   if (body.Architectures !== undefined) {
@@ -123,8 +130,8 @@ export function readZipFile(value: unknown): Buffer {
   }
   if (!/^[A-Za-z0-9+/=\s]*$/.test(value)) throw invalid('ZipFile must be base64 encoded.');
   const zip = Buffer.from(value, 'base64');
-  if (zip.length > 50 * 1024 * 1024) {
-    throw new ApiError(413, 'RequestTooLargeException', `Zipped code must be at most 52428800 bytes; got ${zip.length} bytes.`);
+  if (zip.length > MAX_ZIPPED_DIRECT_UPLOAD_BYTES) {
+    throw new ApiError(413, 'RequestTooLargeException', `Zipped code must be at most ${MAX_ZIPPED_DIRECT_UPLOAD_BYTES} bytes; got ${zip.length} bytes.`);
   }
   return zip;
 }

@@ -1,16 +1,8 @@
+import {
+  ENV_KEY_PATTERN_SOURCE, ENV_LIMIT_BYTES, ENV_OVER_LIMIT_MESSAGE, isReservedEnvKey, isValidEnvKey, measuredEnvironmentJson,
+} from '../../shared/lambda/environment';
+import { ALIAS_NAME_PATTERN, FUNCTION_NAME_PATTERN } from '../../shared/lambda/limits';
 import { ApiError } from '../http';
-
-export const ENV_LIMIT_BYTES = 4096;
-
-const RESERVED_ENV_KEYS = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
-]);
-
-const ENV_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]+$/;
 
 export function invalid(message: string): ApiError {
   return new ApiError(400, 'InvalidParameterValueException', message);
@@ -18,16 +10,6 @@ export function invalid(message: string): ApiError {
 
 export function validationError(message: string): ApiError {
   return new ApiError(400, 'ValidationException', message);
-}
-
-/**
- * The environment as AWS measures it: compact JSON of the Variables map. How AWS counts
- * non-ASCII characters is not documented; we take the strict reading and count every
- * non-ASCII UTF-16 unit as a 6-byte `\uXXXX` escape, which is never smaller than UTF-8.
- */
-export function measuredEnvironment(vars: Record<string, string>): string {
-  return JSON.stringify(vars).replace(/[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function validateEnvironment(vars: unknown): Record<string, string> {
@@ -40,25 +22,24 @@ export function validateEnvironment(vars: unknown): Record<string, string> {
     if (typeof v !== 'string') throw invalid(`Environment variable ${k} must be a string.`);
     out[k] = v;
   }
-  const bad = Object.keys(out).filter((k) => !ENV_KEY_PATTERN.test(k));
+  const bad = Object.keys(out).filter((k) => !isValidEnvKey(k));
   if (bad.length) {
     throw validationError(
       `1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: ` +
-      `Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]` +
+      `Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${ENV_KEY_PATTERN_SOURCE}]` +
       ` (invalid keys: ${bad.join(', ')})`);
   }
-  const reserved = Object.keys(out).filter((k) => RESERVED_ENV_KEYS.has(k));
+  const reserved = Object.keys(out).filter(isReservedEnvKey);
   if (reserved.length) {
     throw invalid('Lambda was unable to configure your environment variables because the environment ' +
       'variables you have provided contains reserved keys that are currently not supported for ' +
       `modification. Reserved keys used in this request: ${reserved.join(',')}`);
   }
-  const measured = measuredEnvironment(out);
-  const size = Buffer.byteLength(measured, 'utf8');
+  const measured = measuredEnvironmentJson(out);
+  // The strict measure is pure ASCII: its length is its size in bytes.
+  const size = measured.length;
   if (size > ENV_LIMIT_BYTES) {
-    throw invalid('Lambda was unable to configure your environment variables because the environment ' +
-      'variables you have provided exceeded the 4KB limit. ' +
-      `String measured: ${measured} (${size} bytes, limit ${ENV_LIMIT_BYTES} bytes)`);
+    throw invalid(`${ENV_OVER_LIMIT_MESSAGE} String measured: ${measured} (${size} bytes, limit ${ENV_LIMIT_BYTES} bytes)`);
   }
   return out;
 }
@@ -79,20 +60,16 @@ export function optionalString(value: unknown, field: string, max = 256): string
   return value;
 }
 
-const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
-
 export function validateFunctionName(name: unknown): string {
-  if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
+  if (typeof name !== 'string' || !FUNCTION_NAME_PATTERN.test(name)) {
     throw validationError(`1 validation error detected: Value '${String(name)}' at 'functionName' failed to ` +
       'satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}');
   }
   return name;
 }
 
-const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
-
 export function validateAliasName(name: unknown): string {
-  if (typeof name !== 'string' || !ALIAS_NAME.test(name)) {
+  if (typeof name !== 'string' || !ALIAS_NAME_PATTERN.test(name)) {
     throw validationError(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy ` +
       'constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+) and have length 1–128');
   }

@@ -2,10 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { MAX_UNZIPPED_BYTES } from '../../shared/lambda/limits';
 import { invalid } from './validation';
-
-/** Unzipped code may be at most 250 MB, as in AWS. */
-export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
 
 /** Folders never packaged from a workspace folder. */
 const SKIPPED_DIRS = new Set(['.local-lambda', '.aws-sam', '.git']);

@@ -1,9 +1,9 @@
+import { LOCAL_ACCOUNT_ID as ACCOUNT_ID, LOCAL_REGION as REGION } from '../../shared/lambda/arn';
 import { ApiError } from '../http';
 
 /** Reading and checking request members of the CloudWatch Logs JSON 1.1 API. */
 
-export const REGION = 'us-east-1';
-export const ACCOUNT_ID = '123456789012';
+export { ACCOUNT_ID, REGION };
 
 export type Params = Record<string, unknown>;
 

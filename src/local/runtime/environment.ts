@@ -5,7 +5,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
 import { LaunchError, planLaunch } from './launch';
-import { billedDuration, endLine, logStreamName, reportLine, startLine, timedOutText } from './log-format';
+import { billedDuration, endLine, logStreamName, reportLine, startLine, timedOutText } from '../../shared/lambda/report';
 import { readMemory } from './memory';
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHost } from './runtime-api';
 

@@ -1,8 +1,8 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { MAX_RESPONSE_BYTES } from '../../shared/lambda/limits';
 
-/** Largest response a function may return synchronously (6 MB). */
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+export { MAX_RESPONSE_BYTES };
 
 export interface NextEvent {
   requestId: string;

@@ -57,6 +57,35 @@ describe('codelens/handlerIndex', () => {
     assert.deepEqual(await index.matchesFor(dir, path.join(os.tmpdir(), 'elsewhere', 'app.ts')), []);
   });
 
+  it('offers lenses only for functions with handler files in a local folder, in Node.js or Python', async () => {
+    write(path.join(dir, 'template.yaml'), `Globals:
+  Function:
+    Runtime: nodejs20.x
+    Handler: index.handler
+Resources:
+  Folder: { Type: AWS::Serverless::Function, Properties: { CodeUri: fn/ } }
+  Plain: { Type: AWS::Lambda::Function, Properties: { Code: ./plain, Handler: main.handler, Runtime: python3.12 } }
+  Inline: { Type: AWS::Serverless::Function, Properties: { InlineCode: "exports.handler = () => 1" } }
+  Image: { Type: AWS::Serverless::Function, Properties: { PackageType: Image } }
+  FromS3: { Type: AWS::Serverless::Function, Properties: { CodeUri: s3://bucket/key.zip } }
+  Java: { Type: AWS::Serverless::Function, Properties: { CodeUri: java/, Runtime: java21, Handler: a.B::handle } }
+  NoRuntime: { Type: AWS::Lambda::Function, Properties: { Code: ./any, Handler: app.handler } }
+`);
+    const fns = await new TemplateHandlerIndex().functions(dir);
+    assert.deepEqual(fns.map((f) => [f.logicalId, f.language, f.codeDir]), [
+      ['Folder', 'node', path.join(dir, 'fn')],
+      ['Plain', 'python', path.join(dir, 'plain')],
+      ['NoRuntime', undefined, path.join(dir, 'any')],
+    ]);
+  });
+
+  it('reports a template without Resources', async () => {
+    write(path.join(dir, 'template.yaml'), 'Description: not a SAM template\n');
+    const problems: string[] = [];
+    assert.deepEqual(await new TemplateHandlerIndex((_file, message) => problems.push(message)).functions(dir), []);
+    assert.deepEqual(problems, ['line 1: The template has no Resources section.']);
+  });
+
   it('caches templates until invalidated', async () => {
     write(path.join(dir, 'template.yaml'), TEMPLATE);
     const index = new TemplateHandlerIndex();

@@ -1,17 +1,25 @@
 import * as assert from 'node:assert/strict';
 import {
   diffEnv,
-  ENV_LIMIT_BYTES,
   envBudget,
   envEntryProblems,
   envKeyProblem,
-  measureEnvironment,
   mergeEnv,
   redactEnvValues,
-  RESERVED_ENV_KEYS,
   type EnvMap,
 } from '../../../src/features/configuration/envVars';
-import { measuredEnvironment, validateEnvironment } from '../../../src/local/lambda/validation';
+import { ENV_LIMIT_BYTES, measureEnvironment, RESERVED_ENV_KEYS } from '../../../src/shared/lambda/environment';
+import { validateEnvironment } from '../../../src/local/lambda/validation';
+
+/** The Local Lambda's answer to a Variables map: undefined when it accepts it, else its error message. */
+function localRefusal(vars: EnvMap): string | undefined {
+  try {
+    validateEnvironment(vars);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /** A one-variable map whose compact JSON `{"AB":"<value>"}` is exactly `bytes` long (ASCII). */
 function mapOfSize(bytes: number, key = 'AB'): EnvMap {
@@ -77,16 +85,10 @@ describe('model/envVars', () => {
         { Z9: 'é'.repeat(681) + 'ab' }, { Z9: 'é'.repeat(681) + 'abc' },
       ];
       for (const vars of samples) {
-        assert.equal(measureEnvironment(vars), Buffer.byteLength(measuredEnvironment(vars), 'utf8'));
-        const refusedLocally = (() => {
-          try {
-            validateEnvironment(vars);
-            return false;
-          } catch {
-            return true;
-          }
-        })();
-        assert.equal(envBudget(vars).level === 'error', refusedLocally, JSON.stringify(Object.keys(vars)));
+        const refusal = localRefusal(vars);
+        assert.equal(envBudget(vars).level === 'error', refusal !== undefined, JSON.stringify(Object.keys(vars)));
+        // The Local Lambda states the size it measured: the meter's figure.
+        if (refusal) assert.match(refusal, new RegExp(`\\(${envBudget(vars).used} bytes, limit 4096 bytes\\)$`));
       }
     });
   });
@@ -115,6 +117,13 @@ describe('model/envVars', () => {
       assert.match(envKeyProblem('_HANDLER') ?? '', /reserved/);
       for (const key of ['LANG', 'PATH', 'LD_LIBRARY_PATH', 'NODE_PATH', 'PYTHONPATH', 'TZ', 'AWS_XRAY_CONTEXT_MISSING', 'NODE_OPTIONS']) {
         assert.equal(envKeyProblem(key), undefined, key);
+      }
+    });
+
+    it('accepts and refuses the same keys as the Local Lambda', () => {
+      const keys = ['AB', 'a1', 'DB_HOST', 'x_', 'A', '1AB', '_AB', 'MY-KEY', 'MY KEY', 'KÉY', 'AWS_REGION', 'LAMBDA_TASK_ROOT', 'PATH', 'AWS_XRAY_CONTEXT_MISSING'];
+      for (const key of keys) {
+        assert.equal(envKeyProblem(key) === undefined, localRefusal({ [key]: 'v' }) === undefined, key);
       }
     });
 
@@ -172,6 +181,15 @@ describe('model/envVars', () => {
       const bothRemoved = mergeEnv({ A1: '1' }, {}, {});
       assert.deepEqual(bothRemoved, { merged: {}, conflicts: [], takenFromTheirs: [] });
     });
+  });
+
+  it('keeps values out of the Local Lambda\'s over-the-limit message', () => {
+    const vars = { DB_PASSWORD: 'hunter2-secret', PAD: 'x'.repeat(4096) };
+    const refusal = localRefusal(vars) ?? '';
+    assert.match(refusal, /hunter2/, 'the service message carries the measured string');
+    const redacted = redactEnvValues(refusal, vars);
+    assert.doesNotMatch(redacted, /hunter2/);
+    assert.match(redacted, /exceeded the 4KB limit\.$/);
   });
 
   it('keeps values out of service messages', () => {

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { endLine, reportLine, startLine } from '../../../src/local/runtime/log-format';
-import { parseEndLine, parsePlatformLine, parseReport, parseReports, parseStartLine } from '../../../src/shared/lambda/report';
+import {
+  billedDuration, endLine, parseEndLine, parsePlatformLine, parseReport, parseReports, parseStartLine, reportLine, startLine,
+} from '../../../src/shared/lambda/report';
 
 const COLD = 'REPORT RequestId: 3f1c0a52-6c2f-4b61-9d0e-1a2b3c4d5e6f\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 150.12 ms\t';
 const WARM = 'REPORT RequestId: 8d2e4f60-0000-4000-8000-000000000001\tDuration: 2.05 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 81 MB\t';
 
-describe('model/report', () => {
+describe('shared/lambda/report', () => {
   it('reads a cold-start REPORT line (tab separated, as Lambda writes it)', () => {
     assert.deepEqual(parseReport(COLD), {
       requestId: '3f1c0a52-6c2f-4b61-9d0e-1a2b3c4d5e6f',
@@ -92,5 +93,32 @@ describe('model/report', () => {
     const text = [startLine('loc-1', '2'), endLine('loc-1'), reportLine({ requestId: 'loc-1', durationMs: 7.257, billedDurationMs: 8, memorySizeMB: 256, maxMemoryUsedMB: 61, initDurationMs: 95.5 })].join('\n');
     assert.deepEqual(parseStartLine(text.split('\n')[0]), { requestId: 'loc-1', version: '2' });
     assert.deepEqual(parseReport(text), { requestId: 'loc-1', durationMs: 7.26, billedDurationMs: 8, memorySizeMb: 256, maxMemoryUsedMb: 61, initDurationMs: 95.5, coldStart: true });
+  });
+
+  it('reads back what the writer writes, figure for figure (cold and warm, any duration)', () => {
+    const durations = [0.01, 0.5, 1, 1.005, 2.499, 26.734, 999.999, 3000, 899999.99];
+    for (const [i, durationMs] of durations.entries()) {
+      const cold = i % 2 === 0;
+      const figures = {
+        requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        durationMs,
+        billedDurationMs: billedDuration(durationMs),
+        memorySizeMB: 128 * (i + 1),
+        maxMemoryUsedMB: 40 + i,
+        ...(cold ? { initDurationMs: 100 + durationMs } : {}),
+      };
+      const log = [startLine(figures.requestId, '$LATEST'), 'some output', endLine(figures.requestId), reportLine(figures)].join('\n');
+      const report = parseReport(log);
+      assert.deepEqual(report, {
+        requestId: figures.requestId,
+        durationMs: Number(durationMs.toFixed(2)),
+        billedDurationMs: figures.billedDurationMs,
+        memorySizeMb: figures.memorySizeMB,
+        maxMemoryUsedMb: figures.maxMemoryUsedMB,
+        ...(cold ? { initDurationMs: Number((100 + durationMs).toFixed(2)) } : {}),
+        coldStart: cold,
+      }, log);
+      assert.ok(report!.billedDurationMs >= report!.durationMs, 'billing rounds up');
+    }
   });
 });

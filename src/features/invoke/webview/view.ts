@@ -22,7 +22,9 @@ import {
 } from '../protocol';
 import { fillSelect, h, icon, type SelectOption } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
-import { checkJson, formatBytes, formatMs, utf8Length } from './format';
+import { formatBytes, formatMs, utf8Length } from './format';
+import { findJsonProblem as checkJson } from '../../../shared/json';
+import { INVOKE_LIMITS } from '../../../shared/lambda/limits';
 import { errorMessage } from '../../../shared/errors';
 
 /** What the tab keeps across hiding and reloads. */
@@ -39,7 +41,7 @@ interface SavedState {
 const DEFAULT_EVENT = '{\n  "hello": "world"\n}';
 /** Results larger than this are not kept in the webview state (the extension still has them). */
 const MAX_SAVED_RESULT_CHARS = 256 * 1024;
-const DEFAULT_LIMITS: InvokeLimits = { syncPayloadBytes: 6 * 1024 * 1024, asyncPayloadBytes: 1024 * 1024, clientContextBytes: 3583 };
+const DEFAULT_LIMITS: InvokeLimits = INVOKE_LIMITS;
 
 function badge(iconName: string, label: string, value: string, kind = '', title?: string): HTMLElement {
   return h('span', { class: `invoke-badge ${kind}`.trim(), title: title ?? `${label}: ${value}` }, icon(iconName), h('span', { class: 'invoke-badge-label' }, label), h('span', { class: 'invoke-badge-value' }, value));
