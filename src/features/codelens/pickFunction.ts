@@ -1,10 +1,9 @@
 import { LOCAL_CONNECTION_ID } from '../../aws/connections';
+import { LOCAL_REGION } from '../../shared/lambda/arn';
 import type { FunctionTarget } from '../../shared/target';
 import type { Workbench } from '../../workbench/context';
 import { pickConnection, pickFunctionIn, pickRegion, placeOf, type PickedFunction } from '../../workbench/pickers';
 
-/** The Local Lambda always answers as account 123456789012 in us-east-1. */
-const LOCAL_REGION = 'us-east-1';
 const LOCAL_CHOICE = 'local-template-function';
 
 export type { PickedFunction };

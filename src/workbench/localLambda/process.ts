@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { LocalLambdaError } from '../../aws/errors';
 import type { StaticCredentials } from '../../aws/connections';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../shared/lambda/arn';
 
 /** What the Local Lambda announces on its first stdout line. */
 export interface LocalLambdaInfo {
@@ -46,8 +47,8 @@ export function parseReadyLine(line: string): LocalLambdaInfo | undefined {
   if (typeof endpoint !== 'string' || typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') return undefined;
   return {
     endpoint,
-    region: typeof region === 'string' ? region : 'us-east-1',
-    accountId: typeof accountId === 'string' ? accountId : '123456789012',
+    region: typeof region === 'string' ? region : LOCAL_REGION,
+    accountId: typeof accountId === 'string' ? accountId : LOCAL_ACCOUNT_ID,
     credentials: { accessKeyId, secretAccessKey },
   };
 }
