@@ -114,14 +114,16 @@ describe('Real projects: dependencies, runtime libraries, streaming, versions', 
       const doc = JSON.parse(out.payload);
       assert.equal(doc.errorType, 'Runtime.ImportModuleError');
       assert.match(doc.errorMessage, /^Unable to import module 'app': No module named 'lwb_nowhere_to_be_found'\. /);
-      assert.match(doc.errorMessage, /no package index pip uses offers "lwb-nowhere-to-be-found==2\.0\.0"/);
+      assert.match(doc.errorMessage, /The requirements in .*requirements\.txt were not installed \(no package index pip uses offers "lwb-nowhere-to-be-found==2\.0\.0"\); to see why, run: /);
       assert.match(doc.errorMessage, / -m pip install --disable-pip-version-check --no-input -r requirements\.txt -t /);
 
       const failed = t.local.runtimeNotes().find((n) => n.functionName === broken && n.build?.type === 'failed');
       assert.ok(failed, 'a failed build note');
       assert.equal(failed.level, 'error');
       const codeDir = path.join(PROJECTS, 'python-requirements', 'broken_deps');
-      assert.ok(failed.message.startsWith(`${broken}: the requirements in ${path.join(codeDir, 'requirements.txt')} were not installed: no package index pip uses offers "lwb-nowhere-to-be-found==2.0.0"`), failed.message);
+      assert.ok(failed.message.startsWith(`${broken}: the requirements in ${path.join(codeDir, 'requirements.txt')} were not installed: ` +
+        'no package index pip uses offers "lwb-nowhere-to-be-found==2.0.0". Check its name and version, and the index pip uses (pip config list). ' +
+        'The function starts without them.'), failed.message);
       assert.match(failed.message, new RegExp(`To see pip's own output, run: cd ${codeDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} && \\S+ -m pip install`));
 
       // The other functions keep working.

@@ -168,8 +168,8 @@ async function install(opts: PythonDepsOptions, requirements: string, key: strin
     return { status: 'built', requirements, folder, command };
   }
   await fs.promises.rm(temp, { recursive: true, force: true }).catch(() => undefined);
-  const reason = explainPipFailure(run.output, run.error, opts.python.executable);
-  const message = `${label}: the requirements in ${requirements} were not installed: ${reason}. ` +
+  const { reason, advice } = explainPipFailure(run.output, run.error, opts.python.executable);
+  const message = `${label}: the requirements in ${requirements} were not installed: ${reason}. ${advice ? `${advice} ` : ''}` +
     `The function starts without them. To see pip's own output, run: ${command}`;
   opts.onEvent?.({ type: 'failed', label, requirements, folder, command, message, output: run.output, durationMs });
   return { status: 'failed', requirements, message, reason, command };
@@ -229,22 +229,32 @@ export function runPip(python: string, args: readonly string[], cwd: string, env
 
 const NETWORK = /NewConnectionError|Failed to establish a new connection|Temporary failure in name resolution|Name or service not known|nodename nor servname|getaddrinfo failed|Network is unreachable|ConnectTimeoutError|ReadTimeoutError|ProxyError|SSLError|Connection refused/;
 
-/** pip's output → the reason in a few words, naming the package when pip says which. */
-export function explainPipFailure(output: string, error?: string, python = 'python3'): string {
-  if (error) return error;
-  if (/No module named pip\b/.test(output)) return `pip is not installed for ${python} (install it with: ${shellQuote(python)} -m ensurepip --upgrade)`;
+export interface PipFailure {
+  /** In a few words, naming the package when pip says which. */
+  reason: string;
+  /** What to do about it, when there is something better to say than "run it by hand". */
+  advice?: string;
+}
+
+/** pip's output → why it failed and what to do. */
+export function explainPipFailure(output: string, error?: string, python = 'python3'): PipFailure {
+  if (error) return { reason: error };
+  if (/No module named pip\b/.test(output)) {
+    return { reason: `pip is not installed for ${python}`, advice: `Install it with: ${shellQuote(python)} -m ensurepip --upgrade` };
+  }
   const missing = /No matching distribution found for ([^\s]+)/.exec(output)?.[1]
     ?? /Could not find a version that satisfies the requirement ([^\s]+)/.exec(output)?.[1];
+  const offline = NETWORK.test(output);
   if (missing) {
-    return NETWORK.test(output)
-      ? `pip could not reach the package index, so it could not get "${missing}"`
-      : `no package index pip uses offers "${missing}" (check its name and version, and the index: pip config list)`;
+    return offline
+      ? { reason: `pip could not reach the package index, so it could not get "${missing}"`, advice: 'Connect to the network (or point pip at an index you can reach: pip config list), then restart the Local Lambda.' }
+      : { reason: `no package index pip uses offers "${missing}"`, advice: 'Check its name and version, and the index pip uses (pip config list).' };
   }
-  if (NETWORK.test(output)) return 'pip could not reach the package index';
+  if (offline) return { reason: 'pip could not reach the package index', advice: 'Connect to the network, then restart the Local Lambda.' };
   const failedBuild = /Failed to build ([^\n]+)/.exec(output)?.[1] ?? /Failed building wheel for ([^\s]+)/.exec(output)?.[1];
-  if (failedBuild) return `building "${failedBuild.trim()}" failed`;
+  if (failedBuild) return { reason: `building "${failedBuild.trim()}" failed`, advice: 'It may need a compiler or system libraries, or a version with a ready-made wheel for this Python.' };
   const errorLine = output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('ERROR:')).pop();
-  if (errorLine) return errorLine.replace(/^ERROR:\s*/, '').replace(/\.$/, '');
+  if (errorLine) return { reason: errorLine.replace(/^ERROR:\s*/, '').replace(/\.$/, '') };
   const last = output.trim().split('\n').pop()?.trim();
-  return last ? `pip failed: ${last}` : 'pip failed without saying why';
+  return { reason: last ? `pip failed: ${last}` : 'pip failed without saying why' };
 }

@@ -298,7 +298,7 @@ async function fetchWithPip(python: PythonInterpreter, target: string, env: Node
   const durationMs = Date.now() - started;
   try {
     if (run.code !== 0 || !hasRuntimePackages(temp)) {
-      const reason = run.code === 0 ? 'the install holds no boto3 and botocore packages' : explainPipFailure(run.output, run.error, python.executable);
+      const reason = run.code === 0 ? 'the install holds no boto3 and botocore packages' : explainPipFailure(run.output, run.error, python.executable).reason;
       onEvent?.({ type: 'failed', label, requirements: 'boto3', folder: target, command, message: `${label}: ${reason}`, output: run.output, durationMs });
       return { reason };
     }

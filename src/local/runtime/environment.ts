@@ -215,7 +215,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (inv.started) return;
     inv.started = true;
     inv.startedAt = performance.now();
-    inv.lines.push(...this.initLines);
+    inv.lines.unshift(...this.initLines);
     this.initLines = [];
     this.emit(startLine(inv.req.requestId, this.spec.version), inv);
   }

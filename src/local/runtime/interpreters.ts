@@ -169,7 +169,7 @@ async function pickPython(runtime: string, named: string | undefined): Promise<I
     if (!r.ok || !r.probe.version.startsWith('3.')) continue;
     const older = compareVersionPrefix(r.probe.version, wanted) < 0;
     const warning = older
-      ? `${namedProblem}${runtime} functions run on Python ${r.probe.version} (${r.probe.executable}) here: no Python ${wanted} was found (python${wanted} is not on PATH). ` +
+      ? `${namedProblem}${runtime} functions run on Python ${r.probe.version} (${r.probe.executable}) here: no Python ${wanted} was found (python${wanted} is not on PATH, or does not run). ` +
         `Code that needs Python ${wanted} may fail; install Python ${wanted}, or name one with ${SETTING_HINT}.`
       : namedProblem ? `${namedProblem}Using ${r.probe.executable} (Python ${r.probe.version}) instead.` : undefined;
     return { ...r.probe, wanted, source: 'path', warning };

@@ -19,6 +19,8 @@ export interface LaunchPlan {
 export interface LaunchServices {
   interpreters: InterpreterMap;
   note: NoteSink;
+  /** True the first time `key` is asked for in this run. */
+  once(key: string): boolean;
   pythonLibraries?: RuntimeLibrarySources;
   /** This run's dependency builds (so a cache hit is reported once per run). */
   builds?: Map<string, Promise<PythonDepsResult>>;
@@ -92,22 +94,40 @@ export function functionEnvironment(ctx: LaunchContext): NodeJS.ProcessEnv {
   };
 }
 
+const NO_SERVICES: LaunchServices = { interpreters: {}, note: () => true, once: () => true };
+
 export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
   const { spec } = ctx;
   const env = functionEnvironment(ctx);
-  const services = ctx.services ?? { interpreters: {}, note: () => true };
+  const services = ctx.services ?? NO_SERVICES;
   switch (runtimeFamily(spec.runtime)) {
     case 'node': {
-      const node = await chooseNode(spec.runtime, services.interpreters);
+      const node = await prepareNode(spec, services);
       return {
         command: node.executable,
         args: [`--max-old-space-size=${spec.memorySize}`, nodeBootstrapPath()],
         env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
-        logLines: versionLines(spec, node, services),
+        logLines: versionLogLines(spec, node, services),
       };
     }
-    case 'python':
-      return planPython(ctx, env, services);
+    case 'python': {
+      const py = await preparePython(spec, ctx.dataDir, services);
+      const userPath = spec.environment.PYTHONPATH;
+      return {
+        command: py.python.executable,
+        args: ['-u', pythonBootstrapPath(), JSON.stringify({ front: py.front, end: py.end, hints: py.hints })],
+        env: {
+          ...env,
+          // Child Python processes the handler starts see the dependencies too (the bootstrap orders sys.path itself).
+          ...(py.front.length ? { PYTHONPATH: [...py.front, ...(userPath ? [userPath] : [])].join(path.delimiter) } : {}),
+          PYTHONUNBUFFERED: '1',
+          // Keep __pycache__ folders out of the user's workspace.
+          PYTHONDONTWRITEBYTECODE: '1',
+          LAMBDA_RUNTIME_DIR: pythonAssetsDir(),
+        },
+        logLines: versionLogLines(spec, py.python, services),
+      };
+    }
     case 'provided': {
       const bootstrap = path.join(spec.codeDir, 'bootstrap');
       try {
@@ -120,17 +140,48 @@ export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
   }
 }
 
-/** Reports the interpreter once per runtime, and a version warning once per function (also in its log). */
-function versionLines(spec: ExecutionSpec, choice: InterpreterChoice, services: LaunchServices): string[] {
+/**
+ * Everything a launch needs before a process can start: the interpreter (with its notes and
+ * version warning), the requirements build, the runtime-provided libraries. Shares its results
+ * with later launches, so calling it ahead (when a template loads) moves the wait and the
+ * notes to that moment. Throws LaunchError when the function cannot run at all.
+ */
+export async function prepareLaunch(spec: ExecutionSpec, dataDir: string, services: LaunchServices = NO_SERVICES): Promise<void> {
+  switch (runtimeFamily(spec.runtime)) {
+    case 'node':
+      await prepareNode(spec, services);
+      return;
+    case 'python':
+      await preparePython(spec, dataDir, services);
+      return;
+    case 'provided':
+      return;
+  }
+}
+
+async function prepareNode(spec: ExecutionSpec, services: LaunchServices): Promise<InterpreterChoice> {
+  const node = await chooseNode(spec.runtime, services.interpreters);
+  noteVersion(spec, node, services);
+  return node;
+}
+
+/** Notes the interpreter once per runtime, and a version warning once per function. */
+function noteVersion(spec: ExecutionSpec, choice: InterpreterChoice, services: LaunchServices): void {
   if (choice.source !== 'local' || choice.warning) {
     services.note({ level: 'info', kind: 'runtime-version', runtime: spec.runtime,
       message: `${spec.runtime} functions run on ${choice.executable} (${spec.runtime.startsWith('python') ? 'Python' : 'Node.js'} ${choice.version}).` },
     `interpreter\0${spec.runtime}\0${choice.executable}`);
   }
-  if (!choice.warning) return [];
-  const first = services.note({ level: 'warning', kind: 'runtime-version', functionName: spec.functionName, runtime: spec.runtime,
-    message: `${spec.functionName}: ${choice.warning}` }, `version\0${spec.functionName}\0${spec.runtime}\0${choice.executable}`);
-  return first ? [`WARNING ${choice.warning}`] : [];
+  if (choice.warning) {
+    services.note({ level: 'warning', kind: 'runtime-version', functionName: spec.functionName, runtime: spec.runtime,
+      message: `${spec.functionName}: ${choice.warning}` }, `version\0${spec.functionName}\0${spec.runtime}\0${choice.executable}`);
+  }
+}
+
+/** The version warning for the function's own log, on its first start in this run. */
+function versionLogLines(spec: ExecutionSpec, choice: InterpreterChoice, services: LaunchServices): string[] {
+  if (!choice.warning || !services.once(`log\0${spec.functionName}\0${spec.runtime}\0${choice.executable}`)) return [];
+  return [`WARNING ${choice.warning}`];
 }
 
 /** Whether the function's code is inline template code (InlineCode / Code.ZipFile), which the template loader writes under `<data>/inline/`. */
@@ -139,17 +190,26 @@ function isInlineCode(spec: ExecutionSpec, dataDir: string): boolean {
   return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-async function planPython(ctx: LaunchContext, env: NodeJS.ProcessEnv, services: LaunchServices): Promise<LaunchPlan> {
-  const { spec } = ctx;
+interface PythonPlan {
+  python: InterpreterChoice;
+  /** sys.path right after the code folder: the requirements build (then layers). */
+  front: string[];
+  /** sys.path after the interpreter's own: runtime-provided libraries, cfnresponse for inline code. */
+  end: string[];
+  /** Top-level module (or "*") → sentence added to an import error. */
+  hints: Record<string, string>;
+}
+
+async function preparePython(spec: ExecutionSpec, dataDir: string, services: LaunchServices): Promise<PythonPlan> {
   const python = await choosePython(spec.runtime, services.interpreters);
   if (!python) {
     throw new LaunchError('Runtime.Unavailable', `python3 was not found on PATH; install it to run ${spec.runtime} functions locally`);
   }
-  const logLines = versionLines(spec, python, services);
+  noteVersion(spec, python, services);
   const interpreter = { executable: python.executable, version: python.version };
 
   const deps: PythonDepsResult = await ensurePythonDeps({
-    codeDir: spec.codeDir, dataDir: ctx.dataDir, python: interpreter, label: spec.functionName,
+    codeDir: spec.codeDir, dataDir, python: interpreter, label: spec.functionName,
     onEvent: (event) => reportBuild(spec, event, services), memo: services.builds,
   });
   const hints: Record<string, string> = {};
@@ -167,24 +227,8 @@ async function planPython(ctx: LaunchContext, env: NodeJS.ProcessEnv, services: 
     if (libs.dir) end.push(libs.dir);
     else hints.boto3 = hints.botocore = `Lambda's runtime provides boto3, but it is not available locally: ${libs.reason}; see the Local Lambda's log`;
   }
-  if (isInlineCode(spec, ctx.dataDir)) end.push(inlineModulesDir());
-
-  const front = deps.folder ? [deps.folder] : [];
-  const userPath = spec.environment.PYTHONPATH;
-  return {
-    command: python.executable,
-    args: ['-u', pythonBootstrapPath(), JSON.stringify({ front, end, hints })],
-    env: {
-      ...env,
-      // Child Python processes the handler starts see the dependencies too (the bootstrap orders sys.path itself).
-      ...(front.length ? { PYTHONPATH: [...front, ...(userPath ? [userPath] : [])].join(path.delimiter) } : {}),
-      PYTHONUNBUFFERED: '1',
-      // Keep __pycache__ folders out of the user's workspace.
-      PYTHONDONTWRITEBYTECODE: '1',
-      LAMBDA_RUNTIME_DIR: pythonAssetsDir(),
-    },
-    logLines,
-  };
+  if (isInlineCode(spec, dataDir)) end.push(inlineModulesDir());
+  return { python, front: deps.folder ? [deps.folder] : [], end, hints };
 }
 
 function reportBuild(spec: ExecutionSpec, event: PythonBuildEvent, services: LaunchServices,

@@ -3,7 +3,7 @@ import { TooManyRequestsError } from '../types';
 import type { RuntimeLibrarySources } from '../build/pythonRuntime';
 import { ExecutionEnvironment, launchFailureOutcome } from './environment';
 import { interpretersFromEnv, type InterpreterMap } from './interpreters';
-import { LaunchError, type LaunchServices } from './launch';
+import { LaunchError, prepareLaunch, type LaunchServices } from './launch';
 import type { NoteInput, RuntimeNote } from './notes';
 
 export interface RuntimeManagerOptions {
@@ -60,6 +60,7 @@ export class RuntimeManager {
     this.services = {
       interpreters: { ...fromEnv.map, ...opts.interpreters },
       note: (note, onceKey) => this.note(note, onceKey),
+      once: (key) => this.once(key),
       pythonLibraries: { memo: new Map(), ...opts.pythonLibraries },
       builds: new Map(),
     };
@@ -78,11 +79,25 @@ export class RuntimeManager {
     return (this.warningsByFunction.get(functionName) ?? []).filter((n) => !runtime || n.runtime === runtime).map((n) => n.message);
   }
 
+  /**
+   * Does ahead what a function's first start needs (interpreter choice, requirements install,
+   * runtime libraries), with the same notes; its first start then finds it done. For the
+   * template loader to call when functions load, so builds show progress before any invoke and
+   * version warnings are known before the first one. Rejects with LaunchError when the function
+   * cannot run at all (e.g. no python3).
+   */
+  prepare(spec: ExecutionSpec): Promise<void> {
+    return prepareLaunch(spec, this.opts.dataDir, this.services);
+  }
+
+  private once(key: string): boolean {
+    if (this.noted.has(key)) return false;
+    this.noted.add(key);
+    return true;
+  }
+
   private note(input: NoteInput, onceKey?: string): boolean {
-    if (onceKey !== undefined) {
-      if (this.noted.has(onceKey)) return false;
-      this.noted.add(onceKey);
-    }
+    if (onceKey !== undefined && !this.once(onceKey)) return false;
     const note: RuntimeNote = { time: Date.now(), ...input };
     this.kept.push(note);
     if (note.level === 'warning' && note.functionName) {
