@@ -92,6 +92,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       await this.dispose();
       throw err;
     }
+    if (this.gone) {
+      // Stopped (a shutdown) while the launch was being prepared: start nothing.
+      await this.dispose();
+      throw new LaunchError('Runtime.Unavailable', 'The Local Lambda stopped while the environment was starting');
+    }
     this.initLines = plan.logLines;
     const now = Date.now();
     if (plan.logLines.length) this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, plan.logLines.map((message) => ({ timestamp: now, message })));

@@ -124,9 +124,12 @@ export class RuntimeManager {
         this.makeRoomForNewEnvironment();
         env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services });
         env.onGone = (gone) => this.forget(gone);
+        // Counted as busy while it starts (a build may take a while), so a shutdown stops it too.
+        pool.busy.add(env);
         try {
           await env.start();
         } catch (err) {
+          pool.busy.delete(env);
           if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
           throw err;
         }
