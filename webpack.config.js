@@ -10,6 +10,7 @@ const path = require('node:path');
  *    import(), so it lands in separate chunks that load on first use, not at activation.
  *  - local: the Local Lambda program (`node dist/local.js --dir …`).
  *  - node-bootstrap: the Node.js runtime bootstrap the Local Lambda runs functions with.
+ *    The Python runtime files (src/local/runtime/python/) are copied as they are to dist/python/.
  * Webview apps get their own browser-targeted configurations in `webviewConfigs` below.
  */
 
@@ -141,10 +142,28 @@ function webviewConfigs(argv) {
   ];
 }
 
+/** Copies the Python runtime files (run by python, not bundled) to dist/python/. */
+class PythonRuntimeFilesPlugin {
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    const { sources, Compilation } = compiler.webpack;
+    const from = path.join(__dirname, 'src', 'local', 'runtime', 'python');
+    compiler.hooks.thisCompilation.tap('PythonRuntimeFiles', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'PythonRuntimeFiles', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        for (const rel of fs.readdirSync(from, { recursive: true }).map(String).filter((f) => f.endsWith('.py'))) {
+          const file = path.join(from, rel);
+          compilation.emitAsset(`python/${rel.split(path.sep).join('/')}`, new sources.RawSource(fs.readFileSync(file)));
+          compilation.fileDependencies.add(file);
+        }
+      });
+    });
+  }
+}
+
 /** @param {unknown} _env @param {{ mode?: string }} argv */
 module.exports = (_env, argv) => {
   const configs = [nodeConfig(argv, 'extension', { extension: './src/extension.ts' })];
   const programs = optionalEntries(argv, { local: 'src/local/cli.ts', 'node-bootstrap': 'src/local/runtime/node-bootstrap.ts' });
-  if (Object.keys(programs).length > 0) configs.push(nodeConfig(argv, 'local', programs));
+  if (Object.keys(programs).length > 0) configs.push({ ...nodeConfig(argv, 'local', programs), plugins: [new PythonRuntimeFilesPlugin()] });
   return [...configs, ...webviewConfigs(argv)];
 };

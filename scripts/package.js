@@ -28,6 +28,8 @@ const ALLOWED_ENTRIES = [
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.txt)?$/i,
   /^extension\/dist\/.+\.(js|css|ttf)$/,
+  // The Python runtime files, run by the function's interpreter.
+  /^extension\/dist\/python\/.+\.py$/,
   // Third-party license notices the minifier moves out of the bundles.
   /^extension\/dist\/.+\.LICENSE\.txt$/,
   /^extension\/media\/[^/]+\.(svg|png)$/,

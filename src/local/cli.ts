@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { parseInterpreterOption } from './runtime/interpreters';
+import type { RuntimeNote } from './runtime/notes';
 import { startLocalLambda } from './server';
 
 const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
@@ -12,6 +14,9 @@ Usage: local-lambda --dir <folder> [options]
   --access-key-id <id>        credentials clients must sign with (default: env
   --secret-access-key <key>     LOCAL_LAMBDA_ACCESS_KEY_ID/LOCAL_LAMBDA_SECRET_ACCESS_KEY, else generated once)
   --max-concurrency <n>       invocations running at once across all functions (default 10)
+  --interpreter <rt>=<path>   the interpreter for a runtime, e.g. python3.12=/usr/bin/python3.12 or
+                                nodejs22.x=/opt/node22/bin/node (repeatable; also env
+                                LOCAL_LAMBDA_INTERPRETERS as JSON)
   --help                      show this text
 
 The first line printed is LOCAL_LAMBDA_READY followed by JSON with endpoint and credentials.`;
@@ -35,7 +40,7 @@ async function main(): Promise<void> {
       options: {
         dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
         'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
-        'max-concurrency': { type: 'string' }, help: { type: 'boolean' },
+        'max-concurrency': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -50,9 +55,26 @@ async function main(): Promise<void> {
   const secret = values['secret-access-key'];
   if ((id === undefined) !== (secret === undefined)) fail('give both --access-key-id and --secret-access-key, or neither.');
 
+  let interpreters;
+  try {
+    interpreters = parseInterpreterOption(values.interpreter ?? []);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+
+  // Notes made while starting wait until the ready line is out: it must stay the first line.
+  let listening = false;
+  const early: RuntimeNote[] = [];
+  const printNote = (note: RuntimeNote) => {
+    const line = `${note.level === 'info' ? '' : `${note.level}: `}${note.message}\n`;
+    if (note.level === 'info') process.stdout.write(line);
+    else process.stderr.write(line);
+  };
   let local;
   try {
     local = await startLocalLambda({
+      interpreters,
+      onRuntimeNote: (note) => (listening ? printNote(note) : early.push(note)),
       dir: values.dir ?? '.',
       dataDir: values['data-dir'],
       port: intFlag(values.port, '--port', 0, 65535),
@@ -81,6 +103,8 @@ async function main(): Promise<void> {
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+  listening = true;
+  for (const note of early.splice(0)) printNote(note);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -13,7 +13,9 @@ import { LambdaStore } from './lambda/store';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
 import { handleLogsRequest } from './logs/api';
+import type { InterpreterMap } from './runtime/interpreters';
 import { RuntimeManager } from './runtime/manager';
+import type { RuntimeNote } from './runtime/notes';
 
 export interface LocalLambdaOptions {
   /** Folder holding template.yaml (and/or subfolders with templates). */
@@ -26,6 +28,10 @@ export interface LocalLambdaOptions {
   host?: string;
   credentials?: Credentials;
   maxConcurrency?: number;
+  /** Runtime → interpreter executable (python3.12 → /usr/bin/python3.12). */
+  interpreters?: InterpreterMap;
+  /** Called with each runtime note (interpreter choice, version warnings, builds, runtime libraries). */
+  onRuntimeNote?: (note: RuntimeNote) => void;
 }
 
 export interface LocalLambda {
@@ -38,6 +44,10 @@ export interface LocalLambda {
   templates: TemplateReport;
   /** Names of all functions (from templates and uploads). */
   functions(): string[];
+  /** What the runtimes noted so far: interpreters, version warnings, builds, runtime libraries. */
+  runtimeNotes(): RuntimeNote[];
+  /** Warnings about one function's environment (e.g. a runtime newer than its interpreter). */
+  functionWarnings(name: string): string[];
   close(): Promise<void>;
 }
 
@@ -94,7 +104,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   store.load(); // a corrupt state file stops the start here, with its message
   const templates = loadTemplates(dir, store);
   const logStore = new LogStore(dataDir);
-  const runtime = new RuntimeManager({ logSink: logStore, dataDir, maxConcurrency });
+  const runtime = new RuntimeManager({ logSink: logStore, dataDir, maxConcurrency, interpreters: opts.interpreters, onNote: opts.onRuntimeNote });
 
   let port = 0;
   const hostPart = host === '::1' ? '[::1]' : host;
@@ -105,6 +115,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, dataDir,
     functions: store.list().map((f) => f.name),
     templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings,
+    runtimeNotes: runtime.notes(),
   });
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -200,5 +211,6 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   })();
 
   return { endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
-    functions: () => store.list().map((f) => f.name), close };
+    functions: () => store.list().map((f) => f.name), runtimeNotes: () => runtime.notes(),
+    functionWarnings: (name) => runtime.functionWarnings(name), close };
 }

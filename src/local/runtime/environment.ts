@@ -4,7 +4,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
-import { LaunchError, planLaunch } from './launch';
+import { LaunchError, planLaunch, type LaunchServices } from './launch';
 import { billedDuration, endLine, logStreamName, reportLine, startLine, timedOutText } from '../../shared/lambda/report';
 import { readMemory } from './memory';
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHost } from './runtime-api';
@@ -17,6 +17,7 @@ export interface EnvironmentOptions {
   spec: ExecutionSpec;
   dataDir: string;
   logSink: LogSink;
+  services?: LaunchServices;
 }
 
 interface Invocation {
@@ -56,6 +57,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private heapExhausted = false;
   private gone = false;
   private outputRest = { stdout: '', stderr: '' };
+  /** Written to the log at start; repeated at the top of the first invocation's log. */
+  private initLines: string[] = [];
 
   constructor(private readonly opts: EnvironmentOptions) {
     this.spec = opts.spec;
@@ -83,11 +86,20 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         logStreamName: this.logStreamName,
         tmpDir: this.tmpDir,
         dataDir: this.opts.dataDir,
+        services: this.opts.services,
       });
     } catch (err) {
       await this.dispose();
       throw err;
     }
+    if (this.gone) {
+      // Stopped (a shutdown) while the launch was being prepared: start nothing.
+      await this.dispose();
+      throw new LaunchError('Runtime.Unavailable', 'The Local Lambda stopped while the environment was starting');
+    }
+    this.initLines = plan.logLines;
+    const now = Date.now();
+    if (plan.logLines.length) this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, plan.logLines.map((message) => ({ timestamp: now, message })));
     this.spawnedAt = performance.now();
     const child = spawn(plan.command, plan.args, {
       cwd: this.spec.codeDir,
@@ -208,6 +220,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (inv.started) return;
     inv.started = true;
     inv.startedAt = performance.now();
+    inv.lines.unshift(...this.initLines);
+    this.initLines = [];
     this.emit(startLine(inv.req.requestId, this.spec.version), inv);
   }
 

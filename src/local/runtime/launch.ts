@@ -1,13 +1,29 @@
-import { execFile } from 'child_process';
 import { constants as fsConstants, existsSync, promises as fsp } from 'fs';
 import * as path from 'path';
+import { ensurePythonDeps, type PythonBuildEvent, type PythonDepsResult } from '../build/pythonDeps';
+import { hasRuntimePackages, interpreterHasRuntimePackages, mayUseRuntimePackages, provideRuntimeLibraries, type RuntimeLibrarySources } from '../build/pythonRuntime';
 import type { ExecutionSpec } from '../types';
-import { PYTHON_BOOTSTRAP_FILE, PYTHON_BOOTSTRAP_SOURCE } from './python-bootstrap';
+import { chooseNode, choosePython, type InterpreterChoice, type InterpreterMap } from './interpreters';
+import type { NoteSink } from './notes';
+import { inlineModulesDir, pythonAssetsDir, pythonBootstrapPath } from './python-bootstrap';
 
 export interface LaunchPlan {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** Lines for the function's log before its first invocation (warnings about this environment). */
+  logLines: string[];
+}
+
+/** What the runtime manager gives every launch: the user's interpreter choices and where notes go. */
+export interface LaunchServices {
+  interpreters: InterpreterMap;
+  note: NoteSink;
+  /** True the first time `key` is asked for in this run. */
+  once(key: string): boolean;
+  pythonLibraries?: RuntimeLibrarySources;
+  /** This run's dependency builds (so a cache hit is reported once per run). */
+  builds?: Map<string, Promise<PythonDepsResult>>;
 }
 
 /** Why an environment could not be started; reported to the caller as a function error. */
@@ -32,6 +48,7 @@ export interface LaunchContext {
   logStreamName: string;
   tmpDir: string;
   dataDir: string;
+  services?: LaunchServices;
 }
 
 /** Locates the Node bootstrap next to this module (tsc output) or next to the bundle (dist/). */
@@ -77,67 +94,38 @@ export function functionEnvironment(ctx: LaunchContext): NodeJS.ProcessEnv {
   };
 }
 
-const pythonByPath = new Map<string, Promise<string | undefined>>();
-
-/** Absolute path of python3 (resolved with the host's environment, so shims keep working). */
-function findPython(): Promise<string | undefined> {
-  const searchPath = process.env.PATH ?? '';
-  let found = pythonByPath.get(searchPath);
-  if (!found) {
-    found = new Promise((resolve) => {
-      execFile('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000 }, (err, stdout) => {
-        const exe = stdout?.trim();
-        resolve(err || !exe ? undefined : exe);
-      });
-    });
-    pythonByPath.set(searchPath, found);
-  }
-  return found;
-}
-
-const writtenBootstraps = new Map<string, Promise<string>>();
-
-function writePythonBootstrap(dataDir: string): Promise<string> {
-  let written = writtenBootstraps.get(dataDir);
-  if (!written) {
-    written = (async () => {
-      const dir = path.join(dataDir, 'runtime');
-      await fsp.mkdir(dir, { recursive: true });
-      const file = path.join(dir, PYTHON_BOOTSTRAP_FILE);
-      await fsp.writeFile(file, PYTHON_BOOTSTRAP_SOURCE);
-      return file;
-    })();
-    written.catch(() => writtenBootstraps.delete(dataDir));
-    writtenBootstraps.set(dataDir, written);
-  }
-  return written;
-}
+const NO_SERVICES: LaunchServices = { interpreters: {}, note: () => true, once: () => true };
 
 export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
   const { spec } = ctx;
   const env = functionEnvironment(ctx);
+  const services = ctx.services ?? NO_SERVICES;
   switch (runtimeFamily(spec.runtime)) {
-    case 'node':
+    case 'node': {
+      const node = await prepareNode(spec, services);
       return {
-        command: process.execPath,
+        command: node.executable,
         args: [`--max-old-space-size=${spec.memorySize}`, nodeBootstrapPath()],
         env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
+        logLines: versionLogLines(spec, node, services),
       };
+    }
     case 'python': {
-      const [python, bootstrap] = await Promise.all([findPython(), writePythonBootstrap(ctx.dataDir)]);
-      if (!python) {
-        throw new LaunchError('Runtime.Unavailable', `python3 was not found on PATH; install it to run ${spec.runtime} functions locally`);
-      }
+      const py = await preparePython(spec, ctx.dataDir, services);
+      const userPath = spec.environment.PYTHONPATH;
       return {
-        command: python,
-        args: ['-u', bootstrap],
+        command: py.python.executable,
+        args: ['-u', pythonBootstrapPath(), JSON.stringify({ front: py.front, end: py.end, hints: py.hints })],
         env: {
           ...env,
+          // Child Python processes the handler starts see the dependencies too (the bootstrap orders sys.path itself).
+          ...(py.front.length ? { PYTHONPATH: [...py.front, ...(userPath ? [userPath] : [])].join(path.delimiter) } : {}),
           PYTHONUNBUFFERED: '1',
           // Keep __pycache__ folders out of the user's workspace.
           PYTHONDONTWRITEBYTECODE: '1',
-          LAMBDA_RUNTIME_DIR: path.dirname(bootstrap),
+          LAMBDA_RUNTIME_DIR: pythonAssetsDir(),
         },
+        logLines: versionLogLines(spec, py.python, services),
       };
     }
     case 'provided': {
@@ -147,7 +135,111 @@ export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
       } catch {
         throw new LaunchError('Runtime.InvalidEntrypoint', `Couldn't find valid bootstrap(s): [${bootstrap}] (it must exist and be executable)`);
       }
-      return { command: bootstrap, args: [], env };
+      return { command: bootstrap, args: [], env, logLines: [] };
     }
   }
+}
+
+/**
+ * Everything a launch needs before a process can start: the interpreter (with its notes and
+ * version warning), the requirements build, the runtime-provided libraries. Shares its results
+ * with later launches, so calling it ahead (when a template loads) moves the wait and the
+ * notes to that moment. Throws LaunchError when the function cannot run at all.
+ */
+export async function prepareLaunch(spec: ExecutionSpec, dataDir: string, services: LaunchServices = NO_SERVICES): Promise<void> {
+  switch (runtimeFamily(spec.runtime)) {
+    case 'node':
+      await prepareNode(spec, services);
+      return;
+    case 'python':
+      await preparePython(spec, dataDir, services);
+      return;
+    case 'provided':
+      return;
+  }
+}
+
+async function prepareNode(spec: ExecutionSpec, services: LaunchServices): Promise<InterpreterChoice> {
+  const node = await chooseNode(spec.runtime, services.interpreters);
+  noteVersion(spec, node, services);
+  return node;
+}
+
+/** Notes the interpreter once per runtime, and a version warning once per function. */
+function noteVersion(spec: ExecutionSpec, choice: InterpreterChoice, services: LaunchServices): void {
+  if (choice.source !== 'local' || choice.warning) {
+    services.note({ level: 'info', kind: 'runtime-version', runtime: spec.runtime,
+      message: `${spec.runtime} functions run on ${choice.executable} (${spec.runtime.startsWith('python') ? 'Python' : 'Node.js'} ${choice.version}).` },
+    `interpreter\0${spec.runtime}\0${choice.executable}`);
+  }
+  if (choice.warning) {
+    services.note({ level: 'warning', kind: 'runtime-version', functionName: spec.functionName, runtime: spec.runtime,
+      message: `${spec.functionName}: ${choice.warning}` }, `version\0${spec.functionName}\0${spec.runtime}\0${choice.executable}`);
+  }
+}
+
+/** The version warning for the function's own log, on its first start in this run. */
+function versionLogLines(spec: ExecutionSpec, choice: InterpreterChoice, services: LaunchServices): string[] {
+  if (!choice.warning || !services.once(`log\0${spec.functionName}\0${spec.runtime}\0${choice.executable}`)) return [];
+  return [`WARNING ${choice.warning}`];
+}
+
+/** Whether the function's code is inline template code (InlineCode / Code.ZipFile), which the template loader writes under `<data>/inline/`. */
+function isInlineCode(spec: ExecutionSpec, dataDir: string): boolean {
+  const rel = path.relative(path.join(dataDir, 'inline'), spec.codeDir);
+  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+interface PythonPlan {
+  python: InterpreterChoice;
+  /** sys.path right after the code folder: the requirements build (then layers). */
+  front: string[];
+  /** sys.path after the interpreter's own: runtime-provided libraries, cfnresponse for inline code. */
+  end: string[];
+  /** Top-level module (or "*") → sentence added to an import error. */
+  hints: Record<string, string>;
+}
+
+async function preparePython(spec: ExecutionSpec, dataDir: string, services: LaunchServices): Promise<PythonPlan> {
+  const python = await choosePython(spec.runtime, services.interpreters);
+  if (!python) {
+    throw new LaunchError('Runtime.Unavailable', `python3 was not found on PATH; install it to run ${spec.runtime} functions locally`);
+  }
+  noteVersion(spec, python, services);
+  const interpreter = { executable: python.executable, version: python.version };
+
+  const deps: PythonDepsResult = await ensurePythonDeps({
+    codeDir: spec.codeDir, dataDir, python: interpreter, label: spec.functionName,
+    onEvent: (event) => reportBuild(spec, event, services), memo: services.builds,
+  });
+  const hints: Record<string, string> = {};
+  if (deps.status === 'failed') {
+    hints['*'] = `The requirements in ${deps.requirements} were not installed (${deps.reason}); to see why, run: ${deps.command}`;
+  }
+
+  const end: string[] = [];
+  const present = hasRuntimePackages(spec.codeDir) || hasRuntimePackages(deps.folder) || await interpreterHasRuntimePackages(interpreter);
+  if (!present && mayUseRuntimePackages(spec.codeDir, deps.requirements !== undefined)) {
+    const libs = await provideRuntimeLibraries(interpreter, services.pythonLibraries,
+      (event) => reportBuild(spec, event, services, 'runtime-libraries'));
+    services.note({ level: libs.dir ? 'info' : 'warning', kind: 'runtime-libraries', runtime: spec.runtime, message: libs.message },
+      `libraries\0${interpreter.executable}`);
+    if (libs.dir) end.push(libs.dir);
+    else hints.boto3 = hints.botocore = `Lambda's runtime provides boto3, but it is not available locally: ${libs.reason}; see the Local Lambda's log`;
+  }
+  if (isInlineCode(spec, dataDir)) end.push(inlineModulesDir());
+  return { python, front: deps.folder ? [deps.folder] : [], end, hints };
+}
+
+function reportBuild(spec: ExecutionSpec, event: PythonBuildEvent, services: LaunchServices,
+  kind: 'dependencies' | 'runtime-libraries' = 'dependencies'): void {
+  let message: string;
+  switch (event.type) {
+    case 'started': message = `${event.label}: installing ${event.requirements} with pip…`; break;
+    case 'cache-hit': message = `${event.label}: ${event.requirements} is already installed (${event.folder}).`; break;
+    case 'finished': message = `${event.label}: installed ${event.requirements} in ${(event.durationMs / 1000).toFixed(1)} s (${event.folder}).`; break;
+    case 'failed': message = event.message; break;
+  }
+  services.note({ level: event.type === 'failed' ? 'error' : 'info', kind, functionName: spec.functionName,
+    runtime: spec.runtime, message, build: event });
 }

@@ -1,7 +1,10 @@
 import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
 import { TooManyRequestsError } from '../types';
+import type { RuntimeLibrarySources } from '../build/pythonRuntime';
 import { ExecutionEnvironment, launchFailureOutcome } from './environment';
-import { LaunchError } from './launch';
+import { interpretersFromEnv, type InterpreterMap } from './interpreters';
+import { LaunchError, prepareLaunch, type LaunchServices } from './launch';
+import type { NoteInput, RuntimeNote } from './notes';
 
 export interface RuntimeManagerOptions {
   logSink: LogSink;
@@ -10,7 +13,19 @@ export interface RuntimeManagerOptions {
   maxConcurrency?: number;
   /** Idle environments older than this are stopped (default 5 minutes). */
   idleTimeoutMs?: number;
+  /**
+   * Runtime → interpreter (python3.12 → /usr/bin/python3.12), over the ones in the environment
+   * variable LOCAL_LAMBDA_INTERPRETERS (JSON).
+   */
+  interpreters?: InterpreterMap;
+  /** Called with each note as it is made (the CLI prints them). */
+  onNote?: (note: RuntimeNote) => void;
+  /** Where boto3 and botocore may come from for Python functions that lack them. */
+  pythonLibraries?: RuntimeLibrarySources;
 }
+
+/** Notes kept for status and the API; older ones are dropped. */
+const NOTES_KEPT = 500;
 
 interface Pool {
   revisionKey: string;
@@ -30,12 +45,69 @@ export class RuntimeManager {
   private inFlight = 0;
   private readonly inFlightByFunction = new Map<string, number>();
   private closed = false;
+  private readonly kept: RuntimeNote[] = [];
+  private readonly noted = new Set<string>();
+  private readonly warningsByFunction = new Map<string, RuntimeNote[]>();
+  private readonly services: LaunchServices;
 
   constructor(private readonly opts: RuntimeManagerOptions) {
     this.maxConcurrency = opts.maxConcurrency ?? 10;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60 * 1000;
     this.reaper = setInterval(() => this.reapIdle(), Math.min(30_000, this.idleTimeoutMs));
     this.reaper.unref();
+    const fromEnv = interpretersFromEnv();
+    if (fromEnv.problem) this.note({ level: 'warning', kind: 'configuration', message: fromEnv.problem });
+    this.services = {
+      interpreters: { ...fromEnv.map, ...opts.interpreters },
+      note: (note, onceKey) => this.note(note, onceKey),
+      once: (key) => this.once(key),
+      pythonLibraries: { memo: new Map(), ...opts.pythonLibraries },
+      builds: new Map(),
+    };
+  }
+
+  /** Everything noted so far in this run, oldest first. */
+  notes(): RuntimeNote[] {
+    return [...this.kept];
+  }
+
+  /**
+   * The warnings about one function (e.g. its runtime is newer than the interpreter that runs
+   * it), for the API to show beside it (LastUpdateStatusReason). Known once it has started.
+   */
+  functionWarnings(functionName: string, runtime?: string): string[] {
+    return (this.warningsByFunction.get(functionName) ?? []).filter((n) => !runtime || n.runtime === runtime).map((n) => n.message);
+  }
+
+  /**
+   * Does ahead what a function's first start needs (interpreter choice, requirements install,
+   * runtime libraries), with the same notes; its first start then finds it done. For the
+   * template loader to call when functions load, so builds show progress before any invoke and
+   * version warnings are known before the first one. Rejects with LaunchError when the function
+   * cannot run at all (e.g. no python3).
+   */
+  prepare(spec: ExecutionSpec): Promise<void> {
+    return prepareLaunch(spec, this.opts.dataDir, this.services);
+  }
+
+  private once(key: string): boolean {
+    if (this.noted.has(key)) return false;
+    this.noted.add(key);
+    return true;
+  }
+
+  private note(input: NoteInput, onceKey?: string): boolean {
+    if (onceKey !== undefined && !this.once(onceKey)) return false;
+    const note: RuntimeNote = { time: Date.now(), ...input };
+    this.kept.push(note);
+    if (note.level === 'warning' && note.functionName) {
+      this.warningsByFunction.set(note.functionName, [...(this.warningsByFunction.get(note.functionName) ?? []), note]);
+    }
+    if (this.kept.length > NOTES_KEPT) this.kept.splice(0, this.kept.length - NOTES_KEPT);
+    try {
+      this.opts.onNote?.(note);
+    } catch { /* a listener's failure is not the runtime's */ }
+    return true;
   }
 
   async invoke(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
@@ -50,11 +122,14 @@ export class RuntimeManager {
     try {
       if (!env) {
         this.makeRoomForNewEnvironment();
-        env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink });
+        env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services });
         env.onGone = (gone) => this.forget(gone);
+        // Counted as busy while it starts (a build may take a while), so a shutdown stops it too.
+        pool.busy.add(env);
         try {
           await env.start();
         } catch (err) {
+          pool.busy.delete(env);
           if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
           throw err;
         }

@@ -7,6 +7,7 @@ import * as http from 'http';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
+import { Writable } from 'stream';
 import { pathToFileURL } from 'url';
 import { format } from 'util';
 
@@ -14,7 +15,11 @@ import { format } from 'util';
 // Handler paths are absolute, so the base file does not matter.
 const nodeRequire = createRequire(__filename);
 
-type Handler = (event: unknown, context: object, callback: (err?: unknown, value?: unknown) => void) => unknown;
+type Handler = ((event: unknown, context: object, callback: (err?: unknown, value?: unknown) => void) => unknown) & {
+  [HANDLER_STREAMING]?: string;
+  [HANDLER_HIGH_WATER_MARK]?: number;
+};
+type StreamingHandler = (event: unknown, responseStream: ResponseStream, context: object) => unknown;
 
 interface ApiResponse {
   status: number;
@@ -77,6 +82,133 @@ function errorDoc(err: unknown, forcedType?: string): ErrorDoc {
   return { errorType: forcedType ?? typeof err, errorMessage: String(err), trace: [] };
 }
 
+// ---- Response streaming: the `awslambda` global of Lambda's Node.js runtime ----
+
+// The marks Lambda's runtime puts on a handler wrapped by awslambda.streamifyResponse.
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+const STREAM_RESPONSE = 'response';
+const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
+
+/**
+ * The stream a streaming handler writes its response to: one chunked POST to the Runtime API in
+ * streaming mode, opened on the first write; an error after that travels in the trailers.
+ */
+class ResponseStream extends Writable {
+  /** Set by HttpResponseStream.from (the name Lambda's runtime uses): writes the prelude first. */
+  _onBeforeFirstWrite?: (write: (chunk: string | Uint8Array) => void) => void;
+  private contentType = 'application/octet-stream';
+  private request?: http.ClientRequest;
+  private readonly answer: Promise<ApiResponse>;
+  private settleAnswer!: { resolve(res: ApiResponse): void; reject(err: unknown): void };
+
+  constructor(private readonly requestId: string, highWaterMark?: number) {
+    super(highWaterMark ? { highWaterMark } : {});
+    this.answer = new Promise((resolve, reject) => {
+      this.settleAnswer = { resolve, reject };
+    });
+    this.answer.catch(() => undefined);
+  }
+
+  setContentType(contentType: string): void {
+    if (this.request) throw new Error('setContentType must be called before the first write');
+    this.contentType = contentType;
+  }
+
+  /** Resolves once everything written has been handed on. */
+  finished(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.writableFinished) return resolve();
+      this.once('finish', resolve);
+      this.once('error', reject);
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.open().write(chunk, (err) => done(err ?? null));
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.open();
+    done();
+  }
+
+  /** Ends the response, with the error in the trailers when the handler failed. */
+  close(error?: ErrorDoc): Promise<ApiResponse> {
+    const req = this.open();
+    if (error) {
+      req.addTrailers({
+        'Lambda-Runtime-Function-Error-Type': error.errorType,
+        'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(error)).toString('base64'),
+      });
+    }
+    req.end();
+    return this.answer;
+  }
+
+  private open(): http.ClientRequest {
+    if (this.request) return this.request;
+    const req = http.request({
+      host: apiHost, port: Number(apiPort), method: 'POST', agent,
+      path: `${BASE}/invocation/${encodeURIComponent(this.requestId)}/response`,
+      headers: {
+        'Content-Type': this.contentType,
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => this.settleAnswer.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', (err) => this.settleAnswer.reject(err));
+    });
+    req.on('error', (err) => this.settleAnswer.reject(err));
+    this.request = req;
+    const before = this._onBeforeFirstWrite;
+    this._onBeforeFirstWrite = undefined;
+    before?.((chunk) => req.write(chunk));
+    return req;
+  }
+}
+
+const awslambda = {
+  streamifyResponse(handler: StreamingHandler, options?: { highWaterMark?: number }): Handler {
+    const marked = handler as unknown as Handler;
+    marked[HANDLER_STREAMING] = STREAM_RESPONSE;
+    if (options?.highWaterMark) marked[HANDLER_HIGH_WATER_MARK] = options.highWaterMark;
+    return marked;
+  },
+  HttpResponseStream: class HttpResponseStream {
+    /** Makes `stream` an HTTP response: `prelude` ({ statusCode, headers, cookies }) goes first, then 8 NUL bytes. */
+    static from(stream: ResponseStream, prelude: Record<string, unknown>): ResponseStream {
+      stream.setContentType(HTTP_INTEGRATION_CONTENT_TYPE);
+      const metadata = JSON.stringify(prelude);
+      stream._onBeforeFirstWrite = (write) => {
+        write(metadata);
+        write(new Uint8Array(8));
+      };
+      return stream;
+    }
+  },
+};
+(globalThis as unknown as { awslambda: typeof awslambda }).awslambda = awslambda;
+
+async function runStreaming(handler: Handler, event: unknown, next: ApiResponse, requestId: string): Promise<void> {
+  const stream = new ResponseStream(requestId, handler[HANDLER_HIGH_WATER_MARK]);
+  let failure: ErrorDoc | undefined;
+  try {
+    const context = makeContext(next, requestId, () => undefined);
+    await (handler as unknown as StreamingHandler)(event, stream, context);
+    if (!stream.writableEnded) stream.end();
+    await stream.finished();
+  } catch (err) {
+    failure = errorDoc(err);
+    writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: failure.errorType, errorMessage: failure.errorMessage, stack: failure.trace })}`]);
+  }
+  await stream.close(failure);
+}
+
 class LoadError extends Error {
   constructor(readonly errorType: string, message: string) {
     super(message);
@@ -104,6 +236,9 @@ async function loadHandler(): Promise<Handler> {
     mod = await loadModule(file);
   } catch (err) {
     if (err instanceof SyntaxError) throw new LoadError('Runtime.UserCodeSyntaxError', String(err));
+    const code = (err as { code?: string } | undefined)?.code;
+    // A module the handler needs is missing (a dependency not installed): as Lambda reports it.
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') throw new LoadError('Runtime.ImportModuleError', String(err));
     throw err;
   }
   let target: unknown = mod;
@@ -223,6 +358,10 @@ async function main(): Promise<void> {
       event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
     } catch {
       event = next.body.toString('utf8');
+    }
+    if (handler[HANDLER_STREAMING] === STREAM_RESPONSE) {
+      await runStreaming(handler, event, next, requestId);
+      continue;
     }
     try {
       const value = await runHandler(handler, event, next, requestId);

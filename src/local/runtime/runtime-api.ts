@@ -108,6 +108,8 @@ export class RuntimeApiServer {
     }
 
     const errorType = headerValue(req.headers['lambda-runtime-function-error-type']);
+    // Response streaming (awslambda.streamifyResponse): a chunked body, errors in trailers.
+    const streaming = headerValue(req.headers['lambda-runtime-function-response-mode'])?.toLowerCase() === 'streaming';
     readBody(req, (body, oversized) => {
       if (rest === 'init/error') {
         reply(res, 202, { status: 'OK' });
@@ -125,12 +127,36 @@ export class RuntimeApiServer {
         this.host.onResponse(requestId, body, true);
         return;
       }
+      if (m[2] === 'response' && streaming) {
+        const streamError = headerValue(req.trailers['lambda-runtime-function-error-type']);
+        if (streamError) {
+          const doc = Buffer.from(headerValue(req.trailers['lambda-runtime-function-error-body']) ?? '', 'base64');
+          const accepted = this.host.onError(requestId, doc.length ? doc : Buffer.from(JSON.stringify({ errorType: streamError, errorMessage: '' })), streamError);
+          if (accepted) reply(res, 202, { status: 'OK' });
+          else reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+          return;
+        }
+        body = streamedPayload(body, headerValue(req.headers['content-type']));
+      }
       const accepted =
         m[2] === 'response' ? this.host.onResponse(requestId, body, false) : this.host.onError(requestId, body, errorType);
       if (accepted) reply(res, 202, { status: 'OK' });
       else reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
     });
   }
+}
+
+/** Content type of a streamed HTTP response: a JSON prelude (status, headers) and 8 NUL bytes before the body. */
+export const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
+
+/**
+ * What a buffered Invoke returns for a streamed response: the bytes as streamed, without the
+ * metadata prelude of an HttpResponseStream.
+ */
+export function streamedPayload(body: Buffer, contentType: string | undefined): Buffer {
+  if (contentType?.split(';')[0].trim().toLowerCase() !== HTTP_INTEGRATION_CONTENT_TYPE) return body;
+  const end = body.indexOf(Buffer.alloc(8));
+  return end >= 0 ? body.subarray(end + 8) : body;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {
