@@ -28,7 +28,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|out|dist|\\.vscode-test|test-results)/' },
+    // Fixture projects stand for users' code (some import what is deliberately not installed).
+    exclude: { path: '^(node_modules|out|dist|\\.vscode-test|test-results|test/fixtures|test/local/fixtures)/' },
     skipAnalysisNotInRules: true,
   },
 };
