@@ -13,8 +13,8 @@ import type { FunctionTarget } from '../../src/shared/target';
 import { Connections, type ResolvedConnection } from '../../src/workbench/connections';
 import type { FunctionRef, Workbench } from '../../src/workbench/context';
 import type { TabHost } from '../../src/workbench/panel/tab';
-import { InProcessLocalLambda } from './localLambda';
 import type { LocalLambda } from '../../src/local/server';
+import { InProcessLocalLambda } from './localLambda';
 
 export interface LogLine {
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -70,14 +70,14 @@ export class FakeWorkbench implements IDisposable {
   readonly connections: Connections;
   readonly announced: FunctionRef[] = [];
   readonly shownErrors: string[] = [];
-  readonly extension: { workspaceState: MementoLike; globalState: MementoLike; subscriptions: IDisposable[]; extensionPath: string };
+  readonly extension: { workspaceState: MementoLike; globalState: MementoLike; subscriptions: IDisposable[] };
   private readonly functionChanged = new Emitter<FunctionRef>();
   readonly onDidChangeFunction = this.functionChanged.event;
 
   constructor(server: LocalLambda) {
     this.local = new InProcessLocalLambda(server);
     this.connections = new Connections({ settings: () => ({ regions: ['us-east-1'], customEndpoints: [], localEnabled: true }), listProfiles: async () => [], local: this.local });
-    this.extension = { workspaceState: memoryMemento(), globalState: memoryMemento(), subscriptions: [], extensionPath: process.cwd() };
+    this.extension = { workspaceState: memoryMemento(), globalState: memoryMemento(), subscriptions: [] };
   }
 
   own<T extends IDisposable>(value: T): T {
