@@ -3,6 +3,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { BuildStatsPlugin } = require('./scripts/lib/build-stats');
 
 /**
  * Bundles:
@@ -162,7 +163,10 @@ class PythonRuntimeFilesPlugin {
 
 /** @param {unknown} _env @param {{ mode?: string }} argv */
 module.exports = (_env, argv) => {
-  const configs = [nodeConfig(argv, 'extension', { extension: './src/extension.ts' })];
+  const extension = nodeConfig(argv, 'extension', { extension: './src/extension.ts' });
+  // dist/extension.stats.json: the modules of each emitted file, for the size check (scripts/check-size.js).
+  extension.plugins = [new BuildStatsPlugin({ file: 'extension.stats.json' })];
+  const configs = [extension];
   const programs = optionalEntries(argv, { local: 'src/local/cli.ts', 'node-bootstrap': 'src/local/runtime/node-bootstrap.ts' });
   if (Object.keys(programs).length > 0) configs.push({ ...nodeConfig(argv, 'local', programs), plugins: [new PythonRuntimeFilesPlugin()] });
   return [...configs, ...webviewConfigs(argv)];

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Size budget check run by `npm test` after its (development) webpack build. It checks what does
 // not depend on minification, so it is stable across machines and modes:
-//   - the chunk loaded at activation (dist/extension.js) holds none of the packages that must load
-//     on first use (the AWS SDK, ajv, yaml, …), and stays under its development-build size;
+//   - the files loaded at activation (the `extension` entrypoint, dist/extension.js) hold none of
+//     the packages that must load on first use (the AWS SDK, ajv, yaml, …), and stay under their
+//     development-build size. Both come from webpack's own stats of the build, which
+//     webpack.config.js writes to dist/extension.stats.json (scripts/lib/build-stats.js);
 //   - the files vsce would package, by .vscodeignore, are only the ones allowed to ship, and every
 //     webview bundle is among them;
 //   - the files shipped as they are (media, webview font and stylesheets, manifest, docs) stay small.
@@ -14,57 +16,75 @@ const fs = require('fs');
 const path = require('path');
 const paths = require('./lib/paths');
 const budgets = require('./lib/budgets');
+const { packageOf, readBuildStats } = require('./lib/build-stats');
 const { ALLOWED_ENTRIES } = require('./package');
 
 const ROOT = paths.ROOT;
 const DIST = path.join(ROOT, 'dist');
+const STATS_FILE = path.join(DIST, 'extension.stats.json');
+const ENTRY = 'extension';
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-
-/** Module ids defined in the text of a development bundle: lines `/***\/ "./path"` that start a module. */
-function bundledModules(text) {
-  return [...text.matchAll(/^\/\*{3}\/ "([^"]+)"/gm)].map((m) => m[1]);
-}
-
-/** `./node_modules/@scope/name/…` → `@scope/name`. */
-function packageOf(moduleId) {
-  const match = /^\.\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(moduleId);
-  return match ? match[1] : undefined;
-}
 
 function isLazyOnly(pkg) {
   return budgets.LAZY_ONLY_PACKAGES.some((name) => pkg === name || pkg.startsWith(`${name}/`));
 }
 
-/** Packages in a development bundle's text that must only ever load on first use. */
-function lazyOnlyPackagesIn(text) {
-  return [...new Set(bundledModules(text).map(packageOf).filter((pkg) => pkg && isLazyOnly(pkg)))].sort();
+/** Packages among `modules` (as webpack names them) that must only ever load on first use. */
+function lazyOnlyPackagesIn(modules) {
+  return [...new Set(modules.map(packageOf).filter((pkg) => pkg && isLazyOnly(pkg)))].sort();
+}
+
+/**
+ * What the extension loads at activation, from the build's stats: the entrypoint's files, their
+ * total size and the lazy-only packages among their modules, and why the stats cannot be trusted
+ * (a production build, or stats of another build than the files in dist/).
+ * @param {import('./lib/build-stats').BuildStats} stats
+ * @param {(file: string) => number | undefined} sizeOnDisk size of a file in dist/, undefined when it is missing
+ */
+function activationReport(stats, sizeOnDisk) {
+  const problems = [];
+  const files = stats.entrypoints[ENTRY] ?? [];
+  if (files.length === 0) problems.push(`the build stats name no "${ENTRY}" entrypoint`);
+  if (stats.mode !== 'development') {
+    problems.push(`dist/ holds a ${stats.mode} build; the budgets here are for the development build npm test makes (webpack --mode development)`);
+  }
+  const modules = [];
+  let size = 0;
+  for (const file of files) {
+    const built = stats.files[file];
+    if (!built) {
+      problems.push(`the build stats do not describe ${file}`);
+      continue;
+    }
+    const onDisk = sizeOnDisk(file);
+    if (onDisk !== built.size) {
+      problems.push(`dist/${file} is ${onDisk === undefined ? 'missing' : `${onDisk} bytes`}, but the build stats say ${built.size}: they are from another build; run webpack again`);
+    }
+    modules.push(...built.modules);
+    size += built.size;
+  }
+  if (files.length > 0 && !modules.some((m) => m.startsWith('./src/'))) problems.push(`the build stats list none of our own modules (./src/…) in ${files.join(', ')}`);
+  return { files, size, eager: lazyOnlyPackagesIn(modules), problems };
 }
 
 async function main() {
   const failures = [];
   const rows = [];
-  const main = path.join(DIST, 'extension.js');
-  if (!fs.existsSync(main)) {
-    console.error('dist/extension.js does not exist: run webpack first (npm run build).');
-    process.exit(1);
-  }
 
   // 1. What loads at activation.
-  const text = fs.readFileSync(main, 'utf8');
-  const modules = bundledModules(text);
-  if (!modules.some((id) => id.startsWith('./src/'))) {
-    failures.push('dist/extension.js is not a development build with readable module ids (no "./src/…" module found); run webpack --mode development');
+  const stats = readBuildStats(STATS_FILE);
+  const sizeOnDisk = (file) => (fs.existsSync(path.join(DIST, file)) ? fs.statSync(path.join(DIST, file)).size : undefined);
+  const activation = activationReport(stats, sizeOnDisk);
+  failures.push(...activation.problems);
+  const loaded = activation.files.map((f) => `dist/${f}`).join(' + ') || 'dist/extension.js';
+  rows.push([`packages that must load lazily, found in ${loaded}`, activation.eager.length ? activation.eager.join(', ') : 'none', 'none']);
+  if (activation.eager.length) {
+    failures.push(`${loaded} (loaded at activation) contains ${activation.eager.join(', ')}. Reach them only through a dynamic import() inside the code that needs them.`);
   }
-  const eager = lazyOnlyPackagesIn(text);
-  rows.push(['packages that must load lazily, found in dist/extension.js', eager.length ? eager.join(', ') : 'none', 'none']);
-  if (eager.length) {
-    failures.push(`dist/extension.js (loaded at activation) contains ${eager.join(', ')}. Reach them only through a dynamic import() inside the code that needs them.`);
-  }
-  const mainSize = fs.statSync(main).size;
-  rows.push(['dist/extension.js (development build)', kb(mainSize), `≤ ${kb(budgets.DEV_MAIN_CHUNK_MAX_BYTES)}`]);
-  if (mainSize > budgets.DEV_MAIN_CHUNK_MAX_BYTES) {
-    failures.push(`dist/extension.js is ${kb(mainSize)}, over its ${kb(budgets.DEV_MAIN_CHUNK_MAX_BYTES)} budget: move feature code behind a dynamic import() in its command handler.`);
+  rows.push([`${loaded} (development build)`, kb(activation.size), `≤ ${kb(budgets.DEV_MAIN_CHUNK_MAX_BYTES)}`]);
+  if (activation.size > budgets.DEV_MAIN_CHUNK_MAX_BYTES) {
+    failures.push(`${loaded} is ${kb(activation.size)}, over its ${kb(budgets.DEV_MAIN_CHUNK_MAX_BYTES)} budget: move feature code behind a dynamic import() in its command handler.`);
   }
 
   // 2. What would ship.
@@ -99,7 +119,7 @@ async function main() {
   }
 }
 
-module.exports = { bundledModules, lazyOnlyPackagesIn };
+module.exports = { lazyOnlyPackagesIn, activationReport };
 
 if (require.main === module) {
   main().catch((err) => {

@@ -7,14 +7,10 @@ export interface LaunchOptions {
   port?: number;
   /** Extra environment for code-server and, through it, the extension host. */
   env?: Record<string, string>;
-  /** Extra user settings. */
-  settings?: Record<string, unknown>;
   /** Folder for user data and extensions; a temporary one (removed by stop()) when omitted. */
   stateDir?: string;
-  startTimeoutMs?: number;
   /** Print code-server's own output as it arrives. */
   verbose?: boolean;
-  log?: (line: string) => void;
   /** Kill code-server and exit on SIGINT/SIGTERM (default true); turn off to handle signals yourself. */
   exitOnSignal?: boolean;
 }

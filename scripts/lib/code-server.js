@@ -11,6 +11,8 @@ const { spawn } = require('child_process');
 const paths = require('./paths');
 
 const HOST = '127.0.0.1';
+/** How long code-server may take to answer /healthz (a cold start takes about 10 s). */
+const START_TIMEOUT_MS = 60000;
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -90,7 +92,6 @@ async function launchCodeServer(options = {}) {
   if (!fs.existsSync(paths.CODE_SERVER_BIN)) {
     throw new Error(`code-server is not installed (${paths.CODE_SERVER_BIN}). Run: npm run setup:vscode`);
   }
-  const log = options.log || ((line) => process.stdout.write(`[code-server] ${line}\n`));
   const port = options.port || (await freePort());
   const stateDir = options.stateDir || fs.mkdtempSync(path.join(os.tmpdir(), 'lw-code-server-'));
   const ownsStateDir = !options.stateDir;
@@ -100,7 +101,7 @@ async function launchCodeServer(options = {}) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...USER_SETTINGS, ...(options.settings || {}) }, null, 2),
+    JSON.stringify(USER_SETTINGS, null, 2),
   );
 
   const configFile = path.join(stateDir, 'config.yaml');
@@ -128,7 +129,7 @@ async function launchCodeServer(options = {}) {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
       output.push(line);
-      if (options.verbose) log(line);
+      if (options.verbose) process.stdout.write(`[code-server] ${line}\n`);
     }
   };
   child.stdout.on('data', onData);
@@ -175,7 +176,7 @@ async function launchCodeServer(options = {}) {
   };
 
   const baseUrl = `http://${HOST}:${port}/`;
-  const deadline = Date.now() + (options.startTimeoutMs || 60000);
+  const deadline = Date.now() + START_TIMEOUT_MS;
   while ((await httpStatus(`${baseUrl}healthz`)) !== 200) {
     if (exited || Date.now() > deadline) {
       await stop();

@@ -12,7 +12,7 @@ import { invokeError, sendInvoke, type InvokeRequest, type InvokeResponse } from
 import type { ConnectionSpec } from './connections';
 import { NetworkError, toWorkbenchError, WorkbenchError, type ErrorContext } from './errors';
 
-export type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse };
+export type { AliasConfiguration, FunctionConfiguration };
 
 export interface FunctionPage {
   functions: FunctionConfiguration[];
@@ -428,7 +428,7 @@ export async function downloadCode(location: string, maxBytes: number, signal?: 
 /** The settings UpdateFunctionConfiguration changes here. */
 export type ConfigurationPatch = Pick<UpdateFunctionConfigurationCommandInput, 'MemorySize' | 'Timeout' | 'EphemeralStorage' | 'Description' | 'Environment'>;
 
-export type { EventSourceMappingConfiguration, GetAccountSettingsResponse, GetFunctionUrlConfigResponse, ProvisionedConcurrencyConfigListItem };
+export type { EventSourceMappingConfiguration, GetFunctionUrlConfigResponse, ProvisionedConcurrencyConfigListItem };
 
 /** A read whose "not found" means "there is none". */
 async function absentIfNotFound<T>(read: Promise<T>): Promise<T | undefined> {

@@ -67,7 +67,6 @@ export type ArgsOf<V> = [V] extends [void] ? [] : [V];
 
 export type RequestName<P extends Protocol> = keyof P['requests'] & string;
 export type FromWebviewName<P extends Protocol> = keyof P['fromWebview'] & string;
-export type ToWebviewName<P extends Protocol> = keyof P['toWebview'] & string;
 
 /** The extension side of a protocol's requests: one handler per request. */
 export type RequestHandlers<P extends Protocol> = {

@@ -20,8 +20,8 @@ import type { AliasesState, ChangePreview } from '../../src/features/traffic/pro
 import type { FunctionTarget } from '../../src/shared/target';
 import type { RolloutRecord } from '../../src/features/traffic/rollout';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
-
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+import { REPO_ROOT } from '../support/repo';
+import { activateOnce } from './support/activation';
 
 /** A function package whose handler answers with `tag`, or throws when `fail` is set. */
 function handlerZip(tag: string, fail = false): Uint8Array {
@@ -57,9 +57,7 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
   const live: FunctionTarget = { ...target, qualifier: 'live' };
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension, 'extension not loaded');
-    api = await extension.activate();
+    ({ api } = await activateOnce());
     const local = await api.localEndpoint();
     client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
     lambda = new LambdaApi(localConnection(local.endpoint, local.region, local.credentials), local.region);
@@ -146,7 +144,7 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
     }
     const observed = (counts.get('2') ?? 0) / calls;
     const measured = { calls, weight: 0.3, observed, deviationPoints: Math.round((observed - 0.3) * 1000) / 10, versions: Object.fromEntries(counts) };
-    const out = path.resolve(__dirname, '..', '..', '..', 'test-results', 'measurements', 'alias-split.json');
+    const out = path.join(REPO_ROOT, 'test-results', 'measurements', 'alias-split.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(measured, null, 2)}\n`);
     assert.equal((counts.get('1') ?? 0) + (counts.get('2') ?? 0), calls, `unexpected versions: ${[...counts.keys()].join(', ')}`);

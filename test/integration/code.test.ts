@@ -10,11 +10,10 @@ import {
 import { strToU8, zipSync } from 'fflate';
 import type { DeployOutcome, DownloadOutcome } from '../../src/features/code/actions';
 import { packageFolder } from '../../src/features/code/packageFolder';
-import type { WorkbenchApi } from '../../src/testApi';
 import { Commands } from '../../src/workbench/ids';
 import type { FunctionTarget } from '../../src/shared/target';
+import { activateOnce } from './support/activation';
 
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
 const handlerSays = (text: string) => `export const handler = async () => ({ says: ${JSON.stringify(text)} });\n`;
 
 describe('Code: download, deploy and sync against the Local Lambda', function () {
@@ -45,9 +44,7 @@ describe('Code: download, deploy and sync against the Local Lambda', function ()
   const quickDeploy = () => vscode.commands.executeCommand<DeployOutcome>(Commands.quickDeploy, folderUri);
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension, 'extension not loaded');
-    const api = await extension.activate();
+    const { api } = await activateOnce();
     const local = await api.localEndpoint();
     client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
     other = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });

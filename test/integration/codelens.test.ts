@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+import { activateOnce } from './support/activation';
 
 interface LensView {
   line: number;
@@ -42,9 +41,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
   const scratch: string[] = [];
 
   before(async () => {
-    const extension = vscode.extensions.getExtension(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension, 'extension not loaded');
-    await extension.activate();
+    await activateOnce();
     assert.ok(fs.existsSync(path.join(examples(), 'template.yaml')), 'the examples folder is the workspace');
   });
 

@@ -20,8 +20,7 @@ import type { ConfigurationOp, ConfigurationProtocol, ConfigurationState } from 
 import type { FunctionTarget } from '../../src/shared/target';
 import type { TabHost } from '../../src/workbench/panel/tab';
 import { createEnvEchoFunction, readEnvThroughInvoke } from '../support/envEcho';
-
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+import { activateOnce } from './support/activation';
 
 describe('Configuration tab against the Local Lambda', function () {
   this.timeout(120_000);
@@ -31,9 +30,7 @@ describe('Configuration tab against the Local Lambda', function () {
   const created: string[] = [];
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension, 'extension not loaded');
-    api = await extension.activate();
+    ({ api } = await activateOnce());
     const local = await api.localEndpoint();
     client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
   });

@@ -4,12 +4,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TestFailure, TestResult } from '../runners/testResult';
+import { REPO_ROOT } from '../support/repo';
 import { activateOnce } from './support/activation';
 
 // The mocha package entry is an ES module; its CommonJS build keeps `require('vscode')` working in tests.
 const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
 
-const DEFAULT_RESULT_FILE = path.resolve(__dirname, '..', '..', '..', 'test-results', 'integration.json');
+const DEFAULT_RESULT_FILE = path.join(REPO_ROOT, 'test-results', 'integration.json');
 
 function findTestFiles(dir: string): string[] {
   return fs

@@ -8,8 +8,7 @@ import type { WorkbenchApi } from '../../src/testApi';
 import type { EventLists, InvocationView, InvokeParams, InvokeTabState } from '../../src/features/invoke/protocol';
 import type { FunctionTarget } from '../../src/shared/target';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
-
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+import { activateOnce } from './support/activation';
 
 const PROBE_SOURCE = `
 export const handler = async (event) => {
@@ -49,9 +48,7 @@ describe('Function panel and Invoke tab in VS Code (Local Lambda)', function () 
   const invoke = (t: FunctionTarget, p: InvokeParams) => api.functionPanel.request(t, 'invoke', 'invoke', p) as Promise<InvocationView>;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension, 'extension not loaded');
-    api = await extension.activate();
+    ({ api } = await activateOnce());
     const local = await api.localEndpoint();
     client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
     await client.send(

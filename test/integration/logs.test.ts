@@ -10,8 +10,7 @@ import type { FunctionTarget } from '../../src/shared/target';
 import type { LogsSnapshot } from '../../src/features/logs/protocol';
 import type { LogRow } from '../../src/features/logs/protocol';
 import { startLocalLambda, type LocalLambda } from '../../src/local/server';
-
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+import { activateOnce } from './support/activation';
 
 const HELLO: FunctionTarget = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName: 'hello-node' };
 
@@ -47,9 +46,7 @@ describe('Logs: live tail in the function panel (Local Lambda)', function () {
   const greeting = (rows: LogRow[], name: string) => rows.filter((r) => r.text === `Greeting ${name}`);
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    assert.ok(extension);
-    api = await extension.activate();
+    ({ api } = await activateOnce());
     const local = await api.localEndpoint();
     lambda = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
     await invoke('warm-up'); // the log group exists from the first invocation on
@@ -149,8 +146,7 @@ describe('Logs: polling fallback when Live Tail is refused', function () {
   const group = '/aws/lambda/refused-fn';
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WorkbenchApi>(`${manifest.publisher}.${manifest.name}`);
-    api = await extension!.activate();
+    ({ api } = await activateOnce());
     process.env.LOCAL_LAMBDA_LIVETAIL = 'off';
     for (const prefix of ['lw-refuse-', 'lw-refuse-data-']) dirs.push(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
     // Custom endpoints without a profile sign with the placeholder credentials test/test.

@@ -6,8 +6,6 @@ import { pickConnection, pickFunctionIn, pickRegion, placeOf, type PickedFunctio
 
 const LOCAL_CHOICE = 'local-template-function';
 
-export type { PickedFunction };
-
 export function localTarget(functionName: string): FunctionTarget {
   return { connectionId: LOCAL_CONNECTION_ID, connectionLabel: 'Local Lambda', connectionKind: 'local', region: LOCAL_REGION, functionName, qualifier: '$LATEST' };
 }

@@ -32,8 +32,6 @@ export type ConfigurationOp =
   /** From a read-only version or alias: edit $LATEST instead. */
   | { op: 'editLatest' };
 
-export type ConfigurationOpName = ConfigurationOp['op'];
-
 export type RowStatus = 'unchanged' | 'added' | 'changed' | 'renamed';
 
 export interface EnvRowView {

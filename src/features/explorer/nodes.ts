@@ -100,12 +100,6 @@ export class RegionNode extends ExplorerNode {
   }
 }
 
-/** Where a function-level node lives. */
-export interface FunctionLocation {
-  region: RegionNode;
-  functionName: string;
-}
-
 export class FunctionNode extends ExplorerNode {
   readonly kind = 'function';
   override collapsible = true;

@@ -6,8 +6,6 @@
 import type { QualifierOption } from '../../shared/format';
 import { query, request, signal, type Schema } from '../../shared/protocol';
 
-export type { QualifierOption };
-
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 export const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
 

@@ -65,8 +65,6 @@ export const DEFAULT_INTERVAL_MINUTES = 5;
 export const DEFAULT_MAX_ERROR_PERCENT = 5;
 export const DEFAULT_MIN_INVOCATIONS = 10;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
 /** Throws the cancellation VS Code's command wrapper stays quiet about. */
 function cancelled(): never {
   throw new vscode.CancellationError();
@@ -438,9 +436,4 @@ export function rolloutDetail(steps: PlanStep[], maxErrorPercent: number, minInv
     testInvocations > 0 ? `Invokes the new version ${testInvocations} times at every check.` : 'Judges from real traffic only.',
     'You can pause or stop it from the progress notification, the Aliases & Traffic tab or the command palette.',
   ].join('\n');
-}
-
-/** Reads options given to a command from code; undefined when it came from a menu. */
-export function optionsArg<T>(value: unknown): T | undefined {
-  return isObject(value) ? (value as T) : undefined;
 }
