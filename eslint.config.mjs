@@ -10,7 +10,7 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', '**/.local-lambda/**', '**/.aws-sam/**'] },
+  { ignores: ['out/**', 'dist/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', '**/.local-lambda/**', '**/.aws-sam/**', 'test/fixtures/projects/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
