@@ -25,7 +25,7 @@ function octal(value: number, width: number): string {
 }
 
 /** One ustar header block for a regular file. */
-function tarHeader(name: string, size: number): Buffer {
+function tarHeader(name: string, size: number, mode: number): Buffer {
   const header = Buffer.alloc(512, 0);
   let prefix = '';
   let base = name;
@@ -35,7 +35,7 @@ function tarHeader(name: string, size: number): Buffer {
     base = name.slice(cut + 1);
   }
   header.write(base, 0, 100, 'utf8');
-  header.write(octal(0o644, 8), 100, 8, 'ascii');
+  header.write(octal(mode, 8), 100, 8, 'ascii');
   header.write(octal(0, 8), 108, 8, 'ascii');
   header.write(octal(0, 8), 116, 8, 'ascii');
   header.write(octal(size, 12), 124, 12, 'ascii');
@@ -62,8 +62,10 @@ function filesBelow(dir: string, rel = ''): string[] {
 export function packFolder(dir: string): Buffer {
   const blocks: Buffer[] = [];
   for (const rel of filesBelow(dir)) {
-    const data = fs.readFileSync(path.join(dir, rel));
-    blocks.push(tarHeader(`package/${rel}`, data.length), data);
+    const file = path.join(dir, rel);
+    const data = fs.readFileSync(file);
+    const executable = (fs.statSync(file).mode & 0o111) !== 0;
+    blocks.push(tarHeader(`package/${rel}`, data.length, executable ? 0o755 : 0o644), data);
     const pad = (512 - (data.length % 512)) % 512;
     if (pad) blocks.push(Buffer.alloc(pad));
   }

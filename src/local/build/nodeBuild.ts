@@ -7,7 +7,7 @@ import { EsbuildMissingError, findEsbuild, type EsbuildTool } from './esbuildToo
 import { canRegisterHooks, esmNodePathOption } from './esmNodePath';
 import { newestMtime, packageDirFrom, packageNameOf, readJsonFile, toPosix } from './files';
 import { NpmError, npmCommandLine, runNpm } from './npm';
-import { describeLibraries, isRuntimeProvided, provideRuntimeLibraries, providesAwsSdk, type RuntimeLibrary } from './nodeRuntimeLibraries';
+import { describeLibraries, isRuntimeProvided, provideRuntimeLibraries, providesAwsSdk, type RuntimeLibrary, type ScanCache } from './nodeRuntimeLibraries';
 
 /**
  * The local build step for Node.js functions, like `sam build` but incremental and without
@@ -288,12 +288,18 @@ interface DependencyOutcome {
 
 const BUILD_RECORD = '.lambda-workbench-build.json';
 const DEPS_COMPLETE = '.lambda-workbench-complete.json';
+/** A failed install is tried again after this long (or at once when package.json changes). */
+const INSTALL_RETRY_MS = 30_000;
 
 export class NodeBuilder {
   private readonly bundles = new Map<string, BundleState>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly installs = new Map<string, Promise<DependencyOutcome>>();
   private readonly watchers = new Set<Watcher>();
+  private readonly scanCache: ScanCache = new Map();
+  private readonly librarySummaries = new Map<string, string>();
+  /** Installs that failed lately, by folder: the next invokes get the same error without running npm again. */
+  private readonly failedInstalls = new Map<string, { at: number; error: NodeBuildError }>();
   private disposed = false;
 
   constructor(private readonly opts: NodeBuilderOptions) {}
@@ -379,18 +385,22 @@ export class NodeBuilder {
         signal,
         timeoutMs: this.opts.npmTimeoutMs,
         ownModules: this.opts.ownModules ?? (this.opts.useOwnInstall === false ? [] : undefined),
+        scanCache: this.scanCache,
         // The fetch's own outcome goes to the log; the step's outcome is the summary below.
         onEvent: (e) => this.emit({ ...e, kind: e.kind === 'started' ? 'started' : 'output', functionId: source.id, step: 'runtime-libraries' }),
       });
       libraries = libs.libraries;
+      if (libs.libraries.length) actions.push(`runtime libraries: ${libs.libraries.map((l) => `${l.name} (${l.origin})`).join(', ')}`);
       runtimeLibraryPaths = libs.nodePath;
       for (const m of libs.missing) warnings.push(m.message);
-      if (libs.libraries.length || libs.missing.length) {
-        const lines = describeLibraries(libs);
-        actions.push(`runtime libraries: ${libs.libraries.map((l) => `${l.name} (${l.origin})`).join(', ') || 'none found'}`);
+      const lines = describeLibraries(libs);
+      const summary = lines.join('\n');
+      // Said once, and again when it changes, not at every preparation.
+      if ((libs.libraries.length || libs.missing.length) && this.librarySummaries.get(source.id) !== summary) {
+        this.librarySummaries.set(source.id, summary);
         this.emit({
           kind: libs.missing.length ? 'failed' : 'finished', functionId: source.id, step: 'runtime-libraries',
-          message: lines.join('\n'), durationMs: performance.now() - t0, packages: libs.libraries.filter((l) => l.installed).length,
+          message: summary, durationMs: performance.now() - t0, packages: libs.libraries.filter((l) => l.installed).length,
         });
       }
     }
@@ -461,6 +471,8 @@ export class NodeBuilder {
       this.emit({ kind: 'finished', functionId: source.id, step: 'dependencies', message: `Dependencies already installed in ${dir}`, durationMs: 0, cacheHit: true, packages: 0 });
       return { nodeModules, action: 'dependencies: cache hit', cacheHit: true };
     }
+    const failed = this.failedInstalls.get(dir);
+    if (failed && performance.now() - failed.at < INSTALL_RETRY_MS) throw failed.error;
     let install = this.installs.get(dir);
     if (!install) {
       install = this.install(source, codeDir, manifest, lockName, lockText, dir, absent, signal);
@@ -510,7 +522,9 @@ export class NodeBuilder {
       const npmErr = err instanceof NpmError ? err : undefined;
       const message = `Could not install the dependencies of ${source.id} declared in ${path.join(codeDir, 'package.json')}. ${npmErr ? npmErr.message : (err as Error).message}\nTo install them in the function's folder instead: ${byHand}`;
       this.emit({ kind: 'failed', functionId: source.id, step: 'dependencies', message, durationMs });
-      throw new NodeBuildError(message, source.id, 'dependencies', npmErr?.command ?? byHand, npmErr?.output);
+      const error = new NodeBuildError(message, source.id, 'dependencies', npmErr?.command ?? byHand, npmErr?.output);
+      if (npmErr?.kind !== 'cancelled') this.failedInstalls.set(dir, { at: performance.now(), error });
+      throw error;
     }
   }
 
@@ -603,7 +617,7 @@ export class NodeBuilder {
       try {
         state.tool = await findEsbuild({
           projectDir: codeDir, env: this.env, signal, useOwnInstall: this.opts.useOwnInstall,
-          onEvent: (e) => this.emit({ ...e, functionId: source.id, step: 'esbuild' }),
+          onEvent: (e) => this.emit({ ...e, kind: e.kind === 'failed' ? 'output' : e.kind, functionId: source.id, step: 'esbuild' }),
         });
       } catch (err) {
         const message = `${source.id}: ${(err as Error).message}`;

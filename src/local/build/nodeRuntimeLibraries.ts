@@ -66,6 +66,8 @@ export interface RuntimeLibrariesRequest {
   onEvent?: (event: RuntimeLibraryEvent) => void;
   /** node_modules folders of the Local Lambda's own install, the last resort (default: found from this file). */
   ownModules?: string[];
+  /** Reused between calls so unchanged files are not read again. */
+  scanCache?: ScanCache;
 }
 
 /** Whether a runtime provides the AWS SDK v3 (nodejs18.x and later). */
@@ -82,10 +84,41 @@ const SOURCE_EXTENSIONS = /\.(c|m)?(j|t)sx?$/;
 const IMPORT_RE = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s*|\bimport\s+)(['"`])(@(?:aws-sdk|smithy)\/[^'"`\s]+)\1/g;
 const MAX_SCANNED_BYTES = 512 * 1024;
 
-/** Runtime-provided packages named by imports in the sources below `dir` (bounded scan). */
-export function scanRuntimeImports(dir: string, limits: { maxFiles?: number } = {}): string[] {
+/** What a scan found in one file, kept while the file is unchanged. */
+export type ScanCache = Map<string, { stamp: string; names: string[] }>;
+
+/**
+ * Runtime-provided packages named by imports in the sources below `dir` (bounded scan). With a
+ * cache, only files changed since the last scan are read again.
+ */
+export function scanRuntimeImports(dir: string, limits: { maxFiles?: number; cache?: ScanCache } = {}): string[] {
   const names = new Set<string>();
+  const cache = limits.cache;
   for (const file of walkSources(dir, (f) => SOURCE_EXTENSIONS.test(f) && !f.endsWith('.d.ts'), { maxFiles: limits.maxFiles ?? 3000 })) {
+    let stamp = '';
+    if (cache) {
+      try {
+        const st = fs.statSync(file);
+        stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      } catch {
+        continue;
+      }
+      const known = cache.get(file);
+      if (known && known.stamp === stamp) {
+        for (const n of known.names) names.add(n);
+        continue;
+      }
+    }
+    const found = scanFile(file);
+    cache?.set(file, { stamp, names: found });
+    for (const n of found) names.add(n);
+  }
+  return [...names].sort();
+}
+
+function scanFile(file: string): string[] {
+  const names = new Set<string>();
+  {
     let text: string;
     try {
       const fd = fs.openSync(file, 'r');
@@ -97,15 +130,15 @@ export function scanRuntimeImports(dir: string, limits: { maxFiles?: number } = 
         fs.closeSync(fd);
       }
     } catch {
-      continue;
+      return [];
     }
-    if (!text.includes('@aws-sdk/') && !text.includes('@smithy/')) continue;
+    if (!text.includes('@aws-sdk/') && !text.includes('@smithy/')) return [];
     for (const m of text.matchAll(IMPORT_RE)) {
       const name = packageNameOf(m[2]);
       if (name) names.add(name);
     }
   }
-  return [...names].sort();
+  return [...names];
 }
 
 function versionOf(dir: string): string | undefined {
@@ -130,6 +163,10 @@ function defaultOwnModules(): string[] {
 export function runtimeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(userCacheDir(env), 'runtime', 'nodejs');
 }
+
+/** Packages that could not be fetched lately: not tried again at every preparation. */
+const recentFailures = new Map<string, { at: number; message: string }>();
+const RETRY_AFTER_MS = 10 * 60 * 1000;
 
 /** One install into the runtime cache at a time (npm does not share a folder well). */
 let cacheQueue: Promise<unknown> = Promise.resolve();
@@ -193,7 +230,7 @@ export async function provideRuntimeLibraries(req: RuntimeLibrariesRequest): Pro
   const started = performance.now();
   const done = (r: Omit<RuntimeLibrariesResult, 'durationMs'>): RuntimeLibrariesResult => ({ ...r, durationMs: performance.now() - started });
   if (!providesAwsSdk(req.runtime)) return done({ nodePath: [], libraries: [], missing: [] });
-  const imported = (req.imports ?? scanRuntimeImports(req.runDir)).map((s) => packageNameOf(s)).filter((n): n is string => !!n && isRuntimeProvided(n));
+  const imported = (req.imports ?? scanRuntimeImports(req.runDir, { cache: req.scanCache })).map((s) => packageNameOf(s)).filter((n): n is string => !!n && isRuntimeProvided(n));
   const existing = req.nodePath ?? [];
   const needed = [...new Set(imported)].sort().filter((name) => !packageDirFrom(req.runDir, name) && !inNodePath(existing, name));
   if (!needed.length) return done({ nodePath: [], libraries: [], missing: [] });
@@ -220,7 +257,12 @@ export async function provideRuntimeLibraries(req: RuntimeLibrariesRequest): Pro
   // 2. The per-user runtime cache, filled on first need.
   const cacheModules = path.join(runtimeCacheDir(req.env), 'node_modules');
   const failures = new Map<string, string>();
-  const absent = rest.filter((name) => !fs.existsSync(path.join(cacheModules, name, 'package.json')));
+  const failureKey = (name: string) => `${cacheModules}\0${name}`;
+  for (const name of rest) {
+    const failed = recentFailures.get(failureKey(name));
+    if (failed && Date.now() - failed.at < RETRY_AFTER_MS) failures.set(name, failed.message);
+  }
+  const absent = rest.filter((name) => !failures.has(name) && !fs.existsSync(path.join(cacheModules, name, 'package.json')));
   if (absent.length) {
     const t0 = performance.now();
     req.onEvent?.({ kind: 'started', message: `Fetching ${absent.join(', ')} (provided by the Lambda runtime) into ${runtimeCacheDir(req.env)}` });
@@ -229,7 +271,10 @@ export async function provideRuntimeLibraries(req: RuntimeLibrariesRequest): Pro
       const still = absent.filter((name) => !fs.existsSync(path.join(cacheModules, name, 'package.json')));
       return still.length ? fillRuntimeCache(still, req) : Promise.resolve(new Map<string, string>());
     });
-    for (const [k, v] of failed) failures.set(k, v);
+    for (const [k, v] of failed) {
+      failures.set(k, v);
+      recentFailures.set(failureKey(k), { at: Date.now(), message: v });
+    }
     const fetched = absent.filter((n) => !failed.has(n));
     const durationMs = performance.now() - t0;
     if (failed.size) {
