@@ -412,12 +412,15 @@ export class NodeBuilder {
     const ownOptions = (source.environment?.NODE_OPTIONS ?? '').trim();
     const extraOptions = execArgv.filter((a) => !ownOptions.split(/\s+/).includes(a));
     const environment: Record<string, string> = {};
-    if (nodePath.length) environment.NODE_PATH = nodePath.join(path.delimiter);
+    // The function's own NODE_PATH entries (relative ones are taken from its folder) come first.
+    const ownPath = (source.environment?.NODE_PATH ?? '').split(path.delimiter).filter(Boolean).map((p) => path.resolve(runDir, p));
+    if (nodePath.length) environment.NODE_PATH = [...ownPath, ...nodePath].join(path.delimiter);
     if (extraOptions.length) environment.NODE_OPTIONS = [ownOptions, ...extraOptions].filter(Boolean).join(' ');
     if (!actions.length) actions.push('runs from its folder as is');
     const durationMs = performance.now() - started;
     const revision = hashOf(runDir, handler, nodePath.join(path.delimiter), JSON.stringify(outputs), sam ? stampOf(sam) : '').slice(0, 16);
-    this.emit({ kind: 'finished', functionId: source.id, step: 'prepare', message: `${source.id}: ${actions.join('; ')}`, durationMs });
+    const didWork = actions.some((a) => /^(installed|bundled|rebuilt)/.test(a)) || libraries.some((l) => l.installed);
+    this.emit({ kind: 'finished', functionId: source.id, step: 'prepare', message: `${source.id}: ${actions.join('; ')}`, durationMs, cacheHit: !didWork });
     return {
       codeDir: runDir, handler, nodePath, dependencyPaths, runtimeLibraryPaths, enableSourceMaps, execArgv, environment,
       kind, libraries, warnings, revision, actions, durationMs,
