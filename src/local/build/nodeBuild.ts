@@ -32,6 +32,12 @@ export interface NodeFunctionSource {
   metadata?: unknown;
   /** The function's environment variables (NODE_OPTIONS with --enable-source-maps counts as Sourcemap). */
   environment?: Record<string, string>;
+  /**
+   * Folders that hold packages like `/opt/nodejs/node_modules` does on Lambda (the function's
+   * layers, in order). They go on NODE_PATH after the installed dependencies, esbuild resolves
+   * from them, and a runtime library they hold is not fetched.
+   */
+  layerNodePath?: string[];
   /** The template's folder and the resource's logical id: `.aws-sam/build/<LogicalId>` is used when newer. */
   templateDir?: string;
   logicalId?: string;
@@ -57,9 +63,10 @@ export interface PreparedNodeFunction {
   codeDir: string;
   /** The handler as it applies in codeDir. */
   handler: string;
-  /** NODE_PATH entries, in order: installed dependencies, then runtime-provided libraries. */
+  /** NODE_PATH entries, in order: installed dependencies, layers, then runtime-provided libraries. */
   nodePath: string[];
   dependencyPaths: string[];
+  layerPaths: string[];
   runtimeLibraryPaths: string[];
   /** Run node with --enable-source-maps. */
   enableSourceMaps: boolean;
@@ -354,7 +361,7 @@ export class NodeBuilder {
       if (deps.nodeModules) dependencyPaths = [deps.nodeModules];
       if (deps.action) actions.push(deps.action);
       if (esbuild || handlerNeedsBundle(codeDir, source.handler)) {
-        const bundled = await this.bundle(source, codeDir, esbuild, props, dependencyPaths, signal);
+        const bundled = await this.bundle(source, codeDir, esbuild, props, [...dependencyPaths, ...(source.layerNodePath ?? []).map((p) => path.resolve(p))], signal);
         runDir = bundled.record.outDir;
         handler = bundled.record.handler;
         externals = bundled.record.externals;
@@ -371,6 +378,7 @@ export class NodeBuilder {
       }
     }
 
+    const layerPaths = (source.layerNodePath ?? []).map((p) => path.resolve(p));
     let libraries: RuntimeLibrary[] = [];
     let runtimeLibraryPaths: string[] = [];
     if (providesAwsSdk(source.runtime)) {
@@ -379,7 +387,7 @@ export class NodeBuilder {
         runtime: source.runtime,
         runDir,
         projectDir: codeDir,
-        nodePath: dependencyPaths,
+        nodePath: [...dependencyPaths, ...layerPaths],
         imports: externals,
         env: this.env,
         signal,
@@ -405,7 +413,7 @@ export class NodeBuilder {
       }
     }
 
-    const nodePath = [...dependencyPaths, ...runtimeLibraryPaths];
+    const nodePath = [...dependencyPaths, ...layerPaths, ...runtimeLibraryPaths];
     const execArgv: string[] = [];
     if (enableSourceMaps) execArgv.push('--enable-source-maps');
     if (nodePath.length && canRegisterHooks()) execArgv.push(await esmNodePathOption(this.opts.dataDir));
@@ -422,7 +430,7 @@ export class NodeBuilder {
     const didWork = actions.some((a) => /^(installed|bundled|rebuilt)/.test(a)) || libraries.some((l) => l.installed);
     this.emit({ kind: 'finished', functionId: source.id, step: 'prepare', message: `${source.id}: ${actions.join('; ')}`, durationMs, cacheHit: !didWork });
     return {
-      codeDir: runDir, handler, nodePath, dependencyPaths, runtimeLibraryPaths, enableSourceMaps, execArgv, environment,
+      codeDir: runDir, handler, nodePath, dependencyPaths, layerPaths, runtimeLibraryPaths, enableSourceMaps, execArgv, environment,
       kind, libraries, warnings, revision, actions, durationMs,
     };
   }

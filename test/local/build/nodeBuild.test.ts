@@ -240,6 +240,21 @@ describe('Node.js build step', function () {
       assert.deepStrictEqual(listing(project), before);
     });
 
+    it('takes a runtime library from a layer folder instead of fetching it', async () => {
+      const project = copyProject('sdk-undeclared', root);
+      const layer = path.join(root, 'layer', 'nodejs', 'node_modules');
+      fs.cpSync(REGISTRY_PACKAGES[1], path.join(layer, '@aws-sdk', 'client-dynamodb'), { recursive: true });
+      fs.cpSync(REGISTRY_PACKAGES[2], path.join(layer, '@smithy', 'smithy-client'), { recursive: true });
+      const prepared = await builder().prepare({
+        id: 'LegacyListFunction', codeDir: path.join(project, 'functions'), handler: 'legacy.handler', runtime: 'nodejs20.x', layerNodePath: [layer],
+      });
+      assert.deepStrictEqual(prepared.libraries, []);
+      assert.deepStrictEqual(prepared.layerPaths, [layer]);
+      assert.strictEqual(prepared.nodePath.indexOf(layer), 1, 'after the installed dependencies');
+      assert.ok(!registry.downloads.includes('@aws-sdk/client-dynamodb'));
+      assert.deepStrictEqual((await callHandler(prepared)).value, { tables: ['stand-in-table'], style: 'cjs' });
+    });
+
     it('leaves runtimes before nodejs18.x without the SDK v3', async () => {
       const project = copyProject('sdk-undeclared', root);
       const prepared = await builder().prepare({ id: 'Old', codeDir: path.join(project, 'functions'), handler: 'legacy.handler', runtime: 'nodejs16.x' });
