@@ -207,7 +207,7 @@ function layerBlocks() {
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', '**/.local-lambda/**', '**/.aws-sam/**'] },
+  { ignores: ['out/**', 'dist/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', '**/.local-lambda/**', '**/.aws-sam/**', 'test/fixtures/projects/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
