@@ -15,9 +15,6 @@ const { BuildStatsPlugin } = require('./scripts/lib/build-stats');
  * Webview apps get their own browser-targeted configurations in `webviewConfigs` below.
  */
 
-/** @param {string} file */
-const exists = (file) => fs.existsSync(path.join(__dirname, file));
-
 /**
  * @param {{ mode?: string }} argv
  * @returns {import('webpack').Configuration}
@@ -65,17 +62,8 @@ function nodeConfig(argv, name, entry) {
   };
 }
 
-/** Entries whose source may not exist yet are skipped with a warning (an error in production builds). */
-function optionalEntries(argv, entries) {
-  /** @type {Record<string, string>} */
-  const present = {};
-  for (const [name, file] of Object.entries(entries)) {
-    if (exists(file)) present[name] = `./${file}`;
-    else if (argv.mode === 'production') throw new Error(`webpack: ${file} is missing, cannot build ${name}`);
-    else console.warn(`webpack: skipping entry "${name}" (${file} does not exist yet)`);
-  }
-  return present;
-}
+/** `{ name: file }` → webpack's entry form (`./file`). */
+const entriesOf = (/** @type {Record<string, string>} */ files) => Object.fromEntries(Object.entries(files).map(([name, file]) => [name, `./${file}`]));
 
 /** Webview apps: each feature's browser entry → dist/webview/<app>.js and <app>.css. */
 const WEBVIEW_APPS = { function: 'src/features/functionPanel/webview/main.ts', logs: 'src/features/logs/webview/logGroupMain.ts' };
@@ -108,8 +96,7 @@ class CodiconAssetsPlugin {
  */
 function webviewConfigs(argv) {
   const production = argv.mode === 'production';
-  const entries = optionalEntries(argv, WEBVIEW_APPS);
-  if (Object.keys(entries).length === 0) return [];
+  const entries = entriesOf(WEBVIEW_APPS);
   const MiniCssExtractPlugin = require('mini-css-extract-plugin');
   return [
     {
@@ -167,7 +154,7 @@ module.exports = (_env, argv) => {
   // dist/extension.stats.json: the modules of each emitted file, for the size check (scripts/check-size.js).
   extension.plugins = [new BuildStatsPlugin({ file: 'extension.stats.json' })];
   const configs = [extension];
-  const programs = optionalEntries(argv, { local: 'src/local/cli.ts', 'node-bootstrap': 'src/local/runtime/node-bootstrap.ts' });
-  if (Object.keys(programs).length > 0) configs.push({ ...nodeConfig(argv, 'local', programs), plugins: [new PythonRuntimeFilesPlugin()] });
+  const programs = entriesOf({ local: 'src/local/cli.ts', 'node-bootstrap': 'src/local/runtime/node-bootstrap.ts' });
+  configs.push({ ...nodeConfig(argv, 'local', programs), plugins: [new PythonRuntimeFilesPlugin()] });
   return [...configs, ...webviewConfigs(argv)];
 };

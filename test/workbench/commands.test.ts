@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ALL_COMMAND_IDS } from '../../src/workbench/ids';
+import { readManifest } from '../support/repo';
 
 interface Manifest {
   activationEvents?: string[];
@@ -12,17 +11,8 @@ interface Manifest {
   };
 }
 
-/** package.json sits two levels above out/test/unit (or test/unit). */
-function readManifest(): Manifest {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'lambda-workbench') return JSON.parse(fs.readFileSync(file, 'utf8'));
-  }
-  throw new Error('package.json of lambda-workbench not found');
-}
-
 describe('package.json commands match the code', () => {
-  const manifest = readManifest();
+  const manifest = readManifest<Manifest>();
   const contributed = manifest.contributes.commands.map((c) => c.command);
 
   it('every contributed command has a constant, and every constant is contributed', () => {

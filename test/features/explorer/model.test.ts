@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { LocalLambdaSource, LocalLambdaState } from '../../../src/workbench/localLambda/host';
-import type { LocalLambdaInfo } from '../../../src/workbench/localLambda/process';
+import type { LocalLambdaSource } from '../../../src/workbench/localLambda/host';
 import { startLocalLambda, type LocalLambda } from '../../../src/local/server';
 import { silentLogger } from '../../../src/shared/logger';
 import { ExplorerModel } from '../../../src/features/explorer/model';
@@ -14,32 +13,11 @@ import { listProfiles } from '../../../src/aws/profiles';
 import { useTempAwsConfig } from '../../support/awsEnv';
 import { createFunctions } from '../../support/lambdaFixtures';
 import { REPO_ROOT } from '../../support/repo';
+import { InProcessLocalLambda } from '../../support/localLambda';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 /** The tree needs only state + start from the Local Lambda; here the server runs in this process. */
-class InProcessLocal implements LocalLambdaSource {
-  state: LocalLambdaState = 'stopped';
-  info: LocalLambdaInfo | undefined;
-  error: string | undefined;
-  startCalls = 0;
-  private listeners = new Set<(s: LocalLambdaState) => void>();
-  constructor(private readonly server: LocalLambda) {}
-  onDidChangeState = (listener: (s: LocalLambdaState) => void) => {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  };
-  async ensureStarted(): Promise<LocalLambdaInfo> {
-    this.startCalls++;
-    const { endpoint, region, accountId, credentials } = this.server;
-    this.info = { endpoint, region, accountId, credentials };
-    this.state = 'running';
-    for (const l of this.listeners) l('running');
-    return this.info;
-  }
-  resetFailure(): void {}
-}
-
 type ExplorerSettings = ConnectionSettings & { pageSize: number };
 
 /** The tree's model over its own Connections, as the extension builds it; disposing the model ends both. */
@@ -66,7 +44,7 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
   this.timeout(60_000);
   let server: LocalLambda;
   let dataDir: string;
-  let local: InProcessLocal;
+  let local: InProcessLocalLambda;
   const models: ExplorerModel[] = [];
 
   function newModel(overrides: Partial<ExplorerSettings> = {}): ExplorerModel {
@@ -88,7 +66,7 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     const client = new LambdaClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
     await createFunctions(client, 'page-fn', 60);
     client.destroy();
-    local = new InProcessLocal(server);
+    local = new InProcessLocalLambda(server);
   });
 
   after(async () => {
