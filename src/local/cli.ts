@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { layerMappings, parameterOverrides } from './options';
 import { startLocalLambda } from './server';
 
 const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
@@ -12,6 +13,14 @@ Usage: local-lambda --dir <folder> [options]
   --access-key-id <id>        credentials clients must sign with (default: env
   --secret-access-key <key>     LOCAL_LAMBDA_ACCESS_KEY_ID/LOCAL_LAMBDA_SECRET_ACCESS_KEY, else generated once)
   --max-concurrency <n>       invocations running at once across all functions (default 10)
+  --parameter-overrides <p>   template parameter values, as SAM takes them: "Key=Value Key2=Value2" or
+                              "ParameterKey=Key,ParameterValue=Value ..." (quote values with spaces);
+                              over samconfig.toml's parameter_overrides, over the Defaults; may repeat.
+                              Also env LOCAL_LAMBDA_PARAMETER_OVERRIDES, a JSON object (the flag wins)
+  --layer <arn>=<folder>      run a layer published in AWS from a local folder holding its contents
+                              (nodejs/, python/, bin/ …); an ARN without version maps every version;
+                              a relative folder is taken from --dir; may repeat. Also env
+                              LOCAL_LAMBDA_LAYERS, a JSON object of ARN to folder (the flag wins)
   --help                      show this text
 
 The first line printed is LOCAL_LAMBDA_READY followed by JSON with endpoint and credentials.`;
@@ -36,6 +45,7 @@ async function main(): Promise<void> {
         dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
         'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
         'max-concurrency': { type: 'string' }, help: { type: 'boolean' },
+        'parameter-overrides': { type: 'string', multiple: true }, layer: { type: 'string', multiple: true },
       },
       strict: true,
     }));
@@ -50,6 +60,15 @@ async function main(): Promise<void> {
   const secret = values['secret-access-key'];
   if ((id === undefined) !== (secret === undefined)) fail('give both --access-key-id and --secret-access-key, or neither.');
 
+  let overrides: Record<string, string>;
+  let layers: Record<string, string>;
+  try {
+    overrides = parameterOverrides(values['parameter-overrides'] ?? [], process.env.LOCAL_LAMBDA_PARAMETER_OVERRIDES);
+    layers = layerMappings(values.layer ?? [], process.env.LOCAL_LAMBDA_LAYERS);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+
   let local;
   try {
     local = await startLocalLambda({
@@ -59,6 +78,8 @@ async function main(): Promise<void> {
       host: values.host,
       credentials: id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined,
       maxConcurrency: intFlag(values['max-concurrency'], '--max-concurrency', 1, 1000),
+      parameterOverrides: overrides,
+      layers,
     });
   } catch (err) {
     fail((err as Error).message);
@@ -78,6 +99,7 @@ async function main(): Promise<void> {
     `  functions:   ${local.functions().length ? local.functions().join(', ') : '(none yet)'}`,
     ...local.templates.errors.map((e) => `  template error: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
     ...local.templates.warnings.map((e) => `  template warning: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+    ...local.templates.notes.map((e) => `  template note: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');
