@@ -2,6 +2,7 @@ import { execFile } from 'child_process';
 import { constants as fsConstants, existsSync, promises as fsp } from 'fs';
 import * as path from 'path';
 import type { ExecutionSpec } from '../types';
+import { withLayerPaths } from './layerPaths';
 import { PYTHON_BOOTSTRAP_FILE, PYTHON_BOOTSTRAP_SOURCE } from './python-bootstrap';
 
 export interface LaunchPlan {
@@ -115,7 +116,7 @@ function writePythonBootstrap(dataDir: string): Promise<string> {
 
 export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
   const { spec } = ctx;
-  const env = functionEnvironment(ctx);
+  const env = withLayerPaths(functionEnvironment(ctx), spec.layers, spec.runtime);
   switch (runtimeFamily(spec.runtime)) {
     case 'node':
       return {
