@@ -38,10 +38,12 @@ function isInside(root: string, target: string): boolean {
  * `value` (a path from the template, relative to `base`) as an absolute path inside `root`,
  * following symbolic links; throws a TemplateError when it leads outside.
  */
-export function resolveInside(root: string, base: string, value: string, what: string, line?: number): string {
+export function resolveInside(root: string, base: string, value: string, what: string, line?: number, rootIs: 'served' | 'context' = 'served'): string {
   const target = path.resolve(base, value);
   if (!isInside(root, target) || !isInside(realpathOrSelf(root), realpathOrSelf(target))) {
-    throw new TemplateError(`${what} ${value} leads outside the folder the Local Lambda serves (${root}); only code inside it is run.`, line);
+    throw new TemplateError(rootIs === 'context'
+      ? `${what} ${value} leads outside the build context ${root}.`
+      : `${what} ${value} leads outside the folder the Local Lambda serves (${root}); only code inside it is run.`, line);
   }
   return target;
 }
@@ -205,7 +207,7 @@ export function buildImageTask(
       return matches;
     });
     for (const rel of sources) {
-      const from = resolveInside(context, context, rel, `${where}: ${copy.instruction} source`);
+      const from = resolveInside(context, context, rel, `${where}: ${copy.instruction} source`, undefined, 'context');
       resolveInside(root, context, rel, `${where}: ${copy.instruction} source`);
       if (rel !== '.' && ignored(rel, statOf(from)?.isDirectory() ?? false)) continue;
       const stat = statOf(from);

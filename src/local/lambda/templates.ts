@@ -350,7 +350,7 @@ class TemplateLoader {
     }
     const contextLine = this.t.lineOf(fn.logicalId, 'Metadata.DockerContext');
     const context = resolveInside(this.root, this.templateDir, dockerContext, 'Metadata.DockerContext', contextLine);
-    const dockerfilePath = resolveInside(context, context, dockerfile, 'Metadata.Dockerfile', this.t.lineOf(fn.logicalId, 'Metadata.Dockerfile'));
+    const dockerfilePath = resolveInside(context, context, dockerfile, 'Metadata.Dockerfile', this.t.lineOf(fn.logicalId, 'Metadata.Dockerfile'), 'context');
     resolveInside(this.root, context, dockerfile, 'Metadata.Dockerfile', this.t.lineOf(fn.logicalId, 'Metadata.Dockerfile'));
     let text: string;
     try {
@@ -408,7 +408,7 @@ class TemplateLoader {
       const loaded = this.layers.get(ref.logicalId);
       if (!loaded) continue;
       if (loaded.problem) {
-        warnings.push(`layer ${ref.logicalId}: ${loaded.problem}; the function runs without it`);
+        warnings.push(`layer ${ref.logicalId}: ${loaded.problem.replace(/\.$/, '')}; the function runs without it`);
         continue;
       }
       const buildMethod = loaded.layer.buildMethod;

@@ -484,7 +484,8 @@ export function readSamTemplate(text: string, options: ReadTemplateOptions): Tem
     if (found?.exact) return found.line;
     const fromGlobals = lineAt(['Globals', 'Function', ...parts]);
     if (fromGlobals?.exact) return fromGlobals.line;
-    return found && found.line >= (resourceLine ?? 0) ? found.line : resourceLine;
+    // Not written at all (a default stands in): the resource's own line.
+    return resourceLine;
   };
   return { template: { stackName: options.stackName, resources, functions, layers, context, lineOf, ...(empty ? { empty } : {}) } };
 }
