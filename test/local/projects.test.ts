@@ -214,6 +214,26 @@ describe('Local Lambda on real-looking SAM projects', function () {
       ]);
     });
 
+    it('copies a whole build context as .dockerignore says, never the data folder inside it', async () => {
+      const dir = makeTempDir('local-lambda-project-');
+      cleanup.push(dir);
+      const files: Record<string, string> = {
+        'template.yaml': 'Resources:\n  App:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n    Metadata:\n      DockerContext: .\n      Dockerfile: Dockerfile\n',
+        Dockerfile: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["app.handler"]\n',
+        '.dockerignore': '*.md\ntests/\n',
+        'app.js': 'exports.handler = async () => require("fs").readdirSync(__dirname).sort();\n',
+        'lib/util.js': '', 'README.md': '', 'tests/app.test.js': '',
+      };
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text);
+      }
+      // The command line's default data folder: inside the project, so inside the build context.
+      const local = await start({ dir, dataDir: path.join(dir, '.local-lambda') });
+      assert.deepEqual(local.local.templates.errors, []);
+      assert.deepEqual((await invoke(local, 'App')).result, ['.dockerignore', 'Dockerfile', 'app.js', 'lib', 'template.yaml']);
+    });
+
     it('refuses a Dockerfile that needs a container runtime, naming the line', async () => {
       const dir = project('image');
       const local = await start({ dir });

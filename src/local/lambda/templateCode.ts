@@ -21,11 +21,13 @@ export class TemplateError extends Error {
   }
 }
 
+/** The path with symbolic links resolved as far as it exists (a missing tail is kept as written). */
 function realpathOrSelf(p: string): string {
   try {
     return fs.realpathSync(p);
   } catch {
-    return p;
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realpathOrSelf(parent), path.basename(p));
   }
 }
 
@@ -67,19 +69,22 @@ function linkOrCopy(src: string, dest: string): void {
   }
 }
 
-/** A folder's files mirrored into `dest` (links or copies); node_modules folders become one link each. */
-function mirrorFolder(src: string, dest: string, skip: (relative: string, isDir: boolean) => boolean, relative = ''): void {
+/**
+ * A folder's files mirrored into `dest` (links or copies); node_modules folders become one link
+ * each. The data folder is never mirrored (it may sit inside the build context, holding `dest`).
+ */
+function mirrorFolder(src: string, dest: string, skip: (relative: string, isDir: boolean) => boolean, dataDir: string, relative = ''): void {
   fs.mkdirSync(dest, { recursive: true });
   for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
     const rel = relative ? `${relative}/${entry.name}` : entry.name;
     const from = path.join(src, entry.name);
     const to = path.join(dest, entry.name);
     const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statOf(from)?.isDirectory() === true);
-    if (skip(rel, isDir)) continue;
+    if (skip(rel, isDir) || isInside(dataDir, from)) continue;
     if (isDir && entry.name === 'node_modules') {
       linkFolder(from, to);
     } else if (isDir) {
-      mirrorFolder(from, to, skip, rel);
+      mirrorFolder(from, to, skip, dataDir, rel);
     } else if (statOf(from)?.isFile()) {
       linkOrCopy(from, to);
     }
@@ -195,6 +200,7 @@ export function buildImageTask(
   let ignored: (rel: string, isDir: boolean) => boolean = () => false;
   const ignoreFile = path.join(context, '.dockerignore');
   if (fs.existsSync(ignoreFile)) {
+    // gitignore rules; Docker anchors a pattern without "/" at the context root, these also match deeper.
     const matcher = ignore().add(fs.readFileSync(ignoreFile, 'utf8'));
     ignored = (rel, isDir) => rel !== '.' && matcher.ignores(isDir ? `${rel}/` : rel);
   }
@@ -214,7 +220,7 @@ export function buildImageTask(
       if (!stat) throw new TemplateError(`${where}: ${copy.instruction} source ${rel} is not in the build context ${context}.`);
       if (stat.isDirectory()) {
         const prefix = rel === '.' ? '' : rel;
-        mirrorFolder(from, inTask(copy.dest), (r, isDir) => ignored(prefix ? `${prefix}/${r}` : r, isDir));
+        mirrorFolder(from, inTask(copy.dest), (r, isDir) => ignored(prefix ? `${prefix}/${r}` : r, isDir), store.dataDir);
       } else {
         linkOrCopy(from, copy.destIsDir ? path.join(inTask(copy.dest), path.basename(rel)) : inTask(copy.dest));
       }
