@@ -20,5 +20,5 @@ module.exports = {
   /** Expanding a region of 10,000 functions until the first page is shown. */
   TREE_FIRST_PAGE_MAX_MS: 300,
   /** Packages that must never be in the main chunk (they load on first use, from their own chunks). */
-  LAZY_ONLY_PACKAGES: ['@aws-sdk', '@smithy', '@aws-crypto', 'ajv', 'yaml', 'fflate', '@vscode-elements', 'lit', '@lit'],
+  LAZY_ONLY_PACKAGES: ['@aws-sdk', '@smithy', '@aws-crypto', 'ajv', 'yaml', 'smol-toml', 'fflate', '@vscode-elements', 'lit', '@lit'],
 };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseInterpreterOption } from './runtime/interpreters';
 import type { RuntimeNote } from './runtime/notes';
+import { layerMappings, parameterOverrides } from './options';
 import { startLocalLambda } from './server';
 
 const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
@@ -17,6 +18,14 @@ Usage: local-lambda --dir <folder> [options]
   --interpreter <rt>=<path>   the interpreter for a runtime, e.g. python3.12=/usr/bin/python3.12 or
                                 nodejs22.x=/opt/node22/bin/node (repeatable; also env
                                 LOCAL_LAMBDA_INTERPRETERS as JSON)
+  --parameter-overrides <p>   template parameter values, as SAM takes them: "Key=Value Key2=Value2" or
+                              "ParameterKey=Key,ParameterValue=Value ..." (quote values with spaces);
+                              over samconfig.toml's parameter_overrides, over the Defaults; may repeat.
+                              Also env LOCAL_LAMBDA_PARAMETER_OVERRIDES, a JSON object (the flag wins)
+  --layer <arn>=<folder>      run a layer published in AWS from a local folder holding its contents
+                              (nodejs/, python/, bin/ …); an ARN without version maps every version;
+                              a relative folder is taken from --dir; may repeat. Also env
+                              LOCAL_LAMBDA_LAYERS, a JSON object of ARN to folder (the flag wins)
   --help                      show this text
 
 The first line printed is LOCAL_LAMBDA_READY followed by JSON with endpoint and credentials.`;
@@ -41,6 +50,7 @@ async function main(): Promise<void> {
         dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
         'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
         'max-concurrency': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
+        'parameter-overrides': { type: 'string', multiple: true }, layer: { type: 'string', multiple: true },
       },
       strict: true,
     }));
@@ -56,8 +66,12 @@ async function main(): Promise<void> {
   if ((id === undefined) !== (secret === undefined)) fail('give both --access-key-id and --secret-access-key, or neither.');
 
   let interpreters;
+  let overrides: Record<string, string>;
+  let layers: Record<string, string>;
   try {
     interpreters = parseInterpreterOption(values.interpreter ?? []);
+    overrides = parameterOverrides(values['parameter-overrides'] ?? [], process.env.LOCAL_LAMBDA_PARAMETER_OVERRIDES);
+    layers = layerMappings(values.layer ?? [], process.env.LOCAL_LAMBDA_LAYERS);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -81,6 +95,8 @@ async function main(): Promise<void> {
       host: values.host,
       credentials: id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined,
       maxConcurrency: intFlag(values['max-concurrency'], '--max-concurrency', 1, 1000),
+      parameterOverrides: overrides,
+      layers,
     });
   } catch (err) {
     fail((err as Error).message);
@@ -100,6 +116,7 @@ async function main(): Promise<void> {
     `  functions:   ${local.functions().length ? local.functions().join(', ') : '(none yet)'}`,
     ...local.templates.errors.map((e) => `  template error: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
     ...local.templates.warnings.map((e) => `  template warning: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+    ...local.templates.notes.map((e) => `  template note: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');

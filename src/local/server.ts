@@ -32,6 +32,10 @@ export interface LocalLambdaOptions {
   interpreters?: InterpreterMap;
   /** Called with each runtime note (interpreter choice, version warnings, builds, runtime libraries). */
   onRuntimeNote?: (note: RuntimeNote) => void;
+  /** Template parameter values, over samconfig.toml's and the Defaults (`--parameter-overrides`). */
+  parameterOverrides?: Readonly<Record<string, string>>;
+  /** Layer ARN (with or without version) → local folder (`--layer ARN=folder`); relative folders are taken from `dir`. */
+  layers?: Readonly<Record<string, string>>;
 }
 
 export interface LocalLambda {
@@ -40,7 +44,7 @@ export interface LocalLambda {
   accountId: string;
   credentials: Credentials;
   dataDir: string;
-  /** What the templates gave: loaded functions, errors and warnings with file and line. */
+  /** What the templates gave: loaded functions, errors, warnings and notes with file and line. */
   templates: TemplateReport;
   /** Names of all functions (from templates and uploads). */
   functions(): string[];
@@ -102,7 +106,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
 
   const store = new LambdaStore(dataDir);
   store.load(); // a corrupt state file stops the start here, with its message
-  const templates = loadTemplates(dir, store);
+  const templates = await loadTemplates(dir, store, { parameterOverrides: opts.parameterOverrides, layers: opts.layers });
   const logStore = new LogStore(dataDir);
   const runtime = new RuntimeManager({ logSink: logStore, dataDir, maxConcurrency, interpreters: opts.interpreters, onNote: opts.onRuntimeNote });
 
@@ -114,7 +118,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const status = () => ({
     endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, dataDir,
     functions: store.list().map((f) => f.name),
-    templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings,
+    templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings, templateNotes: templates.notes,
+    installs: templates.installs,
     runtimeNotes: runtime.notes(),
   });
 

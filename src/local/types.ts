@@ -21,6 +21,11 @@ export interface ExecutionSpec {
   /** MB */
   ephemeralStorage: number;
   environment: Record<string, string>;
+  /**
+   * The function's layers as local folders, in the function's order (each folder holds what
+   * Lambda would unpack into /opt: nodejs/, python/, bin/, lib/ …).
+   */
+  layers?: string[];
   region: string;
   accountId: string;
   logGroupName: string;

@@ -15,6 +15,10 @@ export interface TestLocalOptions {
   /** Default a fresh temp folder, removed by close() (pass one to test restarts). */
   dataDir?: string;
   maxConcurrency?: number;
+  /** As --parameter-overrides gives them. */
+  parameterOverrides?: Record<string, string>;
+  /** As --layer ARN=folder gives them. */
+  layers?: Record<string, string>;
 }
 
 export interface TestLocal {
@@ -34,7 +38,9 @@ export async function startTestLocal(opts: TestLocalOptions = {}): Promise<TestL
   const owned: string[] = [];
   const dir = opts.dir ?? (owned.push(makeTempDir()), owned[owned.length - 1]);
   const dataDir = opts.dataDir ?? (owned.push(makeTempDir('local-lambda-data-')), owned[owned.length - 1]);
-  const local = await startLocalLambda({ dir, dataDir, port: 0, maxConcurrency: opts.maxConcurrency });
+  const local = await startLocalLambda({
+    dir, dataDir, port: 0, maxConcurrency: opts.maxConcurrency, parameterOverrides: opts.parameterOverrides, layers: opts.layers,
+  });
   const config = {
     endpoint: local.endpoint,
     region: local.region,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileLanguage, matchHandlerFile, runtimeLanguage, type HandlerLanguage } from '../../shared/handlers';
-import { stackNameForTemplate, templateCandidates } from '../../shared/sam/discovery';
+import { SAMCONFIG_NAMES, templateCandidates } from '../../shared/sam/discovery';
 
 /**
  * Which template functions a source file is the handler of. Templates are found and read the
@@ -100,8 +100,8 @@ export class TemplateHandlerIndex {
 
   private async load(folder: string): Promise<IndexedFunction[]> {
     // Imported here, not at the top, so the YAML parser loads only once a template is read.
-    const { readSamTemplate } = await import('../../shared/sam/template.js');
-    const functions: IndexedFunction[] = [];
+    const { readSamProject } = await import('../../shared/sam/project.js');
+    const inputs: Array<{ file: string; relativeFile: string; text: string; samconfig?: { file: string; text: string } }> = [];
     for (const templateFile of await findTemplateFiles(folder)) {
       let text: string;
       try {
@@ -110,11 +110,26 @@ export class TemplateHandlerIndex {
         this.reportProblem(templateFile, (error as Error).message);
         continue;
       }
-      const read = readSamTemplate(text, { stackName: stackNameForTemplate(templateFile) });
+      let samconfig: { file: string; text: string } | undefined;
+      for (const name of SAMCONFIG_NAMES) {
+        const file = path.join(path.dirname(templateFile), name);
+        const configText = await fs.readFile(file, 'utf8').catch(() => undefined);
+        if (configText !== undefined) {
+          samconfig = { file, text: configText };
+          break;
+        }
+      }
+      inputs.push({ file: templateFile, relativeFile: path.relative(folder, templateFile).split(path.sep).join('/'), text, samconfig });
+    }
+    const functions: IndexedFunction[] = [];
+    // Read as one project, as the Local Lambda reads it, so both give functions the same names.
+    for (const { file: templateFile, read } of await readSamProject(inputs)) {
       if (read.problem) {
         this.reportProblem(templateFile, read.problem.line === undefined ? read.problem.message : `line ${read.problem.line}: ${read.problem.message}`);
         continue;
       }
+      const { empty } = read.template;
+      if (empty) this.reportProblem(templateFile, `line ${empty.line}: ${empty.message}`);
       for (const fn of read.template.functions) {
         // Only code in a local folder has handler files; Java, .NET, Go and custom runtimes get no lenses.
         if (fn.code.kind !== 'path' || !fn.handler) continue;

@@ -22,6 +22,7 @@ export function configurationOf(fn: FunctionRecord, v: VersionRecord, arnQualifi
     RevisionId: v.revisionId,
     ...(s.layers.length ? { Layers: s.layers.map((Arn) => ({ Arn, CodeSize: 0 })) } : {}),
     State: 'Active',
+    ...(fn.warnings?.length ? { StateReason: stateReason(fn.warnings) } : {}),
     LastUpdateStatus: 'Successful',
     PackageType: 'Zip',
     Architectures: [...s.architectures],
@@ -29,6 +30,17 @@ export function configurationOf(fn: FunctionRecord, v: VersionRecord, arnQualifi
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
   };
+}
+
+/** The longest StateReason written: the full list is in the Local Lambda's log. */
+const STATE_REASON_MAX = 400;
+
+/** A function's notes in one short text: the first, and how many more there are. */
+export function stateReason(warnings: readonly string[]): string {
+  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more in the Local Lambda's log)` : '';
+  const first = warnings[0];
+  const room = STATE_REASON_MAX - more.length;
+  return (first.length > room ? `${first.slice(0, room - 1)}…` : first) + more;
 }
 
 export function aliasOf(fn: FunctionRecord, a: AliasRecord): Record<string, unknown> {

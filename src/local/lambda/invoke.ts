@@ -65,11 +65,13 @@ export function executionSpecOf(store: LambdaStore, fn: FunctionRecord, v: Versi
     timeout: s.timeout,
     ephemeralStorage: s.ephemeralStorage,
     environment: { ...s.environment },
+    layers: s.layers.map((arn) => store.layerFolder(arn)).filter((dir): dir is string => dir !== undefined),
     region: REGION,
     accountId: ACCOUNT_ID,
     logGroupName: `/aws/lambda/${fn.name}`,
     // Live folders change under us: their fingerprint makes an edit retire warm environments.
-    revisionKey: `${fn.name}:${v.version}:${v.revisionId}:${v.code.live ? folderFingerprint(v.code.dir) : v.code.sha256}`,
+    // Layer folders count by where they are (a restart picks up edits inside them).
+    revisionKey: `${fn.name}:${v.version}:${v.revisionId}:${v.code.live ? folderFingerprint(v.code.dir) : v.code.sha256}:${s.layers.map((arn) => store.layerFolder(arn) ?? '').join('|')}`,
     reservedConcurrency: fn.reservedConcurrency,
   };
 }

@@ -58,6 +58,8 @@ export interface FunctionRecord {
   nextVersion: number;
   reservedConcurrency?: number;
   tags: Record<string, string>;
+  /** What a user should know about how a template function runs here (layers, image, runtime), from the last load. */
+  warnings?: string[];
 }
 
 export interface StateFile {

@@ -110,7 +110,7 @@ export function readSettings(body: Record<string, unknown>): Partial<FunctionSet
     if (!Array.isArray(body.Layers) || body.Layers.some((l) => typeof l !== 'string')) {
       throw invalid('Layers must be a list of layer version ARNs.');
     }
-    if (body.Layers.length > MAX_LAYERS) throw invalid(`Cannot reference more than ${MAX_LAYERS} layers (got ${body.Layers.length}).`);
+    if (body.Layers.length > MAX_LAYERS) throw invalid(`Cannot reference more than ${MAX_LAYERS} layers.`);
     out.layers = body.Layers as string[];
   }
   if (body.Architectures !== undefined) {

@@ -34,6 +34,8 @@ export class LambdaStore {
   private state: StateFile = { formatVersion: 1, functions: {}, appliedTemplateResources: {} };
   private sorted: FunctionRecord[] | undefined;
   private readonly file: string;
+  /** Layer ARN (with its version, or without one for any version) → local folder; set at every load, not saved. */
+  private readonly layerFolders = new Map<string, string>();
 
   constructor(readonly dataDir: string) {
     this.file = path.join(dataDir, STATE_FILE);
@@ -80,6 +82,16 @@ export class LambdaStore {
   markApplied(key: string, value: string): void {
     this.state.appliedTemplateResources[key] = value;
     this.save();
+  }
+
+  /** Makes a layer ARN run from a local folder (an ARN without version stands for every version). */
+  setLayerFolder(arn: string, dir: string): void {
+    this.layerFolders.set(arn, dir);
+  }
+
+  /** The local folder of a layer version ARN: its own mapping, else its layer's. */
+  layerFolder(arn: string): string | undefined {
+    return this.layerFolders.get(arn) ?? this.layerFolders.get(arn.replace(/:\d+$/, ''));
   }
 
   codeDirOf(code: CodeRef): string {
@@ -297,15 +309,18 @@ export class LambdaStore {
   }
 
   /** Makes a template's settings and folder the function's $LATEST (creating the function if new). */
-  applyTemplateFunction(name: string, templateFile: string, settings: FunctionSettings, code: CodeRef): FunctionRecord {
+  applyTemplateFunction(name: string, templateFile: string, settings: FunctionSettings, code: CodeRef, warnings: readonly string[] = []): FunctionRecord {
     const hash = hashSettings(settings);
     const existing = this.find(name);
+    const notes = warnings.length ? { warnings: [...warnings] } : {};
     if (!existing) {
-      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash });
+      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash, ...notes });
     }
     existing.source = 'template';
     existing.templateFile = templateFile;
     existing.latest.code = code;
+    if (warnings.length) existing.warnings = [...warnings];
+    else delete existing.warnings;
     if (existing.templateHash !== hash) {
       // The template changed since the last load: it wins over earlier API updates.
       existing.latest.settings = settings;

@@ -1,23 +1,32 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stackNameForTemplate, templateCandidates } from '../../shared/sam/discovery';
+import { MAX_LAYERS } from '../../shared/lambda/limits';
+import { lambdaLayerArn, parseLayerArn } from '../../shared/lambda/arn';
+import { SAMCONFIG_NAMES, templateCandidates } from '../../shared/sam/discovery';
+import { functionNameProblem, logicalIdProblem } from '../../shared/sam/names';
+import { readSamProject, type ProjectTemplateInput } from '../../shared/sam/project';
 import {
-  LAMBDA_FUNCTION, evaluate, readSamTemplate, type EvaluationContext, type SamFunction, type SamTemplate,
+  LAMBDA_FUNCTION, evaluate, type EvaluationContext, type SamFunction, type SamLayer, type SamTemplate,
 } from '../../shared/sam/template';
-import { ACCOUNT_ID, REGION, functionArn, type FunctionSettings } from './model';
+import { ACCOUNT_ID, REGION, functionArn, type CodeRef, type FunctionSettings } from './model';
 import { DEFAULT_SETTINGS, readSettings } from './requests';
 import { LambdaStore } from './store';
+import { containerRuntimeMessage, readDockerfile } from './dockerfile';
+import { TemplateError, buildImageTask, codeFromLocation, layerFolderOf, resolveInside } from './templateCode';
 
 /**
  * Loads SAM / CloudFormation templates (`template.yaml|yml|json` in a folder and its immediate
- * subfolders) into the store; reading them is shared/sam's. Function names: the `FunctionName`
- * property when it can be known locally, else the resource's logical id. Template functions run
+ * subfolders) into the store; reading them is shared/sam's (samconfig's parameters and stack
+ * name, function names that do not collide across templates). Function names: the
+ * `FunctionName` property when it can be known locally, else the logical id, else (when the
+ * logical id is taken in another template) a name like CloudFormation's. Template functions run
  * their code live from the workspace folder. `AWS::Lambda::Version` and `AWS::Lambda::Alias`
  * resources are applied once, in declaration order, and remembered in the state so a restart
  * does not publish again. Settings changed through the API survive a restart until the
  * template's own settings for the function change; the template's folder always stays the
  * function's $LATEST code, and a template function deleted through the API comes back on the
- * next start while its template defines it.
+ * next start while its template defines it. No template can stop the others: each problem is
+ * reported with its file and line.
  */
 
 export interface TemplateProblem {
@@ -26,11 +35,34 @@ export interface TemplateProblem {
   message: string;
 }
 
+/** A dependency install an image function's Dockerfile asks for, left to the build step. */
+export interface InstallHint {
+  functionName: string;
+  /** The Dockerfile and line that ask for it. */
+  file: string;
+  line: number;
+  tool: 'npm' | 'pip';
+  /** As written, e.g. "npm ci --omit=dev" or "python3.12 -m pip install -r requirements.txt -t .". */
+  command: string;
+  /** Where it runs: the function's folder in the data folder (or below it, per WORKDIR). */
+  dir: string;
+}
+
 export interface TemplateReport {
   templates: string[];
   functions: string[];
   errors: TemplateProblem[];
   warnings: TemplateProblem[];
+  /** Templates skipped because they define nothing to run, and names given to functions whose logical ids collide. */
+  notes: TemplateProblem[];
+  installs: InstallHint[];
+}
+
+export interface TemplateLoadOptions {
+  /** Parameter values given by the user: over samconfig.toml's, which are over the Defaults. */
+  parameterOverrides?: Readonly<Record<string, string>>;
+  /** Layer ARN (with or without its version) → folder, for layers published in AWS; relative folders are taken from the served folder. */
+  layers?: Readonly<Record<string, string>>;
 }
 
 function isFile(file: string): boolean {
@@ -53,9 +85,19 @@ function findTemplates(dir: string): string[] {
     .filter((file): file is string => file !== undefined);
 }
 
-export function loadTemplates(dir: string, store: LambdaStore): TemplateReport {
-  const report: TemplateReport = { templates: [], functions: [], errors: [], warnings: [] };
-  for (const file of findTemplates(dir)) {
+const posix = (p: string) => p.split(path.sep).join('/');
+
+export async function loadTemplates(dir: string, store: LambdaStore, options: TemplateLoadOptions = {}): Promise<TemplateReport> {
+  const root = path.resolve(dir);
+  const report: TemplateReport = { templates: [], functions: [], errors: [], warnings: [], notes: [], installs: [] };
+  for (const [arn, folder] of Object.entries(options.layers ?? {})) {
+    const abs = path.resolve(root, folder);
+    store.setLayerFolder(arn, abs);
+    if (!fs.existsSync(abs)) report.warnings.push({ file: abs, message: `the folder given for layer ${arn} does not exist` });
+  }
+
+  const inputs: ProjectTemplateInput[] = [];
+  for (const file of findTemplates(root)) {
     report.templates.push(file);
     let text: string;
     try {
@@ -64,122 +106,325 @@ export function loadTemplates(dir: string, store: LambdaStore): TemplateReport {
       report.errors.push({ file, message: (err as Error).message });
       continue;
     }
-    const read = readSamTemplate(text, { stackName: stackNameForTemplate(file), region: REGION, accountId: ACCOUNT_ID });
+    const configName = SAMCONFIG_NAMES.map((name) => path.join(path.dirname(file), name)).find(isFile);
+    let samconfig: ProjectTemplateInput['samconfig'];
+    if (configName) {
+      try {
+        samconfig = { file: configName, text: fs.readFileSync(configName, 'utf8') };
+      } catch (err) {
+        report.warnings.push({ file: configName, message: `not read: ${(err as Error).message}` });
+      }
+    }
+    inputs.push({ file, relativeFile: posix(path.relative(root, file)), text, samconfig });
+  }
+
+  const project = await readSamProject(inputs, { parameterOverrides: options.parameterOverrides, region: REGION, accountId: ACCOUNT_ID });
+  for (const { file, read, samconfigProblem } of project) {
+    if (samconfigProblem) {
+      report.warnings.push({ file: samconfigProblem.file, line: samconfigProblem.line, message: `${samconfigProblem.message}; its values are not used` });
+    }
     if (read.problem) {
       report.errors.push({ file, line: read.problem.line, message: read.problem.message });
       continue;
     }
-    applyTemplate(file, read.template, store, report, path.relative(dir, file));
+    const t = read.template;
+    if (t.empty) {
+      report.notes.push({ file, line: t.empty.line, message: `${t.empty.message} Skipped.` });
+      continue;
+    }
+    if (t.functions.length === 0) {
+      report.notes.push({ file, line: 1, message: 'The template defines no functions (AWS::Serverless::Function or AWS::Lambda::Function). Skipped.' });
+      continue;
+    }
+    new TemplateLoader(root, file, t, store, report).apply();
   }
   return report;
 }
 
-function applyTemplate(file: string, t: SamTemplate, store: LambdaStore, report: TemplateReport, relFile: string): void {
-  // Versions published here become known to the resources after them.
-  const refs: Record<string, unknown> = { ...t.context.refs };
-  const attributes: Record<string, unknown> = { ...t.context.attributes };
-  const ctx: EvaluationContext = { ...t.context, refs, attributes };
-  const functions = new Map(t.functions.map((fn) => [fn.logicalId, fn]));
-  const problem = (id: string, line: number | undefined, message: string, list = report.errors) =>
-    list.push({ file, line, message: `${id}: ${message}` });
-
-  for (const r of t.resources) {
-    const key = `${relFile}#${r.logicalId}`;
-    try {
-      const fn = functions.get(r.logicalId);
-      if (fn) {
-        if (report.functions.includes(fn.functionName)) {
-          throw new Error(`the function name ${fn.functionName} is already used by another template resource; give this one a different FunctionName.`);
-        }
-        loadFunction(file, fn, store, (m) => problem(r.logicalId, r.line, m, report.warnings));
-        report.functions.push(fn.functionName);
-      } else if (r.type === 'AWS::Lambda::Version') {
-        const p = evaluate(r.properties, ctx) as { FunctionName?: string; Description?: string };
-        const target = store.get(String(p.FunctionName));
-        let version = store.appliedValue(key);
-        if (version === undefined) {
-          version = store.publish(target, { description: p.Description, force: true }).version.version;
-          store.markApplied(key, version);
-        }
-        attributes[`${r.logicalId}.Version`] = version;
-        refs[r.logicalId] = functionArn(target.name, version);
-      } else if (r.type === 'AWS::Lambda::Alias') {
-        if (store.appliedValue(key) !== undefined) continue;
-        const p = evaluate(r.properties, ctx) as {
-          FunctionName?: string; FunctionVersion?: string; Name?: string; Description?: string;
-          RoutingConfig?: { AdditionalVersionWeights?: Array<{ FunctionVersion: string; FunctionWeight: number }> };
-        };
-        const target = store.get(String(p.FunctionName));
-        const weights = Object.fromEntries((p.RoutingConfig?.AdditionalVersionWeights ?? [])
-          .map((w) => [String(w.FunctionVersion), Number(w.FunctionWeight)]));
-        const routing = { AdditionalVersionWeights: weights };
-        const version = String(p.FunctionVersion);
-        if (target.aliases.some((a) => a.name === p.Name)) {
-          store.updateAlias(target, String(p.Name), { functionVersion: version, description: p.Description ?? '', routing });
-        } else {
-          store.createAlias(target, String(p.Name), version, p.Description ?? '', routing);
-        }
-        store.markApplied(key, String(p.Name));
-      }
-    } catch (err) {
-      problem(r.logicalId, r.line, err instanceof Error ? err.message : String(err));
-    }
-  }
+/** A template layer as the Local Lambda runs it: under an ARN no other layer has, with its folder or why it has none. */
+interface LoadedLayer {
+  layer: SamLayer;
+  arn: string;
+  folder?: string;
+  problem?: string;
 }
 
-function loadFunction(file: string, fn: SamFunction, store: LambdaStore, warn: (m: string) => void): void {
-  const variables: Record<string, string> = { ...fn.environment };
-  for (const p of fn.problems) {
-    if (p.property === 'Role') continue; // the role is recorded, not used; the default stands in
-    if (p.property === 'FunctionName') {
-      warn(`FunctionName ${p.message}; the function is named ${fn.logicalId}`);
-    } else if (p.property.startsWith('Environment.Variables.')) {
-      const name = p.property.slice('Environment.Variables.'.length);
-      variables[name] = '';
-      warn(`environment variable ${name} is set to "" (${p.message})`);
-    } else {
-      throw new Error(`${p.property}: ${p.message}`);
-    }
-  }
-  const layers: string[] = [];
-  for (const layer of fn.layers) {
-    if ('arn' in layer) layers.push(layer.arn);
-    else warn(`layer ${layer.logicalId} is defined in the template; template layers are not applied locally yet, so the function runs without it`);
-  }
-  const input: Record<string, unknown> = {
-    Runtime: fn.runtime, Handler: fn.handler, MemorySize: fn.memorySize, Timeout: fn.timeout, Description: fn.description,
-    EphemeralStorage: fn.ephemeralStorage === undefined ? undefined : { Size: fn.ephemeralStorage },
-    Architectures: fn.architectures, Layers: layers, Role: fn.role, Environment: { Variables: variables },
-  };
-  for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
-  const settings = readSettings(input);
-  if (!settings.runtime) throw new Error('Runtime is missing (set it on the function or in Globals.Function).');
-  if (!settings.handler) throw new Error('Handler is missing (set it on the function or in Globals.Function).');
+/** Applies one template's resources to the store. */
+class TemplateLoader {
+  private readonly templateDir: string;
+  private readonly label: string;
+  private readonly layers = new Map<string, LoadedLayer>();
 
-  const codeProperty = fn.type === LAMBDA_FUNCTION ? 'Code' : 'CodeUri';
-  let codeDir: string;
-  switch (fn.code.kind) {
-    case 'inline': {
-      codeDir = path.join(store.dataDir, 'inline', fn.functionName);
-      fs.rmSync(codeDir, { recursive: true, force: true });
-      fs.mkdirSync(codeDir, { recursive: true });
-      const module = settings.handler.split('.')[0];
-      fs.writeFileSync(path.join(codeDir, `${module}${settings.runtime.startsWith('python') ? '.py' : '.js'}`), fn.code.source);
-      break;
+  constructor(
+    private readonly root: string, private readonly file: string, private readonly t: SamTemplate,
+    private readonly store: LambdaStore, private readonly report: TemplateReport,
+  ) {
+    this.templateDir = path.dirname(file);
+    this.label = path.relative(root, file) || path.basename(file);
+  }
+
+  apply(): void {
+    for (const layer of this.t.layers) this.layers.set(layer.logicalId, this.loadLayer(layer));
+    // Versions published here become known to the resources after them.
+    const refs: Record<string, unknown> = { ...this.t.context.refs };
+    const attributes: Record<string, unknown> = { ...this.t.context.attributes };
+    const ctx: EvaluationContext = { ...this.t.context, refs, attributes };
+    const functions = new Map(this.t.functions.map((fn) => [fn.logicalId, fn]));
+    const relFile = path.relative(this.root, this.file);
+
+    for (const r of this.t.resources) {
+      const key = `${relFile}#${r.logicalId}`;
+      try {
+        const fn = functions.get(r.logicalId);
+        if (fn) {
+          if (this.report.functions.includes(fn.functionName)) {
+            throw new TemplateError(`the function name ${fn.functionName} is already used by another template resource; give this one a different FunctionName.`,
+              fn.nameSource === 'FunctionName' ? this.t.lineOf(fn.logicalId, 'FunctionName') : undefined);
+          }
+          const warnings = this.loadFunction(fn);
+          for (const w of warnings) this.report.warnings.push({ file: this.file, line: fn.line, message: `${fn.logicalId}: ${w}` });
+          if (fn.nameSource === 'generated') {
+            this.report.notes.push({ file: this.file, line: fn.line,
+              message: `${fn.logicalId}: named ${fn.functionName}, as CloudFormation names functions, because the logical id is also a function name in another template` });
+          }
+          this.report.functions.push(fn.functionName);
+        } else if (r.type === 'AWS::Lambda::Version') {
+          const p = evaluate(r.properties, ctx) as { FunctionName?: string; Description?: string };
+          const target = this.store.get(String(p.FunctionName));
+          let version = this.store.appliedValue(key);
+          if (version === undefined) {
+            version = this.store.publish(target, { description: p.Description, force: true }).version.version;
+            this.store.markApplied(key, version);
+          }
+          attributes[`${r.logicalId}.Version`] = version;
+          refs[r.logicalId] = functionArn(target.name, version);
+        } else if (r.type === 'AWS::Lambda::Alias') {
+          if (this.store.appliedValue(key) !== undefined) continue;
+          const p = evaluate(r.properties, ctx) as {
+            FunctionName?: string; FunctionVersion?: string; Name?: string; Description?: string;
+            RoutingConfig?: { AdditionalVersionWeights?: Array<{ FunctionVersion: string; FunctionWeight: number }> };
+          };
+          const target = this.store.get(String(p.FunctionName));
+          const weights = Object.fromEntries((p.RoutingConfig?.AdditionalVersionWeights ?? [])
+            .map((w) => [String(w.FunctionVersion), Number(w.FunctionWeight)]));
+          const routing = { AdditionalVersionWeights: weights };
+          const version = String(p.FunctionVersion);
+          if (target.aliases.some((a) => a.name === p.Name)) {
+            this.store.updateAlias(target, String(p.Name), { functionVersion: version, description: p.Description ?? '', routing });
+          } else {
+            this.store.createAlias(target, String(p.Name), version, p.Description ?? '', routing);
+          }
+          this.store.markApplied(key, String(p.Name));
+        }
+      } catch (err) {
+        const line = err instanceof TemplateError && err.line !== undefined ? err.line : r.line;
+        this.report.errors.push({ file: this.file, line, message: `${r.logicalId}: ${err instanceof Error ? err.message : String(err)}` });
+      }
     }
-    case 'path':
-      codeDir = path.resolve(path.dirname(file), fn.code.path);
-      break;
-    case 's3':
-      throw new Error(`${codeProperty} ${fn.code.location} is an S3 location; point it to a local folder.`);
-    case 'image':
-      throw new Error('PackageType Image is not available on the Local Lambda; give the function a local code folder.');
-    default:
-      throw new Error(`${codeProperty}: ${fn.code.reason} (point it to a local folder).`);
   }
-  if (!fs.existsSync(codeDir) || !fs.statSync(codeDir).isDirectory()) {
-    throw new Error(`code folder ${codeDir} does not exist.`);
+
+  /** A template layer's folder, under an ARN of its own (a later template's layer of the same name gets the next version). */
+  private loadLayer(layer: SamLayer): LoadedLayer {
+    const parsed = parseLayerArn(layer.arn);
+    let arn = layer.arn;
+    let folder: string | undefined;
+    let problem: string | undefined;
+    try {
+      if (!parsed) throw new TemplateError(`LayerName ${layer.layerName} is not a valid layer name (letters, digits, "-" and "_")`);
+      const property = layer.type === 'AWS::Serverless::LayerVersion' ? 'ContentUri' : 'Content';
+      const content = layer.content;
+      if (content.kind === 's3') throw new TemplateError(`${property} ${content.location} is an S3 location; point it to a local folder or .zip`);
+      if (content.kind !== 'path') throw new TemplateError(`${property}: ${'reason' in content ? content.reason : 'not a local path'}`);
+      const line = this.t.lineOf(layer.logicalId, property);
+      folder = layerFolderOf(this.store.dataDir, resolveInside(this.root, this.templateDir, content.path, property, line), property, line);
+      for (let version = 1; ; version++) {
+        arn = lambdaLayerArn({ region: parsed.region, accountId: parsed.accountId, partition: parsed.partition }, parsed.name, version);
+        const taken = this.store.layerFolder(arn);
+        if (taken === undefined || taken === folder) break;
+      }
+      this.store.setLayerFolder(arn, folder);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    return { layer, arn, folder, problem };
   }
-  const full = { ...DEFAULT_SETTINGS, ...settings } as FunctionSettings;
-  store.applyTemplateFunction(fn.functionName, file, full, LambdaStore.liveCode(codeDir));
+
+  /** Loads one function into the store; returns what the user should know about how it runs here. */
+  private loadFunction(fn: SamFunction): string[] {
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    const lineOf = (property?: string) => this.t.lineOf(fn.logicalId, property);
+    const fail = (message: string, property?: string): never => {
+      throw new TemplateError(message, lineOf(property));
+    };
+
+    if (fn.nameSource === 'FunctionName') {
+      const problem = functionNameProblem(fn.functionName);
+      if (problem) fail(`FunctionName: ${problem}.`, 'FunctionName');
+    } else {
+      const problem = logicalIdProblem(fn.logicalId) ?? functionNameProblem(fn.functionName);
+      if (problem) fail(`${problem}; give the function a FunctionName.`);
+    }
+
+    const variables: Record<string, string> = { ...fn.environment };
+    const brokenLayers = new Set<string>();
+    for (const p of fn.problems) {
+      if (p.property === 'Role') continue; // the role is recorded, not used; the default stands in
+      if (p.property === 'FunctionName') {
+        warn(`FunctionName ${p.message}; the function is named ${fn.functionName}`);
+      } else if (p.property.startsWith('Environment.Variables.')) {
+        const name = p.property.slice('Environment.Variables.'.length);
+        variables[name] = '';
+        warn(`environment variable ${name} is set to "" (${p.message})`);
+      } else if (/^Layers\.\d+$/.test(p.property)) {
+        brokenLayers.add(p.property);
+        warn(`layer ${p.property} cannot be known locally (${p.message}); the function runs without it`);
+      } else {
+        fail(`${p.property}: ${p.message}`, p.property);
+      }
+    }
+
+    const layerCount = fn.layers.length + brokenLayers.size;
+    if (layerCount > MAX_LAYERS) fail(`Cannot reference more than ${MAX_LAYERS} layers.`, 'Layers');
+    const layerArns = fn.layers.map((ref) => ('arn' in ref ? ref.arn : this.layers.get(ref.logicalId)?.arn ?? ref.logicalId));
+    warnings.push(...this.layerWarnings(fn));
+
+    const image = fn.packageType === 'Image' ? this.imageCode(fn, variables, warnings) : undefined;
+    const runtime = image?.runtime ?? fn.runtime;
+    const handler = image?.handler ?? fn.handler;
+
+    const input: Record<string, unknown> = {
+      Runtime: runtime, Handler: handler, MemorySize: fn.memorySize, Timeout: fn.timeout, Description: fn.description,
+      EphemeralStorage: fn.ephemeralStorage === undefined ? undefined : { Size: fn.ephemeralStorage },
+      Architectures: fn.architectures, Layers: layerArns, Role: fn.role, Environment: { Variables: variables },
+    };
+    for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
+    const settings = readSettings(input);
+    if (!settings.runtime) fail('Runtime is missing (set it on the function or in Globals.Function).');
+    if (!settings.handler) fail('Handler is missing (set it on the function or in Globals.Function).');
+
+    const codeProperty = fn.type === LAMBDA_FUNCTION ? 'Code' : 'CodeUri';
+    let code: CodeRef;
+    switch (fn.code.kind) {
+      case 'inline': {
+        const dir = path.join(this.store.dataDir, 'inline', fn.functionName);
+        const module = settings.handler!.split('.')[0];
+        if (!/^[A-Za-z0-9_-]+$/.test(module)) fail(`Handler ${settings.handler} must name a module file (letters, digits, "-" and "_") for inline code.`, 'Handler');
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, `${module}${settings.runtime!.startsWith('python') ? '.py' : '.js'}`), fn.code.source);
+        code = LambdaStore.liveCode(dir);
+        break;
+      }
+      case 'path': {
+        const line = lineOf(codeProperty);
+        const abs = resolveInside(this.root, this.templateDir, fn.code.path, codeProperty, line);
+        code = codeFromLocation(this.store, fn.functionName, abs, `${codeProperty} ${fn.code.path}`, line).code;
+        break;
+      }
+      case 'image':
+        code = LambdaStore.liveCode(image!.dir);
+        warnings.unshift(image!.note);
+        break;
+      case 's3':
+        fail(`${codeProperty} ${fn.code.location} is an S3 location; point it to a local folder, .zip or file.`, codeProperty);
+        break;
+      default:
+        fail(`${codeProperty}: ${fn.code.reason} (point it to a local folder, .zip or file).`, codeProperty);
+    }
+    const full = { ...DEFAULT_SETTINGS, ...settings } as FunctionSettings;
+    this.store.applyTemplateFunction(fn.functionName, this.file, full, code!, warnings);
+    return warnings;
+  }
+
+  /**
+   * An image function as the zip function its Dockerfile amounts to: its folder built from the
+   * COPY lines, runtime and handler from FROM and CMD, ENV under the function's own variables.
+   * Throws "needs a container runtime" naming the line that keeps it from running so.
+   */
+  private imageCode(fn: SamFunction, variables: Record<string, string>, warnings: string[]): { dir: string; note: string; runtime: string; handler: string } {
+    const { dockerContext, dockerfile = 'Dockerfile' } = fn.metadata;
+    const image = fn.code.kind === 'image' && fn.code.imageUri ? ` (ImageUri ${fn.code.imageUri})` : '';
+    if (!dockerContext) {
+      throw new TemplateError(`PackageType Image needs a container runtime${image}: give the function Metadata DockerContext and Dockerfile so the Local Lambda can run it without one.`, fn.line);
+    }
+    const contextLine = this.t.lineOf(fn.logicalId, 'Metadata.DockerContext');
+    const context = resolveInside(this.root, this.templateDir, dockerContext, 'Metadata.DockerContext', contextLine);
+    const dockerfilePath = resolveInside(context, context, dockerfile, 'Metadata.Dockerfile', this.t.lineOf(fn.logicalId, 'Metadata.Dockerfile'), 'context');
+    resolveInside(this.root, context, dockerfile, 'Metadata.Dockerfile', this.t.lineOf(fn.logicalId, 'Metadata.Dockerfile'));
+    let text: string;
+    try {
+      text = fs.readFileSync(dockerfilePath, 'utf8');
+    } catch {
+      throw new TemplateError(`Metadata.Dockerfile: ${dockerfilePath} cannot be read.`, this.t.lineOf(fn.logicalId, 'Metadata.Dockerfile'));
+    }
+    const label = posix(path.relative(this.root, dockerfilePath));
+    const reading = readDockerfile(text);
+    if (reading.unsupported) throw new TemplateError(containerRuntimeMessage(label, reading.unsupported), fn.line);
+    const { plan } = reading;
+    const config = fn.imageConfig ?? {};
+    if (config.entryPoint?.length) {
+      throw new TemplateError('PackageType Image needs a container runtime: ImageConfig.EntryPoint replaces the Lambda runtime\'s own entry point.', this.t.lineOf(fn.logicalId, 'ImageConfig.EntryPoint'));
+    }
+    if (config.workingDirectory && config.workingDirectory.replace(/\/+$/, '') !== plan.workdir) {
+      throw new TemplateError(`PackageType Image needs a container runtime: ImageConfig.WorkingDirectory ${config.workingDirectory} is not the folder the Dockerfile copies the function into.`, this.t.lineOf(fn.logicalId, 'ImageConfig.WorkingDirectory'));
+    }
+    const handler = config.command?.[0] ?? plan.command?.[0];
+    if (!handler) throw new TemplateError(`${label} has no CMD naming the handler (and the function has no ImageConfig.Command).`, fn.line);
+    const built = buildImageTask(this.store, fn.functionName, this.root, context, plan, label);
+    const workdirRelative = path.posix.relative('/var/task', plan.workdir);
+    if (workdirRelative) {
+      throw new TemplateError(`PackageType Image needs a container runtime: ${label} ends in WORKDIR ${plan.workdir}, but the handler is looked up in /var/task.`, fn.line);
+    }
+    for (const [key, value] of Object.entries(plan.environment)) if (!Object.hasOwn(variables, key)) variables[key] = value;
+    for (const install of plan.installs) {
+      const dir = path.join(built.dir, ...path.posix.relative('/var/task', install.workdir).split('/').filter(Boolean));
+      this.report.installs.push({ functionName: fn.functionName, file: label, line: install.line, tool: install.tool, command: install.command, dir });
+      if (install.tool === 'npm' && built.linkedNodeModules.length) {
+        warnings.push(`${label}:${install.line} RUN ${install.command} is not run here; the function uses ${built.linkedNodeModules.join(', ')}`);
+      } else {
+        warnings.push(`${label}:${install.line} RUN ${install.command} is not run here; what it installs is missing until it is installed into ${built.dir}`);
+      }
+    }
+    return {
+      dir: built.dir,
+      runtime: plan.runtime,
+      handler,
+      note: `runs as a zip function without a container: ${plan.runtime} from ${label}:${plan.fromLine} (FROM ${plan.baseImage}), its files from ${posix(path.relative(this.root, context)) || '.'}, handler ${handler} from ${config.command?.length ? 'ImageConfig.Command' : 'CMD'}`,
+    };
+  }
+
+  /** Why a function's layers do not all run as they would on Lambda. */
+  private layerWarnings(fn: SamFunction): string[] {
+    const warnings: string[] = [];
+    for (const ref of fn.layers) {
+      if ('arn' in ref) {
+        if (this.store.layerFolder(ref.arn) !== undefined) continue;
+        warnings.push(`layer ${ref.arn} is not available locally, so the function runs without it; ` +
+          `map it to a folder holding the layer's contents with --layer ${ref.arn}=<folder> ` +
+          '(setting lambdaWorkbench.local.layers, or LOCAL_LAMBDA_LAYERS)');
+        continue;
+      }
+      const loaded = this.layers.get(ref.logicalId);
+      if (!loaded) continue;
+      if (loaded.problem) {
+        warnings.push(`layer ${ref.logicalId}: ${loaded.problem.replace(/\.$/, '')}; the function runs without it`);
+        continue;
+      }
+      const buildMethod = loaded.layer.buildMethod;
+      if (!buildMethod || !loaded.folder) continue;
+      const node = /^nodejs/.test(buildMethod);
+      const python = /^python/.test(buildMethod);
+      const nodejs = path.join(loaded.folder, 'nodejs');
+      const installed = node
+        ? fs.existsSync(path.join(nodejs, 'node_modules')) || (fs.existsSync(nodejs) && fs.readdirSync(nodejs).some((n) => /^node\d+$/.test(n)))
+        : python ? fs.existsSync(path.join(loaded.folder, 'python')) : true;
+      if (!installed) {
+        warnings.push(`layer ${ref.logicalId} has BuildMethod ${buildMethod} and its dependencies are not installed ` +
+          `(no ${node ? 'nodejs/node_modules' : 'python'} folder in ${loaded.folder}), so the function sees the folder as it is; ` +
+          `run sam build, or install them into ${path.join(loaded.folder, node ? path.join('nodejs', 'node_modules') : 'python')}`);
+      }
+    }
+    return warnings;
+  }
 }

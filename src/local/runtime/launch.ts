@@ -6,6 +6,7 @@ import type { ExecutionSpec } from '../types';
 import { chooseNode, choosePython, type InterpreterChoice, type InterpreterMap } from './interpreters';
 import type { NoteSink } from './notes';
 import { inlineModulesDir, pythonAssetsDir, pythonBootstrapPath } from './python-bootstrap';
+import { withLayerPaths } from './layerPaths';
 
 export interface LaunchPlan {
   command: string;
@@ -98,7 +99,7 @@ const NO_SERVICES: LaunchServices = { interpreters: {}, note: () => true, once: 
 
 export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
   const { spec } = ctx;
-  const env = functionEnvironment(ctx);
+  const env = withLayerPaths(functionEnvironment(ctx), spec.layers, spec.runtime);
   const services = ctx.services ?? NO_SERVICES;
   switch (runtimeFamily(spec.runtime)) {
     case 'node': {

@@ -15,3 +15,15 @@ export interface ArnScope {
 export function lambdaFunctionArn(scope: ArnScope, name: string, qualifier?: string): string {
   return `arn:${scope.partition ?? 'aws'}:lambda:${scope.region}:${scope.accountId}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 }
+
+/** `arn:aws:lambda:<region>:<account>:layer:<name>[:<version>]`. */
+export function lambdaLayerArn(scope: ArnScope, name: string, version?: number): string {
+  return `arn:${scope.partition ?? 'aws'}:lambda:${scope.region}:${scope.accountId}:layer:${name}${version === undefined ? '' : `:${version}`}`;
+}
+
+/** A layer version ARN (or a layer ARN without version) split into its parts; undefined when it is not one. */
+export function parseLayerArn(arn: string): { partition: string; region: string; accountId: string; name: string; version?: number } | undefined {
+  const m = /^arn:(aws[a-zA-Z-]*):lambda:([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):(\d{12}):layer:([a-zA-Z0-9-_]{1,140})(?::(\d+))?$/.exec(arn);
+  if (!m) return undefined;
+  return { partition: m[1], region: m[2], accountId: m[3], name: m[4], ...(m[5] === undefined ? {} : { version: Number(m[5]) }) };
+}

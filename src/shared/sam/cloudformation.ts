@@ -1,4 +1,5 @@
 import { LineCounter, Pair, Scalar, YAMLMap, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { indentFlowContinuations } from './flowIndent';
 
 /**
  * CloudFormation template text: YAML (or JSON) with the short-form intrinsic tags, and the
@@ -68,19 +69,45 @@ export interface TemplateDocument {
   data: Record<string, unknown>;
   /** 1-based line of each logical id under Resources. */
   resourceLines: ReadonlyMap<string, number>;
+  /**
+   * The 1-based line of the value at a path of keys and list indexes (["Resources", "Fn",
+   * "Properties", "Layers", 1]); when only the start of the path exists, the line of its deepest
+   * part, with `exact` false.
+   */
+  lineOf(path: readonly (string | number)[]): { line: number; exact: boolean } | undefined;
+  /** Set when the template defines nothing: no Resources section, or an empty one. */
+  empty?: TemplateProblem;
+}
+
+type Range = [number, number, number] | undefined;
+
+/** Parses with the yaml package; a template it refuses only for flow-collection indentation is read as PyYAML reads it. */
+function parseLeniently(text: string, lines: LineCounter): Document.Parsed {
+  const options = { lineCounter: lines, prettyErrors: true, uniqueKeys: false } as const;
+  const doc = parseDocument(text, options);
+  if (doc.errors.length === 0) return doc;
+  const indented = indentFlowContinuations(text);
+  if (indented === undefined) return doc;
+  const retryLines = new LineCounter();
+  const retry = parseDocument(indented, { ...options, lineCounter: retryLines });
+  if (retry.errors.length) return doc;
+  // Same line breaks, so the retry's line counter stands for the original text.
+  Object.assign(lines, { lineStarts: retryLines.lineStarts });
+  return retry;
 }
 
 /**
  * Reads template text. Keys may repeat (the last wins, as CloudFormation reads them); anchors
- * and aliases are followed up to a bound, so a crafted template cannot blow up.
+ * and aliases are followed up to a bound, so a crafted template cannot blow up. An empty text,
+ * or one without resources, is a template that defines nothing (`empty`), not a problem.
  */
 export function parseTemplateText(text: string): { document: TemplateDocument } | { problem: TemplateProblem } {
   const lines = new LineCounter();
   let data: unknown;
-  let doc: ReturnType<typeof parseDocument>;
+  let doc: Document.Parsed;
   try {
     // Short-form tags are not known to the YAML parser (they only warn); expandShortForms reads them.
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+    doc = parseLeniently(text, lines);
     if (doc.errors.length) {
       const e = doc.errors[0];
       return { problem: { line: e.linePos?.[0].line, message: e.message.split('\n')[0] } };
@@ -90,25 +117,54 @@ export function parseTemplateText(text: string): { document: TemplateDocument } 
   } catch (error) {
     return { problem: { message: (error as Error).message } };
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  const lineAt = (range: Range) => (range ? lines.linePos(range[0]).line : undefined);
+  const lineOf = (path: readonly (string | number)[]) => {
+    let node: unknown = doc.contents;
+    let found: number | undefined;
+    for (const [index, part] of path.entries()) {
+      if (isMap(node)) {
+        // The last of repeated keys counts, as in the data.
+        let pair: (typeof node.items)[number] | undefined;
+        for (const p of node.items) if (isScalar(p.key) && String(p.key.value) === String(part)) pair = p;
+        if (!pair) return found === undefined ? undefined : { line: found, exact: false };
+        found = lineAt((pair.key as { range?: Range }).range) ?? found;
+        node = pair.value;
+      } else if (isSeq(node) && typeof part === 'number' && node.items[part] !== undefined) {
+        node = node.items[part];
+        found = lineAt((node as { range?: Range }).range) ?? found;
+      } else {
+        return found === undefined ? undefined : { line: found, exact: false };
+      }
+      if (index === path.length - 1 && found !== undefined) return { line: found, exact: true };
+    }
+    return found === undefined ? undefined : { line: found, exact: path.length === 0 };
+  };
+  if (data === null || data === undefined) {
+    return { document: { data: {}, resourceLines: new Map(), lineOf, empty: { line: 1, message: 'The template is empty.' } } };
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
     return { problem: { line: 1, message: 'The template is not a YAML or JSON object.' } };
   }
   const resources = (data as { Resources?: unknown }).Resources;
-  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
-    return { problem: { line: 1, message: 'The template has no Resources section.' } };
+  const resourcesLine = lineOf(['Resources'])?.line ?? 1;
+  let empty: TemplateProblem | undefined;
+  if (resources === undefined) {
+    empty = { line: 1, message: 'The template has no Resources section.' };
+  } else if (resources === null || (typeof resources === 'object' && !Array.isArray(resources) && Object.keys(resources).length === 0)) {
+    empty = { line: resourcesLine, message: 'The template\'s Resources section is empty.' };
+  } else if (typeof resources !== 'object' || Array.isArray(resources)) {
+    return { problem: { line: resourcesLine, message: 'Resources must be a map of logical ids to resources.' } };
   }
   const resourceLines = new Map<string, number>();
   const node = doc.get('Resources', true);
   if (isMap(node)) {
     for (const pair of node.items) {
-      const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+      const line = lineAt((pair.key as { range?: Range } | null)?.range);
       // A repeated logical id: the last one counts, as in the data.
-      if (isScalar(pair.key) && range) {
-        resourceLines.set(String(pair.key.value), lines.linePos(range[0]).line);
-      }
+      if (isScalar(pair.key) && line !== undefined) resourceLines.set(String(pair.key.value), line);
     }
   }
-  return { document: { data: data as Record<string, unknown>, resourceLines } };
+  return { document: { data: data as Record<string, unknown>, resourceLines, lineOf, ...(empty ? { empty } : {}) } };
 }
 
 /** Why a value cannot be known without deploying the template. */

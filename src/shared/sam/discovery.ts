@@ -6,6 +6,12 @@
 /** The names a template may have, preferred first: a folder's template is the first that exists. */
 export const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'] as const;
 
+/**
+ * SAM CLI's configuration files, looked for next to a template in this order (samconfig.yaml
+ * and .yml only when there is no samconfig.toml): the first that exists is the project's.
+ */
+export const SAMCONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml'] as const;
+
 /** Sub-folders never searched for templates. */
 function skipped(folder: string): boolean {
   return folder.startsWith('.') || folder === 'node_modules';

@@ -1,4 +1,4 @@
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lambdaFunctionArn } from '../lambda/arn';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lambdaFunctionArn, lambdaLayerArn } from '../lambda/arn';
 import {
   IntrinsicError, evaluate, evaluateCondition, isIntrinsic, parseTemplateText, type EvaluationContext, type TemplateProblem,
 } from './cloudformation';
@@ -26,6 +26,11 @@ export interface ReadTemplateOptions {
   /** Default: the Local Lambda's region and account. */
   region?: string;
   accountId?: string;
+  /**
+   * Names for functions without a FunctionName, by logical id, instead of the logical id
+   * (readSamProject gives names like CloudFormation's to functions whose logical ids collide).
+   */
+  functionNames?: Readonly<Record<string, string>>;
 }
 
 /** Where a function's (or layer's) code comes from. */
@@ -59,17 +64,31 @@ export interface PropertyProblem {
 /** An entry of a function's Layers: an ARN, or a layer defined in the same template. */
 export type SamLayerRef = { arn: string } | { logicalId: string };
 
+/** The parts of ImageConfig that change what an image function runs. */
+export interface SamImageConfig {
+  command?: string[];
+  entryPoint?: string[];
+  workingDirectory?: string;
+}
+
 export interface SamFunction {
   logicalId: string;
   type: typeof SERVERLESS_FUNCTION | typeof LAMBDA_FUNCTION;
   /** 1-based line of the logical id. */
   line?: number;
-  /** FunctionName when it can be known locally, else the logical id. */
+  /**
+   * FunctionName when it can be known locally; else the name given in `functionNames`, else
+   * the logical id.
+   */
   functionName: string;
+  /** Where `functionName` comes from. */
+  nameSource: 'FunctionName' | 'generated' | 'logicalId';
   handler?: string;
   runtime?: string;
   packageType: 'Zip' | 'Image';
   code: SamCode;
+  /** ImageConfig of an image function, when it has one. */
+  imageConfig?: SamImageConfig;
   metadata: SamBuildMetadata;
   layers: SamLayerRef[];
   /** Variables whose value is known; the others are in `problems`. */
@@ -92,6 +111,8 @@ export interface SamLayer {
   line?: number;
   /** LayerName when it can be known locally, else the logical id. */
   layerName: string;
+  /** What `!Ref` to the layer gives: version 1 of the layer named `layerName`, in the template's region and account. */
+  arn: string;
   content: SamCode;
   compatibleRuntimes: string[];
   buildMethod?: string;
@@ -108,6 +129,8 @@ export interface SamResource {
 
 export interface SamTemplate {
   stackName: string;
+  /** Set when the template defines nothing (no Resources, or an empty section): a note, not a problem. */
+  empty?: TemplateProblem;
   /** Resources in the order the template declares them, without those whose Condition is false. */
   resources: SamResource[];
   functions: SamFunction[];
@@ -118,6 +141,12 @@ export interface SamTemplate {
    * (an AWS::Lambda::Version's number).
    */
   context: EvaluationContext;
+  /**
+   * The line of a resource's property ("Layers.2", "Environment.Variables.TABLE",
+   * "Metadata.Dockerfile"), or of Globals.Function's when the value comes from there; else the
+   * resource's line.
+   */
+  lineOf(logicalId: string, property?: string): number | undefined;
 }
 
 export type TemplateReadResult = { template: SamTemplate; problem?: undefined } | { template?: undefined; problem: TemplateProblem };
@@ -278,25 +307,45 @@ function readMetadata(resource: Record<string, unknown>, reader: PropertyReader)
   return out;
 }
 
-function readLayers(raw: unknown, reader: PropertyReader, layerIds: ReadonlySet<string>): SamLayerRef[] {
+/**
+ * A function's Layers: a `!Ref` to a layer of the template gives its logical id, and so does
+ * any value that evaluates to that layer's ARN (through a parameter or `!If`); other values are
+ * ARNs of layers elsewhere.
+ */
+function readLayers(raw: unknown, reader: PropertyReader, layerArns: ReadonlyMap<string, string>): SamLayerRef[] {
   if (raw === undefined) return [];
   const entries = Array.isArray(raw) ? raw : [raw];
   const layers: SamLayerRef[] = [];
   entries.forEach((entry, index) => {
-    const refName = record(entry).Ref;
-    if (typeof refName === 'string' && layerIds.has(refName)) {
-      layers.push({ logicalId: refName });
-      return;
+    const values = reader.value(`Layers.${index}`, entry);
+    for (const value of Array.isArray(values) ? values : [values]) {
+      if (value === undefined) continue;
+      if (typeof value !== 'string' || value === '') {
+        reader.problems.push({ property: `Layers.${index}`, message: `must be a layer ARN, not ${describe(value)}` });
+        continue;
+      }
+      const logicalId = layerArns.get(value);
+      layers.push(logicalId ? { logicalId } : { arn: value });
     }
-    const arn = reader.string(`Layers.${index}`, entry);
-    if (arn) layers.push({ arn });
   });
   return layers;
 }
 
+function readImageConfig(raw: unknown, reader: PropertyReader): SamImageConfig | undefined {
+  if (raw === undefined) return undefined;
+  const map = record(raw);
+  const config: SamImageConfig = withoutUndefined({
+    command: reader.strings('ImageConfig.Command', map.Command),
+    entryPoint: reader.strings('ImageConfig.EntryPoint', map.EntryPoint),
+    workingDirectory: reader.string('ImageConfig.WorkingDirectory', map.WorkingDirectory),
+  });
+  return Object.keys(config).length ? config : undefined;
+}
+
 function readFunction(
   logicalId: string, type: string, resource: Record<string, unknown>, globals: Record<string, unknown>,
-  functionName: string, line: number | undefined, ctx: EvaluationContext, layerIds: ReadonlySet<string>,
+  name: { name: string; source: SamFunction['nameSource'] }, line: number | undefined, ctx: EvaluationContext,
+  layerArns: ReadonlyMap<string, string>,
 ): SamFunction {
   const own = record(resource.Properties);
   const props = type === SERVERLESS_FUNCTION ? record(mergeGlobals(globals, own)) : own;
@@ -312,13 +361,15 @@ function readFunction(
     logicalId,
     type: type === SERVERLESS_FUNCTION ? SERVERLESS_FUNCTION : LAMBDA_FUNCTION,
     line,
-    functionName,
+    functionName: name.name,
+    nameSource: name.source,
     handler: reader.string('Handler', props.Handler),
     runtime: reader.string('Runtime', props.Runtime),
     packageType,
     code,
+    imageConfig: packageType === 'Image' ? readImageConfig(props.ImageConfig, reader) : undefined,
     metadata: readMetadata(resource, reader),
-    layers: readLayers(props.Layers, reader, layerIds),
+    layers: readLayers(props.Layers, reader, layerArns),
     environment,
     memorySize: reader.number('MemorySize', props.MemorySize),
     timeout: reader.number('Timeout', props.Timeout),
@@ -333,16 +384,19 @@ function readFunction(
 }
 
 function readLayer(logicalId: string, type: string, resource: Record<string, unknown>, line: number | undefined, ctx: EvaluationContext): SamLayer {
+  const scope = { region: ctx.region, accountId: ctx.accountId, partition: ctx.partition };
   const props = record(resource.Properties);
   const reader = new PropertyReader(ctx);
   const content = type === 'AWS::Serverless::LayerVersion'
     ? location('ContentUri', props.ContentUri, reader, 'Bucket', 'Key')
     : location('Content', props.Content, reader, 'S3Bucket', 'S3Key');
+  const layerName = reader.string('LayerName', props.LayerName) ?? logicalId;
   const layer: SamLayer = {
     logicalId,
     type,
     line,
-    layerName: reader.string('LayerName', props.LayerName) ?? logicalId,
+    layerName,
+    arn: lambdaLayerArn(scope, layerName, 1),
     content: content ?? { kind: 'none', reason: `${type === 'AWS::Serverless::LayerVersion' ? 'ContentUri' : 'Content'} is missing` },
     compatibleRuntimes: reader.strings('CompatibleRuntimes', props.CompatibleRuntimes) ?? [],
     buildMethod: reader.string('Metadata.BuildMethod', record(resource.Metadata).BuildMethod),
@@ -352,14 +406,14 @@ function readLayer(logicalId: string, type: string, resource: Record<string, unk
 }
 
 /**
- * Reads a template. A template that cannot be parsed (or has no Resources) gives `problem`;
- * otherwise each function and layer carries its own problems, so one bad value does not hide
- * the rest of the template.
+ * Reads a template. A template that cannot be parsed gives `problem`; one without resources is
+ * read with `empty` saying so; otherwise each function and layer carries its own problems, so
+ * one bad value does not hide the rest of the template.
  */
 export function readSamTemplate(text: string, options: ReadTemplateOptions): TemplateReadResult {
   const parsed = parseTemplateText(text);
   if ('problem' in parsed) return { problem: parsed.problem };
-  const { data, resourceLines } = parsed.document;
+  const { data, resourceLines, lineOf: lineAt, empty } = parsed.document;
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const refs: Record<string, unknown> = {};
@@ -392,24 +446,46 @@ export function readSamTemplate(text: string, options: ReadTemplateOptions): Tem
   }
   const raw = (id: string) => record(record(data.Resources)[id]);
 
-  // Names first, so Refs between functions resolve whatever their order.
-  const names = new Map<string, { name: string; problems: PropertyProblem[] }>();
+  // Layers first: a `!Ref` to one gives its ARN (version 1 of the layer), wherever it is used.
+  const layers = resources.filter((r) => LAYER_TYPES.has(r.type)).map((r) => {
+    const layer = readLayer(r.logicalId, r.type, raw(r.logicalId), r.line, context);
+    refs[r.logicalId] = layer.arn;
+    return layer;
+  });
+  const layerArns = new Map(layers.map((l) => [l.arn, l.logicalId]));
+
+  // Names next, so Refs between functions resolve whatever their order.
+  const names = new Map<string, { name: string; source: SamFunction['nameSource']; problems: PropertyProblem[] }>();
   for (const r of resources.filter((x) => FUNCTION_TYPES.has(x.type))) {
     const reader = new PropertyReader(context);
-    const name = reader.string('FunctionName', r.properties.FunctionName) ?? r.logicalId;
-    names.set(r.logicalId, { name, problems: reader.problems });
-    refs[r.logicalId] = name;
-    attributes[`${r.logicalId}.Arn`] = lambdaFunctionArn({ region, accountId }, name);
+    const given = reader.string('FunctionName', r.properties.FunctionName);
+    const generated = options.functionNames && Object.hasOwn(options.functionNames, r.logicalId) ? options.functionNames[r.logicalId] : undefined;
+    const name = given !== undefined ? { name: given, source: 'FunctionName' as const }
+      : generated !== undefined ? { name: generated, source: 'generated' as const }
+      : { name: r.logicalId, source: 'logicalId' as const };
+    names.set(r.logicalId, { ...name, problems: reader.problems });
+    refs[r.logicalId] = name.name;
+    attributes[`${r.logicalId}.Arn`] = lambdaFunctionArn({ region, accountId }, name.name);
   }
-  const layerIds = new Set(resources.filter((r) => LAYER_TYPES.has(r.type)).map((r) => r.logicalId));
   const globals = record(record(data.Globals).Function);
   const functions = resources.filter((r) => FUNCTION_TYPES.has(r.type)).map((r) => {
-    const { name, problems } = names.get(r.logicalId)!;
-    const fn = readFunction(r.logicalId, r.type, raw(r.logicalId), globals, name, r.line, context, layerIds);
-    // Why the function goes by its logical id, when its FunctionName cannot be known.
+    const { problems, ...name } = names.get(r.logicalId)!;
+    const fn = readFunction(r.logicalId, r.type, raw(r.logicalId), globals, name, r.line, context, layerArns);
+    // Why the function goes by another name, when its FunctionName cannot be known.
     fn.problems.unshift(...problems);
     return fn;
   });
-  const layers = resources.filter((r) => LAYER_TYPES.has(r.type)).map((r) => readLayer(r.logicalId, r.type, raw(r.logicalId), r.line, context));
-  return { template: { stackName: options.stackName, resources, functions, layers, context } };
+  const lineOf = (logicalId: string, property?: string): number | undefined => {
+    const resourceLine = resourceLines.get(logicalId);
+    if (!property) return resourceLine;
+    const parts = property.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    const own = parts[0] === 'Metadata' ? ['Resources', logicalId, ...parts] : ['Resources', logicalId, 'Properties', ...parts];
+    const found = lineAt(own);
+    if (found?.exact) return found.line;
+    const fromGlobals = lineAt(['Globals', 'Function', ...parts]);
+    if (fromGlobals?.exact) return fromGlobals.line;
+    // Not written at all (a default stands in): the resource's own line.
+    return resourceLine;
+  };
+  return { template: { stackName: options.stackName, resources, functions, layers, context, lineOf, ...(empty ? { empty } : {}) } };
 }

@@ -110,7 +110,11 @@ Resources:
     assert.equal(broken.template, undefined);
     assert.equal(typeof broken.problem?.line, 'number');
     assert.ok(broken.problem!.line! >= 3);
-    assert.deepEqual(readSamTemplate('Description: no resources\n', { stackName: 's' }).problem, { line: 1, message: 'The template has no Resources section.' });
+    // A template that defines nothing is read, and says so; it is not broken.
+    assert.deepEqual(read('Description: no resources\n').empty, { line: 1, message: 'The template has no Resources section.' });
+    assert.deepEqual(read('Description: x\nResources:\n').empty, { line: 2, message: 'The template\'s Resources section is empty.' });
+    assert.deepEqual(read('').empty, { line: 1, message: 'The template is empty.' });
+    assert.deepEqual(readSamTemplate('Resources: [a]\n', { stackName: 's' }).problem, { line: 1, message: 'Resources must be a map of logical ids to resources.' });
   });
 
   it('gives the line of each resource', () => {

@@ -1,0 +1,230 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeTempDir, startTestLocal } from './helpers';
+import { layerMappings, parameterOverrides } from '../../src/local/options';
+
+/**
+ * Bad input a template, a samconfig or an option can hold: each is refused (or reported) with
+ * its exact message, file and line, the other functions still load, and nothing it names is
+ * ever touched outside the served folder and the data folder.
+ */
+
+interface TemplateCase {
+  name: string;
+  /** Files of the project, relative to its folder; "template.yaml" is the one under test. */
+  files: Record<string, string>;
+  /** What the report says, file relative to the project. */
+  errors?: Array<[file: string, line: number | undefined, message: string]>;
+  warnings?: Array<[file: string, line: number | undefined, message: string]>;
+}
+
+const fn = (logicalId: string, props: string[], extra: string[] = []) => [
+  `  ${logicalId}:`, '    Type: AWS::Serverless::Function', '    Properties:', ...props.map((p) => `      ${p}`), ...extra,
+];
+const template = (...resources: string[][]) => ['Resources:', ...resources.flat(), ...fn('Healthy', ['CodeUri: ok/', 'Handler: index.handler', 'Runtime: nodejs20.x']), ''].join('\n');
+const OK = { 'ok/index.js': 'exports.handler = async () => "ok";\n' };
+const NODE = ['Handler: index.handler', 'Runtime: nodejs20.x'];
+
+const TEMPLATE_CASES: TemplateCase[] = [
+  {
+    name: 'a FunctionName that is a path',
+    files: { ...OK, 'template.yaml': template(fn('Evil', ['FunctionName: ../../escaped', 'InlineCode: "exports.handler = async () => 1"', ...NODE])) },
+    errors: [['template.yaml', 5, 'Evil: FunctionName: a function name holds only letters, digits, "-" and "_"; "../../escaped" does not.']],
+  },
+  {
+    name: 'a FunctionName longer than 64 characters',
+    files: { ...OK, 'template.yaml': template(fn('Long', [`FunctionName: ${'a'.repeat(65)}`, 'CodeUri: ok/', ...NODE])) },
+    errors: [['template.yaml', 5, `Long: FunctionName: a function name has at most 64 characters; "${'a'.repeat(65)}" has 65.`]],
+  },
+  {
+    name: 'a logical id that is a path, without FunctionName',
+    files: { ...OK, 'template.yaml': template(fn('"../../Escaped"', ['InlineCode: "exports.handler = async () => 1"', ...NODE])) },
+    errors: [['template.yaml', 2, '../../Escaped: the logical id "../../Escaped" is not alphanumeric (CloudFormation allows A-Z, a-z and 0-9 only); give the function a FunctionName.']],
+  },
+  {
+    name: 'a CodeUri above the served folder',
+    files: { ...OK, 'template.yaml': template(fn('Up', ['CodeUri: ../../../../etc', ...NODE])) },
+    errors: [['template.yaml', 5, 'Up: CodeUri ../../../../etc leads outside the folder the Local Lambda serves (<root>); only code inside it is run.']],
+  },
+  {
+    name: 'an absolute CodeUri',
+    files: { ...OK, 'template.yaml': template(fn('Abs', ['CodeUri: /etc', ...NODE])) },
+    errors: [['template.yaml', 5, 'Abs: CodeUri /etc leads outside the folder the Local Lambda serves (<root>); only code inside it is run.']],
+  },
+  {
+    name: 'a CodeUri through a symbolic link that leads outside',
+    files: { ...OK, 'template.yaml': template(fn('Linked', ['CodeUri: linked/', ...NODE])), '@symlink linked': '/etc' },
+    errors: [['template.yaml', 5, 'Linked: CodeUri linked/ leads outside the folder the Local Lambda serves (<root>); only code inside it is run.']],
+  },
+  {
+    name: 'a CodeUri that does not exist',
+    files: { ...OK, 'template.yaml': template(fn('Gone', ['CodeUri: gone/', ...NODE])) },
+    errors: [['template.yaml', 5, 'Gone: CodeUri gone/: <root>/gone does not exist.']],
+  },
+  {
+    name: 'an inline handler whose module is a path',
+    files: { ...OK, 'template.yaml': template(fn('InlineEvil', ['InlineCode: "exports.handler = async () => 1"', 'Handler: ../../escaped.handler', 'Runtime: nodejs20.x'])) },
+    errors: [['template.yaml', 6, 'InlineEvil: Handler ../../escaped.handler must name a module file (letters, digits, "-" and "_") for inline code.']],
+  },
+  {
+    name: 'six layers',
+    files: {
+      ...OK, 'template.yaml': template(fn('Layered', ['CodeUri: ok/', ...NODE, 'Layers:',
+        ...[1, 2, 3, 4, 5, 6].map((n) => `  - arn:aws:lambda:us-east-1:123456789012:layer:l${n}:1`)])),
+    },
+    errors: [['template.yaml', 8, 'Layered: Cannot reference more than 5 layers.']],
+  },
+  {
+    name: 'a layer whose ContentUri leads outside',
+    files: {
+      ...OK, 'template.yaml': template(
+        ['  Outside:', '    Type: AWS::Serverless::LayerVersion', '    Properties:', '      ContentUri: ../../../../usr/lib'],
+        fn('UsesOutside', ['CodeUri: ok/', ...NODE, 'Layers: [!Ref Outside]'])),
+    },
+    warnings: [['template.yaml', 6, 'UsesOutside: layer Outside: ContentUri ../../../../usr/lib leads outside the folder the Local Lambda serves (<root>); only code inside it is run; the function runs without it']],
+  },
+  {
+    name: 'a DockerContext outside',
+    files: { ...OK, 'template.yaml': template(fn('Img', ['PackageType: Image'], ['    Metadata:', '      DockerContext: ../../../..', '      Dockerfile: Dockerfile'])) },
+    errors: [['template.yaml', 7, 'Img: Metadata.DockerContext ../../../.. leads outside the folder the Local Lambda serves (<root>); only code inside it is run.']],
+  },
+  {
+    name: 'a Dockerfile outside its context',
+    files: { ...OK, 'img/app.js': '', 'template.yaml': template(fn('Img', ['PackageType: Image'], ['    Metadata:', '      DockerContext: img', '      Dockerfile: ../../Dockerfile'])) },
+    errors: [['template.yaml', 8, 'Img: Metadata.Dockerfile ../../Dockerfile leads outside the build context <root>/img.']],
+  },
+  {
+    name: 'a COPY from outside the build context',
+    files: {
+      ...OK, 'img/Dockerfile': 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY ../../secrets ./\nCMD ["app.handler"]\n',
+      'template.yaml': template(fn('Img', ['PackageType: Image'], ['    Metadata:', '      DockerContext: img', '      Dockerfile: Dockerfile'])),
+    },
+    errors: [['template.yaml', 2, 'Img: img/Dockerfile:2: COPY source ../../secrets leads outside the build context <root>/img.']],
+  },
+  {
+    name: 'a COPY to outside /var/task',
+    files: {
+      ...OK, 'img/Dockerfile': 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py /etc/cron.d/\nCMD ["app.handler"]\n', 'img/app.py': '',
+      'template.yaml': template(fn('Img', ['PackageType: Image'], ['    Metadata:', '      DockerContext: img', '      Dockerfile: Dockerfile'])),
+    },
+    errors: [['template.yaml', 2, 'Img: PackageType Image needs a container runtime: img/Dockerfile:2 "COPY app.py /etc/cron.d/" copies to /etc/cron.d, ' +
+      'outside the function\'s folder /var/task. Without one, the Local Lambda runs an image function only when its Dockerfile starts FROM ' +
+      'public.ecr.aws/lambda/nodejs:<version> or public.ecr.aws/lambda/python:<version> and uses only COPY, ADD (local files), RUN npm install / npm ci / pip install, ENV, WORKDIR and CMD.']],
+  },
+  {
+    name: 'an image function without Dockerfile metadata',
+    files: { ...OK, 'template.yaml': template(fn('Remote', ['PackageType: Image', 'ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest'])) },
+    errors: [['template.yaml', 2, 'Remote: PackageType Image needs a container runtime (ImageUri 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest): give the function Metadata DockerContext and Dockerfile so the Local Lambda can run it without one.']],
+  },
+  {
+    name: 'Resources that is a list',
+    files: { ...OK, 'template.yaml': 'Resources:\n  - Fn\n' },
+    errors: [['template.yaml', 1, 'Resources must be a map of logical ids to resources.']],
+  },
+  {
+    name: 'an unclosed flow sequence (still broken YAML)',
+    files: { ...OK, 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Layers: [\n        a,\n      Handler: x\n' },
+    errors: [['template.yaml', 7, 'Flow sequence in block collection must be sufficiently indented and end with a ] at line 7, column 7:']],
+  },
+  {
+    name: 'a samconfig.toml that is not TOML',
+    files: { ...OK, 'template.yaml': template(), 'samconfig.toml': 'version = 0.1\n[default.deploy.parameters\nparameter_overrides = "A=1"\n' },
+    warnings: [['samconfig.toml', 2, 'not valid TOML: Invalid TOML document: illegal character in key; its values are not used']],
+  },
+  {
+    name: 'samconfig parameter_overrides in neither of SAM\'s forms',
+    files: { ...OK, 'template.yaml': template(), 'samconfig.toml': 'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "Stage=prod =oops"\n' },
+    warnings: [['samconfig.toml', 3, 'default.deploy.parameters.parameter_overrides: =oops is not in valid format. It must look something like ' +
+      '\'ParameterKey=KeyPairName,ParameterValue=MyKey ParameterKey=InstanceType,ParameterValue=t1.micro\' or \'KeyPairName=MyKey InstanceType=t1.micro\'; its values are not used']],
+  },
+];
+
+interface OptionCase {
+  name: string;
+  run: () => unknown;
+  message: string | RegExp;
+}
+
+const EXAMPLES = "'ParameterKey=KeyPairName,ParameterValue=MyKey ParameterKey=InstanceType,ParameterValue=t1.micro' or 'KeyPairName=MyKey InstanceType=t1.micro'";
+const OPTION_CASES: OptionCase[] = [
+  { name: 'an override without a key', run: () => parameterOverrides(['=prod'], undefined), message: `--parameter-overrides: =prod is not in valid format. It must look something like ${EXAMPLES}` },
+  { name: 'an override without "="', run: () => parameterOverrides(['Stage'], undefined), message: `--parameter-overrides: Stage is not in valid format. It must look something like ${EXAMPLES}` },
+  {
+    name: 'ParameterKey without ParameterValue', run: () => parameterOverrides(['ParameterKey=Stage'], undefined),
+    message: `--parameter-overrides: ParameterKey=Stage is not in valid format. It must look something like ${EXAMPLES}`,
+  },
+  { name: 'an unclosed quote', run: () => parameterOverrides(['Greeting="hi there'], undefined), message: `--parameter-overrides: Greeting="hi there has an unclosed ". It must look something like ${EXAMPLES}` },
+  { name: 'a key that is not a parameter name', run: () => parameterOverrides(['../Stage=x'], undefined), message: `--parameter-overrides: ../Stage=x is not in valid format. It must look something like ${EXAMPLES}` },
+  {
+    name: 'LOCAL_LAMBDA_PARAMETER_OVERRIDES as a list', run: () => parameterOverrides([], '["Stage=prod"]'),
+    message: '--parameter-overrides: LOCAL_LAMBDA_PARAMETER_OVERRIDES must be a JSON object of parameter names to values, such as {"Stage":"prod"}',
+  },
+  { name: 'LOCAL_LAMBDA_PARAMETER_OVERRIDES not JSON', run: () => parameterOverrides([], 'Stage=prod'), message: /^--parameter-overrides: LOCAL_LAMBDA_PARAMETER_OVERRIDES is not valid JSON: / },
+  {
+    name: 'LOCAL_LAMBDA_PARAMETER_OVERRIDES with a map value', run: () => parameterOverrides([], '{"Stage":{"a":1}}'),
+    message: '--parameter-overrides: LOCAL_LAMBDA_PARAMETER_OVERRIDES: the value of Stage must be a string, a number, a boolean or a list of them',
+  },
+  { name: 'a layer mapping without "="', run: () => layerMappings(['arn:aws:lambda:us-east-1:123456789012:layer:x:1'], undefined), message: '--layer arn:aws:lambda:us-east-1:123456789012:layer:x:1: give the layer ARN and a folder as ARN=folder.' },
+  {
+    name: 'a layer mapping whose key is not an ARN', run: () => layerMappings(['../../x=./folder'], undefined),
+    message: '--layer ../../x=./folder: "../../x" is not a layer ARN (arn:aws:lambda:<region>:<account>:layer:<name>[:<version>]).',
+  },
+  { name: 'a layer mapping to no folder', run: () => layerMappings(['arn:aws:lambda:us-east-1:123456789012:layer:x:1='], undefined), message: '--layer arn:aws:lambda:us-east-1:123456789012:layer:x:1=: the folder for arn:aws:lambda:us-east-1:123456789012:layer:x:1 is empty.' },
+  { name: 'LOCAL_LAMBDA_LAYERS with a number for a folder', run: () => layerMappings([], '{"arn:aws:lambda:us-east-1:123456789012:layer:x:1":3}'), message: 'LOCAL_LAMBDA_LAYERS: the folder for arn:aws:lambda:us-east-1:123456789012:layer:x:1 must be a string.' },
+  { name: 'LOCAL_LAMBDA_LAYERS as a string', run: () => layerMappings([], '"./layers"'), message: /^LOCAL_LAMBDA_LAYERS must be a JSON object of layer ARNs to folders/ },
+];
+
+/** Every path under `dir`, relative, sorted (links not followed). */
+function listing(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map((p) => p.split(path.sep).join('/')).sort();
+}
+
+describe(`Local Lambda: bad template and option input (${TEMPLATE_CASES.length + OPTION_CASES.length} cases)`, () => {
+  for (const c of TEMPLATE_CASES) {
+    it(`refuses ${c.name}`, async () => {
+      // Project and data folder side by side in a sandbox: nothing else may appear in it.
+      const sandbox = makeTempDir('local-lambda-bad-');
+      const root = path.join(sandbox, 'project');
+      const dataDir = path.join(sandbox, 'data');
+      fs.mkdirSync(root);
+      for (const [name, text] of Object.entries(c.files)) {
+        if (name.startsWith('@symlink ')) {
+          fs.symlinkSync(text, path.join(root, name.slice('@symlink '.length)));
+          continue;
+        }
+        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+        fs.writeFileSync(path.join(root, name), text);
+      }
+      const before = listing(root);
+      const t = await startTestLocal({ dir: root, dataDir });
+      try {
+        const report = t.local.templates;
+        const shown = (list: typeof report.errors) => list.map((e) => [
+          path.relative(root, e.file).split(path.sep).join('/'), e.line, e.message.split(fs.realpathSync(root)).join('<root>').split(root).join('<root>'),
+        ]);
+        assert.deepEqual(shown(report.errors), c.errors ?? []);
+        if (c.warnings) assert.deepEqual(shown(report.warnings), c.warnings);
+        if (c.files['template.yaml'].includes('Healthy')) {
+          assert.ok(t.local.functions().includes('Healthy'), 'the other functions still load');
+        }
+        assert.deepEqual(fs.readdirSync(sandbox).sort(), ['data', 'project'], 'nothing written next to the project');
+        assert.deepEqual(listing(root), before, 'nothing written into the project');
+        for (const entry of listing(dataDir)) assert.ok(!entry.includes('..') && !entry.includes('escaped'), entry);
+      } finally {
+        await t.close();
+        fs.rmSync(sandbox, { recursive: true, force: true });
+      }
+    });
+  }
+
+  for (const c of OPTION_CASES) {
+    it(`refuses ${c.name}`, () => {
+      assert.throws(c.run, (err: Error) => {
+        if (typeof c.message === 'string') assert.equal(err.message, c.message);
+        else assert.match(err.message, c.message);
+        return true;
+      });
+    });
+  }
+});
