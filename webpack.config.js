@@ -48,6 +48,8 @@ function nodeConfig(argv, name, entry) {
       alias: { 'jsonc-parser$': path.join(__dirname, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') },
     },
     module: {
+      // createRequire(path)(name) loads the user's packages (esbuild from their project, their handler) at run time; never bundle them.
+      parser: { javascript: { createRequire: false } },
       rules: [
         {
           test: /\.ts$/,

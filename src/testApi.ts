@@ -5,6 +5,7 @@ import type { ExplorerNode, LoadMoreNode } from './features/explorer/nodes';
 import type { FunctionPanels } from './features/functionPanel/panel';
 import type { FunctionTarget, TabId } from './shared/target';
 import type { Workbench } from './workbench/context';
+import type { ShownBuildUpdate } from './workbench/localLambda/buildProgress';
 
 /** What the extension returns from activate(), used by integration tests to walk the tree and drive panels. */
 export interface WorkbenchApi {
@@ -18,6 +19,8 @@ export interface WorkbenchApi {
   };
   /** Starts the Local Lambda if needed and says where it listens. */
   localEndpoint(): Promise<Pick<LocalLambdaInfo, 'endpoint' | 'region' | 'credentials'>>;
+  /** What the build progress showed so far (progress messages, failures), oldest first. */
+  localBuilds(): ShownBuildUpdate[];
   /** Function panels: open one, and talk to a tab's controller exactly as its webview does. */
   functionPanel: {
     open(target: FunctionTarget | ExplorerNode, tab?: TabId): Promise<FunctionTarget | undefined>;
@@ -48,6 +51,7 @@ export function testApi({ ws, explorer, functionPanels }: TestApiParts): Workben
       const { endpoint, region, credentials } = await ws.local.ensureStarted();
       return { endpoint, region, credentials };
     },
+    localBuilds: () => [...ws.buildProgress.shown],
     functionPanel: {
       open: (target, tab) => functionPanels.open(target, tab),
       request: async (target, tab, type, payload) => {

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { parseInterpreterOption } from './runtime/interpreters';
+import { createInterface } from 'node:readline';
+import { formatNote } from '../shared/localLambdaNotes';
 import type { RuntimeNote } from './runtime/notes';
 import { layerMappings, parameterOverrides } from './options';
-import { startLocalLambda } from './server';
+import { startLocalLambda, type LocalLambda } from './server';
 
 const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
 
@@ -15,6 +17,9 @@ Usage: local-lambda --dir <folder> [options]
   --access-key-id <id>        credentials clients must sign with (default: env
   --secret-access-key <key>     LOCAL_LAMBDA_ACCESS_KEY_ID/LOCAL_LAMBDA_SECRET_ACCESS_KEY, else generated once)
   --max-concurrency <n>       invocations running at once across all functions (default 10)
+  --notes <text|json>         how notes (builds, runtime warnings) are printed: text for people (default),
+                              or one LOCAL_LAMBDA_NOTE {json} line each for a program that drives this one;
+                              with json, stdin takes commands and its end stops the Local Lambda
   --interpreter <rt>=<path>   the interpreter for a runtime, e.g. python3.12=/usr/bin/python3.12 or
                                 nodejs22.x=/opt/node22/bin/node (repeatable; also env
                                 LOCAL_LAMBDA_INTERPRETERS as JSON)
@@ -51,6 +56,7 @@ async function main(): Promise<void> {
         'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
         'max-concurrency': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
         'parameter-overrides': { type: 'string', multiple: true }, layer: { type: 'string', multiple: true },
+        notes: { type: 'string' },
       },
       strict: true,
     }));
@@ -76,10 +82,17 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
 
+  const notesAs = values.notes ?? 'text';
+  if (notesAs !== 'text' && notesAs !== 'json') fail(`--notes takes text or json (got "${notesAs}").`);
   // Notes made while starting wait until the ready line is out: it must stay the first line.
   let listening = false;
   const early: RuntimeNote[] = [];
   const printNote = (note: RuntimeNote) => {
+    if (notesAs === 'json') {
+      const { level, kind, message, functionName, build } = note;
+      process.stdout.write(`${formatNote({ level, kind, message, ...(functionName ? { functionName } : {}), ...(build ? { build } : {}) })}\n`);
+      return;
+    }
     const line = `${note.level === 'info' ? '' : `${note.level}: `}${note.message}\n`;
     if (note.level === 'info') process.stdout.write(line);
     else process.stderr.write(line);
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
       maxConcurrency: intFlag(values['max-concurrency'], '--max-concurrency', 1, 1000),
       parameterOverrides: overrides,
       layers,
+      prepareAhead: true,
     });
   } catch (err) {
     fail((err as Error).message);
@@ -135,6 +149,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (notesAs === 'json') listenForCommands(local, () => stop('its starter went away'));
+}
+
+/**
+ * With --notes json the program is driven by another (the extension): its stdin carries
+ * commands as JSON lines, and its end means the starter is gone, so the program stops too.
+ */
+function listenForCommands(local: LocalLambda, onEnd: () => void): void {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.length > 4096) return;
+    let command: unknown;
+    try {
+      command = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if ((command as { command?: unknown } | null)?.command === 'cancelBuilds') local.cancelBuilds();
+  });
+  lines.on('close', onEnd);
 }
 
 void main();

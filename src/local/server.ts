@@ -7,7 +7,7 @@ import { ApiError, readBody, sendError, sendJson } from './http';
 import { readJsonFile, writeJsonAtomic } from './persist';
 import { verifySignature, type Credentials } from './auth';
 import { LambdaApi } from './lambda/api';
-import { invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
+import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
 import { LambdaStore } from './lambda/store';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
@@ -32,6 +32,11 @@ export interface LocalLambdaOptions {
   interpreters?: InterpreterMap;
   /** Called with each runtime note (interpreter choice, version warnings, builds, runtime libraries). */
   onRuntimeNote?: (note: RuntimeNote) => void;
+  /**
+   * Right after start, build and prepare every template function one after the other (installs,
+   * bundles, interpreter checks), so builds show before the first invoke (default false).
+   */
+  prepareAhead?: boolean;
   /** Template parameter values, over samconfig.toml's and the Defaults (`--parameter-overrides`). */
   parameterOverrides?: Readonly<Record<string, string>>;
   /** Layer ARN (with or without version) → local folder (`--layer ARN=folder`); relative folders are taken from `dir`. */
@@ -52,6 +57,10 @@ export interface LocalLambda {
   runtimeNotes(): RuntimeNote[];
   /** Warnings about one function's environment (e.g. a runtime newer than its interpreter). */
   functionWarnings(name: string): string[];
+  /** Stops the builds running now; the functions waiting for them fail to start this time. */
+  cancelBuilds(): void;
+  /** Settles when the builds started ahead (prepareAhead) are done. */
+  preparedAhead: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,7 +122,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   let port = 0;
   const hostPart = host === '::1' ? '[::1]' : host;
   const endpoint = () => `http://${hostPart}:${port}`;
-  const api = new LambdaApi({ store, invoker: runtime, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency });
+  const api = new LambdaApi({ store, invoker: runtime, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
+    runtimeWarnings: (name) => runtime.functionWarnings(name) });
 
   const status = () => ({
     endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, dataDir,
@@ -202,8 +212,18 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     throw err;
   }
   port = (server.address() as AddressInfo).port;
-
   let closing: Promise<void> | undefined;
+
+  // One function at a time: a first start should not run every npm and pip install at once.
+  const preparedAhead = opts.prepareAhead
+    ? (async () => {
+      for (const fn of store.list()) {
+        if (fn.source !== 'template' || closing) continue;
+        await runtime.prepare(executionSpecOf(store, fn, fn.latest)).catch(() => undefined); // reported as notes, and again at invoke
+      }
+    })()
+    : Promise.resolve();
+
   const close = () => closing ??= (async () => {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -217,5 +237,5 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
 
   return { endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
     functions: () => store.list().map((f) => f.name), runtimeNotes: () => runtime.notes(),
-    functionWarnings: (name) => runtime.functionWarnings(name), close };
+    functionWarnings: (name) => runtime.functionWarnings(name), cancelBuilds: () => runtime.cancelBuilds(), preparedAhead, close };
 }

@@ -26,6 +26,11 @@ export interface ExecutionSpec {
    * Lambda would unpack into /opt: nodejs/, python/, bin/, lib/ …).
    */
   layers?: string[];
+  /**
+   * For a template function: how `sam build` would build it (the template's folder, the
+   * resource's logical id and Metadata), so the runtime can build it the same way first.
+   */
+  build?: FunctionBuild;
   region: string;
   accountId: string;
   logGroupName: string;
@@ -36,6 +41,13 @@ export interface ExecutionSpec {
   revisionKey: string;
   /** Reserved concurrency for the function, if set (0 means throttled). */
   reservedConcurrency?: number;
+}
+
+export interface FunctionBuild {
+  templateDir: string;
+  logicalId: string;
+  /** The resource's Metadata (BuildMethod, BuildProperties). */
+  metadata?: unknown;
 }
 
 export interface InvokeRequest {

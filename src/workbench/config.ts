@@ -11,6 +11,9 @@ export const SettingKeys = {
   customEndpoints: 'customEndpoints',
   localEnabled: 'local.enabled',
   localFolder: 'local.folder',
+  localParameterOverrides: 'local.parameterOverrides',
+  localInterpreters: 'local.interpreters',
+  localLayers: 'local.layers',
   pageSize: 'pageSize',
   codeLensEnabled: 'codeLens.enabled',
   logsBufferSize: 'logs.bufferSize',
@@ -25,6 +28,15 @@ export interface WorkbenchSettings extends ConnectionSettings {
   codeLensEnabled: boolean;
   /** Log events kept per tail. */
   logsBufferSize: number;
+  /** What the Local Lambda is started with, besides its folder. */
+  localRun: LocalRunSettings;
+}
+
+/** Settings the Local Lambda program takes (each a map of strings; bad entries are left out). */
+export interface LocalRunSettings {
+  parameterOverrides: Record<string, string>;
+  interpreters: Record<string, string>;
+  layers: Record<string, string>;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -48,7 +60,18 @@ export function readSettings(): WorkbenchSettings {
     localFolder: resolveLocalFolder(config.get<unknown>(SettingKeys.localFolder)),
     codeLensEnabled: config.get<unknown>(SettingKeys.codeLensEnabled) !== false,
     logsBufferSize: wholeNumber(config.get<unknown>(SettingKeys.logsBufferSize), 100, 1_000_000, DEFAULT_LOG_BUFFER),
+    localRun: {
+      parameterOverrides: stringMap(config.get<unknown>(SettingKeys.localParameterOverrides)),
+      interpreters: stringMap(config.get<unknown>(SettingKeys.localInterpreters)),
+      layers: stringMap(config.get<unknown>(SettingKeys.localLayers)),
+    },
   };
+}
+
+/** An object's string-valued entries (hand-edited settings may hold anything). */
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '__proto__'));
 }
 
 /** `local.folder`: empty means the first workspace folder; a relative path is taken from it. */

@@ -4,9 +4,19 @@ import { errorMessage } from '../shared/errors';
 import { Emitter } from '../shared/events';
 import { Disposable, type IDisposable } from '../shared/lifecycle';
 import type { FunctionTarget } from '../shared/target';
-import { affects, readSettings, SECTION } from './config';
+import { affects, readSettings, SECTION, type LocalRunSettings } from './config';
 import { Connections } from './connections';
+import { BuildProgress } from './localLambda/buildProgress';
 import { LocalLambdaHost } from './localLambda/host';
+
+/** The Local Lambda program's settings, as the variables it reads (JSON objects). */
+export function localLambdaEnvironment(run: LocalRunSettings): Record<string, string> {
+  return {
+    LOCAL_LAMBDA_PARAMETER_OVERRIDES: JSON.stringify(run.parameterOverrides),
+    LOCAL_LAMBDA_INTERPRETERS: JSON.stringify(run.interpreters),
+    LOCAL_LAMBDA_LAYERS: JSON.stringify(run.layers),
+  };
+}
 
 /** A function whose versions, aliases, code or configuration this window changed. */
 export type FunctionRef = Pick<FunctionTarget, 'connectionId' | 'region' | 'functionName'>;
@@ -25,6 +35,8 @@ export class Workbench extends Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly local: LocalLambdaHost;
   readonly connections: Connections;
+  /** The Local Lambda's builds as the person sees them. */
+  readonly buildProgress: BuildProgress;
   private readonly functionChanged = this._register(new Emitter<FunctionRef>());
   /**
    * Fires after this window published a version, changed an alias, deployed code or saved a
@@ -43,10 +55,12 @@ export class Workbench extends Disposable {
         extensionPath: extension.extensionPath,
         storagePath: extension.globalStorageUri.fsPath,
         resolveFolder: () => readSettings().localFolder,
+        environment: () => localLambdaEnvironment(readSettings().localRun),
         log: this.log,
       }),
     );
     this.connections = this._register(new Connections({ settings: readSettings, listProfiles, local: this.local }));
+    this.buildProgress = this._register(new BuildProgress(this.local, this.log));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)));
   }
 

@@ -68,7 +68,7 @@ describe('Local Lambda CLI', () => {
       const client = new LambdaClient({ endpoint: ready.endpoint, region: ready.region, credentials: { ...ready }, maxAttempts: 1 });
       const fns = await client.send(new ListFunctionsCommand({}));
       client.destroy();
-      assert.deepEqual(fns.Functions?.map((f) => f.FunctionName), ['hello-node', 'hello-python']);
+      assert.deepEqual(fns.Functions?.map((f) => f.FunctionName), ['hello-node', 'hello-python', 'hello-ts']);
 
       const code = await new Promise<number | null>((resolve) => {
         child.once('exit', (c) => resolve(c));

@@ -29,7 +29,7 @@ describe('Local Lambda templates', () => {
     cleanup.push(dataDir);
     t = await startTestLocal({ dir: EXAMPLES, dataDir });
     const fns = await t.lambda.send(new ListFunctionsCommand({}));
-    assert.deepEqual(fns.Functions?.map((f) => f.FunctionName), ['hello-node', 'hello-python']);
+    assert.deepEqual(fns.Functions?.map((f) => f.FunctionName), ['hello-node', 'hello-python', 'hello-ts']);
     const node = fns.Functions![0];
     assert.equal(node.Runtime, 'nodejs20.x');
     assert.equal(node.Handler, 'index.handler');

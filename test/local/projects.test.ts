@@ -155,7 +155,8 @@ describe('Local Lambda on real-looking SAM projects', function () {
       assert.deepEqual((await invoke(local, 'PythonGreetingFunction', { name: 'Grace' })).result, { message: 'Hello, Grace, from the shared layer (Python)' });
       const config = (await local.lambda.send(new GetFunctionCommand({ FunctionName: 'PythonGreetingFunction' }))).Configuration;
       assert.deepEqual(config?.Layers?.map((l) => l.Arn), ['arn:aws:lambda:us-east-1:123456789012:layer:layers-shared:1']);
-      assert.equal(config?.StateReason, undefined, 'nothing to report about a layer that runs as on Lambda');
+      // Only the interpreter may be worth a word here (python3.12 on an older local Python); the layer is not.
+      assert.doesNotMatch(config?.StateReason ?? '', /layer/i, 'nothing to report about a layer that runs as on Lambda');
     });
 
     it('warns about a published layer it does not have, names it and says how to provide it', async () => {

@@ -328,7 +328,7 @@ describe('Python runtime pieces', function () {
         const code = path.join(REPO_ROOT, 'test', 'fixtures', 'projects', 'python-requirements', 'hello_world');
         const s = spec(code, { functionName: 'hello', runtime: 'python3.14', handler: 'app.lambda_handler' });
         await manager.prepare(s);
-        const builds = () => notes.filter((n) => n.kind === 'dependencies').map((n) => n.build?.type);
+        const builds = () => notes.filter((n) => n.kind === 'dependencies').map((n) => n.build?.phase);
         assert.deepEqual(builds(), ['started', 'finished']);
         assert.equal(manager.functionWarnings('hello').length, 1);
         const { out, doc } = await run(manager, s);

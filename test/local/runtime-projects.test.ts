@@ -91,7 +91,7 @@ describe('Real projects: dependencies, runtime libraries, streaming, versions', 
       // Lambda's order: the code folder first, then what requirements.txt installed.
       assert.equal(body.path[0], path.join(PROJECTS, 'python-requirements', 'hello_world'));
       assert.equal(body.path[1], path.dirname(path.dirname(body.greetingFrom)));
-      const built = t.local.runtimeNotes().filter((n) => n.kind === 'dependencies' && n.functionName === hello).map((n) => n.build?.type);
+      const built = t.local.runtimeNotes().filter((n) => n.kind === 'dependencies' && n.functionName === hello).map((n) => n.build?.phase);
       assert.deepEqual(built, ['started', 'finished']);
       await t.close();
 
@@ -102,7 +102,7 @@ describe('Real projects: dependencies, runtime libraries, streaming, versions', 
       assert.equal(again.functionError, undefined, again.payload);
       assert.equal(JSON.parse(JSON.parse(again.payload).body).message, 'hello bob from a wheel');
       const notes = t.local.runtimeNotes().filter((n) => n.kind === 'dependencies' && n.functionName === hello);
-      assert.deepEqual(notes.map((n) => n.build?.type), ['cache-hit']);
+      assert.deepEqual(notes.map((n) => n.build?.phase), [undefined], 'a cache hit is no build step');
       assert.match(notes[0].message, /requirements\.txt is already installed/);
     });
 
@@ -117,7 +117,7 @@ describe('Real projects: dependencies, runtime libraries, streaming, versions', 
       assert.match(doc.errorMessage, /The requirements in .*requirements\.txt were not installed \(no package index pip uses offers "lwb-nowhere-to-be-found==2\.0\.0"\); to see why, run: /);
       assert.match(doc.errorMessage, / -m pip install --disable-pip-version-check --no-input -r requirements\.txt -t /);
 
-      const failed = t.local.runtimeNotes().find((n) => n.functionName === broken && n.build?.type === 'failed');
+      const failed = t.local.runtimeNotes().find((n) => n.functionName === broken && n.build?.phase === 'failed');
       assert.ok(failed, 'a failed build note');
       assert.equal(failed.level, 'error');
       const codeDir = path.join(PROJECTS, 'python-requirements', 'broken_deps');

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError, sendJson } from '../http';
-import { functionArn, type FunctionRecord, type FunctionSettings } from './model';
+import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRecord } from './model';
 import { aliasOf, configurationOf } from './format';
 import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
 import { DEFAULT_SETTINGS, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
@@ -16,6 +16,8 @@ export interface LambdaApiOptions {
   /** Secret used to sign code download links. */
   linkSecret: string;
   maxConcurrency: number;
+  /** What the runtimes found about a function (e.g. it runs on an older interpreter), shown with its configuration. */
+  runtimeWarnings?: (functionName: string) => string[];
 }
 
 interface Ctx {
@@ -35,6 +37,10 @@ const FN = '([^/]+)';
 export class LambdaApi {
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
   private readonly pending = new Set<Promise<unknown>>();
+
+  private configuration(fn: FunctionRecord, v: VersionRecord, arnQualifier?: string): Record<string, unknown> {
+    return configurationOf(fn, v, arnQualifier, this.opts.runtimeWarnings?.(fn.name));
+  }
 
   constructor(private readonly opts: LambdaApiOptions) {
     const r = (method: string, path: string, handler: Handler) =>
@@ -138,9 +144,9 @@ export class LambdaApi {
     if (!all) {
       // Page first, then describe only that page: listing stays cheap with thousands of functions.
       const { page, nextMarker } = paginate(functions, c.query.get('Marker'), c.query.get('MaxItems'), 50);
-      return { status: 200, body: { Functions: page.map((fn) => configurationOf(fn, fn.latest)), ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
+      return { status: 200, body: { Functions: page.map((fn) => this.configuration(fn, fn.latest)), ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
     }
-    const items = functions.flatMap((fn) => [configurationOf(fn, fn.latest), ...fn.versions.map((v) => configurationOf(fn, v))]);
+    const items = functions.flatMap((fn) => [this.configuration(fn, fn.latest), ...fn.versions.map((v) => this.configuration(fn, v))]);
     const { page, nextMarker } = paginate(items, c.query.get('Marker'), c.query.get('MaxItems'), 50);
     return { status: 200, body: { Functions: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
   }
@@ -165,7 +171,7 @@ export class LambdaApi {
     const fn = this.store.create(name, 'upload', full, code, { tags });
     let version = fn.latest;
     if (body.Publish === true) version = this.store.publish(fn).version;
-    return { status: 201, body: configurationOf(fn, version) };
+    return { status: 201, body: this.configuration(fn, version) };
   }
 
   private getFunction(c: Ctx): Result {
@@ -178,7 +184,7 @@ export class LambdaApi {
     return {
       status: 200,
       body: {
-        Configuration: configurationOf(fn, record, arnQualifier),
+        Configuration: this.configuration(fn, record, arnQualifier),
         Code: { RepositoryType: 'S3', Location: location },
         ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
         ...(Object.keys(fn.tags).length ? { Tags: { ...fn.tags } } : {}),
@@ -199,7 +205,7 @@ export class LambdaApi {
   private getConfiguration(c: Ctx): Result {
     const { fn, qualifier } = this.fn(c);
     const { record, arnQualifier } = this.resolveForRead(fn, qualifier);
-    return { status: 200, body: configurationOf(fn, record, arnQualifier) };
+    return { status: 200, body: this.configuration(fn, record, arnQualifier) };
   }
 
   private updateConfiguration(c: Ctx): Result {
@@ -207,7 +213,7 @@ export class LambdaApi {
     const body = parseJsonBody(c.body);
     const patch = readSettings(body);
     this.store.updateSettings(fn, patch, body.RevisionId);
-    return { status: 200, body: configurationOf(fn, fn.latest) };
+    return { status: 200, body: this.configuration(fn, fn.latest) };
   }
 
   private updateCode(c: Ctx): Result {
@@ -219,7 +225,7 @@ export class LambdaApi {
     if (fn.source === 'template') fn.source = 'upload';
     let version = fn.latest;
     if (body.Publish === true) version = this.store.publish(fn).version;
-    return { status: 200, body: configurationOf(fn, version) };
+    return { status: 200, body: this.configuration(fn, version) };
   }
 
   private deleteFunction(c: Ctx): Result {
@@ -235,12 +241,12 @@ export class LambdaApi {
     const body = parseJsonBody(c.body);
     const description = optionalString(body.Description, 'Description', 256);
     const { version } = this.store.publish(fn, { description, revisionId: body.RevisionId, codeSha256: body.CodeSha256 });
-    return { status: 201, body: configurationOf(fn, version) };
+    return { status: 201, body: this.configuration(fn, version) };
   }
 
   private listVersions(c: Ctx): Result {
     const { fn } = this.fn(c, false);
-    const items = [fn.latest, ...fn.versions].map((v) => configurationOf(fn, v));
+    const items = [fn.latest, ...fn.versions].map((v) => this.configuration(fn, v));
     const { page, nextMarker } = paginate(items, c.query.get('Marker'), c.query.get('MaxItems'), 50);
     return { status: 200, body: { Versions: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
   }

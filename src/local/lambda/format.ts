@@ -1,8 +1,9 @@
 import { functionArn, type AliasRecord, type FunctionRecord, type VersionRecord } from './model';
 
 /** The FunctionConfiguration document Lambda returns for $LATEST or a published version. */
-export function configurationOf(fn: FunctionRecord, v: VersionRecord, arnQualifier?: string): Record<string, unknown> {
+export function configurationOf(fn: FunctionRecord, v: VersionRecord, arnQualifier?: string, runtimeWarnings: readonly string[] = []): Record<string, unknown> {
   const s = v.settings;
+  const warnings = [...(fn.warnings ?? []), ...runtimeWarnings];
   const qualifier = arnQualifier ?? (v.version === '$LATEST' ? undefined : v.version);
   return {
     FunctionName: fn.name,
@@ -22,7 +23,7 @@ export function configurationOf(fn: FunctionRecord, v: VersionRecord, arnQualifi
     RevisionId: v.revisionId,
     ...(s.layers.length ? { Layers: s.layers.map((Arn) => ({ Arn, CodeSize: 0 })) } : {}),
     State: 'Active',
-    ...(fn.warnings?.length ? { StateReason: stateReason(fn.warnings) } : {}),
+    ...(warnings.length ? { StateReason: stateReason(warnings) } : {}),
     LastUpdateStatus: 'Successful',
     PackageType: 'Zip',
     Architectures: [...s.architectures],

@@ -73,6 +73,7 @@ export function executionSpecOf(store: LambdaStore, fn: FunctionRecord, v: Versi
     // Layer folders count by where they are (a restart picks up edits inside them).
     revisionKey: `${fn.name}:${v.version}:${v.revisionId}:${v.code.live ? folderFingerprint(v.code.dir) : v.code.sha256}:${s.layers.map((arn) => store.layerFolder(arn) ?? '').join('|')}`,
     reservedConcurrency: fn.reservedConcurrency,
+    ...(fn.build ? { build: fn.build } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Persisted shapes of the Local Lambda's functions, versions and aliases. */
 
 import { LOCAL_ACCOUNT_ID as ACCOUNT_ID, LOCAL_REGION as REGION, lambdaFunctionArn } from '../../shared/lambda/arn';
+import type { FunctionBuild } from '../types';
 
 export { ACCOUNT_ID, REGION };
 
@@ -60,6 +61,8 @@ export interface FunctionRecord {
   tags: Record<string, string>;
   /** What a user should know about how a template function runs here (layers, image, runtime), from the last load. */
   warnings?: string[];
+  /** For a template function: how `sam build` would build it. */
+  build?: FunctionBuild;
 }
 
 export interface StateFile {

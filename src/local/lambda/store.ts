@@ -9,6 +9,7 @@ import {
 } from './model';
 import { invalid, validateRoutingWeights } from './validation';
 import { copyFolder, sha256Base64, unzipTo, zipFolder } from './zip';
+import type { FunctionBuild } from '../types';
 
 export const STATE_FILE = 'lambda-state.json';
 
@@ -309,16 +310,19 @@ export class LambdaStore {
   }
 
   /** Makes a template's settings and folder the function's $LATEST (creating the function if new). */
-  applyTemplateFunction(name: string, templateFile: string, settings: FunctionSettings, code: CodeRef, warnings: readonly string[] = []): FunctionRecord {
+  applyTemplateFunction(name: string, templateFile: string, settings: FunctionSettings, code: CodeRef, warnings: readonly string[] = [],
+    build?: FunctionBuild): FunctionRecord {
     const hash = hashSettings(settings);
     const existing = this.find(name);
     const notes = warnings.length ? { warnings: [...warnings] } : {};
     if (!existing) {
-      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash, ...notes });
+      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash, ...notes, ...(build ? { build } : {}) });
     }
     existing.source = 'template';
     existing.templateFile = templateFile;
     existing.latest.code = code;
+    if (build) existing.build = build;
+    else delete existing.build;
     if (warnings.length) existing.warnings = [...warnings];
     else delete existing.warnings;
     if (existing.templateHash !== hash) {

@@ -333,7 +333,11 @@ class TemplateLoader {
         fail(`${codeProperty}: ${fn.code.reason} (point it to a local folder, .zip or file).`, codeProperty);
     }
     const full = { ...DEFAULT_SETTINGS, ...settings } as FunctionSettings;
-    this.store.applyTemplateFunction(fn.functionName, this.file, full, code!, warnings);
+    // How `sam build` would build it, for the runtime to do the same first (dependencies, esbuild).
+    const build = fn.code.kind === 'path' || fn.code.kind === 'image'
+      ? { templateDir: this.templateDir, logicalId: fn.logicalId, metadata: { BuildMethod: fn.metadata.buildMethod, BuildProperties: fn.metadata.buildProperties } }
+      : undefined;
+    this.store.applyTemplateFunction(fn.functionName, this.file, full, code!, warnings, build);
     return warnings;
   }
 

@@ -2,6 +2,7 @@ import { constants as fsConstants, existsSync, promises as fsp } from 'fs';
 import * as path from 'path';
 import { ensurePythonDeps, type PythonBuildEvent, type PythonDepsResult } from '../build/pythonDeps';
 import { hasRuntimePackages, interpreterHasRuntimePackages, mayUseRuntimePackages, provideRuntimeLibraries, type RuntimeLibrarySources } from '../build/pythonRuntime';
+import type { BuildStepNote } from '../../shared/localLambdaNotes';
 import type { ExecutionSpec } from '../types';
 import { chooseNode, choosePython, type InterpreterChoice, type InterpreterMap } from './interpreters';
 import type { NoteSink } from './notes';
@@ -25,6 +26,8 @@ export interface LaunchServices {
   pythonLibraries?: RuntimeLibrarySources;
   /** This run's dependency builds (so a cache hit is reported once per run). */
   builds?: Map<string, Promise<PythonDepsResult>>;
+  /** Aborts the builds running now (the person cancelled them). */
+  buildSignal?: () => AbortSignal;
 }
 
 /** Why an environment could not be started; reported to the caller as a function error. */
@@ -211,7 +214,7 @@ async function preparePython(spec: ExecutionSpec, dataDir: string, services: Lau
 
   const deps: PythonDepsResult = await ensurePythonDeps({
     codeDir: spec.codeDir, dataDir, python: interpreter, label: spec.functionName,
-    onEvent: (event) => reportBuild(spec, event, services), memo: services.builds,
+    onEvent: (event) => reportBuild(spec, event, services), memo: services.builds, signal: services.buildSignal?.(),
   });
   const hints: Record<string, string> = {};
   if (deps.status === 'failed') {
@@ -241,6 +244,11 @@ function reportBuild(spec: ExecutionSpec, event: PythonBuildEvent, services: Lau
     case 'finished': message = `${event.label}: installed ${event.requirements} in ${(event.durationMs / 1000).toFixed(1)} s (${event.folder}).`; break;
     case 'failed': message = event.message; break;
   }
+  const id = `pip\0${spec.functionName}\0${event.requirements}`;
+  const title = `Installing ${path.basename(event.requirements)} for ${spec.functionName}`;
+  const build: BuildStepNote | undefined = event.type === 'started' ? { id, phase: 'started', title }
+    : event.type === 'finished' ? { id, phase: 'finished', title, durationMs: event.durationMs }
+      : event.type === 'failed' ? { id, phase: 'failed', title, command: event.command, durationMs: event.durationMs } : undefined;
   services.note({ level: event.type === 'failed' ? 'error' : 'info', kind, functionName: spec.functionName,
-    runtime: spec.runtime, message, build: event });
+    runtime: spec.runtime, message, ...(build ? { build } : {}) });
 }

@@ -1,9 +1,11 @@
 import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
 import { TooManyRequestsError } from '../types';
+import { NodeBuildError, NodeBuilder, type NodeBuildEvent } from '../build/nodeBuild';
 import type { RuntimeLibrarySources } from '../build/pythonRuntime';
+import { layerPaths } from './layerPaths';
 import { ExecutionEnvironment, launchFailureOutcome } from './environment';
 import { interpretersFromEnv, type InterpreterMap } from './interpreters';
-import { LaunchError, prepareLaunch, type LaunchServices } from './launch';
+import { LaunchError, prepareLaunch, runtimeFamily, type LaunchServices } from './launch';
 import type { NoteInput, RuntimeNote } from './notes';
 
 export interface RuntimeManagerOptions {
@@ -22,6 +24,25 @@ export interface RuntimeManagerOptions {
   onNote?: (note: RuntimeNote) => void;
   /** Where boto3 and botocore may come from for Python functions that lack them. */
   pythonLibraries?: RuntimeLibrarySources;
+  /**
+   * Build Node.js template functions first as `sam build` would (dependencies, esbuild), with
+   * the steps reported as notes (default true); without, they run from their folder as they are.
+   */
+  buildNodeFunctions?: boolean;
+}
+
+/** The note a Node build event makes (steps that did work show as progress; output lines are not notes). */
+export function nodeBuildNote(event: NodeBuildEvent): NoteInput | undefined {
+  if (event.kind === 'output' || event.cacheHit) return undefined;
+  const id = `node\0${event.functionId}\0${event.step}`;
+  const title = event.step === 'dependencies' ? `Installing the dependencies of ${event.functionId}`
+    : event.step === 'bundle' || event.step === 'esbuild' ? `Bundling ${event.functionId} with esbuild`
+      : event.step === 'runtime-libraries' ? `Fetching the AWS SDK for ${event.functionId}` : `Building ${event.functionId}`;
+  const phase = event.kind;
+  return {
+    level: phase === 'failed' ? 'error' : 'info', kind: 'build', functionName: event.functionId, message: event.message,
+    build: { id, phase, title, ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}) },
+  };
 }
 
 /** Notes kept for status and the API; older ones are dropped. */
@@ -57,12 +78,63 @@ export class RuntimeManager {
     this.reaper.unref();
     const fromEnv = interpretersFromEnv();
     if (fromEnv.problem) this.note({ level: 'warning', kind: 'configuration', message: fromEnv.problem });
+    if (opts.buildNodeFunctions !== false) {
+      this.nodeBuilder = new NodeBuilder({
+        dataDir: opts.dataDir,
+        onEvent: (event) => {
+          const note = nodeBuildNote(event);
+          if (note) this.note(note);
+        },
+      });
+    }
     this.services = {
       interpreters: { ...fromEnv.map, ...opts.interpreters },
       note: (note, onceKey) => this.note(note, onceKey),
       once: (key) => this.once(key),
       pythonLibraries: { memo: new Map(), ...opts.pythonLibraries },
       builds: new Map(),
+      buildSignal: () => this.buildAbort.signal,
+    };
+  }
+
+  /** Aborted by cancelBuilds(); a new one serves the builds after that. */
+  private buildAbort = new AbortController();
+  private readonly nodeBuilder?: NodeBuilder;
+
+  /** Stops the builds running now (installs, bundles); the functions waiting for them fail to start, and the next invoke tries again. */
+  cancelBuilds(): void {
+    this.buildAbort.abort(new Error('The build was cancelled.'));
+    this.buildAbort = new AbortController();
+  }
+
+  /**
+   * What runs for a spec: a Node.js template function's build (its bundle or installed
+   * dependencies, source maps), or the spec as it is. A change of the build changes the revision
+   * key, so warm environments retire after an edit.
+   */
+  private async built(spec: ExecutionSpec): Promise<ExecutionSpec> {
+    const builder = this.nodeBuilder;
+    if (!builder || !spec.build || runtimeFamily(spec.runtime) !== 'node') return spec;
+    const prepared = await builder.prepare({
+      id: spec.version === '$LATEST' ? spec.functionName : `${spec.functionName}:${spec.version}`,
+      codeDir: spec.codeDir,
+      handler: spec.handler,
+      runtime: spec.runtime,
+      metadata: spec.build.metadata,
+      environment: spec.environment,
+      layerNodePath: layerPaths(spec.layers ?? [], spec.runtime).NODE_PATH,
+      templateDir: spec.build.templateDir,
+      logicalId: spec.build.logicalId,
+    }, this.buildAbort.signal);
+    for (const warning of prepared.warnings) {
+      this.note({ level: 'warning', kind: 'runtime-libraries', functionName: spec.functionName, runtime: spec.runtime, message: `${spec.functionName}: ${warning}` }, `node-warning\0${spec.functionName}\0${warning}`);
+    }
+    return {
+      ...spec,
+      codeDir: prepared.codeDir,
+      handler: prepared.handler,
+      environment: { ...spec.environment, ...prepared.environment },
+      revisionKey: `${spec.revisionKey}:${prepared.revision}`,
     };
   }
 
@@ -86,8 +158,8 @@ export class RuntimeManager {
    * version warnings are known before the first one. Rejects with LaunchError when the function
    * cannot run at all (e.g. no python3).
    */
-  prepare(spec: ExecutionSpec): Promise<void> {
-    return prepareLaunch(spec, this.opts.dataDir, this.services);
+  async prepare(spec: ExecutionSpec): Promise<void> {
+    await prepareLaunch(await this.built(spec), this.opts.dataDir, this.services);
   }
 
   private once(key: string): boolean {
@@ -110,8 +182,17 @@ export class RuntimeManager {
     return true;
   }
 
-  async invoke(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
+  async invoke(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+    let spec: ExecutionSpec;
+    try {
+      spec = await this.built(source);
+    } catch (err) {
+      if (!(err instanceof NodeBuildError)) throw err;
+      const type = err.step === 'bundle' || err.step === 'esbuild' ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
+      return launchFailureOutcome(source, req, new LaunchError(type, err.message), this.opts.logSink);
+    }
+    // Checked and counted with no await in between, so concurrent calls cannot all slip past the limit.
     this.checkConcurrency(spec);
     const pool = this.poolFor(spec);
     let env = pool.idle.pop();
@@ -151,6 +232,8 @@ export class RuntimeManager {
 
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.cancelBuilds();
+    await this.nodeBuilder?.dispose();
     clearInterval(this.reaper);
     const all: ExecutionEnvironment[] = [];
     for (const pool of this.pools.values()) all.push(...pool.idle, ...pool.busy);

@@ -1,4 +1,4 @@
-import type { PythonBuildEvent } from '../build/pythonDeps';
+import type { BuildStepNote } from '../../shared/localLambdaNotes';
 
 /**
  * What the runtimes tell the person running the Local Lambda, beside the functions' own logs:
@@ -9,13 +9,13 @@ import type { PythonBuildEvent } from '../build/pythonDeps';
 export interface RuntimeNote {
   time: number;
   level: 'info' | 'warning' | 'error';
-  kind: 'runtime-version' | 'runtime-libraries' | 'dependencies' | 'configuration';
+  kind: 'runtime-version' | 'runtime-libraries' | 'dependencies' | 'build' | 'configuration';
   message: string;
   /** The function the note is about; absent for notes about a runtime or the whole program. */
   functionName?: string;
   runtime?: string;
-  /** For kinds "dependencies" and "runtime-libraries": the build (pip install) event the note reports. */
-  build?: PythonBuildEvent;
+  /** A build step the note reports (a pip or npm install, a bundle): started, then finished or failed. */
+  build?: BuildStepNote;
 }
 
 export type NoteInput = Omit<RuntimeNote, 'time'>;

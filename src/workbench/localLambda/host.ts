@@ -2,6 +2,7 @@ import { LocalLambdaError } from '../../aws/errors';
 import { LocalLambdaProcess, type LocalLambdaInfo } from './process';
 import { Emitter } from '../../shared/events';
 import type { IDisposable } from '../../shared/lifecycle';
+import type { LocalLambdaNote } from '../../shared/localLambdaNotes';
 import type { Logger } from '../../shared/logger';
 import { errorMessage } from '../../shared/errors';
 
@@ -12,6 +13,8 @@ export interface LocalLambdaHostOptions {
   storagePath: string;
   /** The folder to serve, or undefined when no folder is open. */
   resolveFolder: () => string | undefined;
+  /** Variables the program is started with (its settings). */
+  environment?: () => Record<string, string>;
   log: Logger;
 }
 
@@ -33,6 +36,9 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
   private current: { state: LocalLambdaState; info?: LocalLambdaInfo; error?: string } = { state: 'stopped' };
   private readonly changed = new Emitter<LocalLambdaState>();
   readonly onDidChangeState = this.changed.event;
+  private readonly noted = new Emitter<LocalLambdaNote>();
+  /** The running program's notes: builds starting and ending, runtime warnings. */
+  readonly onDidNote = this.noted.event;
 
   constructor(private readonly options: LocalLambdaHostOptions) {}
 
@@ -70,6 +76,10 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
       extensionPath: this.options.extensionPath,
       storagePath: this.options.storagePath,
       folder,
+      environment: this.options.environment?.(),
+      onNote: (note) => {
+        if (this.process === proc) this.noted.fire(note);
+      },
       onOutput: (line, stream) => (stream === 'stderr' ? log.warn(`[local] ${line}`) : log.info(`[local] ${line}`)),
       onExit: (code, signal) => {
         if (this.process !== proc) return;
@@ -106,6 +116,11 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
     this.set('stopped');
   }
 
+  /** Stops the builds the program is running (dependency installs, bundling). */
+  cancelBuilds(): void {
+    this.process?.send({ command: 'cancelBuilds' });
+  }
+
   async restart(): Promise<LocalLambdaInfo> {
     await this.stop();
     return this.ensureStarted();
@@ -120,5 +135,6 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
     this.process?.dispose();
     this.process = undefined;
     this.changed.dispose();
+    this.noted.dispose();
   }
 }

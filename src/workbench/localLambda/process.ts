@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { LocalLambdaError } from '../../aws/errors';
 import type { StaticCredentials } from '../../aws/connections';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../shared/lambda/arn';
+import { parseNote, type LocalLambdaNote } from '../../shared/localLambdaNotes';
 
 /** What the Local Lambda announces on its first stdout line. */
 export interface LocalLambdaInfo {
@@ -23,14 +24,21 @@ export interface LocalLambdaProcessOptions {
   folder: string;
   /** The extension's global storage folder; state goes in <it>/local-lambda/<hash of folder>. */
   storagePath: string;
+  /** Variables for the program besides the editor's own (its settings, as JSON). */
+  environment?: Record<string, string>;
   /** Receives the program's human-readable output lines. */
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Receives the program's notes (builds, runtime warnings), parsed. */
+  onNote?: (note: LocalLambdaNote) => void;
   /** Called when the program exits on its own (not through stop()). */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
   readyTimeoutMs?: number;
 }
 
 export const READY_PREFIX = 'LOCAL_LAMBDA_READY ';
+
+/** What the extension can ask of the running program besides its API. */
+export type LocalLambdaCommand = { command: 'cancelBuilds' };
 const STDERR_KEPT = 4_000;
 const KILL_AFTER_MS = 3_000;
 
@@ -77,11 +85,12 @@ export class LocalLambdaProcess {
   start(): Promise<LocalLambdaInfo> {
     const { extensionPath, folder, storagePath } = this.options;
     const script = this.options.script ?? path.join(extensionPath, 'dist', 'local.js');
-    const args = [script, '--dir', folder, '--port', '0', '--data-dir', localDataDir(storagePath, folder)];
+    const args = [script, '--dir', folder, '--port', '0', '--data-dir', localDataDir(storagePath, folder), '--notes', 'json'];
     const child = spawn(process.execPath, args, {
       cwd: folder,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.options.environment, ELECTRON_RUN_AS_NODE: '1' },
+      // Its stdin is the control channel: commands as JSON lines, and its end tells the program we are gone.
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
     this.stopping = false;
@@ -120,7 +129,14 @@ export class LocalLambdaProcess {
           return;
         }
         // The program echoes its credentials for people running it by hand; logs must not keep them.
-        this.options.onOutput?.(secret ? line.split(secret).join('********') : line, 'stdout');
+        const shown = secret ? line.split(secret).join('********') : line;
+        const note = parseNote(shown);
+        if (note) {
+          this.options.onOutput?.(note.level === 'info' ? note.message : `${note.level}: ${note.message}`, note.level === 'info' ? 'stdout' : 'stderr');
+          this.options.onNote?.(note);
+        } else {
+          this.options.onOutput?.(shown, 'stdout');
+        }
       });
       child.once('error', (error) => fail(error.message));
       child.once('exit', (code, signal) => {
@@ -128,6 +144,11 @@ export class LocalLambdaProcess {
         if (ready && !this.stopping) this.options.onExit?.(code, signal);
       });
     });
+  }
+
+  /** Sends the running program a control command (one JSON line on its stdin). */
+  send(command: LocalLambdaCommand): void {
+    if (this.running) this.child?.stdin?.write(`${JSON.stringify(command)}\n`);
   }
 
   /** SIGTERM, then SIGKILL if the program is still running after 3 s. */

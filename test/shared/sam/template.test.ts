@@ -26,13 +26,15 @@ describe('shared/sam: reading templates', () => {
     assert.deepEqual(t.functions.map((f) => [f.functionName, f.handler, f.runtime, f.code]), [
       ['hello-node', 'index.handler', 'nodejs20.x', { kind: 'path', path: 'hello-node/' }],
       ['hello-python', 'app.handler', 'python3.12', { kind: 'path', path: 'hello-python/' }],
+      ['hello-ts', 'app.handler', 'nodejs20.x', { kind: 'path', path: 'hello-ts/' }],
     ]);
+    assert.deepEqual(fnOf(t, 'HelloTsFunction').metadata, { buildMethod: 'esbuild', buildProperties: { EntryPoints: ['src/app.ts'], Target: 'es2022', Sourcemap: true } });
     assert.deepEqual(fnOf(t, 'HelloNodeFunction').environment, { GREETING: 'Hello' });
     assert.equal(fnOf(t, 'HelloNodeFunction').memorySize, 128);
     assert.deepEqual(t.resources.map((r) => r.type), [
-      'AWS::Serverless::Function', 'AWS::Serverless::Function', 'AWS::Lambda::Version', 'AWS::Lambda::Version', 'AWS::Lambda::Alias',
+      'AWS::Serverless::Function', 'AWS::Serverless::Function', 'AWS::Serverless::Function', 'AWS::Lambda::Version', 'AWS::Lambda::Version', 'AWS::Lambda::Alias',
     ]);
-    assert.deepEqual(t.resources[4].properties.FunctionVersion, { 'Fn::GetAtt': ['HelloNodeVersion1', 'Version'] });
+    assert.deepEqual(t.resources[5].properties.FunctionVersion, { 'Fn::GetAtt': ['HelloNodeVersion1', 'Version'] });
   });
 
   it('applies Globals, names functions by FunctionName or logical id, and says where each function\'s code is', () => {

@@ -42,7 +42,7 @@ describe('aws/LocalLambdaProcess', function () {
       const client = new LambdaClient({ endpoint: info.endpoint, region: info.region, credentials: info.credentials });
       const out = await client.send(new ListFunctionsCommand({}));
       client.destroy();
-      assert.deepEqual((out.Functions ?? []).map((f) => f.FunctionName).sort(), ['hello-node', 'hello-python']);
+      assert.deepEqual((out.Functions ?? []).map((f) => f.FunctionName).sort(), ['hello-node', 'hello-python', 'hello-ts']);
       assert.ok(fs.existsSync(localDataDir(storage, EXAMPLES)), 'state lives under the storage folder, not in the workspace');
     } finally {
       await proc.stop();
