@@ -10,7 +10,7 @@ const { BuildStatsPlugin } = require('./scripts/lib/build-stats');
  *  - extension: the VS Code extension host code. The AWS SDK is reached only through dynamic
  *    import(), so it lands in separate chunks that load on first use, not at activation.
  *  - local: the Local Lambda program (`node dist/local.js --dir …`).
- *  - node-bootstrap: the Node.js runtime bootstrap the Local Lambda runs functions with.
+ *  - nodeBootstrap: the Node.js runtime bootstrap the Local Lambda runs functions with.
  *    The Python runtime files (src/local/runtime/python/) are copied as they are to dist/python/.
  * Webview apps get their own browser-targeted configurations in `webviewConfigs` below.
  */
@@ -156,7 +156,7 @@ module.exports = (_env, argv) => {
   // dist/extension.stats.json: the modules of each emitted file, for the size check (scripts/check-size.js).
   extension.plugins = [new BuildStatsPlugin({ file: 'extension.stats.json' })];
   const configs = [extension];
-  const programs = entriesOf({ local: 'src/local/cli.ts', 'node-bootstrap': 'src/local/runtime/node-bootstrap.ts' });
+  const programs = entriesOf({ local: 'src/local/cli.ts', nodeBootstrap: 'src/local/runtime/nodeBootstrap.ts' });
   configs.push({ ...nodeConfig(argv, 'local', programs), plugins: [new PythonRuntimeFilesPlugin()] });
   return [...configs, ...webviewConfigs(argv)];
 };

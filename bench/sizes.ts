@@ -47,7 +47,7 @@ export function measureSizes(extensionDir: string, chunks: ChunkContents, vsixFi
       .filter((f) => !isSdkChunk(chunks[`dist/${f}`]))
       .map((f) => ({ file: f, bytes: size(path.join(dist, f)), holds: describe(chunks[`dist/${f}`]) })),
     localProgram: size(path.join(dist, 'local.js')),
-    nodeBootstrap: size(path.join(dist, 'node-bootstrap.js')),
+    nodeBootstrap: size(path.join(dist, 'nodeBootstrap.js')),
     webviewBundles: webviewFiles.filter((f) => f.endsWith('.js')).map((f) => ({ file: f, bytes: size(path.join(webviewDir, f)) })),
     webviewAssets: webviewFiles.filter((f) => !f.endsWith('.js') && !f.endsWith('.map')).reduce((a, f) => a + size(path.join(webviewDir, f)), 0),
     vsix: size(vsixFile),

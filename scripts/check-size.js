@@ -95,7 +95,7 @@ async function main() {
   if (notAllowed.length) failures.push(`.vscodeignore lets through files that must not ship:\n    ${notAllowed.join('\n    ')}`);
   const webviewDir = path.join(DIST, 'webview');
   const builtWebview = fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir).filter((f) => /\.(js|css|ttf)$/.test(f)).map((f) => `dist/webview/${f}`) : [];
-  const required = ['dist/extension.js', 'dist/local.js', 'dist/node-bootstrap.js', 'dist/python/bootstrap.py', 'dist/python/inline/cfnresponse.py', 'package.json', ...builtWebview];
+  const required = ['dist/extension.js', 'dist/local.js', 'dist/nodeBootstrap.js', 'dist/python/bootstrap.py', 'dist/python/inline/cfnresponse.py', 'package.json', ...builtWebview];
   const missing = required.filter((f) => fs.existsSync(path.join(ROOT, f)) && !files.includes(f));
   rows.push(['built files .vscodeignore leaves out', missing.length ? missing.join(', ') : 'none', 'none']);
   if (missing.length) failures.push(`.vscodeignore leaves out files the extension needs: ${missing.join(', ')}`);

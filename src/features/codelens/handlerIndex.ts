@@ -65,7 +65,11 @@ function relativeInside(folder: string, file: string): string | undefined {
 export class TemplateHandlerIndex {
   private readonly cache = new Map<string, Promise<IndexedFunction[]>>();
 
-  constructor(private readonly reportProblem: TemplateProblemReporter = () => undefined) {}
+  constructor(
+    private readonly reportProblem: TemplateProblemReporter = () => undefined,
+    /** The parameter values the Local Lambda is given (names may depend on them). */
+    private readonly parameterOverrides: () => Readonly<Record<string, string>> = () => ({}),
+  ) {}
 
   /** The functions of every template in the folder (read once, then cached). */
   functions(folder: string): Promise<IndexedFunction[]> {
@@ -123,7 +127,7 @@ export class TemplateHandlerIndex {
     }
     const functions: IndexedFunction[] = [];
     // Read as one project, as the Local Lambda reads it, so both give functions the same names.
-    for (const { file: templateFile, read } of await readSamProject(inputs)) {
+    for (const { file: templateFile, read } of await readSamProject(inputs, { parameterOverrides: this.parameterOverrides() })) {
       if (read.problem) {
         this.reportProblem(templateFile, read.problem.line === undefined ? read.problem.message : `line ${read.problem.line}: ${read.problem.message}`);
         continue;

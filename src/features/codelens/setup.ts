@@ -19,7 +19,10 @@ export interface CodeLensServices {
  */
 export function setupCodeLens(ctx: Workbench, onDidChange: () => void): CodeLensServices {
   const subscriptions = ctx.extension.subscriptions;
-  const index = new TemplateHandlerIndex((file, message) => ctx.log.warn(`CodeLens: cannot read ${file}: ${message}`));
+  const index = new TemplateHandlerIndex(
+    (file, message) => ctx.log.warn(`CodeLens: cannot read ${file}: ${message}`),
+    () => readSettings().localRun.parameterOverrides,
+  );
   const mappings = new HandlerMappings(ctx.extension.workspaceState);
   let watcher: { folder: string; disposable: vscode.Disposable } | undefined;
 
@@ -54,7 +57,7 @@ export function setupCodeLens(ctx: Workbench, onDidChange: () => void): CodeLens
     { dispose: () => watcher?.disposable.dispose() },
     provider.onDidChangeCodeLenses(onDidChange),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affects(e, SettingKeys.localFolder)) index.invalidate();
+      if (affects(e, SettingKeys.localFolder) || affects(e, SettingKeys.localParameterOverrides)) index.invalidate();
       if (affects(e, SettingKeys.codeLensEnabled) || affects(e, 'local')) provider.refresh();
     }),
   );

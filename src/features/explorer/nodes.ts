@@ -116,6 +116,8 @@ export class FunctionNode extends ExplorerNode {
     this.description = describeFunction({ runtime: config.Runtime, memorySize: config.MemorySize, lastModified: config.LastModified, packageType: config.PackageType }, now);
     this.tooltip = functionTooltip(config);
     this.iconId = runtimeIconId(config.Runtime);
+    // Something about how it runs is worth a look (e.g. an older local interpreter): the icon says so, the tooltip says what.
+    if (config.StateReason) this.iconColor = 'problemsWarningIcon.foreground';
   }
 
   get functionName(): string {

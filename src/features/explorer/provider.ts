@@ -18,7 +18,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     item.id = node.id;
     item.description = node.description;
     item.contextValue = node.contextValue;
-    if (node.tooltip) item.tooltip = new vscode.MarkdownString(node.tooltip);
+    if (node.tooltip) item.tooltip = new vscode.MarkdownString(node.tooltip, true);
     if (node.iconId) item.iconPath = new vscode.ThemeIcon(node.iconId, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
     if (node.command) item.command = { ...node.command, arguments: [node] };
     return item;

@@ -16,6 +16,8 @@ export interface FunctionDetails {
   Version?: string;
   Description?: string;
   PackageType?: string;
+  /** Why the function may not run as expected (the Local Lambda says, e.g., which interpreter runs it). */
+  StateReason?: string;
 }
 
 /** Markdown for a function or version tooltip: name, then one line per known property. */
@@ -31,6 +33,7 @@ export function functionTooltip(fn: FunctionDetails): string {
   const title = `**${escapeMarkdown(fn.FunctionName ?? '')}**${fn.Version && fn.Version !== '$LATEST' ? ` version ${escapeMarkdown(fn.Version)}` : ''}`;
   const lines = [title];
   if (fn.Description) lines.push(escapeMarkdown(fn.Description));
+  if (fn.StateReason) lines.push(`$(warning) ${escapeMarkdown(fn.StateReason)}`);
   for (const [key, value] of rows) if (value) lines.push(`${key}: \`${value.replace(/`/g, "'")}\``);
   return lines.join('  \n');
 }

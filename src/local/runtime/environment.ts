@@ -7,7 +7,7 @@ import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../ty
 import { LaunchError, planLaunch, type LaunchServices } from './launch';
 import { billedDuration, endLine, logStreamName, reportLine, startLine, timedOutText } from '../../shared/lambda/report';
 import { readMemory } from './memory';
-import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHost } from './runtime-api';
+import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHost } from './runtimeApi';
 
 /** How long a runtime may take to initialise, on top of the function timeout (Lambda's init limit). */
 const INIT_LIMIT_MS = 10_000;

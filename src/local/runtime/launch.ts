@@ -6,7 +6,7 @@ import type { BuildStepNote } from '../../shared/localLambdaNotes';
 import type { ExecutionSpec } from '../types';
 import { chooseNode, choosePython, type InterpreterChoice, type InterpreterMap } from './interpreters';
 import type { NoteSink } from './notes';
-import { inlineModulesDir, pythonAssetsDir, pythonBootstrapPath } from './python-bootstrap';
+import { inlineModulesDir, pythonAssetsDir, pythonBootstrapPath } from './pythonBootstrap';
 import { withLayerPaths } from './layerPaths';
 
 export interface LaunchPlan {
@@ -57,10 +57,10 @@ export interface LaunchContext {
 
 /** Locates the Node bootstrap next to this module (tsc output) or next to the bundle (dist/). */
 export function nodeBootstrapPath(): string {
-  const here = path.join(__dirname, 'node-bootstrap.js');
+  const here = path.join(__dirname, 'nodeBootstrap.js');
   if (existsSync(here) || !process.argv[1]) return here;
   // A bundle whose __dirname is not the real folder: look next to the entry script.
-  const besideEntry = path.join(path.dirname(process.argv[1]), 'node-bootstrap.js');
+  const besideEntry = path.join(path.dirname(process.argv[1]), 'nodeBootstrap.js');
   return existsSync(besideEntry) ? besideEntry : here;
 }
 

@@ -9,7 +9,7 @@ import { userCacheDir } from '../../src/local/build/userCache';
 import { INTERPRETERS_ENV, interpretersFromEnv, parseInterpreterOption } from '../../src/local/runtime/interpreters';
 import { RuntimeManager } from '../../src/local/runtime/manager';
 import type { RuntimeNote } from '../../src/local/runtime/notes';
-import { pythonAssetsDir } from '../../src/local/runtime/python-bootstrap';
+import { pythonAssetsDir } from '../../src/local/runtime/pythonBootstrap';
 import type { ExecutionSpec, InvokeOutcome, LogSink } from '../../src/local/types';
 import { REPO_ROOT } from '../support/repo';
 import { makeTempDir } from './helpers';

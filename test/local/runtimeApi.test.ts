@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as http from 'http';
-import { RuntimeApiServer, type RuntimeApiHost } from '../../src/local/runtime/runtime-api';
+import { RuntimeApiServer, type RuntimeApiHost } from '../../src/local/runtime/runtimeApi';
 
 function request(address: string, method: string, route: string, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const [host, port] = address.split(':');
