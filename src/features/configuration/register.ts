@@ -2,13 +2,12 @@ import * as vscode from 'vscode';
 import { registerCommand } from '../../workbench/commands';
 import type { Workbench } from '../../workbench/context';
 import { Commands } from '../../workbench/ids';
-import { pickFunction } from '../../workbench/pickers';
 import { toFunctionTarget } from '../../workbench/target';
 
 /** "Edit Environment Variables…": the function panel on its Configuration tab. */
 export function registerConfiguration(ws: Workbench): void {
   registerCommand(ws, Commands.editEnvironmentVariables, async (arg?: unknown) => {
-    const target = toFunctionTarget(arg) ?? (await pickFunction(ws, 'Edit Environment Variables'));
+    const target = toFunctionTarget(arg) ?? (await (await import('../../workbench/pickers.js')).pickFunction(ws, 'Edit Environment Variables'));
     if (!target) return undefined;
     return await vscode.commands.executeCommand(Commands.openFunctionPanel, target, 'configuration');
   });

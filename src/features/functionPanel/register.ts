@@ -4,7 +4,6 @@ import { registerCommand } from '../../workbench/commands';
 import type { Workbench } from '../../workbench/context';
 import { Commands, ViewTypes } from '../../workbench/ids';
 import { provideFunctionPanels } from '../../workbench/panel/functionPanels';
-import { pickFunction } from '../../workbench/pickers';
 import { toFunctionTarget } from '../../workbench/target';
 import type { FunctionPanels } from './panel';
 
@@ -20,7 +19,7 @@ export function registerFunctionPanel(ws: Workbench): { panels(): Promise<Functi
 
   /** Opens (or reveals) the panel of a function given as a tree node or FunctionTarget; asks when none is given. */
   const open = async (arg?: unknown, tab?: TabId): Promise<FunctionTarget | undefined> => {
-    const target = toFunctionTarget(arg) ?? (await pickFunction(ws, 'Open Function Panel'));
+    const target = toFunctionTarget(arg) ?? (await (await import('../../workbench/pickers.js')).pickFunction(ws, 'Open Function Panel'));
     if (!target) return undefined;
     (await panels()).open(target, tab);
     return target;
