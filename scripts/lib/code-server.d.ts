@@ -11,6 +11,8 @@ export interface LaunchOptions {
   stateDir?: string;
   /** Print code-server's own output as it arrives. */
   verbose?: boolean;
+  /** Workspace Trust on, the folder untrusted (Restricted Mode); default off, as for a trusted folder. */
+  workspaceTrust?: boolean;
   /** Kill code-server and exit on SIGINT/SIGTERM (default true); turn off to handle signals yourself. */
   exitOnSignal?: boolean;
 }

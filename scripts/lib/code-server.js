@@ -99,9 +99,13 @@ async function launchCodeServer(options = {}) {
   const extensionsDir = path.join(stateDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  // With workspaceTrust the folder opens untrusted, in Restricted Mode, without the startup prompt.
+  const settings = options.workspaceTrust
+    ? { ...USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
+    : USER_SETTINGS;
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify(USER_SETTINGS, null, 2),
+    JSON.stringify(settings, null, 2),
   );
 
   const configFile = path.join(stateDir, 'config.yaml');
@@ -114,7 +118,7 @@ async function launchCodeServer(options = {}) {
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     options.workspace || paths.EXAMPLES,
   ];

@@ -8,6 +8,7 @@ import { affects, readSettings, SECTION, type LocalRunSettings } from './config'
 import { Connections } from './connections';
 import { BuildProgress } from './localLambda/buildProgress';
 import { LocalLambdaHost } from './localLambda/host';
+import { MANAGE_TRUST_COMMAND, RestrictedModeError } from './trust';
 
 /** The Local Lambda program's settings, as the variables it reads (JSON objects). */
 export function localLambdaEnvironment(run: LocalRunSettings): Record<string, string> {
@@ -46,6 +47,9 @@ export class Workbench extends Disposable {
   private readonly settingsChanged = this._register(new Emitter<vscode.ConfigurationChangeEvent>());
   /** A `lambdaWorkbench.*` setting changed (after the connections took it in). */
   readonly onDidChangeSettings = this.settingsChanged.event;
+  private readonly trustGranted = this._register(new Emitter<void>());
+  /** The person trusted the folder: what was held back in Restricted Mode may run now. */
+  readonly onDidGrantTrust = this.trustGranted.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -56,12 +60,23 @@ export class Workbench extends Disposable {
         storagePath: extension.globalStorageUri.fsPath,
         resolveFolder: () => readSettings().localFolder,
         environment: () => localLambdaEnvironment(readSettings().localRun),
+        isTrusted: () => vscode.workspace.isTrusted,
         log: this.log,
       }),
     );
     this.connections = this._register(new Connections({ settings: readSettings, listProfiles, local: this.local }));
     this.buildProgress = this._register(new BuildProgress(this.local, this.log));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      this.log.info('This folder is trusted now: the Local Lambda, local invokes and deploys of its code are on.');
+      this.local.trustGranted();
+      this.trustGranted.fire();
+    }));
+  }
+
+  /** Whether the opened folder is trusted (Workspace Trust); without it nothing of the folder runs. */
+  get isTrusted(): boolean {
+    return vscode.workspace.isTrusted;
   }
 
   /** Ties something to the extension's lifetime. */
@@ -77,7 +92,7 @@ export class Workbench extends Disposable {
 
   private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
     if (!e.affectsConfiguration(SECTION)) return;
-    if (affects(e, 'local') && this.local.state !== 'stopped') {
+    if (affects(e, 'local') && this.local.state !== 'stopped' && this.local.state !== 'restricted') {
       // A different folder (or disabling it) means the running Local Lambda no longer fits.
       void this.local.stop();
     }
@@ -90,6 +105,12 @@ export class Workbench extends Disposable {
     if (error instanceof vscode.CancellationError) return;
     const message = errorMessage(error);
     const text = prefix ? `${prefix}: ${message}` : message;
+    if (error instanceof RestrictedModeError) {
+      this.log.warn(text);
+      const choice = await vscode.window.showWarningMessage(text, 'Manage Workspace Trust');
+      if (choice) await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
+      return;
+    }
     this.log.error(text);
     const choice = await vscode.window.showErrorMessage(text.split('\n')[0], 'Open Log');
     if (choice === 'Open Log') this.log.show();

@@ -21,10 +21,10 @@ export function removeOldScreenshots(): void {
   }
 }
 
-export async function openWorkbench(options: { workspace?: string; extensionPath?: string } = {}): Promise<Workbench> {
+export async function openWorkbench(options: { workspace?: string; extensionPath?: string; workspaceTrust?: boolean } = {}): Promise<Workbench> {
   const extensionPath = options.extensionPath ?? process.env.LW_E2E_EXTENSION_PATH ?? REPO_ROOT;
   const workspace = options.workspace ?? repoPaths.EXAMPLES;
-  const server = await codeServerLib.launchCodeServer({ workspace });
+  const server = await codeServerLib.launchCodeServer({ workspace, workspaceTrust: options.workspaceTrust });
   let browser: Browser | undefined;
   try {
     browser = await codeServerLib.launchChromium();
@@ -109,11 +109,11 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs: numb
  * Opens one workbench for the enclosing suite and closes it afterwards; a failed test leaves a
  * screenshot `failed-<name>-<test title>.png`. Call inside describe(); returns the open workbench.
  */
-export function useWorkbench(name: string): () => Workbench {
+export function useWorkbench(name: string, options?: () => Parameters<typeof openWorkbench>[0]): () => Workbench {
   let workbench: Workbench | undefined;
   before(async () => {
     removeOldScreenshots();
-    workbench = await openWorkbench();
+    workbench = await openWorkbench(options?.());
   });
   after(async () => {
     await workbench?.close();

@@ -10,7 +10,7 @@ interface MenuItem {
 }
 const manifest = readManifest() as { contributes: { menus: Record<string, MenuItem[]> } };
 
-/** Evaluates the `when` forms our menus use: `a == b`, `viewItem =~ /re/` and `&&`. */
+/** Evaluates the `when` forms our menus use: `a == b`, `viewItem =~ /re/`, a bare key (true when "true") and `&&`. */
 function whenHolds(when: string | undefined, context: Record<string, string>): boolean {
   if (!when) return true;
   return when.split('&&').every((clause) => {
@@ -19,13 +19,14 @@ function whenHolds(when: string | undefined, context: Record<string, string>): b
     if (regex) return new RegExp(regex[2]).test(context[regex[1]] ?? '');
     const equal = /^(\S+) == (\S+)$/.exec(term);
     if (equal) return context[equal[1]] === equal[2];
+    if (/^[A-Za-z.]+$/.test(term)) return context[term] === 'true';
     throw new Error(`unsupported when clause: ${term}`);
   });
 }
 
 /** Commands offered on a node's context menu (inline or not). */
-function commandsFor(node: ExplorerNode): Set<string> {
-  const context = { view: 'lambdaWorkbench.explorer', viewItem: node.contextValue };
+function commandsFor(node: ExplorerNode, trusted = true): Set<string> {
+  const context = { view: 'lambdaWorkbench.explorer', viewItem: node.contextValue, isWorkspaceTrusted: String(trusted) };
   return new Set(manifest.contributes.menus['view/item/context'].filter((m) => whenHolds(m.when, context)).map((m) => m.command));
 }
 
@@ -54,6 +55,21 @@ describe('tree menus follow the node kinds', () => {
     assert.ok(running.has(Commands.stopLocal) && running.has(Commands.restartLocal));
     assert.ok(!running.has(Commands.startLocal));
     assert.ok(running.has(Commands.clearFilter));
+  });
+
+  it('in Restricted Mode nothing that runs or uploads the folder\'s code is offered; AWS actions stay', () => {
+    const ran = [Commands.startLocal, Commands.stopLocal, Commands.restartLocal, Commands.deployCode, Commands.quickDeploy, Commands.toggleDeployOnSave];
+    for (const node of [localStopped, localRunning, fn(profile), fn(localRunning)]) {
+      const menu = commandsFor(node, false);
+      for (const c of ran) assert.ok(!menu.has(c), `${c} on ${node.contextValue}`);
+    }
+    const aws = commandsFor(fn(profile), false);
+    for (const c of [Commands.openFunctionPanel, Commands.invokeFunction, Commands.copyArn, Commands.downloadCode]) assert.ok(aws.has(c), c);
+    const palette = manifest.contributes.menus.commandPalette;
+    for (const c of ran) {
+      assert.ok(palette.some((m) => m.command === c && !whenHolds(m.when, { isWorkspaceTrusted: 'false' })), `${c} hidden from the palette`);
+      assert.ok(palette.some((m) => m.command === c && whenHolds(m.when, { isWorkspaceTrusted: 'true' })), `${c} in the palette when trusted`);
+    }
   });
 
   it('functions, versions and aliases copy ARNs; only AWS functions open the console', () => {

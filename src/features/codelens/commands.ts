@@ -7,7 +7,7 @@ import { fileLanguage, findHandlerDefinition, parseHandler } from '../../shared/
 import { readSettings } from '../../workbench/config';
 import type { Workbench } from '../../workbench/context';
 import { Commands } from '../../workbench/ids';
-
+import { requireTrust } from '../../workbench/trust';
 
 function isHandlerLensArgs(value: unknown): value is HandlerLensArgs {
   const v = value as Partial<HandlerLensArgs> | null;
@@ -56,6 +56,7 @@ export async function invokeHandler(ctx: Workbench, services: CodeLensServices, 
   if (!args) return;
   if (args.local) {
     if (!args.functionName) return;
+    requireTrust(ctx.isTrusted, 'Invoking a handler locally');
     // The Local Lambda runs the file from disk: save it so the call sees what is on screen.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.file);
     if (document?.isDirty) await document.save();
@@ -67,7 +68,7 @@ export async function invokeHandler(ctx: Workbench, services: CodeLensServices, 
     const fileName = path.basename(vscode.Uri.parse(args.file).fsPath);
     const picked = await pickHandlerFunction(ctx, {
       title: `Which function runs ${args.exportName} in ${fileName}?`,
-      localFunction: readSettings().localEnabled ? args.functionName : undefined,
+      localFunction: readSettings().localEnabled && ctx.isTrusted ? args.functionName : undefined,
       suggestedName: args.functionName,
     });
     if (!picked) return;

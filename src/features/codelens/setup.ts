@@ -31,7 +31,8 @@ export function setupCodeLens(ctx: Workbench, onDidChange: () => void): CodeLens
     mappings,
     commandId: Commands.invokeHandler,
     enabled: () => readSettings().codeLensEnabled,
-    localEnabled: () => readSettings().localEnabled,
+    // In Restricted Mode nothing of the folder runs, so there is nothing to invoke locally.
+    localEnabled: () => readSettings().localEnabled && ctx.isTrusted,
     folder: () => {
       const folder = readSettings().localFolder;
       if (folder && watcher?.folder !== folder) watchTemplates(folder);
@@ -56,6 +57,7 @@ export function setupCodeLens(ctx: Workbench, onDidChange: () => void): CodeLens
     mappings,
     { dispose: () => watcher?.disposable.dispose() },
     provider.onDidChangeCodeLenses(onDidChange),
+    ctx.onDidGrantTrust(() => provider.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, SettingKeys.localFolder) || affects(e, SettingKeys.localParameterOverrides)) index.invalidate();
       if (affects(e, SettingKeys.codeLensEnabled) || affects(e, 'local')) provider.refresh();

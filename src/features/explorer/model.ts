@@ -6,6 +6,8 @@ import { Emitter } from '../../shared/events';
 import { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import type { Connections } from '../../workbench/connections';
+import type { LocalLambdaState } from '../../workbench/localLambda/host';
+import { RESTRICTED_LOCAL_MESSAGE } from '../../workbench/trust';
 import { FunctionPager } from './pager';
 import {
   AliasesNode,
@@ -16,11 +18,17 @@ import {
   FunctionNode,
   LoadMoreNode,
   MessageNode,
+  RestrictedNode,
   RegionNode,
   SignedOutNode,
   VersionNode,
   VersionsNode,
 } from './nodes';
+
+/** The Local Lambda node's description in each state but running (which shows the endpoint). */
+const LOCAL_STATE_DESCRIPTION: Partial<Record<LocalLambdaState, string>> = {
+  starting: 'starting…', failed: 'failed', stopped: 'not started', restricted: 'Restricted Mode',
+};
 
 export interface ExplorerModelDeps {
   connections: Connections;
@@ -162,8 +170,10 @@ export class ExplorerModel extends Disposable {
     const parts: string[] = [];
     if (node.connectionKind === 'local') {
       const local = this.local;
-      parts.push(local.state === 'running' ? (local.info?.endpoint ?? '') : local.state === 'starting' ? 'starting…' : local.state === 'failed' ? 'failed' : 'not started');
-      node.tooltip = local.state === 'failed' ? (local.error ?? 'Local Lambda failed') : 'The embedded Local Lambda, serving the functions of the workspace folder';
+      parts.push(LOCAL_STATE_DESCRIPTION[local.state] ?? local.info?.endpoint ?? '');
+      node.tooltip = local.state === 'failed' ? (local.error ?? 'Local Lambda failed')
+        : local.state === 'restricted' ? `${RESTRICTED_LOCAL_MESSAGE}. The AWS connections work as usual.`
+          : 'The embedded Local Lambda, serving the functions of the workspace folder';
     } else {
       const spec = this.specs.get(node.connectionId);
       if (spec?.endpoint) parts.push(spec.endpoint);
@@ -178,6 +188,7 @@ export class ExplorerModel extends Disposable {
     if (node.connectionKind === 'local') {
       const local = this.local;
       if (local.state === 'failed') return [new ErrorNode(node, (local.error ?? 'Local Lambda failed').split('\n')[0], local.error)];
+      if (local.state === 'restricted') return [new RestrictedNode(node)];
       if (local.state !== 'running') {
         // Start in the background; the state change re-renders this node.
         local.ensureStarted().catch(() => undefined);

@@ -5,12 +5,13 @@ import { functionTooltip } from './tooltips';
 import type { FunctionTarget } from '../../shared/target';
 import { Commands } from '../../workbench/ids';
 import type { TargetCarrier } from '../../workbench/target';
+import { MANAGE_TRUST_COMMAND, RESTRICTED_LOCAL_MESSAGE } from '../../workbench/trust';
 
 /**
  * Tree nodes as plain data (no VS Code types), so the model can be walked by tests and the
  * provider alone turns them into TreeItems. Each kind has its own contextValue for menus.
  */
-export type NodeKind = 'connection' | 'region' | 'function' | 'versions' | 'version' | 'aliases' | 'alias' | 'loadMore' | 'error' | 'signedOut' | 'message';
+export type NodeKind = 'connection' | 'region' | 'function' | 'versions' | 'version' | 'aliases' | 'alias' | 'loadMore' | 'error' | 'signedOut' | 'message' | 'restricted';
 
 export interface NodeCommand {
   command: string;
@@ -268,6 +269,22 @@ export class SignedOutNode extends ExplorerNode {
     this.description = message;
     this.tooltip = message;
     this.command = { command: Commands.signInHint, title: 'How to Sign In' };
+  }
+}
+
+/** In Restricted Mode, in place of the Local Lambda's functions: a way to trust the folder. */
+export class RestrictedNode extends ExplorerNode {
+  readonly kind = 'restricted';
+  readonly contextValue = 'restricted';
+  // The connection's description already says "Restricted Mode"; the row says what to do.
+  readonly label = 'Trust this folder to run its functions';
+  override iconId = 'shield';
+  override iconColor = 'problemsWarningIcon.foreground';
+
+  constructor(parent: ConnectionNode) {
+    super(`${parent.id}/restricted`, parent);
+    this.tooltip = `${RESTRICTED_LOCAL_MESSAGE}. Until then the Local Lambda runs nothing of this folder; AWS connections work as usual. Click to manage Workspace Trust.`;
+    this.command = { command: MANAGE_TRUST_COMMAND, title: 'Manage Workspace Trust' };
   }
 }
 

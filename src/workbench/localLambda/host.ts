@@ -5,16 +5,22 @@ import type { IDisposable } from '../../shared/lifecycle';
 import type { LocalLambdaNote } from '../../shared/localLambdaNotes';
 import type { Logger } from '../../shared/logger';
 import { errorMessage } from '../../shared/errors';
+import { RESTRICTED_LOCAL_MESSAGE, RestrictedModeError } from '../trust';
 
-export type LocalLambdaState = 'stopped' | 'starting' | 'running' | 'failed';
+/** `restricted`: the folder is not trusted, so nothing of it runs until it is. */
+export type LocalLambdaState = 'stopped' | 'starting' | 'running' | 'failed' | 'restricted';
 
 export interface LocalLambdaHostOptions {
   extensionPath: string;
+  /** The program to run; default the bundled one (see LocalLambdaProcess). */
+  script?: string;
   storagePath: string;
   /** The folder to serve, or undefined when no folder is open. */
   resolveFolder: () => string | undefined;
   /** Variables the program is started with (its settings). */
   environment?: () => Record<string, string>;
+  /** Whether the folder is trusted (Workspace Trust); absent means always. */
+  isTrusted?: () => boolean;
   log: Logger;
 }
 
@@ -40,7 +46,13 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
   /** The running program's notes: builds starting and ending, runtime warnings. */
   readonly onDidNote = this.noted.event;
 
-  constructor(private readonly options: LocalLambdaHostOptions) {}
+  constructor(private readonly options: LocalLambdaHostOptions) {
+    if (!this.trusted) this.current = { state: 'restricted', error: RESTRICTED_LOCAL_MESSAGE };
+  }
+
+  private get trusted(): boolean {
+    return this.options.isTrusted?.() ?? true;
+  }
 
   get state(): LocalLambdaState {
     return this.current.state;
@@ -65,6 +77,10 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
 
   private async start(): Promise<LocalLambdaInfo> {
     const { log } = this.options;
+    if (!this.trusted) {
+      if (this.current.state !== 'restricted') this.set('restricted', undefined, RESTRICTED_LOCAL_MESSAGE);
+      throw new RestrictedModeError('Running the Local Lambda');
+    }
     const folder = this.options.resolveFolder();
     if (!folder) {
       const message = 'Open a folder to use the Local Lambda: it serves the functions found in that folder.';
@@ -74,6 +90,7 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
     this.set('starting');
     const proc = new LocalLambdaProcess({
       extensionPath: this.options.extensionPath,
+      script: this.options.script,
       storagePath: this.options.storagePath,
       folder,
       environment: this.options.environment?.(),
@@ -113,7 +130,8 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
       await proc.stop();
       this.options.log.info('Local Lambda stopped.');
     }
-    this.set('stopped');
+    if (this.trusted) this.set('stopped');
+    else if (this.current.state !== 'restricted') this.set('restricted', undefined, RESTRICTED_LOCAL_MESSAGE);
   }
 
   /** Stops the builds the program is running (dependency installs, bundling). */
@@ -129,6 +147,11 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
   /** Forget a failure so the next expand tries again. */
   resetFailure(): void {
     if (this.current.state === 'failed') this.set('stopped');
+  }
+
+  /** The folder became trusted: what was held back may start now (on the next ensureStarted). */
+  trustGranted(): void {
+    if (this.current.state === 'restricted' && this.trusted) this.set('stopped');
   }
 
   dispose(): void {

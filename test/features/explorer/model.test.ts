@@ -215,3 +215,29 @@ describe('views/ExplorerModel with AWS profiles', function () {
     }
   });
 });
+
+describe('views/ExplorerModel in Restricted Mode', () => {
+  it('shows the Local Lambda as restricted with a row that opens Workspace Trust, and never starts it', async () => {
+    let starts = 0;
+    const restrictedLocal: LocalLambdaSource = {
+      state: 'restricted',
+      info: undefined,
+      error: 'Restricted Mode: trust this folder to run its functions',
+      onDidChangeState: () => ({ dispose() {} }),
+      ensureStarted: () => (starts++, Promise.reject(new Error('must not start'))),
+      resetFailure() {},
+    };
+    const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50 };
+    const model = explorerModel(settings, restrictedLocal, async () => []);
+    try {
+      const [local] = await model.getChildren();
+      assert.equal(local.description, 'Restricted Mode');
+      assert.match(String(local.tooltip), /trust this folder to run its functions/);
+      const children = await model.getChildren(local);
+      assert.deepEqual(children.map((c) => [c.kind, c.label, c.command?.command]), [['restricted', 'Trust this folder to run its functions', 'workbench.trust.manage']]);
+      assert.equal(starts, 0, 'expanding the node does not try to start the Local Lambda');
+    } finally {
+      model.dispose();
+    }
+  });
+});
