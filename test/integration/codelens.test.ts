@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateOnce } from './support/activation';
+import type { WorkbenchApi } from '../../src/testApi';
+import type { FunctionTarget } from '../../src/shared/target';
+import type { InvocationView, InvokeTabState } from '../../src/features/invoke/protocol';
 
 interface LensView {
   line: number;
@@ -28,6 +31,11 @@ async function waitForLenses(uri: vscode.Uri, expectAny: boolean): Promise<LensV
     await new Promise((r) => setTimeout(r, 250));
   }
   return lenses;
+}
+
+async function lastInvocation(api: WorkbenchApi, target: FunctionTarget): Promise<InvocationView | undefined> {
+  await api.functionPanel.open(target, 'invoke');
+  return ((await api.functionPanel.request(target, 'invoke', 'load')) as InvokeTabState).last;
 }
 
 function lineOf(document: vscode.TextDocument, pattern: RegExp): number {
@@ -104,33 +112,56 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     assert.equal((await waitForLenses(uri, true)).length, 3);
   });
 
-  it('remembers the function chosen on the first Invoke and then opens its panel directly', async () => {
+  it('with only the Local Lambda, ▶ Invoke runs the template\'s function at once and the result shows in its panel', async () => {
+    const { api } = await activateOnce();
+    const uri = vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const [invoke] = await waitForLenses(uri, true);
+    assert.equal(invoke.command, 'lambdaWorkbench.invokeHandler');
+    const target = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName: 'hello-node', qualifier: '$LATEST' } as const;
+    const before = await lastInvocation(api, target);
+    await vscode.commands.executeCommand(invoke.command, ...invoke.args);
+    let last = before;
+    for (let i = 0; i < 80 && last?.id === before?.id; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      last = await lastInvocation(api, target);
+    }
+    assert.ok(last && last.id !== before?.id, 'an invocation ran, with no question asked');
+    assert.equal(last.outcome, 'ok', last.error);
+    assert.match(last.payload ?? '', /Hello/);
+    assert.equal((await lensesOn(uri))[0].command, 'lambdaWorkbench.invokeHandler', 'nothing was asked, so nothing is remembered');
+  });
+
+  it('with other connections, asks once which function runs the handler, remembers it, and then invokes it directly', async () => {
+    const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
+    await settings.update('customEndpoints', [{ name: 'elsewhere', endpoint: 'http://127.0.0.1:9' }], vscode.ConfigurationTarget.Global);
     const uri = vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs'));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const [invoke] = await waitForLenses(uri, true);
-    assert.equal(invoke.command, 'lambdaWorkbench.invokeHandler');
-    // The picker offers the template's Local Lambda function first; accept it as a person would.
-    let settled = false;
-    const running = Promise.resolve(vscode.commands.executeCommand(invoke.command, ...invoke.args)).finally(() => (settled = true));
-    for (let i = 0; i < 60 && !settled; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    }
-    await running;
     try {
+      const [invoke] = await waitForLenses(uri, true);
+      assert.equal(invoke.command, 'lambdaWorkbench.invokeHandler');
+      // The picker offers the template's Local Lambda function first; accept it as a person would.
+      let settled = false;
+      const running = Promise.resolve(vscode.commands.executeCommand(invoke.command, ...invoke.args)).finally(() => (settled = true));
+      for (let i = 0; i < 60 && !settled; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      await running;
       let lenses: LensView[] = [];
-      for (let i = 0; i < 40 && lenses[0]?.command !== 'lambdaWorkbench.openFunctionPanel'; i++) {
+      for (let i = 0; i < 40 && lenses[0]?.command !== 'lambdaWorkbench.invokeFunction'; i++) {
         lenses = await lensesOn(uri);
         await new Promise((r) => setTimeout(r, 100));
       }
       const target = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName: 'hello-node', qualifier: '$LATEST' };
       assert.deepEqual(lenses.map((l) => [l.title, l.command, l.args]), [
-        ['▶ Invoke hello-node', 'lambdaWorkbench.openFunctionPanel', [target, 'invoke']],
+        ['▶ Invoke hello-node', 'lambdaWorkbench.invokeFunction', [target, { form: true }]],
         ['Invoke locally', 'lambdaWorkbench.invokeHandler', [{ file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true }]],
         ['Logs', 'lambdaWorkbench.openFunctionPanel', [target, 'logs']],
       ]);
     } finally {
+      await settings.update('customEndpoints', undefined, vscode.ConfigurationTarget.Global);
       await vscode.window.showTextDocument(document);
       await vscode.commands.executeCommand('lambdaWorkbench.forgetHandlerFunction');
     }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { localTarget, pickHandlerFunction } from './pickFunction';
 import type { HandlerLensArgs } from './provider';
+import type { FunctionTarget } from '../../shared/target';
 import type { CodeLensServices } from './setup';
 import { fileLanguage, findHandlerDefinition, parseHandler } from '../../shared/handlers';
 import { readSettings } from '../../workbench/config';
@@ -60,10 +61,15 @@ export async function invokeHandler(ctx: Workbench, services: CodeLensServices, 
     // The Local Lambda runs the file from disk: save it so the call sees what is on screen.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.file);
     if (document?.isDirty) await document.save();
-    await vscode.commands.executeCommand(Commands.openFunctionPanel, localTarget(args.functionName), 'invoke');
+    await openTab(localTarget(args.functionName), 'invoke');
     return;
   }
   let mapping = services.mappings.get(args.file, args.exportName);
+  if (!mapping && args.functionName && (await onlyTheLocalLambda(ctx))) {
+    // The template maps the handler and there is nowhere else it could run: no question to ask.
+    await openTab(localTarget(args.functionName), args.tab);
+    return;
+  }
   if (!mapping) {
     const fileName = path.basename(vscode.Uri.parse(args.file).fsPath);
     const picked = await pickHandlerFunction(ctx, {
@@ -75,7 +81,20 @@ export async function invokeHandler(ctx: Workbench, services: CodeLensServices, 
     mapping = { file: args.file, exportName: args.exportName, target: picked.target };
     await services.mappings.set(mapping);
   }
-  await vscode.commands.executeCommand(Commands.openFunctionPanel, mapping.target, args.tab);
+  await openTab(mapping.target, args.tab);
+}
+
+/** Invoke runs what the function's Invoke tab holds, at once; Logs opens its Logs tab. */
+async function openTab(target: FunctionTarget, tab: HandlerLensArgs['tab']): Promise<void> {
+  if (tab === 'invoke') await vscode.commands.executeCommand(Commands.invokeFunction, target, { form: true });
+  else await vscode.commands.executeCommand(Commands.openFunctionPanel, target, tab);
+}
+
+/** The Local Lambda (on, and the folder trusted) is the only connection configured. */
+async function onlyTheLocalLambda(ctx: Workbench): Promise<boolean> {
+  if (!ctx.isTrusted || !readSettings().localEnabled) return false;
+  const { connections } = await ctx.connections.list();
+  return connections.length > 0 && connections.every((c) => c.kind === 'local');
 }
 
 /** Forgets the function remembered for the active handler file. */

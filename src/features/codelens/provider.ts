@@ -126,14 +126,14 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
     switch (info.action) {
       case 'invoke':
         lens.command = mapped
-          ? { title: `▶ Invoke ${mapped.functionName}`, tooltip: `Invoke ${where(mapped)}`, command: Commands.openFunctionPanel, arguments: [mapped, 'invoke'] }
+          ? { title: `▶ Invoke ${mapped.functionName}`, tooltip: `Invoke ${where(mapped)} with the event in its Invoke tab`, command: Commands.invokeFunction, arguments: [mapped, { form: true }] }
           : { title: `▶ Invoke ${suggested ?? info.exportName}`, tooltip: 'Choose the deployed function this handler belongs to; the choice is remembered', command: this.deps.commandId, arguments: ask('invoke') };
         break;
       case 'local': {
         const several = info.templateFunctions.length > 1;
         lens.command = {
           title: several ? `Invoke ${info.functionName} locally` : 'Invoke locally',
-          tooltip: `Run ${info.functionName} on the Local Lambda with this file's code`,
+          tooltip: `Run ${info.functionName} on the Local Lambda with this file's code and the event in its Invoke tab`,
           command: this.deps.commandId,
           arguments: [{ file: info.file, exportName: info.exportName, functionName: info.functionName, tab: 'invoke', local: true } satisfies HandlerLensArgs],
         };

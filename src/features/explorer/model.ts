@@ -7,6 +7,7 @@ import { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import type { Connections } from '../../workbench/connections';
 import type { LocalLambdaState } from '../../workbench/localLambda/host';
+import { Commands } from '../../workbench/ids';
 import { RESTRICTED_LOCAL_MESSAGE } from '../../workbench/trust';
 import { FunctionPager } from './pager';
 import {
@@ -170,7 +171,7 @@ export class ExplorerModel extends Disposable {
     const parts: string[] = [];
     if (node.connectionKind === 'local') {
       const local = this.local;
-      parts.push(LOCAL_STATE_DESCRIPTION[local.state] ?? local.info?.endpoint ?? '');
+      parts.push(local.stoppedByUser ? 'stopped' : LOCAL_STATE_DESCRIPTION[local.state] ?? local.info?.endpoint ?? '');
       node.tooltip = local.state === 'failed' ? (local.error ?? 'Local Lambda failed')
         : local.state === 'restricted' ? `${RESTRICTED_LOCAL_MESSAGE}. The AWS connections work as usual.`
           : 'The embedded Local Lambda, serving the functions of the workspace folder';
@@ -189,6 +190,8 @@ export class ExplorerModel extends Disposable {
       const local = this.local;
       if (local.state === 'failed') return [new ErrorNode(node, (local.error ?? 'Local Lambda failed').split('\n')[0], local.error)];
       if (local.state === 'restricted') return [new RestrictedNode(node)];
+      // Stopped by the person: showing the node must not start it again.
+      if (local.stoppedByUser) return [new MessageNode(node, 'Stopped — start it with ▶ or "Start Local Lambda"', 'debug-stop', { command: Commands.startLocal, title: 'Start Local Lambda' })];
       if (local.state !== 'running') {
         // Start in the background; the state change re-renders this node.
         local.ensureStarted().catch(() => undefined);

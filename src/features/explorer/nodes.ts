@@ -296,9 +296,11 @@ export class MessageNode extends ExplorerNode {
     parent: ExplorerNode | undefined,
     readonly label: string,
     iconId = 'info',
+    command?: NodeCommand,
   ) {
     super(`${parent?.id ?? 'root'}/message/${label}`, parent);
     this.iconId = iconId;
+    this.command = command;
   }
 }
 

@@ -153,8 +153,8 @@ export function registerExplorer(ws: Workbench): Explorer {
 
   const withLocalProgress = (title: string, run: () => Promise<unknown>) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, run);
-  register(ws, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.ensureStarted()));
-  register(ws, Commands.stopLocal, () => local.stop());
+  register(ws, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.startByUser()));
+  register(ws, Commands.stopLocal, () => local.stop({ byUser: true }));
   register(ws, Commands.restartLocal, () => withLocalProgress('Restarting Local Lambda…', () => local.restart()));
 
   return { model, provider };

@@ -47,9 +47,22 @@ async function pickEvent(ws: Workbench, target: FunctionTarget): Promise<EventCh
   return picked?.load?.();
 }
 
-export async function invokeFunction(ws: Workbench, arg?: unknown): Promise<InvocationView | undefined> {
+/** `{ form: true }`: run what the function's Invoke tab holds (its event, qualifier and type), without asking. */
+export interface InvokeOptions {
+  form?: boolean;
+}
+
+function isInvokeOptions(value: unknown): value is InvokeOptions {
+  return typeof value === 'object' && value !== null && typeof (value as InvokeOptions).form === 'boolean';
+}
+
+export async function invokeFunction(ws: Workbench, arg?: unknown, options?: unknown): Promise<InvocationView | undefined> {
   const target = toFunctionTarget(arg) ?? (await pickFunction(ws, 'Invoke Function'));
   if (!target) return undefined;
+  if (isInvokeOptions(options) && options.form) {
+    (await invokeTab(ws, target)).runForm();
+    return undefined;
+  }
   const qualifier = target.qualifier ?? (await pickQualifier(ws, target, `Invoke ${target.functionName}: version or alias`));
   if (!qualifier) return undefined;
   const event = await pickEvent(ws, target);

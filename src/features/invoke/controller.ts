@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { InvocationCancelledError } from '../../aws/invoke';
 import { errorMessage } from '../../shared/errors';
 import { LATEST_OPTION, qualifierOptions } from '../../shared/format';
+import type { IDisposable } from '../../shared/lifecycle';
 import type { RequestHandlers } from '../../shared/protocol';
 import { targetKey } from '../../shared/target';
+import { sameFunction } from '../../workbench/context';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
 import { EventCatalog } from './eventCatalog';
 import { InvokeHistory } from './history';
@@ -21,10 +23,18 @@ export class InvokeController implements TabController<InvokeProtocol> {
   private readonly history: InvokeHistory;
   private readonly events: EventCatalog;
 
+  /** A run of the form was asked for and the webview has not sent an invoke since. */
+  private pendingRun = false;
+  private readonly subscriptions: IDisposable[] = [];
+
   constructor(private readonly host: TabHost<InvokeProtocol>) {
     const state = host.workbench.extension.workspaceState;
     this.history = new InvokeHistory(state);
     this.events = new EventCatalog(state);
+    // A version published or an alias changed from anywhere in this window is offered at once.
+    this.subscriptions.push(host.workbench.onDidChangeFunction((fn) => {
+      if (sameFunction(fn, host.target)) void this.qualifiers().then((list) => host.notify('qualifiers', list));
+    }));
   }
 
   private get key(): string {
@@ -57,6 +67,12 @@ export class InvokeController implements TabController<InvokeProtocol> {
     this.host.notify('setEvent', this.pendingEvent);
   }
 
+  /** Runs what the tab's form holds (event, qualifier, type), as its Invoke button does. */
+  runForm(): void {
+    this.pendingRun = true;
+    this.host.notify('run');
+  }
+
   get isRunning(): boolean {
     return this.running !== undefined;
   }
@@ -67,6 +83,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
    */
   async invoke(params: InvokeParams): Promise<InvocationView> {
     if (this.running) throw new Error('An invocation of this function is already running. Wait for it or cancel it.');
+    this.pendingRun = false;
     const problem = invokeInputProblem(params);
     if (problem) throw new Error(problem);
 
@@ -137,6 +154,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
     if (this.running) state.running = { ...this.running.params, id: this.running.id };
     if (this.last) state.last = this.last;
     if (this.pendingEvent) this.host.notify('setEvent', this.pendingEvent);
+    if (this.pendingRun) state.runNow = true;
     return state;
   }
 
@@ -151,5 +169,6 @@ export class InvokeController implements TabController<InvokeProtocol> {
 
   dispose(): void {
     this.cancel();
+    for (const d of this.subscriptions.splice(0)) d.dispose();
   }
 }

@@ -135,6 +135,8 @@ export interface InvokeTabState {
   running?: InvokeParams & { id: string };
   /** The last finished invocation of this panel. */
   last?: InvocationView;
+  /** Run what the form holds as soon as it is loaded (a CodeLens asked while the tab was loading). */
+  runNow?: boolean;
 }
 
 const invokeParamsSchema: Schema<InvokeParams> = {
@@ -189,6 +191,10 @@ export const invokeProtocol = {
     setEvent: signal<{ payload: string; label: string }>(),
     /** Saved or recent events changed. */
     events: signal<EventLists>(),
+    /** Versions or aliases changed (published, created, deleted elsewhere). */
+    qualifiers: signal<QualifierList>(),
+    /** Run what the form holds now, as the Invoke button would. */
+    run: signal(),
   },
 } as const;
 export type InvokeProtocol = typeof invokeProtocol;

@@ -33,7 +33,11 @@ export interface LocalLambdaSource {
   ensureStarted(): Promise<LocalLambdaInfo>;
   /** Forget a failure so the next expand tries again. */
   resetFailure(): void;
+  /** The person stopped it: it stays stopped (nothing starts it on its own) until they start it. */
+  readonly stoppedByUser?: boolean;
 }
+
+export const STOPPED_BY_USER_MESSAGE = 'The Local Lambda is stopped. Start it with ▶ on its row in the tree, or "Lambda: Start Local Lambda".';
 
 /** Owns the Local Lambda process for the window: starts it on demand, at most once at a time. */
 export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
@@ -69,8 +73,21 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
     this.changed.fire(state);
   }
 
+  private held = false;
+
+  get stoppedByUser(): boolean {
+    return this.held && this.current.state === 'stopped';
+  }
+
+  /** Starts on the person's request: also after they stopped it. */
+  startByUser(): Promise<LocalLambdaInfo> {
+    this.held = false;
+    return this.ensureStarted();
+  }
+
   ensureStarted(): Promise<LocalLambdaInfo> {
     if (this.current.state === 'running' && this.current.info) return Promise.resolve(this.current.info);
+    if (this.held && this.current.state === 'stopped') return Promise.reject(new LocalLambdaError(STOPPED_BY_USER_MESSAGE));
     this.starting ??= this.start().finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -122,7 +139,9 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops the program; `byUser`: and keeps it stopped until startByUser() (a Stop command). */
+  async stop(options: { byUser?: boolean } = {}): Promise<void> {
+    if (options.byUser) this.held = true;
     await this.starting?.catch(() => undefined);
     const proc = this.process;
     this.process = undefined;
@@ -141,7 +160,7 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
 
   async restart(): Promise<LocalLambdaInfo> {
     await this.stop();
-    return this.ensureStarted();
+    return this.startByUser();
   }
 
   /** Forget a failure so the next expand tries again. */

@@ -224,7 +224,10 @@ describe('views/ExplorerModel in Restricted Mode', () => {
       info: undefined,
       error: 'Restricted Mode: trust this folder to run its functions',
       onDidChangeState: () => ({ dispose() {} }),
-      ensureStarted: () => (starts++, Promise.reject(new Error('must not start'))),
+      ensureStarted: () => {
+        starts++;
+        return Promise.reject(new Error('must not start'));
+      },
       resetFailure() {},
     };
     const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50 };
@@ -236,6 +239,35 @@ describe('views/ExplorerModel in Restricted Mode', () => {
       const children = await model.getChildren(local);
       assert.deepEqual(children.map((c) => [c.kind, c.label, c.command?.command]), [['restricted', 'Trust this folder to run its functions', 'workbench.trust.manage']]);
       assert.equal(starts, 0, 'expanding the node does not try to start the Local Lambda');
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('views/ExplorerModel after the person stopped the Local Lambda', () => {
+  it('shows it as stopped with a row that starts it, and expanding it does not start it', async () => {
+    let starts = 0;
+    const stopped: LocalLambdaSource = {
+      state: 'stopped',
+      stoppedByUser: true,
+      info: undefined,
+      error: undefined,
+      onDidChangeState: () => ({ dispose() {} }),
+      ensureStarted: () => {
+        starts++;
+        return Promise.reject(new Error('must not start'));
+      },
+      resetFailure() {},
+    };
+    const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50 };
+    const model = explorerModel(settings, stopped, async () => []);
+    try {
+      const [local] = await model.getChildren();
+      assert.equal(local.description, 'stopped');
+      const children = await model.getChildren(local);
+      assert.deepEqual(children.map((c) => [c.kind, c.command?.command]), [['message', 'lambdaWorkbench.local.start']]);
+      assert.equal(starts, 0);
     } finally {
       model.dispose();
     }

@@ -63,6 +63,31 @@ describe('workbench/LocalLambdaHost and Workspace Trust', function () {
     }
   });
 
+  it('stopped by the person stays stopped until they start it; a restart or Start brings it back', async () => {
+    const host = new LocalLambdaHost({ extensionPath: REPO_ROOT, script: CLI, storagePath: storage, resolveFolder: () => folder, isTrusted: () => true, log: quietLog([]) });
+    try {
+      await host.ensureStarted();
+      await host.stop({ byUser: true });
+      assert.equal(host.state, 'stopped');
+      assert.equal(host.stoppedByUser, true);
+      await assert.rejects(host.ensureStarted(), /The Local Lambda is stopped\. Start it/);
+      assert.equal(host.state, 'stopped', 'a view or a panel asking for it does not start it');
+      const info = await host.startByUser();
+      assert.equal(host.state, 'running');
+      assert.equal(host.stoppedByUser, false);
+      await host.stop(); // e.g. a settings change: the next use starts it again
+      assert.equal(host.stoppedByUser, false);
+      assert.notEqual((await host.ensureStarted()).endpoint, undefined);
+      await host.stop({ byUser: true });
+      await host.restart();
+      assert.equal(host.state, 'running', 'Restart is a start');
+      assert.ok(info.endpoint);
+    } finally {
+      await host.stop();
+      host.dispose();
+    }
+  });
+
   it('a trusted folder is never restricted', () => {
     const host = new LocalLambdaHost({ extensionPath: REPO_ROOT, script: CLI, storagePath: storage, resolveFolder: () => folder, isTrusted: () => true, log: quietLog([]) });
     assert.equal(host.state, 'stopped');

@@ -57,6 +57,8 @@ export class InvokeView implements TabView<InvokeProtocol> {
   private samples: InvokeTabState['samples'] = [];
   private history: HistoryEntry[] = [];
   private validateTimer?: number;
+  /** The qualifiers the select offers now. */
+  private qualifierValues: string[] = [];
 
   private qualifierSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private typeSelect!: HTMLElementTagNameMap['vscode-single-select'];
@@ -101,7 +103,13 @@ export class InvokeView implements TabView<InvokeProtocol> {
   }
 
   readonly notifications = {
-    started: (running: InvokeParams & { id: string }) => this.setRunning(running.id, running),
+    started: (running: InvokeParams & { id: string }) => {
+      // Started by a command (Invoke Function…, Invoke Again): the form shows what runs.
+      if (this.running !== 'pending') this.applyParams(running);
+      this.setRunning(running.id, running);
+    },
+    qualifiers: (list: QualifierList) => this.renderQualifiers(list),
+    run: () => void this.invoke(),
     finished: (view: InvocationView) => this.finish(view),
     setEvent: ({ payload, label }: { payload: string; label: string }) => {
       this.setEvent(payload, label, 'sample');
@@ -253,6 +261,21 @@ export class InvokeView implements TabView<InvokeProtocol> {
     }
   }
 
+  /** Puts an invocation's event, qualifier and type in the form (one that ran, or a history row). */
+  private applyParams(params: Omit<InvokeParams, 'clientContext'> & { clientContext?: string }): void {
+    const qualifier = params.qualifier || '$LATEST';
+    this.state.qualifier = qualifier;
+    this.state.invocationType = params.invocationType;
+    if (this.qualifierValues.includes(qualifier)) this.qualifierSelect.value = qualifier;
+    else void this.api.request('qualifiers').then((list) => this.renderQualifiers(list)).catch(() => undefined);
+    this.typeSelect.value = params.invocationType;
+    if (params.clientContext !== undefined) {
+      this.contextEditor.value = params.clientContext;
+      this.state.clientContext = params.clientContext;
+    }
+    this.setEvent(params.payload, params.eventLabel, params.eventSource);
+  }
+
   private setEvent(payload: string, label: string, source: EventSource): void {
     this.editor.value = payload;
     this.state.payload = payload;
@@ -298,6 +321,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
 
   private renderQualifiers(list: QualifierList): void {
     const values = list.qualifiers.map((q) => q.value);
+    this.qualifierValues = values;
     if (!values.includes(this.state.qualifier)) this.state.qualifier = '$LATEST';
     fillSelect(
       this.qualifierSelect,
@@ -377,6 +401,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       if (state.running) this.setRunning(state.running.id, state.running);
       if (state.last && state.last.id !== this.shownResult) this.showResult(state.last);
       this.validate();
+      if (state.runNow) void this.invoke();
     } catch (error) {
       this.qualifierNote.hidden = false;
       this.qualifierNote.textContent = errorMessage(error);
@@ -549,13 +574,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       const rerun = h('vscode-button', { secondary: true, icon: 'edit', title: 'Put this event in the editor' }, 'Use event');
       rerun.disabled = !entry.params.payload;
       rerun.addEventListener('click', () => {
-        this.setEvent(entry.params.payload, entry.params.eventLabel, entry.params.eventSource);
-        this.state.qualifier = entry.params.qualifier;
-        this.state.invocationType = entry.params.invocationType;
-        this.qualifierSelect.value = entry.params.qualifier;
-        this.typeSelect.value = entry.params.invocationType;
-        this.save();
-        this.validate();
+        this.applyParams(entry.params);
         this.editor.focus();
       });
       table.append(
