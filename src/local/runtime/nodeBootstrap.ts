@@ -27,9 +27,13 @@ interface ApiResponse {
   body: Buffer;
 }
 
-const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
+// `host:port`, optionally followed by a path (the Local Lambda's per-environment token) that
+// every request path starts with, as a client that prepends the variable to its URLs sends it.
+const runtimeApi = process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
+const apiSlash = runtimeApi.indexOf('/');
+const [apiHost, apiPort] = (apiSlash < 0 ? runtimeApi : runtimeApi.slice(0, apiSlash)).split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const BASE = '/2018-06-01/runtime';
+const BASE = `${apiSlash < 0 ? '' : runtimeApi.slice(apiSlash)}/2018-06-01/runtime`;
 let currentRequestId: string | undefined;
 
 function call(method: string, route: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<ApiResponse> {
