@@ -53,6 +53,7 @@ interface Invocation {
   timer?: NodeJS.Timeout;
   finished: boolean;
   resolve(outcome: InvokeOutcome): void;
+  reject(err: Error): void;
 }
 
 interface Completion {
@@ -161,13 +162,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.active || this.gone) return Promise.reject(new Error('The execution environment is not available'));
-    return new Promise((resolve) => {
-      const inv: Invocation = { req, lines: [], linesLength: 0, started: false, startedAt: 0, finished: false, resolve };
+    return new Promise((resolve, reject) => {
+      const inv: Invocation = { req, lines: [], linesLength: 0, started: false, startedAt: 0, finished: false, resolve, reject };
       this.active = inv;
       this.watchMemory(true);
-      if (this.initDurationMs === undefined) {
-        inv.timer = setTimeout(() => this.onTimeout(inv), INIT_LIMIT_MS + this.spec.timeout * 1000);
-      }
+      // Also a warm runtime that never asks for the event again (stuck after answering) times out.
+      const waitMs = (this.initDurationMs === undefined ? INIT_LIMIT_MS : 0) + this.spec.timeout * 1000;
+      inv.timer = setTimeout(() => this.onTimeout(inv), waitMs);
       if (this.api?.hasWaitingRuntime) this.deliver(inv);
     });
   }
@@ -283,7 +284,14 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
     this.flushOutput();
     const inv = this.active;
-    if (inv && !inv.finished) {
+    if (inv && !inv.finished && !inv.started && this.initDurationMs !== undefined) {
+      // A warm runtime that exited after its last answer, before taking this event: Lambda
+      // would have reset the environment first, so the event goes to a fresh one.
+      inv.finished = true;
+      clearTimeout(inv.timer);
+      this.active = undefined;
+      inv.reject(new EnvironmentLostError());
+    } else if (inv && !inv.finished) {
       const errorType = this.memoryExceeded || this.heapExhausted ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
       const message = `RequestId: ${inv.req.requestId} Error: ${reason}`;
       this.begin(inv);
@@ -424,6 +432,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       clearInterval(this.memoryTimer);
       this.memoryTimer = undefined;
     }
+  }
+}
+
+/** The environment ended before it took the invocation's event; another one should run it. */
+export class EnvironmentLostError extends Error {
+  constructor() {
+    super('The execution environment ended before it took the event');
   }
 }
 

@@ -75,15 +75,28 @@ interface ErrorDoc {
   trace: string[];
 }
 
+/**
+ * The error document Lambda's Node.js runtime client makes: an Error's name, message and stack;
+ * for any other thrown value its type and toString(); and a fixed one when even that throws (a
+ * getter that throws, an object without a prototype), so no thrown value can stop the answer.
+ */
 function errorDoc(err: unknown, forcedType?: string): ErrorDoc {
-  if (err instanceof Error) {
+  try {
+    if (err instanceof Error) {
+      return {
+        errorType: forcedType ?? (err.name || err.constructor?.name || 'Error'),
+        errorMessage: String(err.message),
+        trace: String(err.stack ?? '').split('\n'),
+      };
+    }
+    return { errorType: forcedType ?? typeof err, errorMessage: String((err as { toString(): unknown }).toString()), trace: [] };
+  } catch {
     return {
-      errorType: forcedType ?? (err.name || err.constructor?.name || 'Error'),
-      errorMessage: err.message,
-      trace: (err.stack ?? '').split('\n'),
+      errorType: forcedType ?? 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      trace: [],
     };
   }
-  return { errorType: forcedType ?? typeof err, errorMessage: String(err), trace: [] };
 }
 
 // ---- Response streaming: the `awslambda` global of Lambda's Node.js runtime ----
@@ -372,8 +385,9 @@ async function main(): Promise<void> {
       let text: string;
       try {
         text = value === undefined ? 'null' : JSON.stringify(value);
-      } catch (err) {
-        await reportError(requestId, errorDoc(err, 'Runtime.MarshalError'));
+      } catch {
+        // What Lambda's Node.js runtime client reports for a result JSON cannot hold (cycles, BigInt).
+        await reportError(requestId, { errorType: 'Runtime.JSONStringifyError', errorMessage: 'Unable to stringify response body', trace: [] });
         continue;
       }
       await call('POST', `/invocation/${encodeURIComponent(requestId)}/response`, text);

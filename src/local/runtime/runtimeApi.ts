@@ -155,7 +155,13 @@ export class RuntimeApiServer {
       }
       const m = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
       if (!m) return reply(res, 404, { errorType: 'NotFound', errorMessage: `Unknown path ${url}` });
-      const requestId = decodeURIComponent(m[1]);
+      let requestId: string;
+      try {
+        requestId = decodeURIComponent(m[1]);
+      } catch {
+        // A malformed %-escape names no request; a throw here would take the host down.
+        return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID: not a valid URL path segment' });
+      }
       if (m[2] === 'response' && oversized) {
         reply(res, 413, {
           errorType: 'RequestEntityTooLarge',
