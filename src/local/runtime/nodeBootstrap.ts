@@ -64,6 +64,25 @@ function writeLog(level: string, args: unknown[]): void {
   const message = format(...args).replace(/\n/g, '\r');
   process.stdout.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${message}\n`);
 }
+/**
+ * Resolves once what the handler wrote to stdout and stderr has left this process (a pipe's
+ * writes may be queued here), so the host reads it before the answer and logs it before END.
+ */
+function outputFlushed(): Promise<void> {
+  const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0 && !s.destroyed);
+  return Promise.all(pending.map((s) => new Promise<void>((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      s.off('error', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('close', done);
+    s.on('error', done);
+  }))).then(() => undefined);
+}
+
 const levels: Record<string, string> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
 for (const [method, level] of Object.entries(levels)) {
   (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => writeLog(level, args);
@@ -223,6 +242,7 @@ async function runStreaming(handler: Handler, event: unknown, next: ApiResponse,
     failure = errorDoc(err);
     writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: failure.errorType, errorMessage: failure.errorMessage, stack: failure.trace })}`]);
   }
+  await outputFlushed();
   await stream.close(failure);
 }
 
@@ -337,6 +357,7 @@ function runHandler(handler: Handler, event: unknown, next: ApiResponse, request
 
 async function reportError(requestId: string, doc: ErrorDoc): Promise<void> {
   writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);
+  await outputFlushed();
   await call('POST', `/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(doc), {
     'Lambda-Runtime-Function-Error-Type': doc.errorType,
   });
@@ -390,6 +411,7 @@ async function main(): Promise<void> {
         await reportError(requestId, { errorType: 'Runtime.JSONStringifyError', errorMessage: 'Unable to stringify response body', trace: [] });
         continue;
       }
+      await outputFlushed();
       await call('POST', `/invocation/${encodeURIComponent(requestId)}/response`, text);
     } catch (err) {
       await reportError(requestId, errorDoc(err));
