@@ -69,11 +69,6 @@ export class RuntimeApiServer {
     return `${this.hostHeader}/${this.token}`;
   }
 
-  /** `127.0.0.1:PORT`, the address without the token (safe to show). */
-  get listening(): string {
-    return this.hostHeader;
-  }
-
   /** True while the runtime is blocked on /next. */
   get hasWaitingRuntime(): boolean {
     return this.waiting !== undefined;
