@@ -422,7 +422,8 @@ describe('RuntimeManager', function () {
       assert.strictEqual(env._HANDLER, 'cjs.env');
       assert.strictEqual(env.LAMBDA_TASK_ROOT, fixtures);
       assert.ok(env.LAMBDA_RUNTIME_DIR);
-      assert.match(env.AWS_LAMBDA_RUNTIME_API, /^127\.0\.0\.1:\d+$/);
+      // host:port and the environment's token, which runtime clients put before every path.
+      assert.match(env.AWS_LAMBDA_RUNTIME_API, /^127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}$/);
       assert.strictEqual(env.AWS_LAMBDA_INITIALIZATION_TYPE, 'on-demand');
       assert.strictEqual(env.TZ, ':UTC');
       assert.ok(env.PATH);

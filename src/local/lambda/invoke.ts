@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { CLIENT_CONTEXT_ERROR_MESSAGE, CLIENT_CONTEXT_ERROR_TYPE, isValidClientContext } from '../../shared/lambda/clientContext';
 import { INVOKE_LIMITS, MAX_RESPONSE_BYTES, payloadLimit, type InvocationKind } from '../../shared/lambda/limits';
 import { ApiError, sendJson } from '../http';
 import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type InvokeRequest } from '../types';
@@ -93,6 +94,7 @@ export async function handleInvoke(
   if (typeof clientContext === 'string' && clientContext.length > INVOKE_LIMITS.clientContextBytes) {
     throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);
   }
+  if (typeof clientContext === 'string' && clientContext && !isValidClientContext(clientContext)) throw new ApiError(400, CLIENT_CONTEXT_ERROR_TYPE, CLIENT_CONTEXT_ERROR_MESSAGE);
   const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
   const requestId = randomUUID();
   const headers = { 'x-amzn-RequestId': requestId };

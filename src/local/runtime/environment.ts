@@ -8,10 +8,33 @@ import { LaunchError, planLaunch, type LaunchServices } from './launch';
 import { billedDuration, endLine, logStreamName, reportLine, startLine, timedOutText } from '../../shared/lambda/report';
 import { readMemory } from './memory';
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHost } from './runtimeApi';
+import { ProcessReaper } from './reaper';
+import { parseClientContext } from '../../shared/lambda/clientContext';
 
 /** How long a runtime may take to initialise, on top of the function timeout (Lambda's init limit). */
 const INIT_LIMIT_MS = 10_000;
 const MEMORY_POLL_MS = 50;
+/**
+ * The largest log event a line of output becomes: CloudWatch Logs' 256 KB event limit less the
+ * 26 bytes it counts per event. Lambda cuts a longer line into events of this size, in order.
+ */
+export const MAX_LOG_EVENT_BYTES = 256 * 1024 - 26;
+/** The part of an invocation's log kept for its LogType Tail answer (Lambda returns the last 4 KB). */
+const LOG_KEPT_BYTES = 64 * 1024;
+/** How many event-loop turns a finished invocation waits for output still in the pipes. */
+const DRAIN_TURNS = 50;
+
+/** Environments with a live process, for the host's exit to take them down with it. */
+const live = new Set<ExecutionEnvironment>();
+let exitHooked = false;
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  // Synchronous: on exit (also process.exit from a signal handler) there is no later turn.
+  process.on('exit', () => {
+    for (const env of live) env.killProcesses();
+  });
+}
 
 export interface EnvironmentOptions {
   spec: ExecutionSpec;
@@ -23,11 +46,14 @@ export interface EnvironmentOptions {
 interface Invocation {
   req: InvokeRequest;
   lines: string[];
+  /** UTF-16 length of `lines`; the oldest are dropped past LOG_KEPT_BYTES. */
+  linesLength: number;
   started: boolean;
   startedAt: number;
   timer?: NodeJS.Timeout;
   finished: boolean;
   resolve(outcome: InvokeOutcome): void;
+  reject(err: Error): void;
 }
 
 interface Completion {
@@ -46,7 +72,10 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private readonly spec: ExecutionSpec;
   private readonly tmpDir: string;
   private child?: ChildProcess;
+  private reaper?: ProcessReaper;
   private api?: RuntimeApiServer;
+  /** Output events seen so far, to tell when the pipes have gone quiet. */
+  private outputCount = 0;
   private spawnedAt = 0;
   private initDurationMs?: number;
   private initReported = false;
@@ -109,6 +138,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       windowsHide: true,
     });
     this.child = child;
+    if (child.pid) {
+      this.reaper = new ProcessReaper(child.pid, `AWS_LAMBDA_RUNTIME_API=${this.api.address}`);
+      live.add(this);
+      hookExit();
+    }
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (text: string) => this.onOutput('stdout', text));
@@ -128,13 +162,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.active || this.gone) return Promise.reject(new Error('The execution environment is not available'));
-    return new Promise((resolve) => {
-      const inv: Invocation = { req, lines: [], started: false, startedAt: 0, finished: false, resolve };
+    return new Promise((resolve, reject) => {
+      const inv: Invocation = { req, lines: [], linesLength: 0, started: false, startedAt: 0, finished: false, resolve, reject };
       this.active = inv;
       this.watchMemory(true);
-      if (this.initDurationMs === undefined) {
-        inv.timer = setTimeout(() => this.onTimeout(inv), INIT_LIMIT_MS + this.spec.timeout * 1000);
-      }
+      // Also a warm runtime that never asks for the event again (stuck after answering) times out.
+      const waitMs = (this.initDurationMs === undefined ? INIT_LIMIT_MS : 0) + this.spec.timeout * 1000;
+      inv.timer = setTimeout(() => this.onTimeout(inv), waitMs);
       if (this.api?.hasWaitingRuntime) this.deliver(inv);
     });
   }
@@ -142,17 +176,22 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   async dispose(): Promise<void> {
     this.gone = true;
     this.watchMemory(false);
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      try {
-        if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }
+    this.killProcesses();
+    live.delete(this);
     await this.api?.close();
     await fsp.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** Kills the runtime and everything it started, at once (also when the host exits). */
+  killProcesses(): void {
+    const child = this.child;
+    const running = child !== undefined && child.exitCode === null && child.signalCode === null;
+    if (process.platform === 'win32') {
+      if (running) child.kill('SIGKILL');
+      return;
+    }
+    // Also after the runtime exited: what it started may still run, outside its group.
+    this.reaper?.killAll();
   }
 
   // ---- Runtime API host ----
@@ -212,7 +251,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       deadlineMs,
       invokedFunctionArn: inv.req.invokedFunctionArn,
       traceId: traceId(),
-      clientContext: decodeClientContext(inv.req.clientContext),
+      // Checked at the front door; one that is not a JSON object is not passed on.
+      clientContext: inv.req.clientContext ? parseClientContext(inv.req.clientContext) : undefined,
     });
   }
 
@@ -221,6 +261,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     inv.started = true;
     inv.startedAt = performance.now();
     inv.lines.unshift(...this.initLines);
+    for (const line of this.initLines) inv.linesLength += line.length + 1;
     this.initLines = [];
     this.emit(startLine(inv.req.requestId, this.spec.version), inv);
   }
@@ -243,7 +284,14 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
     this.flushOutput();
     const inv = this.active;
-    if (inv && !inv.finished) {
+    if (inv && !inv.finished && !inv.started && this.initDurationMs !== undefined) {
+      // A warm runtime that exited after its last answer, before taking this event: Lambda
+      // would have reset the environment first, so the event goes to a fresh one.
+      inv.finished = true;
+      clearTimeout(inv.timer);
+      this.active = undefined;
+      inv.reject(new EnvironmentLostError());
+    } else if (inv && !inv.finished) {
       const errorType = this.memoryExceeded || this.heapExhausted ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
       const message = `RequestId: ${inv.req.requestId} Error: ${reason}`;
       this.begin(inv);
@@ -257,11 +305,25 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     });
   }
 
-  /** Finishes after pending output has been read, so the function's last lines precede END. */
+  /**
+   * Finishes once the output written before the answer has been read, so the function's last
+   * lines precede END: the pipes are read in the turns before, so it waits for a turn in which
+   * no output arrived (a few turns at most, since a writer to a full pipe waits for us).
+   */
   private finishSoon(inv: Invocation, completion: Completion): void {
     inv.finished = true;
     clearTimeout(inv.timer);
-    setImmediate(() => this.finish(inv, completion, true));
+    let seen = this.outputCount;
+    let turns = 0;
+    const check = () => {
+      if (this.outputCount !== seen && ++turns < DRAIN_TURNS && !this.gone) {
+        seen = this.outputCount;
+        setImmediate(check);
+        return;
+      }
+      this.finish(inv, completion, true);
+    };
+    setImmediate(check);
   }
 
   private finish(inv: Invocation, completion: Completion, force = false): void {
@@ -308,20 +370,43 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   private emit(message: string, inv: Invocation | undefined = this.active): void {
     this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, [{ timestamp: Date.now(), message }]);
-    if (inv) inv.lines.push(message);
+    if (inv) {
+      inv.lines.push(message);
+      inv.linesLength += message.length + 1;
+      // Only the tail is ever returned; the whole log is in the sink.
+      while (inv.linesLength > LOG_KEPT_BYTES && inv.lines.length > 1) inv.linesLength -= (inv.lines.shift() as string).length + 1;
+    }
+  }
+
+  /** One line of output as log events: no event larger than Lambda makes one. */
+  private emitLine(line: string): void {
+    for (const piece of splitLogEvent(line.replace(/\r/g, '\n'))) this.emit(piece);
   }
 
   private onOutput(stream: 'stdout' | 'stderr', text: string): void {
-    const all = this.outputRest[stream] + text;
-    const parts = all.split('\n');
-    this.outputRest[stream] = parts.pop() ?? '';
-    if (stream === 'stderr' && all.includes('heap out of memory')) this.heapExhausted = true;
-    for (const line of parts) this.emit(line.replace(/\r/g, '\n'));
+    this.outputCount++;
+    if (stream === 'stderr' && !this.heapExhausted && text.includes('heap out of memory')) this.heapExhausted = true;
+    let rest = this.outputRest[stream];
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      this.emitLine(rest + text.slice(from, nl));
+      rest = '';
+      from = nl + 1;
+    }
+    rest += text.slice(from);
+    // A line without its end yet: what is surely a full event already goes out, so a
+    // line of any length is held to one event's worth.
+    if (rest.length > MAX_LOG_EVENT_BYTES / 3) {
+      const pieces = splitLogEvent(rest);
+      rest = pieces.pop() ?? '';
+      for (const piece of pieces) this.emit(piece.replace(/\r/g, '\n'));
+    }
+    this.outputRest[stream] = rest;
   }
 
   private flushOutput(): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.outputRest[stream]) this.emit(this.outputRest[stream].replace(/\r/g, '\n'));
+      if (this.outputRest[stream]) this.emitLine(this.outputRest[stream]);
       this.outputRest[stream] = '';
     }
   }
@@ -334,12 +419,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.peakKb = Math.max(this.peakKb, reading.hwmKb, reading.rssKb);
     if (reading.rssKb > this.spec.memorySize * 1024 && !this.memoryExceeded) {
       this.memoryExceeded = true;
-      try {
-        if (process.platform !== 'win32') process.kill(-pid, 'SIGKILL');
-        else this.child?.kill('SIGKILL');
-      } catch {
-        this.child?.kill('SIGKILL');
-      }
+      this.killProcesses();
     }
   }
 
@@ -352,6 +432,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       clearInterval(this.memoryTimer);
       this.memoryTimer = undefined;
     }
+  }
+}
+
+/** The environment ended before it took the invocation's event; another one should run it. */
+export class EnvironmentLostError extends Error {
+  constructor() {
+    super('The execution environment ended before it took the event');
   }
 }
 
@@ -392,14 +479,24 @@ function errorPayload(body: Buffer, errorType: string | undefined): Buffer {
   }
 }
 
-function decodeClientContext(base64: string | undefined): string | undefined {
-  if (!base64) return undefined;
-  const text = Buffer.from(base64, 'base64').toString('utf8');
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text.replace(/[\r\n]/g, ' ');
+/**
+ * `text` cut into pieces of at most MAX_LOG_EVENT_BYTES of UTF-8, at character boundaries; the
+ * last piece may be shorter (or empty for empty text).
+ */
+export function splitLogEvent(text: string): string[] {
+  if (text.length <= MAX_LOG_EVENT_BYTES / 3 || Buffer.byteLength(text) <= MAX_LOG_EVENT_BYTES) return [text];
+  const bytes = Buffer.from(text, 'utf8');
+  const pieces: string[] = [];
+  let start = 0;
+  while (bytes.length - start > MAX_LOG_EVENT_BYTES) {
+    let end = start + MAX_LOG_EVENT_BYTES;
+    // Back off to the first byte of a character (continuation bytes are 10xxxxxx).
+    while (end > start && (bytes[end] & 0xc0) === 0x80) end--;
+    pieces.push(bytes.toString('utf8', start, end));
+    start = end;
   }
+  pieces.push(bytes.toString('utf8', start));
+  return pieces;
 }
 
 function traceId(): string {

@@ -3,7 +3,7 @@ import { TooManyRequestsError } from '../types';
 import { NodeBuildError, NodeBuilder, type NodeBuildEvent } from '../build/nodeBuild';
 import type { RuntimeLibrarySources } from '../build/pythonRuntime';
 import { layerPaths } from './layerPaths';
-import { ExecutionEnvironment, launchFailureOutcome } from './environment';
+import { EnvironmentLostError, ExecutionEnvironment, launchFailureOutcome } from './environment';
 import { interpretersFromEnv, type InterpreterMap } from './interpreters';
 import { LaunchError, prepareLaunch, runtimeFamily, type LaunchServices } from './launch';
 import type { NoteInput, RuntimeNote } from './notes';
@@ -194,39 +194,48 @@ export class RuntimeManager {
     }
     // Checked and counted with no await in between, so concurrent calls cannot all slip past the limit.
     this.checkConcurrency(spec);
-    const pool = this.poolFor(spec);
-    let env = pool.idle.pop();
-    while (env && !env.alive) env = pool.idle.pop();
-
     this.inFlight++;
     this.inFlightByFunction.set(spec.functionName, (this.inFlightByFunction.get(spec.functionName) ?? 0) + 1);
     try {
-      if (!env) {
-        this.makeRoomForNewEnvironment();
-        env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services });
-        env.onGone = (gone) => this.forget(gone);
-        // Counted as busy while it starts (a build may take a while), so a shutdown stops it too.
-        pool.busy.add(env);
-        try {
-          await env.start();
-        } catch (err) {
-          pool.busy.delete(env);
-          if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
-          throw err;
-        }
-      }
-      pool.busy.add(env);
       try {
-        return await env.invoke(req);
-      } finally {
-        pool.busy.delete(env);
-        this.release(pool, env);
+        return await this.runOnce(spec, req);
+      } catch (err) {
+        // A warm runtime that had just exited: once more, on a fresh environment.
+        if (!(err instanceof EnvironmentLostError) || this.closed) throw err;
+        return await this.runOnce(spec, req);
       }
     } finally {
       this.inFlight--;
       const left = (this.inFlightByFunction.get(spec.functionName) ?? 1) - 1;
       if (left > 0) this.inFlightByFunction.set(spec.functionName, left);
       else this.inFlightByFunction.delete(spec.functionName);
+    }
+  }
+
+  private async runOnce(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
+    const pool = this.poolFor(spec);
+    let env = pool.idle.pop();
+    while (env && !env.alive) env = pool.idle.pop();
+    if (!env) {
+      this.makeRoomForNewEnvironment();
+      env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services });
+      env.onGone = (gone) => this.forget(gone);
+      // Counted as busy while it starts (a build may take a while), so a shutdown stops it too.
+      pool.busy.add(env);
+      try {
+        await env.start();
+      } catch (err) {
+        pool.busy.delete(env);
+        if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
+        throw err;
+      }
+    }
+    pool.busy.add(env);
+    try {
+      return await env.invoke(req);
+    } finally {
+      pool.busy.delete(env);
+      this.release(pool, env);
     }
   }
 

@@ -27,9 +27,13 @@ interface ApiResponse {
   body: Buffer;
 }
 
-const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
+// `host:port`, optionally followed by a path (the Local Lambda's per-environment token) that
+// every request path starts with, as a client that prepends the variable to its URLs sends it.
+const runtimeApi = process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
+const apiSlash = runtimeApi.indexOf('/');
+const [apiHost, apiPort] = (apiSlash < 0 ? runtimeApi : runtimeApi.slice(0, apiSlash)).split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const BASE = '/2018-06-01/runtime';
+const BASE = `${apiSlash < 0 ? '' : runtimeApi.slice(apiSlash)}/2018-06-01/runtime`;
 let currentRequestId: string | undefined;
 
 function call(method: string, route: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<ApiResponse> {
@@ -60,6 +64,25 @@ function writeLog(level: string, args: unknown[]): void {
   const message = format(...args).replace(/\n/g, '\r');
   process.stdout.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${message}\n`);
 }
+/**
+ * Resolves once what the handler wrote to stdout and stderr has left this process (a pipe's
+ * writes may be queued here), so the host reads it before the answer and logs it before END.
+ */
+function outputFlushed(): Promise<void> {
+  const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0 && !s.destroyed);
+  return Promise.all(pending.map((s) => new Promise<void>((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      s.off('error', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('close', done);
+    s.on('error', done);
+  }))).then(() => undefined);
+}
+
 const levels: Record<string, string> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
 for (const [method, level] of Object.entries(levels)) {
   (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => writeLog(level, args);
@@ -71,15 +94,28 @@ interface ErrorDoc {
   trace: string[];
 }
 
+/**
+ * The error document Lambda's Node.js runtime client makes: an Error's name, message and stack;
+ * for any other thrown value its type and toString(); and a fixed one when even that throws (a
+ * getter that throws, an object without a prototype), so no thrown value can stop the answer.
+ */
 function errorDoc(err: unknown, forcedType?: string): ErrorDoc {
-  if (err instanceof Error) {
+  try {
+    if (err instanceof Error) {
+      return {
+        errorType: forcedType ?? (err.name || err.constructor?.name || 'Error'),
+        errorMessage: String(err.message),
+        trace: String(err.stack ?? '').split('\n'),
+      };
+    }
+    return { errorType: forcedType ?? typeof err, errorMessage: String((err as { toString(): unknown }).toString()), trace: [] };
+  } catch {
     return {
-      errorType: forcedType ?? (err.name || err.constructor?.name || 'Error'),
-      errorMessage: err.message,
-      trace: (err.stack ?? '').split('\n'),
+      errorType: forcedType ?? 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      trace: [],
     };
   }
-  return { errorType: forcedType ?? typeof err, errorMessage: String(err), trace: [] };
 }
 
 // ---- Response streaming: the `awslambda` global of Lambda's Node.js runtime ----
@@ -206,6 +242,7 @@ async function runStreaming(handler: Handler, event: unknown, next: ApiResponse,
     failure = errorDoc(err);
     writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: failure.errorType, errorMessage: failure.errorMessage, stack: failure.trace })}`]);
   }
+  await outputFlushed();
   await stream.close(failure);
 }
 
@@ -320,6 +357,7 @@ function runHandler(handler: Handler, event: unknown, next: ApiResponse, request
 
 async function reportError(requestId: string, doc: ErrorDoc): Promise<void> {
   writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);
+  await outputFlushed();
   await call('POST', `/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(doc), {
     'Lambda-Runtime-Function-Error-Type': doc.errorType,
   });
@@ -368,10 +406,12 @@ async function main(): Promise<void> {
       let text: string;
       try {
         text = value === undefined ? 'null' : JSON.stringify(value);
-      } catch (err) {
-        await reportError(requestId, errorDoc(err, 'Runtime.MarshalError'));
+      } catch {
+        // What Lambda's Node.js runtime client reports for a result JSON cannot hold (cycles, BigInt).
+        await reportError(requestId, { errorType: 'Runtime.JSONStringifyError', errorMessage: 'Unable to stringify response body', trace: [] });
         continue;
       }
+      await outputFlushed();
       await call('POST', `/invocation/${encodeURIComponent(requestId)}/response`, text);
     } catch (err) {
       await reportError(requestId, errorDoc(err));

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { MAX_RESPONSE_BYTES } from '../../shared/lambda/limits';
@@ -29,10 +30,22 @@ const PREFIX = '/2018-06-01/runtime/';
 /**
  * The Lambda Runtime API for one execution environment. Each environment gets its own
  * server on its own loopback port, so a runtime can only ever see its own events.
+ *
+ * Any local process (or a web page, through DNS rebinding) can reach a loopback port, so the
+ * API also answers only requests whose path starts with the environment's secret token. The
+ * token is part of AWS_LAMBDA_RUNTIME_API (`127.0.0.1:PORT/TOKEN`): runtime clients build
+ * their URLs as `http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/...`, so custom runtimes
+ * carry it without knowing. Requests with another Host than the listening address, or with an
+ * Origin header (only browsers send one), are refused as well.
  */
 export class RuntimeApiServer {
   private readonly server: http.Server;
   private waiting?: http.ServerResponse;
+  private readonly token = randomBytes(24).toString('base64url');
+  /** `/TOKEN/2018-06-01/runtime/`: what every accepted path starts with. */
+  private readonly prefix = `/${this.token}${PREFIX}`;
+  private readonly prefixBytes = Buffer.from(this.prefix);
+  private hostHeader = '';
 
   private constructor(private readonly host: RuntimeApiHost) {
     this.server = http.createServer((req, res) => this.route(req, res));
@@ -47,13 +60,13 @@ export class RuntimeApiServer {
       api.server.once('error', reject);
       api.server.listen(0, '127.0.0.1', () => resolve());
     });
+    api.hostHeader = `127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     return api;
   }
 
-  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
+  /** `127.0.0.1:PORT/TOKEN`, the value of AWS_LAMBDA_RUNTIME_API. Secret: never log it. */
   get address(): string {
-    const a = this.server.address() as AddressInfo;
-    return `127.0.0.1:${a.port}`;
+    return `${this.hostHeader}/${this.token}`;
   }
 
   /** True while the runtime is blocked on /next. */
@@ -68,13 +81,19 @@ export class RuntimeApiServer {
     const headers: http.OutgoingHttpHeaders = {
       'Content-Type': 'application/json',
       'Content-Length': event.payload.length,
-      'Lambda-Runtime-Aws-Request-Id': event.requestId,
+      'Lambda-Runtime-Aws-Request-Id': headerSafe(event.requestId),
       'Lambda-Runtime-Deadline-Ms': String(event.deadlineMs),
-      'Lambda-Runtime-Invoked-Function-Arn': event.invokedFunctionArn,
-      'Lambda-Runtime-Trace-Id': event.traceId,
+      'Lambda-Runtime-Invoked-Function-Arn': headerSafe(event.invokedFunctionArn),
+      'Lambda-Runtime-Trace-Id': headerSafe(event.traceId),
     };
-    if (event.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = event.clientContext;
-    res.writeHead(200, headers);
+    if (event.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = headerSafe(event.clientContext);
+    try {
+      res.writeHead(200, headers);
+    } catch {
+      // Not reachable with the values made safe above; a runtime left waiting beats a crashed host.
+      res.destroy();
+      return false;
+    }
     res.end(event.payload);
     return true;
   }
@@ -86,9 +105,22 @@ export class RuntimeApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /** The request carries the token, names this server as its Host and comes from no web page. */
+  private admitted(req: http.IncomingMessage): boolean {
+    if (req.headers.origin !== undefined || req.headers.host !== this.hostHeader) return false;
     const url = req.url ?? '';
-    if (!url.startsWith(PREFIX)) return reply(res, 404, { errorType: 'NotFound', errorMessage: `Unknown path ${url}` });
+    if (url.length < this.prefix.length) return false;
+    return timingSafeEqual(Buffer.from(url.slice(0, this.prefix.length)), this.prefixBytes);
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!this.admitted(req)) {
+      req.resume();
+      // Says nothing about what would have been accepted; closes so a prober cannot hold sockets.
+      res.shouldKeepAlive = false;
+      return reply(res, 403, { errorType: 'AccessDenied', errorMessage: 'Forbidden' });
+    }
+    const url = (req.url ?? '').slice(this.prefix.length - PREFIX.length);
     const rest = url.slice(PREFIX.length).split('?')[0];
 
     if (req.method === 'GET' && rest === 'invocation/next') {
@@ -118,7 +150,13 @@ export class RuntimeApiServer {
       }
       const m = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
       if (!m) return reply(res, 404, { errorType: 'NotFound', errorMessage: `Unknown path ${url}` });
-      const requestId = decodeURIComponent(m[1]);
+      let requestId: string;
+      try {
+        requestId = decodeURIComponent(m[1]);
+      } catch {
+        // A malformed %-escape names no request; a throw here would take the host down.
+        return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID: not a valid URL path segment' });
+      }
       if (m[2] === 'response' && oversized) {
         reply(res, 413, {
           errorType: 'RequestEntityTooLarge',
@@ -157,6 +195,14 @@ export function streamedPayload(body: Buffer, contentType: string | undefined): 
   if (contentType?.split(';')[0].trim().toLowerCase() !== HTTP_INTEGRATION_CONTENT_TYPE) return body;
   const end = body.indexOf(Buffer.alloc(8));
   return end >= 0 ? body.subarray(end + 8) : body;
+}
+
+/**
+ * A value writeHead cannot refuse: printable ASCII and tabs only (anything else becomes `?`).
+ * The values made here are ASCII already; this keeps a future one from crashing the host.
+ */
+export function headerSafe(value: string): string {
+  return /^[\t\x20-\x7e]*$/.test(value) ? value : value.replace(/[^\t\x20-\x7e]/g, '?');
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -14,8 +14,11 @@ import sys
 import time
 import traceback
 
-API_HOST, API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
-BASE = "/2018-06-01/runtime"
+# "host:port", optionally followed by a path (the Local Lambda's per-environment token) that every
+# request path starts with, as a client that prepends the variable to its URLs sends it.
+_API, _SLASH, _API_PATH = os.environ["AWS_LAMBDA_RUNTIME_API"].partition("/")
+API_HOST, API_PORT = _API.rsplit(":", 1)
+BASE = (_SLASH + _API_PATH).rstrip("/") + "/2018-06-01/runtime"
 _conn = None
 _request_id = None
 _hints = {}
