@@ -52,7 +52,8 @@ function parseAmzDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
   const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  // Date.UTC rolls day 40 over into the next month; such a stamp is no date at all.
+  return date.getUTCMonth() === +m[2] - 1 && date.getUTCDate() === +m[3] && +m[4] < 24 && +m[5] < 60 && +m[6] < 60 ? date : undefined;
 }
 
 const amzStamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
