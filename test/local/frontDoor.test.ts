@@ -113,7 +113,7 @@ describe('Local Lambda front door: failures the handlers did not foresee', funct
     ['a synchronous throw', () => { throw new TypeError('x is not a function'); }],
     ['a rejected promise', async () => { await new Promise((r) => setTimeout(r, 5)); throw new RangeError('too far'); }],
     ['writeHead with a header value it refuses', (res) => { res.writeHead(200, { 'x-bad': 'line\nbreak' }); }],
-    ['a thrown non-error', () => { throw 'just a string'; }], // eslint-disable-line @typescript-eslint/only-throw-error
+    ['a thrown non-error', () => { throw 'just a string'; }],
   ];
   for (const [name, fail] of cases) {
     it(`answers ${name} with a plain 500`, async () => {
