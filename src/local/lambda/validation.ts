@@ -55,6 +55,7 @@ export function validateEnvironment(vars: unknown): Record<string, string> {
   if (size > ENV_LIMIT_BYTES) {
     throw invalid(`${ENV_OVER_LIMIT_MESSAGE} String measured: ${measured} (${size} bytes, limit ${ENV_LIMIT_BYTES} bytes)`);
   }
+  // The key pattern admits no "__proto__", so an ordinary object holds these keys safely.
   return { ...out };
 }
 
