@@ -4,7 +4,7 @@
  * invoke latency and (when the logs benchmark has run) log throughput. Every figure is shown with
  * its budget and against a baseline from the same run. Prints a table, writes bench/results.json.
  *
- *   npm run bench [-- --quick] [-- --skip host,tree,invoke] [-- --functions N]
+ *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks] [-- --functions N]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HOST_PRELOADED_BUILTINS, measureNodeActivation, type NodeActivationResult } from './activation';
 import type { HostActivationResult } from './hostActivation';
+import { runAttackBench } from './attacks';
 import { runBuildBench } from './build';
 import { runLocalBench } from './local';
 import { isSdkChunk, kb, measureSizes, type SizeFigures } from './sizes';
@@ -237,6 +238,16 @@ async function main(): Promise<void> {
       ],
     });
     results.build = build;
+  }
+
+  if (skip.has('attacks')) {
+    sections.push({ title: 'Local Lambda under hostile input', rows: [notRun('peak RSS', 'skipped (--skip attacks)')] });
+  } else {
+    done = step('Local Lambda under an unsigned upload flood and a zip bomb (bench/attacks.ts)');
+    const attacks = await runAttackBench();
+    done();
+    sections.push({ title: 'Local Lambda under hostile input: server process RSS (bench/attacks.ts; the CLI in its own process)', rows: attacks.rows });
+    results.attacks = attacks.results;
   }
 
   sections.push(logsSection());

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
+/** What a caller the server has not recognised may send before its connection is dropped. */
+export const UNRECOGNISED_BODY_ALLOWANCE = 64 * 1024;
+
 /** An error that the API layer turns into an AWS-shaped error response. */
 export class ApiError extends Error {
   constructor(
@@ -38,6 +41,59 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('error', reject);
   });
+}
+
+/**
+ * Lets at most `allowance` more bytes of a request body arrive (so a small request still sees its
+ * answer rather than a reset), discarding them, then drops the connection.
+ */
+export function discardBody(req: IncomingMessage, allowance = UNRECOGNISED_BODY_ALLOWANCE): void {
+  if (req.complete) return;
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > allowance) req.socket.destroy();
+  });
+  req.resume();
+}
+
+/**
+ * The last resort for a request whose handler failed: an ApiError is answered as such; anything
+ * else is logged with its stack and answered 500 ServiceException with a plain message. Once
+ * headers are out, only that response is ended. Never throws.
+ */
+export function answerFailure(
+  req: IncomingMessage, res: ServerResponse, err: unknown, protocol: 'rest-json' | 'json-1.1',
+  log: (line: string) => void, bodyPending: boolean,
+): void {
+  try {
+    if (!(err instanceof ApiError)) {
+      log(`Local Lambda error on ${req.method} ${String(req.url).slice(0, 300)}: ${(err as Error)?.stack ?? String(err)}`);
+    }
+    if (res.headersSent || res.writableEnded) {
+      res.destroy();
+      return;
+    }
+    const apiError = err instanceof ApiError ? err
+      : new ApiError(500, 'ServiceException', 'The Local Lambda failed while handling this request; the details are in its log.');
+    if (bodyPending) res.setHeader('Connection', 'close');
+    try {
+      sendError(res, apiError, protocol);
+    } catch (sendErr) {
+      log(`Local Lambda could not send its error answer: ${(sendErr as Error)?.stack ?? String(sendErr)}`);
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        const text = JSON.stringify({ Type: 'Service', Message: 'The Local Lambda failed while handling this request.', __type: 'ServiceException' });
+        res.writeHead(500, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'ServiceException', 'Content-Length': String(Buffer.byteLength(text)) });
+        res.end(text);
+      }
+    }
+    if (bodyPending) discardBody(req);
+  } catch (lastErr) {
+    log(`Local Lambda dropped a connection after a failure: ${(lastErr as Error)?.stack ?? String(lastErr)}`);
+    res.destroy();
+  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

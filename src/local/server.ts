@@ -3,9 +3,9 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { ApiError, readBody, sendError, sendJson } from './http';
+import { ApiError, answerFailure, readBody, sendJson } from './http';
 import { readJsonFile, writeJsonAtomic } from './persist';
-import { verifySignature, type Credentials } from './auth';
+import { checkAuthorization, verifySignature, type Credentials } from './auth';
 import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
@@ -41,6 +41,8 @@ export interface LocalLambdaOptions {
   parameterOverrides?: Readonly<Record<string, string>>;
   /** Layer ARN (with or without version) → local folder (`--layer ARN=folder`); relative folders are taken from `dir`. */
   layers?: Readonly<Record<string, string>>;
+  /** Where failures the server could not answer precisely are written, with their stacks (default stderr). */
+  log?: (line: string) => void;
 }
 
 export interface LocalLambda {
@@ -133,11 +135,19 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     runtimeNotes: runtime.notes(),
   });
 
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+
+  /** The service a request's credential must be scoped to, from where it goes. */
+  const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'lambda' => {
+    const target = req.headers['x-amz-target'];
+    return req.method === 'POST' && pathname === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? 'logs' : 'lambda';
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, state: { bodyRead: boolean }): Promise<void> => {
     const allowedHosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
     if (!allowedHosts.has(req.headers.host ?? '')) {
       throw new ApiError(403, 'AccessDeniedException',
-        `Host "${req.headers.host ?? ''}" is refused: the Local Lambda answers only to ${hostPart}:${port}.`);
+        `Host "${String(req.headers.host ?? '').slice(0, 100)}" is refused: the Local Lambda answers only to ${hostPart}:${port}.`);
     }
     if (req.headers.origin !== undefined) {
       throw new ApiError(403, 'AccessDeniedException',
@@ -146,53 +156,54 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     const url = new URL(req.url ?? '/', 'http://local');
     if (req.method === 'GET' && api.serveCode(res, url)) return;
 
+    const service = serviceOf(req, url.pathname);
+    // Who is calling is settled from the headers, before any body byte is read.
+    const auth = checkAuthorization(req, credentials, { region: REGION, service });
     const isInvoke = /\/invocations\/?$/.test(url.pathname);
     let body: Buffer;
     try {
       body = await readBody(req, bodyLimit(req, url.pathname));
+      state.bodyRead = true;
     } catch (err) {
+      state.bodyRead = req.complete;
       if (err instanceof ApiError && err.status === 413 && isInvoke) {
         throw tooLarge(invocationTypeOf(req), Number(req.headers['content-length'] ?? 0) || bodyLimit(req, url.pathname) + 1);
       }
       throw err;
     }
-    const target = req.headers['x-amz-target'];
-    const isLogs = req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX);
-    const { service } = await verifySignature(req, body, credentials);
-    const expectService = (name: string) => {
-      if (service !== name) {
-        throw new ApiError(403, 'InvalidSignatureException', `Credential should be scoped to correct service: '${name}'.`);
-      }
-    };
-    if (isLogs) {
-      expectService('logs');
+    await verifySignature(req, body, credentials, auth);
+    if (service === 'logs') {
       await handleLogsRequest(req, res, body, logStore);
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
       sendJson(res, 200, status());
     } else if (LambdaApi.owns(url.pathname)) {
-      expectService('lambda');
       await api.handle(req, res, body, url);
     } else {
       throw new ApiError(404, 'UnknownOperationException',
-        `No Local Lambda operation at ${req.method} ${url.pathname}: the Lambda API lives under /2015-03-31/ ` +
+        `No Local Lambda operation at ${req.method} ${url.pathname.slice(0, 200)}: the Lambda API lives under /2015-03-31/ ` +
         '(and other dated prefixes) and CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.*');
     }
   };
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const isLogs = String(req.headers['x-amz-target'] ?? '').startsWith(LOGS_TARGET_PREFIX);
-      const apiError = err instanceof ApiError ? err
-        : new ApiError(500, 'ServiceException', `The Local Lambda failed: ${(err as Error)?.message ?? String(err)}`);
-      if (!(err instanceof ApiError)) process.stderr.write(`Local Lambda error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      // Drain what the client still sends so it sees the answer rather than a reset.
-      req.resume();
-      sendError(res, apiError, isLogs ? 'json-1.1' : 'rest-json');
-    });
+    // A stream error without a listener would end the process; a dropped client is only logged.
+    req.on('error', (err) => log(`Local Lambda request stream error on ${req.method} ${String(req.url).slice(0, 300)}: ${err.message}`));
+    res.on('error', (err) => log(`Local Lambda response stream error on ${req.method} ${String(req.url).slice(0, 300)}: ${err.message}`));
+    const state = { bodyRead: false };
+    const protocol = String(req.headers['x-amz-target'] ?? '').startsWith(LOGS_TARGET_PREFIX) ? 'json-1.1' : 'rest-json';
+    let pending: Promise<void>;
+    try {
+      pending = handle(req, res, state);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    pending.catch((err: unknown) => answerFailure(req, res, err, protocol, log, hasBody && !state.bodyRead && !req.complete));
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code !== 'ECONNRESET') log(`Local Lambda refused a malformed HTTP request: ${err.message}`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   try {

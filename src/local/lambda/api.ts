@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Base64 } from './zip';
 import { ApiError, sendJson } from '../http';
 import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRecord } from './model';
 import { aliasOf, configurationOf } from './format';
 import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
-import { DEFAULT_SETTINGS, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
+import { DEFAULT_SETTINGS, decodePathSegment, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
 import { LambdaStore, notFound } from './store';
-import { intInRange, invalid, optionalString, validateAliasName, validateFunctionName } from './validation';
+import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, validateFunctionName, validateTags, wrongType } from './validation';
 
 export interface LambdaApiOptions {
   store: LambdaStore;
@@ -32,6 +33,8 @@ type Result = { status: number; body?: unknown } | undefined;
 type Handler = (ctx: Ctx) => Promise<Result> | Result;
 
 const FN = '([^/]+)';
+/** How long a code link works; AWS's presigned Code.Location is valid for up to 10 minutes. */
+export const CODE_LINK_LIFETIME_MS = 10 * 60 * 1000;
 
 /** The Lambda REST-JSON API over a LambdaStore. */
 export class LambdaApi {
@@ -80,7 +83,7 @@ export class LambdaApi {
     for (const route of this.routes) {
       const m = route.pattern.exec(url.pathname);
       if (!m || route.method !== req.method) continue;
-      const params = m.slice(1).map((p) => decodeURIComponent(p));
+      const params = m.slice(1).map(decodePathSegment);
       const result = await route.handler({ req, res, body, query: url.searchParams, params });
       if (result) {
         if (result.status === 204 || result.body === undefined) res.writeHead(result.status).end();
@@ -99,24 +102,47 @@ export class LambdaApi {
 
   // --- code download links ------------------------------------------------------------
 
-  private linkToken(name: string, version: string): string {
-    return createHmac('sha256', this.opts.linkSecret).update(`${name}\n${version}`).digest('hex');
+  /** Binds a link to the function, the version, the exact code (its SHA-256) and the moment it stops working. */
+  private linkToken(name: string, version: string, codeSha256: string, expires: number): string {
+    return createHmac('sha256', this.opts.linkSecret).update(`${name}\n${version}\n${codeSha256}\n${expires}`).digest('hex');
   }
 
-  /** Serves `GET /_local/code/{name}/{version}.zip?token=…` — unsigned, so the link is signed instead. */
-  serveCode(res: ServerResponse, url: URL): boolean {
+  /** The Code.Location GetFunction gives for one version's code. */
+  codeLink(name: string, version: string, codeSha256: string, now = Date.now()): string {
+    const expires = Math.floor((now + CODE_LINK_LIFETIME_MS) / 1000);
+    const query = new URLSearchParams({ code: codeSha256, expires: String(expires), token: this.linkToken(name, version, codeSha256, expires) });
+    return `${this.opts.endpoint()}/_local/code/${encodeURIComponent(name)}/${encodeURIComponent(version)}.zip?${query.toString()}`;
+  }
+
+  /**
+   * Serves `GET /_local/code/{name}/{version}.zip?code=…&expires=…&token=…` — unsigned, so the link
+   * itself is signed: it works until it expires, and only while the version still has the code
+   * it was issued for.
+   */
+  serveCode(res: ServerResponse, url: URL, now = Date.now()): boolean {
     const m = /^\/_local\/code\/([^/]+)\/([^/]+)\.zip$/.exec(url.pathname);
     if (!m) return false;
-    const [name, version] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    const [name, version] = [decodePathSegment(m[1]), decodePathSegment(m[2])];
+    const codeSha256 = url.searchParams.get('code') ?? '';
+    const expiresText = url.searchParams.get('expires') ?? '';
+    const expires = /^\d{1,12}$/.test(expiresText) ? Number(expiresText) : NaN;
     const given = Buffer.from(url.searchParams.get('token') ?? '');
-    const expected = Buffer.from(this.linkToken(name, version));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const expected = Buffer.from(Number.isNaN(expires) ? '' : this.linkToken(name, version, codeSha256, expires));
+    if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new ApiError(403, 'AccessDeniedException', 'The code link is not valid; call GetFunction for a fresh one.');
+    }
+    if (now > expires * 1000) {
+      throw new ApiError(403, 'AccessDeniedException',
+        `The code link expired at ${new Date(expires * 1000).toISOString()} (links last 10 minutes); call GetFunction for a fresh one.`);
     }
     const fn = this.opts.store.get(name);
     const record = version === '$LATEST' ? fn.latest : this.opts.store.version(fn, version);
     if (!record) throw notFound(name, version);
     const zip = this.opts.store.zipOf(record.code);
+    if ((record.code.live ? sha256Base64(zip) : record.code.sha256) !== codeSha256) {
+      throw new ApiError(404, 'ResourceNotFoundException',
+        `The code this link was issued for is no longer the code of ${name}:${version} (it was updated since); call GetFunction for a link to the current code.`);
+    }
     res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length) }).end(zip);
     return true;
   }
@@ -164,10 +190,11 @@ export class LambdaApi {
     if (this.store.find(name)) {
       throw new ApiError(409, 'ResourceConflictException', `Function already exist: ${name}`);
     }
-    const zip = readZipFile((body.Code as { ZipFile?: unknown } | undefined)?.ZipFile);
+    if (body.Code !== undefined && !isPlainMap(body.Code)) throw wrongType('Code', 'an object with ZipFile', body.Code);
+    const tags = validateTags(body.Tags);
+    const zip = readZipFile(body.Code?.ZipFile);
     const code = this.store.storeZip(name, zip);
     const full: FunctionSettings = { ...DEFAULT_SETTINGS, ...settings } as FunctionSettings;
-    const tags = body.Tags && typeof body.Tags === 'object' ? body.Tags as Record<string, string> : {};
     const fn = this.store.create(name, 'upload', full, code, { tags });
     let version = fn.latest;
     if (body.Publish === true) version = this.store.publish(fn).version;
@@ -178,9 +205,7 @@ export class LambdaApi {
     const { fn, qualifier } = this.fn(c);
     const { record, arnQualifier } = this.resolveForRead(fn, qualifier);
     if (record.code.live) record.code = LambdaStore.liveCode(record.code.dir);
-    const token = this.linkToken(fn.name, record.version);
-    const location = `${this.opts.endpoint()}/_local/code/${encodeURIComponent(fn.name)}/` +
-      `${encodeURIComponent(record.version)}.zip?token=${token}`;
+    const location = this.codeLink(fn.name, record.version, record.code.sha256);
     return {
       status: 200,
       body: {

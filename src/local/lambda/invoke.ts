@@ -90,6 +90,14 @@ export async function handleInvoke(
 ): Promise<void> {
   const type = invocationTypeOf(req);
   if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
+  if (payload.length > 0) {
+    try {
+      JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      throw new ApiError(400, 'InvalidRequestContentException',
+        `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+    }
+  }
   const clientContext = req.headers['x-amz-client-context'];
   if (typeof clientContext === 'string' && clientContext.length > INVOKE_LIMITS.clientContextBytes) {
     throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);

@@ -3,14 +3,19 @@ import {
 } from '../../shared/lambda/limits';
 import { ApiError } from '../http';
 import { ACCOUNT_ID, REGION, type FunctionSettings } from './model';
-import { intInRange, invalid, optionalString, validateEnvironment, validationError } from './validation';
+import { intInRange, invalid, isPlainMap, optionalString, validateEnvironment, validationError, wrongType } from './validation';
 
-/** Parses a JSON request body into an object; an empty body is `{}`. */
+/** Objects without a prototype: "__proto__", "constructor" and "prototype" are then keys like any other. */
+function withoutPrototypes(_key: string, value: unknown): unknown {
+  return isPlainMap(value) ? Object.assign(Object.create(null) as object, value) : value;
+}
+
+/** Parses a JSON request body into an object (and nested objects) without prototypes; an empty body is `{}`. */
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
+  if (body.length === 0) return Object.create(null) as Record<string, unknown>;
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(body.toString('utf8'), withoutPrototypes);
   } catch (err) {
     throw new ApiError(400, 'InvalidRequestContentException',
       `Could not parse request body into json: ${(err as Error).message}`);
@@ -56,6 +61,17 @@ export function parseFunctionRef(raw: string, queryQualifier?: string): { name: 
   return { name, qualifier };
 }
 
+/** A path segment percent-decoded, or a 400 naming it when its encoding is broken. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw validationError(`The path segment '${segment.slice(0, 200)}' is not valid percent-encoding (each % must start a UTF-8 byte such as %2F).`);
+  }
+}
+
+const LAYER_ARN_PATTERN = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
+
 const RUNTIME_PATTERN = /^(nodejs\d+\.x|python3\.\d+|java\d+(\.al2)?|ruby\d\.\d+|dotnet\d+|provided(\.al2(023)?)?)$/;
 const ROLE_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
@@ -98,17 +114,24 @@ export function readSettings(body: Record<string, unknown>): Partial<FunctionSet
   if (body.MemorySize !== undefined) out.memorySize = intInRange(body.MemorySize, 'memorySize', memorySize.min, memorySize.max);
   if (body.Timeout !== undefined) out.timeout = intInRange(body.Timeout, 'timeout', timeout.min, timeout.max);
   if (body.EphemeralStorage !== undefined) {
-    const size = (body.EphemeralStorage as { Size?: unknown } | null)?.Size;
+    if (!isPlainMap(body.EphemeralStorage)) throw wrongType('EphemeralStorage', 'an object with Size', body.EphemeralStorage);
+    const size = body.EphemeralStorage.Size;
     out.ephemeralStorage = intInRange(size, 'ephemeralStorage.size', ephemeralStorage.min, ephemeralStorage.max);
   }
   if (body.Description !== undefined) out.description = optionalString(body.Description, 'Description', DESCRIPTION_MAX_LENGTH) ?? '';
   if (body.Environment !== undefined) {
-    const env = body.Environment as { Variables?: unknown } | null;
-    out.environment = validateEnvironment(env?.Variables);
+    if (!isPlainMap(body.Environment)) throw wrongType('Environment', 'an object with Variables', body.Environment);
+    out.environment = validateEnvironment(body.Environment.Variables);
   }
   if (body.Layers !== undefined) {
-    if (!Array.isArray(body.Layers) || body.Layers.some((l) => typeof l !== 'string')) {
-      throw invalid('Layers must be a list of layer version ARNs.');
+    if (!Array.isArray(body.Layers)) throw wrongType('Layers', 'a list of layer version ARNs', body.Layers);
+    for (const layer of body.Layers as unknown[]) {
+      if (typeof layer !== 'string') throw wrongType('Layers[]', 'a layer version ARN string', layer);
+      if (layer.length > 140 || !LAYER_ARN_PATTERN.test(layer)) {
+        throw validationError(`1 validation error detected: Value '[${(body.Layers as unknown[]).map(String).join(', ').slice(0, 400)}]' at 'layers' failed to ` +
+          'satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length ' +
+          'greater than or equal to 1, Member must satisfy regular expression pattern: arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+]');
+      }
     }
     if (body.Layers.length > MAX_LAYERS) throw invalid(`Cannot reference more than ${MAX_LAYERS} layers.`);
     out.layers = body.Layers as string[];
@@ -125,6 +148,7 @@ export function readSettings(body: Record<string, unknown>): Partial<FunctionSet
 
 /** The base64 ZipFile of a CreateFunction / UpdateFunctionCode body, decoded. */
 export function readZipFile(value: unknown): Buffer {
+  if (value !== undefined && typeof value !== 'string') throw wrongType('ZipFile', 'a base64 string', value);
   if (typeof value !== 'string' || value.length === 0) {
     throw invalid('Please provide the function code as ZipFile (S3Bucket/S3Key and ImageUri are not available on the Local Lambda).');
   }

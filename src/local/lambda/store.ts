@@ -136,7 +136,7 @@ export class LambdaStore {
       latest: { version: '$LATEST', settings, code, lastModified: lambdaTimestamp(), revisionId: randomUUID() },
       ...extra,
     };
-    this.state.functions[name] = fn;
+    Object.defineProperty(this.state.functions, name, { value: fn, enumerable: true, writable: true, configurable: true }); // "__proto__" is a valid function name
     this.sorted = undefined;
     this.save();
     return fn;
