@@ -26,6 +26,7 @@ import { formatBytes, formatMs, utf8Length } from './format';
 import { findJsonProblem as checkJson } from '../../../shared/json';
 import { INVOKE_LIMITS } from '../../../shared/lambda/limits';
 import { errorMessage } from '../../../shared/errors';
+import { editedEventLabel, originOf, type EventOrigin } from './eventLabel';
 
 /** What the tab keeps across hiding and reloads. */
 interface SavedState {
@@ -35,6 +36,8 @@ interface SavedState {
   clientContext: string;
   eventLabel: string;
   eventSource: EventSource;
+  /** The sample or saved event the editor's text started from. */
+  origin?: EventOrigin;
   last?: InvocationView;
 }
 
@@ -59,6 +62,9 @@ export class InvokeView implements TabView<InvokeProtocol> {
   private validateTimer?: number;
   /** The qualifiers the select offers now. */
   private qualifierValues: string[] = [];
+  /** Ctrl+M: Tab moves focus out of the event editor instead of indenting. */
+  private tabMovesFocus = false;
+  private tabHintLabel!: HTMLElement;
 
   private qualifierSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private typeSelect!: HTMLElementTagNameMap['vscode-single-select'];
@@ -85,6 +91,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       eventLabel: typeof saved.eventLabel === 'string' ? saved.eventLabel : 'Custom event',
       eventSource: saved.eventSource === 'sample' || saved.eventSource === 'saved' ? saved.eventSource : 'custom',
       last: saved.last,
+      origin: saved.origin && typeof saved.origin.label === 'string' && Array.isArray(saved.origin.keys) ? saved.origin : undefined,
     };
     root.append(this.renderForm(), this.renderResultArea(), this.renderHistory());
     root.addEventListener('keydown', (event) => {
@@ -153,7 +160,8 @@ export class InvokeView implements TabView<InvokeProtocol> {
       h('div', { class: 'invoke-actions' }, this.invokeButton, this.cancelButton, h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter')),
     );
 
-    this.eventSelect = h('vscode-single-select', { class: 'invoke-event-select', 'aria-label': 'Load an event' });
+    // Searchable: type a few letters of a sample, a saved or a recent event.
+    this.eventSelect = h('vscode-single-select', { class: 'invoke-event-select', 'aria-label': 'Load an event', combobox: true, filter: 'contains' });
     this.renderEventOptions();
     this.eventSelect.addEventListener('change', () => void this.loadChosenEvent());
     const formatButton = h('vscode-button', { secondary: true, icon: 'json', title: 'Pretty-print the event' }, 'Format');
@@ -166,22 +174,41 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.editor.value = this.state.payload;
     this.editor.addEventListener('input', () => {
       this.state.payload = this.editor.value;
-      if (this.state.eventSource !== 'custom') {
-        this.state.eventSource = 'custom';
-        if (!this.state.eventLabel.endsWith(' (edited)')) this.state.eventLabel = `${this.state.eventLabel} (edited)`;
-      }
+      this.state.eventSource = 'custom';
       this.save();
       window.clearTimeout(this.validateTimer);
-      this.validateTimer = window.setTimeout(() => this.validate(), 120);
+      this.validateTimer = window.setTimeout(() => {
+        // Named after what it holds now, not after where it started (parsed here, not per key).
+        this.state.eventLabel = editedEventLabel(this.editor.value, this.state.origin);
+        this.save();
+        this.validate();
+      }, 120);
     });
+    // Tab indents, as in VS Code's editor; Esc then Tab, or Ctrl+M to switch, moves focus on instead.
+    let tabLeavesOnce = false;
     this.editor.addEventListener('keydown', (event) => {
-      if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+      if (event.key === 'm' && event.ctrlKey && !event.shiftKey && !event.altKey) {
+        event.preventDefault();
+        this.tabMovesFocus = !this.tabMovesFocus;
+        this.editor.setAttribute('aria-description', this.tabHint());
+        this.tabHintLabel.textContent = this.tabMovesFocus ? 'Tab moves focus (Ctrl+M)' : '';
+        return;
+      }
+      if (event.key === 'Escape') {
+        tabLeavesOnce = true;
+        return;
+      }
+      const leave = tabLeavesOnce || this.tabMovesFocus;
+      tabLeavesOnce = false;
+      if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.metaKey && !leave) {
         event.preventDefault();
         this.editor.setRangeText('  ', this.editor.selectionStart, this.editor.selectionEnd, 'end');
         this.editor.dispatchEvent(new Event('input'));
       }
     });
+    this.editor.setAttribute('aria-description', this.tabHint());
     this.editorStatus = h('div', { class: 'invoke-status', role: 'status', 'aria-live': 'polite' });
+    this.tabHintLabel = h('span', { class: 'invoke-tab-hint', 'aria-live': 'polite' });
 
     this.contextEditor = h('textarea', { class: 'invoke-editor invoke-context', spellcheck: 'false', rows: '4', placeholder: '{"custom": {"key": "value"}}', 'aria-label': 'Client context JSON' }) as HTMLTextAreaElement;
     this.contextEditor.value = this.state.clientContext;
@@ -203,7 +230,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       { class: 'invoke-form' },
       controls,
       this.qualifierNote,
-      h('div', { class: 'invoke-event-bar' }, h('span', { class: 'invoke-section-title' }, 'Event'), this.eventSelect, formatButton, saveButton),
+      h('div', { class: 'invoke-event-bar' }, h('span', { class: 'invoke-section-title' }, 'Event'), this.eventSelect, formatButton, saveButton, this.tabHintLabel),
       saveHost,
       this.editor,
       this.editorStatus,
@@ -276,11 +303,16 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.setEvent(params.payload, params.eventLabel, params.eventSource);
   }
 
+  private tabHint(): string {
+    return this.tabMovesFocus ? 'Tab moves focus; Ctrl+M to indent with Tab again.' : 'Tab indents; press Escape then Tab, or Ctrl+M, to move focus.';
+  }
+
   private setEvent(payload: string, label: string, source: EventSource): void {
     this.editor.value = payload;
     this.state.payload = payload;
-    this.state.eventLabel = label;
+    this.state.eventLabel = source === 'custom' ? editedEventLabel(payload, this.state.origin) : label;
     this.state.eventSource = source;
+    if (source !== 'custom') this.state.origin = originOf(label, payload);
     this.save();
     this.validate();
   }
