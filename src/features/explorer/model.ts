@@ -21,6 +21,7 @@ import {
   VersionNode,
   VersionsNode,
 } from './nodes';
+import { escapeMarkdown, markdownCode } from './tooltips';
 
 export interface ExplorerModelDeps {
   connections: Connections;
@@ -163,12 +164,12 @@ export class ExplorerModel extends Disposable {
     if (node.connectionKind === 'local') {
       const local = this.local;
       parts.push(local.state === 'running' ? (local.info?.endpoint ?? '') : local.state === 'starting' ? 'starting…' : local.state === 'failed' ? 'failed' : 'not started');
-      node.tooltip = local.state === 'failed' ? (local.error ?? 'Local Lambda failed') : 'The embedded Local Lambda, serving the functions of the workspace folder';
+      node.tooltip = local.state === 'failed' ? escapeMarkdown(local.error ?? 'Local Lambda failed') : 'The embedded Local Lambda, serving the functions of the workspace folder';
     } else {
       const spec = this.specs.get(node.connectionId);
       if (spec?.endpoint) parts.push(spec.endpoint);
       else if (spec?.profile?.sso) parts.push('SSO');
-      node.tooltip = spec?.endpoint ? `Custom endpoint ${spec.endpoint}` : `AWS profile ${node.label}`;
+      node.tooltip = spec?.endpoint ? `Custom endpoint ${markdownCode(spec.endpoint)}` : `AWS profile ${escapeMarkdown(node.label)}`;
     }
     if (filter) parts.push(`filter: "${filter}"`);
     node.description = parts.filter(Boolean).join(' · ') || undefined;
