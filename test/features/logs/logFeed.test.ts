@@ -14,7 +14,7 @@ describe('logs/LogFeed: what the Logs view receives', () => {
     feed = new LogFeed({
       source: logs, logGroup: logs.group, title: logs.group, subtitle: 'test', capacity, batchMs: 20,
       send: (m) => sent.push(m), canSend: () => canSend, since: Date.now() - 1000,
-      tail: { pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, overlapMs: 50 },
+      tail: { minRequestIntervalMs: 0, shortSessionMs: 0, pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, overlapMs: 50 },
     });
     feed.start({ filterPattern: '', streamPrefix: '' });
     return feed;

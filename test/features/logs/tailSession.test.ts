@@ -3,7 +3,7 @@ import type { LogEvent } from '../../../src/aws/logs';
 import { TailSession, type TailOptions, type TailStatus } from '../../../src/features/logs/tailSession';
 import { ScriptedLogs, until } from '../../support/scriptedLogs';
 
-const FAST: Partial<TailOptions> = { pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, backoffMaxMs: 100, overlapMs: 50 };
+const FAST: Partial<TailOptions> = { minRequestIntervalMs: 0, shortSessionMs: 0, pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, backoffMaxMs: 100, overlapMs: 50 };
 
 describe('logs/TailSession (scripted CloudWatch Logs)', () => {
   let logs: ScriptedLogs;
@@ -95,7 +95,7 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
     logs.refuseLiveTail = true;
     start();
     await until(() => session!.status.mode === 'polling', 2000, 'polling');
-    assert.match(session!.status.detail ?? '', /not available.*Polling/s);
+    assert.match(session!.status.detail ?? '', /^Polling every 0\.02 s — this endpoint's Live Tail is not available\. .*AccessDeniedException/s);
     logs.write('s1', ['p1']);
     await until(() => got.length === 1);
     logs.write('s1', ['p2', 'p3']);
@@ -118,7 +118,7 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
 
   it('stops with an error for a filter pattern the service rejects', async () => {
     start({ filterPattern: 'BAD{' });
-    await until(() => session!.status.mode === 'error', 2000, 'error');
+    await until(() => session!.status.mode === 'failed', 2000, 'error');
     assert.match(session!.status.detail ?? '', /Invalid filter pattern/);
     const sessions = logs.sessions.length;
     await new Promise((r) => setTimeout(r, 60));
