@@ -39,6 +39,8 @@ interface OpenSession {
  */
 export class FakeLogsEndpoint {
   liveTail: LiveTailBehaviour = 'works';
+  /** FilterLogEvents answers HTTP 500 with an HTML page. */
+  filterFails = false;
   readonly requests: { at: number; operation: string }[] = [];
   readonly events: StoredEvent[] = [];
   /** FilterLogEvents answers with these too, whatever the time range asked (a careless endpoint). */
@@ -115,6 +117,7 @@ export class FakeLogsEndpoint {
         case 'DescribeLogGroups':
           return json(res, 200, { logGroups: [{ logGroupName: this.group, arn: `${this.arn}:*`, logGroupArn: this.arn, creationTime: 1 }] });
         case 'FilterLogEvents': {
+          if (this.filterFails) return htmlError(res);
           const start = typeof body.startTime === 'number' ? body.startTime : 0;
           const end = typeof body.endTime === 'number' ? body.endTime : Infinity;
           const events = [...this.strayFilterEvents, ...this.events.filter((e) => e.timestamp >= start && e.timestamp <= end)]
@@ -132,9 +135,7 @@ export class FakeLogsEndpoint {
   private startLiveTail(res: http.ServerResponse, body: Record<string, unknown>): void {
     switch (this.liveTail) {
       case 'html500':
-        res.writeHead(500, { 'Content-Type': 'text/html' });
-        res.end('<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
-        return;
+        return htmlError(res);
       case 'unknownOperation':
         return error(res, 400, 'UnknownOperationException', 'The operation StartLiveTail is not implemented.');
       case 'hang':
@@ -164,6 +165,11 @@ function eventFrame(eventType: string, body: unknown): Buffer {
     body: fromUtf8(JSON.stringify(body)),
   });
   return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+}
+
+function htmlError(res: http.ServerResponse): void {
+  res.writeHead(500, { 'Content-Type': 'text/html' });
+  res.end('<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {

@@ -593,7 +593,8 @@ export class TailSession {
         if (error instanceof LogGroupNotFoundError || error instanceof InvalidLogsRequestError) throw error;
         if (error instanceof WorkbenchError && (error.kind === 'credentials' || error.kind === 'accessDenied')) throw error;
         this.pollFailures++;
-        wait = Math.max(wait, this.backoff(this.pollFailures));
+        // Each failure in a row doubles the interval, up to backoffMaxMs.
+        wait = Math.round(Math.min(Math.max(this.o.backoffMaxMs, wait), wait * 2 ** Math.min(this.pollFailures, 20)) * (0.8 + Math.random() * 0.4));
         this.setStatus({ mode: 'polling', detail: `Polling failed: ${reasonOf(error)} Polling again in ${seconds(wait)}.` });
       }
       await this.sleep(wait, signal);

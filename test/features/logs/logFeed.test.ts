@@ -66,6 +66,29 @@ describe('logs/LogFeed: what the Logs view receives', () => {
     assert.equal(lastState()?.paused, false);
   });
 
+  it('says "paused" while paused, with what the tail does underneath, and the tail\'s own state otherwise', async () => {
+    open();
+    await until(() => lastState()?.mode === 'live');
+    assert.equal(lastState()?.tailMode, 'live');
+    feed!.setPaused(true);
+    await until(() => lastState()?.mode === 'paused', 2000, 'paused state');
+    assert.equal(lastState()?.tailMode, 'live', 'the tail goes on');
+    feed!.tail!.forceDisconnect();
+    await until(() => lastState()?.tailMode === 'reconnecting', 2000, 'reconnecting underneath');
+    assert.equal(lastState()?.mode, 'paused');
+    feed!.setPaused(false);
+    await until(() => lastState()?.mode === 'live' || lastState()?.mode === 'reconnecting', 2000, 'the tail state again');
+    assert.equal(lastState()?.mode, lastState()?.tailMode);
+  });
+
+  it('shows "polling", not "live", when Live Tail is refused', async () => {
+    logs.refuseLiveTail = true;
+    open();
+    await until(() => lastState()?.mode === 'polling', 2000, 'polling state');
+    assert.match(lastState()?.detail ?? '', /^Polling every/);
+    assert.ok(!sent.some((m) => m.type === 'state' && m.payload.mode === 'live'));
+  });
+
   it('drops the oldest lines beyond capacity and says how many', async () => {
     open(5);
     await until(() => lastState()?.mode === 'live');

@@ -103,6 +103,22 @@ describe('logs/TailSession against misbehaving endpoints (real SDK, HTTP)', func
     assertPaced();
   });
 
+  it('FilterLogEvents answered with an HTML page: keeps polling, backing off, and says what failed', async () => {
+    fake.filterFails = true;
+    await start({ pollOnly: true });
+    await until(() => /^Polling failed/.test(session!.status.detail ?? ''), 5000, 'the failure shown');
+    assert.equal(mode(), 'polling');
+    assert.match(session!.status.detail ?? '', /^Polling failed: This endpoint does not support FilterLogEvents \(HTTP 500: it answered with an HTML page instead of JSON\)\. Polling again in \d/);
+    await new Promise((r) => setTimeout(r, 7000));
+    // The history read, then polls 4, 8, 16 s apart (±20 %) after the failures: at most four requests by now.
+    assert.ok(fake.count('FilterLogEvents') <= 4, `${fake.count('FilterLogEvents')} FilterLogEvents requests`);
+    fake.filterFails = false;
+    fake.store('readable again');
+    await until(() => messages().includes('readable again'), 12_000, 'polling recovered');
+    assert.match(session!.status.detail ?? '', /^Polling FilterLogEvents every 2 s\.$/);
+    assertPaced();
+  });
+
   it('drops Live Tail events of other groups, of other times, and history outside the window', async () => {
     fake.store('recent history', Date.now() - 60_000);
     fake.strayFilterEvents.push({ logStreamName: 's', timestamp: Date.now() - 6 * HOUR, message: 'stray old history', ingestionTime: Date.now(), eventId: 'x' });
