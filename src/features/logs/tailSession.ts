@@ -88,6 +88,8 @@ export interface TailOptions {
   catchUpMs?: number;
   /** Upper bound on events read by one backfill or poll. */
   maxBackfillEvents?: number;
+  /** A FilterLogEvents read (all its pages) not answered within this long is given up (and counts as a failed poll). */
+  readTimeoutMs?: number;
 }
 
 export interface TailListener {
@@ -112,6 +114,7 @@ const DEFAULTS = {
   catchUpMs: 1000,
   dedupeCapacity: 50_000,
   maxBackfillEvents: 10_000,
+  readTimeoutMs: 15_000,
 };
 
 /** Continuations of one backfill whose reads were cut at maxBackfillEvents. */
@@ -121,6 +124,13 @@ class StreamIdleError extends Error {
   constructor(ms: number) {
     super(`No data from the Live Tail stream for ${Math.round(ms / 1000)} s.`);
     this.name = 'StreamIdleError';
+  }
+}
+
+class ReadTimeout extends Error {
+  constructor(ms: number) {
+    super(`FilterLogEvents did not answer within ${Math.round(ms / 1000)} s.`);
+    this.name = 'ReadTimeout';
   }
 }
 
@@ -432,13 +442,33 @@ export class TailSession {
   private async backfill(from: number, signal: AbortSignal, endTime?: number): Promise<void> {
     let start = from;
     for (let round = 0; round < MAX_BACKFILL_ROUNDS; round++) {
-      const result = await this.request(signal, (beforePage) => this.source.filterLogEvents(this.filterRequest(start, beforePage, endTime), signal));
+      const result = await this.read(signal, start, endTime);
       if (signal.aborted) return;
       this.deliver(result.events.filter((e) => this.inWindow(e)), this.dedupe.pass());
       const last = result.events[result.events.length - 1]?.timestamp;
       // Continue from the last timestamp read (events sharing it are deduplicated); stop if that makes no progress.
       if (!result.truncated || last === undefined || last <= start) return;
       start = last;
+    }
+  }
+
+  /**
+   * One FilterLogEvents read (all its pages), given up after readTimeoutMs: a read that hangs
+   * must not hold back the live updates waiting for it, nor the next poll.
+   */
+  private async read(signal: AbortSignal, startTime: number, endTime?: number): Promise<FilterResult> {
+    const limited = new AbortController();
+    const onAbort = () => limited.abort(signal.reason);
+    if (signal.aborted) limited.abort(signal.reason);
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => limited.abort(new ReadTimeout(this.o.readTimeoutMs)), this.o.readTimeoutMs);
+    try {
+      return await this.request(limited.signal, (beforePage) => this.source.filterLogEvents(this.filterRequest(startTime, beforePage, endTime), limited.signal));
+    } catch (error) {
+      throw !signal.aborted && limited.signal.reason instanceof ReadTimeout ? limited.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -553,7 +583,7 @@ export class TailSession {
         if (signal.aborted) break;
         this.sampledAgain = false;
         const from = this.sampledFrom;
-        const result = await this.request(signal, (beforePage) => this.source.filterLogEvents(this.filterRequest(from, beforePage), signal));
+        const result = await this.read(signal, from);
         if (signal.aborted) break;
         this.deliver(result.events.filter((e) => this.inWindow(e)), this.dedupe.pass());
         const last = result.events[result.events.length - 1]?.timestamp;

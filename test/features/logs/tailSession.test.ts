@@ -280,3 +280,29 @@ describe('logs/TailSession state machine (scripted CloudWatch Logs)', () => {
     await until(() => got.length === 1, 2000, 'a streamed event');
   });
 });
+
+describe('logs/TailSession with reads that never answer', () => {
+  it('gives a hanging FilterLogEvents read up, so live updates are not held back behind it', async () => {
+    const logs = new ScriptedLogs();
+    let hang = true;
+    const source = Object.assign(Object.create(logs) as ScriptedLogs, {
+      filterLogEvents: (request: Parameters<ScriptedLogs['filterLogEvents']>[0], signal?: AbortSignal) => hang
+        ? new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
+        : logs.filterLogEvents(request),
+    });
+    const got: string[] = [];
+    const session = new TailSession(source, { logGroup: logs.group, startTime: Date.now() - 1000, minRequestIntervalMs: 0, shortSessionMs: 0, readTimeoutMs: 150 }, {
+      onEvents: (events) => got.push(...events.map((e) => e.message)),
+      onStatus: () => undefined,
+    });
+    try {
+      session.start();
+      await until(() => session.status.mode === 'live' && logs.open().length === 1, 2000, 'live');
+      logs.write('s1', ['streamed while the gap read hangs']);
+      await until(() => got.length === 1, 1000, 'the streamed event');
+      hang = false;
+    } finally {
+      await session.stop();
+    }
+  });
+});
