@@ -56,6 +56,8 @@ export interface TailOptions {
   /** Retry delay after a failure: initial, doubled per consecutive failure up to max (with ±20% jitter). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** A Live Tail attempt whose session has not started this long after the request is given up (a failed attempt). */
+  startTimeoutMs?: number;
   /** No frame at all for this long means the connection is dead (AWS updates every second; the Local Lambda sends a heartbeat every 5 s). */
   idleTimeoutMs?: number;
   /**
@@ -103,6 +105,7 @@ const DEFAULTS = {
   backoffInitialMs: 1000,
   backoffMaxMs: 30_000,
   idleTimeoutMs: 30_000,
+  startTimeoutMs: 10_000,
   minRequestIntervalMs: 1000,
   shortSessionMs: 5000,
   liveFailureBudget: 3,
@@ -124,6 +127,13 @@ class StreamIdleError extends Error {
   constructor(ms: number) {
     super(`No data from the Live Tail stream for ${Math.round(ms / 1000)} s.`);
     this.name = 'StreamIdleError';
+  }
+}
+
+class StartTimeout extends Error {
+  constructor(ms: number) {
+    super(`StartLiveTail did not start a session within ${Math.round(ms / 1000)} s.`);
+    this.name = 'StartTimeout';
   }
 }
 
@@ -506,8 +516,10 @@ export class TailSession {
       this.pollReason = undefined;
       this.setStatus({ mode: 'live' });
     };
+    let startTimer: NodeJS.Timeout | undefined;
     try {
       armIdle();
+      startTimer = setTimeout(() => this.attemptAbort?.abort(new StartTimeout(this.o.startTimeoutMs)), this.o.startTimeoutMs);
       const frames = await this.request(signal, () => this.source.startLiveTail(request, signal));
       const pass = this.dedupe.pass();
       const reconnected = this.sessionsStarted > 0;
@@ -523,6 +535,7 @@ export class TailSession {
         for await (const frame of untilAborted(frames, signal)) {
           armIdle();
           if (frame.kind === 'start') {
+            clearTimeout(startTimer);
             this.sessionsStarted++;
             const gapFrom = this.readFrom();
             const startedAt = Date.now();
@@ -558,6 +571,7 @@ export class TailSession {
       throw cause;
     } finally {
       clearTimeout(idle);
+      clearTimeout(startTimer);
       clearTimeout(proveTimer);
     }
     if (this.stopped) return { failed: false };

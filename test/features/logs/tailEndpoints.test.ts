@@ -149,6 +149,17 @@ describe('logs/TailSession against misbehaving endpoints (real SDK, HTTP)', func
     assert.equal(session!.sessionsStarted, 0);
   });
 
+  it('gives up StartLiveTail requests that are never answered, and polls', async () => {
+    fake.liveTail = 'hang';
+    fake.store('history', Date.now() - 1000);
+    await start({ startTimeoutMs: 1500 });
+    await until(() => mode() === 'polling', 15_000, 'polling');
+    assert.match(session!.status.detail ?? '', /Live Tail is not available\. StartLiveTail did not start a session within 2 s\.$/);
+    assert.equal(fake.count('StartLiveTail'), 3);
+    assert.deepEqual(messages(), ['history']);
+    assertPaced();
+  });
+
   it('goes live again when Live Tail starts working while it polls', async () => {
     fake.liveTail = 'endAtOnce';
     await start({ liveRetryMs: 2000 });
