@@ -23,8 +23,9 @@ export async function createLambdaClient(spec: ConnectionSpec, region: string): 
   return new LambdaClient({ ...commonConfig(spec, region), credentials });
 }
 
-export async function createLogsClient(spec: ConnectionSpec, region: string): Promise<CloudWatchLogsClient> {
+/** `maxAttempts: 1` for callers that retry on their own schedule (the log tail). */
+export async function createLogsClient(spec: ConnectionSpec, region: string, overrides: { maxAttempts?: number } = {}): Promise<CloudWatchLogsClient> {
   const [{ CloudWatchLogsClient }, credentials] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), credentialsFor(spec)]);
   // StartLiveTail prefixes the host with "stream-", which a custom or local endpoint doesn't have.
-  return new CloudWatchLogsClient({ ...commonConfig(spec, region), credentials, disableHostPrefix: spec.kind !== 'profile' });
+  return new CloudWatchLogsClient({ ...commonConfig(spec, region), ...overrides, credentials, disableHostPrefix: spec.kind !== 'profile' });
 }

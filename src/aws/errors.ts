@@ -49,6 +49,8 @@ export interface ErrorContext {
   /** Custom or local endpoint; undefined means the regular AWS endpoint for the region. */
   endpoint?: string;
   region?: string;
+  /** The API operation, for "this endpoint does not support X" (e.g. StartLiveTail). */
+  operation?: string;
 }
 
 const CREDENTIAL_ERROR_NAMES = new Set([
@@ -97,6 +99,8 @@ export function toWorkbenchError(error: unknown, ctx: ErrorContext): WorkbenchEr
     return new NetworkError(`Cannot reach ${describeTarget(ctx)}: ${networkReason(e.code, detail)}`, error);
   }
   const status = e.$metadata?.httpStatusCode;
+  const unsupported = unsupportedOperation(e, ctx.operation);
+  if (unsupported) return new WorkbenchError('service', unsupported, error);
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) {
     const who = ctx.profile ? `Profile ${ctx.profile}` : 'These credentials';
     return new WorkbenchError('accessDenied', `${who} is not allowed to do this: ${detail}`, error);
@@ -108,6 +112,34 @@ export function toWorkbenchError(error: unknown, ctx: ErrorContext): WorkbenchEr
     return new WorkbenchError('throttled', `Too many requests, try again in a moment: ${detail}`, error);
   }
   return new WorkbenchError('service', name && name !== 'Error' ? `${name}: ${detail}` : detail, error);
+}
+
+/** Error names endpoints use for an operation they do not implement. */
+export const UNKNOWN_OPERATION_NAMES = new Set([
+  'UnknownOperationException', 'UnknownOperation', 'UnsupportedOperationException', 'UnsupportedOperation',
+  'InvalidAction', 'NotImplemented', 'NotImplementedException', 'UnrecognizedClientOperation',
+]);
+
+/**
+ * "This endpoint does not support X (…)" when the answer says the operation is unknown, or is not
+ * the JSON the protocol requires (an HTML error page, typically): the SDK reports the latter as
+ * a SyntaxError from its deserializer, which means nothing to a person.
+ */
+export function unsupportedOperation(error: unknown, operation = 'this operation'): string | undefined {
+  const e = asErrorLike(error);
+  const status = e.$metadata?.httpStatusCode;
+  const http = status ? `HTTP ${status}` : undefined;
+  if (UNKNOWN_OPERATION_NAMES.has(e.name ?? '')) {
+    const said = `${e.name}${e.message ? `: ${e.message}` : ''}`;
+    return `This endpoint does not support ${operation} (${http ? `${http}, ` : ''}${said}).`;
+  }
+  const detail = e.message ?? '';
+  if ((e.name === 'SyntaxError' && e.$metadata) || /Deserialization error/i.test(detail)) {
+    // The SDK quotes the start of the body: `Unexpected token '<', "<html>..." is not valid JSON`.
+    const what = /"\s*<|token '<'/.test(detail) ? 'an HTML page' : 'something that is not JSON';
+    return `This endpoint does not support ${operation} (${http ? `${http}: ` : ''}it answered with ${what} instead of JSON).`;
+  }
+  return undefined;
 }
 
 function credentialsError(ctx: ErrorContext, detail: string, cause: unknown): CredentialsError {

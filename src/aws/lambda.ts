@@ -6,6 +6,7 @@ import type {
   ProvisionedConcurrencyConfigListItem,
   UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda';
+import { isConflictError } from '../shared/errors';
 import { redactEnvValues } from '../shared/lambda/environment';
 import { createLambdaClient } from './clients';
 import { invokeError, sendInvoke, type InvokeRequest, type InvokeResponse } from './invoke';
@@ -328,7 +329,10 @@ export class LambdaApi {
       try {
         return await client.send(new sdk.CreateAliasCommand({ FunctionName: functionName, Name: aliasName, Description: description, ...routing }));
       } catch (error) {
-        if ((error as { name?: string }).name === 'ResourceConflictException') throw new AliasExistsError(functionName, aliasName, error);
+        // A conflict that says an update is in progress is not about the name; it keeps its own message.
+        if (isConflictError(error) && !/in progress|state/i.test((error as { message?: string }).message ?? '')) {
+          throw new AliasExistsError(functionName, aliasName, error);
+        }
         throw error;
       }
     });

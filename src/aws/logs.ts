@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient, StartLiveTailResponseStream } from '@aws-sdk/client-cloudwatch-logs';
 import { createLogsClient } from './clients';
 import type { ConnectionSpec } from './connections';
-import { toWorkbenchError, WorkbenchError, type ErrorContext } from './errors';
+import { toWorkbenchError, UNKNOWN_OPERATION_NAMES, unsupportedOperation, WorkbenchError, type ErrorContext } from './errors';
 
 /** One log event as the log views use it, from FilterLogEvents or a Live Tail update. */
 export interface LogEvent {
@@ -11,6 +11,8 @@ export interface LogEvent {
   ingestionTime?: number;
   /** FilterLogEvents gives one; Live Tail events have none. */
   eventId?: string;
+  /** Live Tail: the group the event belongs to, as the request named it (ARN or name). */
+  logGroupIdentifier?: string;
 }
 
 export interface LogGroupSummary {
@@ -34,6 +36,10 @@ export interface FilterRequest {
   endTime?: number;
   /** Upper bound on events returned in total across pages (default 10,000). */
   maxEvents?: number;
+  /** No SDK retries: the caller retries on its own schedule. */
+  singleAttempt?: boolean;
+  /** Awaited before each page after the first (the tail paces its requests with it). */
+  beforePage?: () => Promise<void>;
 }
 
 export interface FilterResult {
@@ -62,9 +68,17 @@ export class LogGroupNotFoundError extends WorkbenchError {
   }
 }
 
-/** StartLiveTail is not allowed for these credentials or not offered by the endpoint. */
+/**
+ * StartLiveTail is not allowed for these credentials or not offered by the endpoint. `permanent`:
+ * the endpoint said so in words (access denied, unknown operation); otherwise its answer only
+ * looks like it (an HTML error page), and a few more tries are worth it.
+ */
 export class LiveTailUnavailableError extends WorkbenchError {
-  constructor(message: string, cause?: unknown) {
+  constructor(
+    message: string,
+    cause?: unknown,
+    readonly permanent = true,
+  ) {
     super('service', message, cause);
     this.name = 'LiveTailUnavailableError';
   }
@@ -86,11 +100,8 @@ export class InvalidLogsRequestError extends WorkbenchError {
   }
 }
 
-/** Error names meaning "this endpoint or these credentials do not do Live Tail". */
-const LIVE_TAIL_REFUSALS = new Set([
-  'AccessDeniedException', 'AccessDenied', 'UnknownOperationException', 'UnsupportedOperationException',
-  'UnsupportedOperation', 'InvalidAction', 'NotImplemented', 'NotImplementedException', 'UnrecognizedClientOperation',
-]);
+/** Error names meaning "these credentials may not use Live Tail". */
+const LIVE_TAIL_DENIALS = new Set(['AccessDeniedException', 'AccessDenied']);
 
 interface SdkErrorLike {
   name?: string;
@@ -105,6 +116,8 @@ const MAX_GROUP_PAGES = 100;
 /** Typed CloudWatch Logs operations for one connection and region; errors become WorkbenchErrors. */
 export class LogsApi {
   private client?: Promise<CloudWatchLogsClient>;
+  /** The same without SDK retries, for the tail (it retries with its own backoff and pace). */
+  private onceClient?: Promise<CloudWatchLogsClient>;
   private readonly errorContext: ErrorContext;
 
   constructor(
@@ -114,25 +127,30 @@ export class LogsApi {
     this.errorContext = { profile: spec.profile?.name, sso: spec.profile?.sso, endpoint: spec.endpoint, region };
   }
 
-  private async sdk(): Promise<[CloudWatchLogsClient, typeof import('@aws-sdk/client-cloudwatch-logs')]> {
-    this.client ??= createLogsClient(this.spec, this.region).catch((error: unknown) => {
-      this.client = undefined;
-      throw error;
-    });
-    return Promise.all([this.client, import('@aws-sdk/client-cloudwatch-logs')]);
+  private async sdk(singleAttempt = false): Promise<[CloudWatchLogsClient, typeof import('@aws-sdk/client-cloudwatch-logs')]> {
+    const client = singleAttempt
+      ? (this.onceClient ??= createLogsClient(this.spec, this.region, { maxAttempts: 1 }).catch((error: unknown) => {
+        this.onceClient = undefined;
+        throw error;
+      }))
+      : (this.client ??= createLogsClient(this.spec, this.region).catch((error: unknown) => {
+        this.client = undefined;
+        throw error;
+      }));
+    return Promise.all([client, import('@aws-sdk/client-cloudwatch-logs')]);
   }
 
-  private mapError(error: unknown, group?: string): WorkbenchError {
+  private mapError(error: unknown, operation: string, group?: string): WorkbenchError {
     const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
     if (group && e.name === 'ResourceNotFoundException') return new LogGroupNotFoundError(group, error);
     if (e.name === 'InvalidParameterException') return new InvalidLogsRequestError(e.message ?? 'Invalid request', error);
-    return toWorkbenchError(error, { ...this.errorContext, endpoint: this.errorContext.endpoint ?? `logs.${this.region}.amazonaws.com` });
+    return toWorkbenchError(error, { ...this.errorContext, operation, endpoint: this.errorContext.endpoint ?? `logs.${this.region}.amazonaws.com` });
   }
 
   /** One page of log groups, optionally those whose name starts with `prefix`. */
-  async describeLogGroupsPage(prefix?: string, nextToken?: string, limit = 50): Promise<LogGroupPage> {
+  async describeLogGroupsPage(prefix?: string, nextToken?: string, limit = 50, singleAttempt = false): Promise<LogGroupPage> {
     try {
-      const [client, sdk] = await this.sdk();
+      const [client, sdk] = await this.sdk(singleAttempt);
       const out = await client.send(new sdk.DescribeLogGroupsCommand({
         logGroupNamePrefix: prefix || undefined, nextToken, limit: Math.min(Math.max(1, limit), 50),
       }));
@@ -144,7 +162,7 @@ export class LogsApi {
       }));
       return { groups, nextToken: out.nextToken || undefined };
     } catch (error) {
-      throw this.mapError(error);
+      throw this.mapError(error, 'DescribeLogGroups');
     }
   }
 
@@ -162,10 +180,11 @@ export class LogsApi {
   }
 
   /** The group named exactly `name`; throws LogGroupNotFoundError when there is none. */
-  async findLogGroup(name: string): Promise<LogGroupSummary> {
+  async findLogGroup(name: string, options: { singleAttempt?: boolean; beforePage?: () => Promise<void> } = {}): Promise<LogGroupSummary> {
     let token: string | undefined;
     for (let page = 0; page < MAX_GROUP_PAGES; page++) {
-      const out = await this.describeLogGroupsPage(name, token);
+      if (page > 0) await options.beforePage?.();
+      const out = await this.describeLogGroupsPage(name, token, 50, options.singleAttempt);
       const found = out.groups.find((g) => g.name === name);
       if (found) return found;
       token = out.nextToken;
@@ -179,9 +198,11 @@ export class LogsApi {
     const maxEvents = request.maxEvents ?? 10_000;
     const events: LogEvent[] = [];
     try {
-      const [client, sdk] = await this.sdk();
+      const [client, sdk] = await this.sdk(request.singleAttempt);
       let token: string | undefined;
       for (let page = 0; page < MAX_FILTER_PAGES; page++) {
+        if (page > 0) await request.beforePage?.();
+        signal?.throwIfAborted();
         const out = await client.send(new sdk.FilterLogEventsCommand({
           logGroupName: request.logGroupName,
           logStreamNamePrefix: request.logStreamNamePrefix || undefined,
@@ -201,7 +222,7 @@ export class LogsApi {
       }
       return { events, truncated: true };
     } catch (error) {
-      throw this.mapError(error, request.logGroupName);
+      throw this.mapError(error, 'FilterLogEvents', request.logGroupName);
     }
   }
 
@@ -213,7 +234,7 @@ export class LogsApi {
   async startLiveTail(request: LiveTailRequest, signal: AbortSignal): Promise<AsyncIterable<LiveTailFrame>> {
     let stream: AsyncIterable<StartLiveTailResponseStream>;
     try {
-      const [client, sdk] = await this.sdk();
+      const [client, sdk] = await this.sdk(true);
       const out = await client.send(new sdk.StartLiveTailCommand({
         logGroupIdentifiers: request.logGroupIdentifiers,
         logStreamNamePrefixes: request.logStreamNamePrefixes?.length ? request.logStreamNamePrefixes : undefined,
@@ -231,10 +252,14 @@ export class LogsApi {
     if (error instanceof WorkbenchError) return error;
     const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
     const status = e.$metadata?.httpStatusCode;
-    if (LIVE_TAIL_REFUSALS.has(e.name ?? '') || status === 403 || status === 404 || status === 501) {
-      return new LiveTailUnavailableError(`Live Tail is not available here (${e.name ?? `HTTP ${status}`}: ${e.message ?? 'refused'}).`, error);
+    if (e.name === 'ResourceNotFoundException') return this.mapError(error, 'StartLiveTail', groupNameOf(identifier));
+    if (UNKNOWN_OPERATION_NAMES.has(e.name ?? '')) return new LiveTailUnavailableError(unsupportedOperation(error, 'StartLiveTail')!, error);
+    if (LIVE_TAIL_DENIALS.has(e.name ?? '') || status === 403 || status === 404 || status === 501) {
+      return new LiveTailUnavailableError(`StartLiveTail was refused (${e.name ?? `HTTP ${status}`}: ${e.message ?? 'no reason given'}).`, error);
     }
-    return this.mapError(error, groupNameOf(identifier));
+    const notJson = unsupportedOperation(error, 'StartLiveTail');
+    if (notJson) return new LiveTailUnavailableError(notJson, error, false);
+    return this.mapError(error, 'StartLiveTail', groupNameOf(identifier));
   }
 
   private async *frames(stream: AsyncIterable<StartLiveTailResponseStream>, identifier: string): AsyncGenerator<LiveTailFrame> {
@@ -246,7 +271,7 @@ export class LogsApi {
           const events: LogEvent[] = [];
           for (const e of frame.sessionUpdate.sessionResults ?? []) {
             if (e.logStreamName === undefined || e.timestamp === undefined || e.message === undefined) continue;
-            events.push({ logStreamName: e.logStreamName, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime });
+            events.push({ logStreamName: e.logStreamName, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, logGroupIdentifier: e.logGroupIdentifier });
           }
           yield { kind: 'update', events, sampled: frame.sessionUpdate.sessionMetadata?.sampled === true };
         } else if (frame.SessionTimeoutException) {
@@ -260,13 +285,14 @@ export class LogsApi {
       const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
       if (e.name === 'SessionTimeoutException') throw new LiveTailSessionEndedError(e.message ?? 'The Live Tail session reached its time limit.', error);
       if (e.name === 'AbortError') throw error;
-      throw this.mapError(error, groupNameOf(identifier));
+      throw this.mapError(error, 'StartLiveTail', groupNameOf(identifier));
     }
   }
 
   dispose(): void {
-    void this.client?.then((c) => c.destroy()).catch(() => undefined);
+    for (const client of [this.client, this.onceClient]) void client?.then((c) => c.destroy()).catch(() => undefined);
     this.client = undefined;
+    this.onceClient = undefined;
   }
 }
 

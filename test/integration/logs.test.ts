@@ -185,7 +185,7 @@ describe('Logs: polling fallback when Live Tail is refused', function () {
     await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
     await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: 'first line\n' }] }));
     const polling = await until((s) => s.state.mode === 'polling' && s.rows.length === 1, 'polling with the first line');
-    assert.match(polling.state.detail ?? '', /Live Tail is not available.*AccessDeniedException.*Polling/s);
+    assert.match(polling.state.detail ?? '', /^Polling every 2 s — this endpoint's Live Tail is not available\. .*AccessDeniedException/s);
 
     await logs.send(new PutLogEventsCommand({
       logGroupName: group, logStreamName: stream,

@@ -22,6 +22,11 @@ export class ScriptedLogs implements TailSource {
   readonly sessions: Session[] = [];
   groupExists = true;
   refuseLiveTail = false;
+  /** While set, StartLiveTail throws it (e.g. a NetworkError: the endpoint is down). */
+  liveTailFailure?: Error;
+  /** Sessions end right after they start (with what events are queued by then). */
+  endAtOnce = false;
+  startLiveTailCalls = 0;
   /** When set, FilterLogEvents ignores events written later than this many ms ago (indexing delay). */
   filterDelayMs = 0;
   filterCalls: FilterRequest[] = [];
@@ -68,11 +73,14 @@ export class ScriptedLogs implements TailSource {
   }
 
   async startLiveTail(request: LiveTailRequest, signal: AbortSignal): Promise<AsyncIterable<LiveTailFrame>> {
+    this.startLiveTailCalls++;
+    if (this.liveTailFailure) throw this.liveTailFailure;
     if (this.refuseLiveTail) throw new LiveTailUnavailableError('Live Tail is not available here (AccessDeniedException).');
     if (!this.groupExists) throw new LogGroupNotFoundError(this.group);
     if (request.logEventFilterPattern === 'BAD{') throw new InvalidLogsRequestError('Invalid filter pattern');
     const session: Session = { request, queue: [{ kind: 'start', sessionId: `s${this.sessions.length + 1}` }], closed: false };
     this.sessions.push(session);
+    if (this.endAtOnce) this.push(session, new LiveTailSessionEndedError('The session ended.'));
     signal.addEventListener('abort', () => this.push(session, Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
     return this.iterate(session);
   }

@@ -25,6 +25,7 @@ import {
   VersionNode,
   VersionsNode,
 } from './nodes';
+import { escapeMarkdown, markdownCode } from './tooltips';
 
 /** The Local Lambda node's description in each state but running (which shows the endpoint). */
 const LOCAL_STATE_DESCRIPTION: Partial<Record<LocalLambdaState, string>> = {
@@ -172,14 +173,14 @@ export class ExplorerModel extends Disposable {
     if (node.connectionKind === 'local') {
       const local = this.local;
       parts.push(local.stoppedByUser ? 'stopped' : LOCAL_STATE_DESCRIPTION[local.state] ?? local.info?.endpoint ?? '');
-      node.tooltip = local.state === 'failed' ? (local.error ?? 'Local Lambda failed')
-        : local.state === 'restricted' ? `${RESTRICTED_LOCAL_MESSAGE}. The AWS connections work as usual.`
+      node.tooltip = local.state === 'failed' ? escapeMarkdown(local.error ?? 'Local Lambda failed')
+        : local.state === 'restricted' ? `${escapeMarkdown(RESTRICTED_LOCAL_MESSAGE)}. The AWS connections work as usual.`
           : 'The embedded Local Lambda, serving the functions of the workspace folder';
     } else {
       const spec = this.specs.get(node.connectionId);
       if (spec?.endpoint) parts.push(spec.endpoint);
       else if (spec?.profile?.sso) parts.push('SSO');
-      node.tooltip = spec?.endpoint ? `Custom endpoint ${spec.endpoint}` : `AWS profile ${node.label}`;
+      node.tooltip = spec?.endpoint ? `Custom endpoint ${markdownCode(spec.endpoint)}` : `AWS profile ${escapeMarkdown(node.label)}`;
     }
     if (filter) parts.push(`filter: "${filter}"`);
     node.description = parts.filter(Boolean).join(' · ') || undefined;
@@ -191,7 +192,7 @@ export class ExplorerModel extends Disposable {
       if (local.state === 'failed') return [new ErrorNode(node, (local.error ?? 'Local Lambda failed').split('\n')[0], local.error)];
       if (local.state === 'restricted') return [new RestrictedNode(node)];
       // Stopped by the person: showing the node must not start it again.
-      if (local.stoppedByUser) return [new MessageNode(node, 'Stopped — start it with ▶ or "Start Local Lambda"', 'debug-stop', { command: Commands.startLocal, title: 'Start Local Lambda' })];
+      if (local.stoppedByUser) return [new MessageNode(node, 'Stopped — click to start', 'debug-stop', { command: Commands.startLocal, title: 'Start Local Lambda' })];
       if (local.state !== 'running') {
         // Start in the background; the state change re-renders this node.
         local.ensureStarted().catch(() => undefined);

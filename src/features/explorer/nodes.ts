@@ -1,7 +1,7 @@
 import type { AliasConfiguration, FunctionConfiguration } from '../../aws/lambda';
 import type { ConnectionKind } from '../../aws/connections';
 import { describeAlias, describeFunction, runtimeIconId } from '../../shared/format';
-import { functionTooltip } from './tooltips';
+import { escapeMarkdown, functionTooltip, markdownCode } from './tooltips';
 import type { FunctionTarget } from '../../shared/target';
 import { Commands } from '../../workbench/ids';
 import type { TargetCarrier } from '../../workbench/target';
@@ -208,7 +208,11 @@ export class AliasNode extends ExplorerNode {
     super(`${aliases.id}/${name}`, aliases);
     this.label = name;
     this.description = describeAlias({ functionVersion: config.FunctionVersion, additionalVersionWeights: config.RoutingConfig?.AdditionalVersionWeights });
-    this.tooltip = [`**${name}** ${this.description}`, config.Description, config.AliasArn ? `ARN: \`${config.AliasArn}\`` : undefined].filter(Boolean).join('  \n');
+    this.tooltip = [
+      `**${escapeMarkdown(name)}** ${escapeMarkdown(this.description)}`,
+      config.Description ? escapeMarkdown(config.Description) : undefined,
+      config.AliasArn ? `ARN: ${markdownCode(config.AliasArn)}` : undefined,
+    ].filter(Boolean).join('  \n');
   }
 
   get arn(): string | undefined {
@@ -247,7 +251,7 @@ export class ErrorNode extends ExplorerNode {
     discriminator: string | number = '',
   ) {
     super(`${parent?.id ?? 'root'}/error/${discriminator}/${label}`, parent);
-    this.tooltip = detail ?? label;
+    this.tooltip = escapeMarkdown(detail ?? label);
     this.command = { command: Commands.showLog, title: 'Show Log' };
   }
 }
@@ -267,7 +271,7 @@ export class SignedOutNode extends ExplorerNode {
   ) {
     super(`${parent.id}/signedOut`, parent);
     this.description = message;
-    this.tooltip = message;
+    this.tooltip = escapeMarkdown(message);
     this.command = { command: Commands.signInHint, title: 'How to Sign In' };
   }
 }

@@ -18,7 +18,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     item.id = node.id;
     item.description = node.description;
     item.contextValue = node.contextValue;
-    if (node.tooltip) item.tooltip = new vscode.MarkdownString(node.tooltip, true);
+    if (node.tooltip) item.tooltip = tooltipMarkdown(node.tooltip);
     if (node.iconId) item.iconPath = new vscode.ThemeIcon(node.iconId, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
     if (node.command) item.command = { ...node.command, arguments: [node] };
     return item;
@@ -31,4 +31,15 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   getParent(node: ExplorerNode): ExplorerNode | undefined {
     return node.parent;
   }
+}
+
+/**
+ * A node's tooltip (Markdown whose endpoint and user text the nodes escaped): theme icons on, and
+ * stated explicitly so no later default can change it, no HTML and no command links.
+ */
+function tooltipMarkdown(value: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(value, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
 }

@@ -1,8 +1,23 @@
 import { parseLambdaTimestamp } from '../../shared/format';
 
-/** Escapes characters that Markdown would otherwise interpret. */
+/**
+ * Text from a user or an endpoint, made to show literally in a Markdown tooltip: every ASCII
+ * punctuation character is backslash-escaped (CommonMark allows that for all of them), so no
+ * link, image, emphasis, HTML tag, entity or `$(icon)` can form. Lines stay lines (hard breaks
+ * within one paragraph, without their indentation, so none becomes a code block).
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return text
+    .split(/\r\n?|\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => line.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`))
+    .join('  \n');
+}
+
+/** A value shown as inline code: code spans show their content literally, but a backtick would end one. */
+export function markdownCode(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r\n?|\n/g, ' ')}\``;
 }
 
 export interface FunctionDetails {
@@ -34,7 +49,7 @@ export function functionTooltip(fn: FunctionDetails): string {
   const lines = [title];
   if (fn.Description) lines.push(escapeMarkdown(fn.Description));
   if (fn.StateReason) lines.push(`$(warning) ${escapeMarkdown(fn.StateReason)}`);
-  for (const [key, value] of rows) if (value) lines.push(`${key}: \`${value.replace(/`/g, "'")}\``);
+  for (const [key, value] of rows) if (value) lines.push(`${key}: ${markdownCode(value)}`);
   return lines.join('  \n');
 }
 

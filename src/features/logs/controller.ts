@@ -30,7 +30,7 @@ const HISTORY_MS = 5 * 60_000;
 function connectionLogs(subject: LogsSubject): TailSource {
   const current = async (): Promise<LogsApi> => (await subject.connection()).logs();
   return {
-    findLogGroup: async (name) => (await current()).findLogGroup(name),
+    findLogGroup: async (name, options) => (await current()).findLogGroup(name, options),
     startLiveTail: async (request: LiveTailRequest, signal: AbortSignal) => (await current()).startLiveTail(request, signal),
     filterLogEvents: async (request: FilterRequest, signal?: AbortSignal) => (await current()).filterLogEvents(request, signal),
   };

@@ -125,7 +125,8 @@ export class LogFeed {
       ...this.filter,
       title: this.groupName ?? this.o.title,
       subtitle: this.o.subtitle,
-      mode: this.status.mode,
+      mode: this.paused ? 'paused' : this.status.mode,
+      tailMode: this.status.mode,
       detail: this.status.detail,
       sampled: this.status.sampled === true,
       paused: this.paused,
@@ -154,7 +155,7 @@ export class LogFeed {
       this.groupName ??= typeof this.o.logGroup === 'string' ? this.o.logGroup : await this.o.logGroup();
     } catch (error) {
       const message = errorMessage(error);
-      this.setStatus({ mode: 'error', detail: `Cannot tell which log group to tail: ${message}` });
+      this.setStatus({ mode: 'failed', detail: `Cannot tell which log group to tail: ${message}` });
       this.o.onError?.(message);
       return;
     }
@@ -173,7 +174,7 @@ export class LogFeed {
       onStatus: (status) => {
         if (this.session !== session) return;
         this.setStatus(status);
-        if (status.mode === 'error' && status.detail) this.o.onError?.(status.detail);
+        if (status.mode === 'failed' && status.detail) this.o.onError?.(status.detail);
       },
     });
     this.session = session;

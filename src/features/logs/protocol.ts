@@ -8,7 +8,10 @@ export const BATCH_MS = 75;
 
 export type LogLevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 
-export type LogsMode = 'connecting' | 'waiting' | 'live' | 'polling' | 'reconnecting' | 'error' | 'stopped';
+/** The tail's state (see TailMode). */
+export type LogsTailMode = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'polling' | 'failed' | 'stopped';
+/** What the view shows: the tail's state, or "paused" while the view holds new lines back (the tail goes on). */
+export type LogsMode = LogsTailMode | 'paused';
 
 export interface ReportBadges {
   durationMs: number;
@@ -54,6 +57,8 @@ export interface LogsState extends LogsFilter {
   title: string;
   subtitle: string;
   mode: LogsMode;
+  /** The tail's own state, also while paused. */
+  tailMode: LogsTailMode;
   detail?: string;
   sampled: boolean;
   paused: boolean;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { NetworkError } from '../../../src/aws/errors';
 import { LogFeed, type FeedMessage } from '../../../src/features/logs/logFeed';
 import { ScriptedLogs, until } from '../../support/scriptedLogs';
 
@@ -14,7 +15,7 @@ describe('logs/LogFeed: what the Logs view receives', () => {
     feed = new LogFeed({
       source: logs, logGroup: logs.group, title: logs.group, subtitle: 'test', capacity, batchMs: 20,
       send: (m) => sent.push(m), canSend: () => canSend, since: Date.now() - 1000,
-      tail: { pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, overlapMs: 50 },
+      tail: { minRequestIntervalMs: 0, shortSessionMs: 0, pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, overlapMs: 50 },
     });
     feed.start({ filterPattern: '', streamPrefix: '' });
     return feed;
@@ -64,6 +65,32 @@ describe('logs/LogFeed: what the Logs view receives', () => {
     feed!.setPaused(false);
     await until(() => appended().length === 3, 2000, 'rows after resume');
     assert.equal(lastState()?.paused, false);
+  });
+
+  it('says "paused" while paused, with what the tail does underneath, and the tail\'s own state otherwise', async function () {
+    this.timeout(10_000);
+    open();
+    await until(() => lastState()?.mode === 'live');
+    assert.equal(lastState()?.tailMode, 'live');
+    feed!.setPaused(true);
+    await until(() => lastState()?.mode === 'paused', 2000, 'paused state');
+    assert.equal(lastState()?.tailMode, 'live', 'the tail goes on');
+    logs.liveTailFailure = new NetworkError('Cannot reach the endpoint: socket hang up');
+    feed!.tail!.forceDisconnect();
+    await until(() => lastState()?.tailMode === 'reconnecting', 2000, 'reconnecting underneath');
+    assert.equal(lastState()?.mode, 'paused');
+    feed!.setPaused(false);
+    await until(() => lastState()?.mode === 'reconnecting', 2000, 'the tail state again');
+    logs.liveTailFailure = undefined;
+    await until(() => lastState()?.mode === 'live', 5000, 'live again');
+  });
+
+  it('shows "polling", not "live", when Live Tail is refused', async () => {
+    logs.refuseLiveTail = true;
+    open();
+    await until(() => lastState()?.mode === 'polling', 2000, 'polling state');
+    assert.match(lastState()?.detail ?? '', /^Polling every/);
+    assert.ok(!sent.some((m) => m.type === 'state' && m.payload.mode === 'live'));
   });
 
   it('drops the oldest lines beyond capacity and says how many', async () => {

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { LogEvent } from '../../../src/aws/logs';
+import { NetworkError } from '../../../src/aws/errors';
 import { TailSession, type TailOptions, type TailStatus } from '../../../src/features/logs/tailSession';
 import { ScriptedLogs, until } from '../../support/scriptedLogs';
 
-const FAST: Partial<TailOptions> = { pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, backoffMaxMs: 100, overlapMs: 50 };
+const FAST: Partial<TailOptions> = { minRequestIntervalMs: 0, shortSessionMs: 0, pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, backoffMaxMs: 100, overlapMs: 50 };
 
 describe('logs/TailSession (scripted CloudWatch Logs)', () => {
   let logs: ScriptedLogs;
@@ -95,7 +96,7 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
     logs.refuseLiveTail = true;
     start();
     await until(() => session!.status.mode === 'polling', 2000, 'polling');
-    assert.match(session!.status.detail ?? '', /not available.*Polling/s);
+    assert.match(session!.status.detail ?? '', /^Polling every 0\.02 s — this endpoint's Live Tail is not available\. .*AccessDeniedException/s);
     logs.write('s1', ['p1']);
     await until(() => got.length === 1);
     logs.write('s1', ['p2', 'p3']);
@@ -118,7 +119,7 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
 
   it('stops with an error for a filter pattern the service rejects', async () => {
     start({ filterPattern: 'BAD{' });
-    await until(() => session!.status.mode === 'error', 2000, 'error');
+    await until(() => session!.status.mode === 'failed', 2000, 'error');
     assert.match(session!.status.detail ?? '', /Invalid filter pattern/);
     const sessions = logs.sessions.length;
     await new Promise((r) => setTimeout(r, 60));
@@ -198,5 +199,110 @@ describe('logs/TailSession (scripted CloudWatch Logs)', () => {
     await session!.stop();
     assert.ok(Date.now() - t0 < 500);
     assert.equal(session!.status.mode, 'stopped');
+  });
+});
+
+describe('logs/TailSession state machine (scripted CloudWatch Logs)', () => {
+  const QUICK: Partial<TailOptions> = { minRequestIntervalMs: 0, pollIntervalMs: 20, groupRetryMs: 20, backoffInitialMs: 20, backoffMaxMs: 40, overlapMs: 50, shortSessionMs: 300, liveRetryMs: 0 };
+  let logs: ScriptedLogs;
+  let session: TailSession | undefined;
+  let got: LogEvent[];
+  let statuses: TailStatus[];
+
+  function start(options: Partial<TailOptions> = {}): TailSession {
+    got = [];
+    statuses = [];
+    session = new TailSession(logs, { logGroup: logs.group, startTime: Date.now() - 1000, ...QUICK, ...options }, {
+      onEvents: (events) => got.push(...events),
+      onStatus: (status) => statuses.push(status),
+    });
+    session.start();
+    return session;
+  }
+  const modes = () => statuses.map((s) => s.mode);
+
+  beforeEach(() => {
+    logs = new ScriptedLogs();
+  });
+  afterEach(async () => {
+    await session?.stop();
+    session = undefined;
+  });
+
+  it('counts sessions that end soon without an event as failures, and polls after the budget', async () => {
+    logs.endAtOnce = true;
+    start({ liveFailureBudget: 3 });
+    await until(() => session!.status.mode === 'polling', 2000, 'polling');
+    assert.equal(logs.sessions.length, 3, 'three attempts, then no more');
+    assert.deepEqual(modes().filter((m, i, all) => m !== all[i - 1]), ['live', 'reconnecting', 'live', 'reconnecting', 'live', 'polling']);
+    assert.match(session!.status.detail ?? '', /Live Tail is not available\. The session ended\./);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(logs.sessions.length, 3);
+    logs.write('s1', ['polled']);
+    await until(() => got.length === 1, 2000, 'a polled event');
+  });
+
+  it('does not count a short session that brought an event', async () => {
+    start({ liveFailureBudget: 2 });
+    await until(() => session!.status.mode === 'live' && logs.open().length === 1, 2000, 'live');
+    for (let i = 0; i < 4; i++) {
+      const before = logs.sessions.length;
+      logs.write('s1', [`event ${i}`]);
+      await until(() => got.length === i + 1, 2000, `event ${i}`);
+      logs.endSessions();
+      await until(() => logs.sessions.length === before + 1 && logs.open().length === 1, 2000, `session ${before + 1}`);
+    }
+    assert.ok(!modes().includes('polling'), modes().join(','));
+    assert.ok(!modes().includes('reconnecting'), 'a session that ends after bringing events restarts without a reconnect');
+  });
+
+  it('keeps reconnecting, not polling, while the endpoint cannot be reached, and goes live when it is back', async () => {
+    logs.liveTailFailure = new NetworkError('Cannot reach http://127.0.0.1:1: connection refused (is the service running?)');
+    start({ liveFailureBudget: 2 });
+    await until(() => logs.startLiveTailCalls >= 5, 3000, 'five attempts');
+    assert.equal(session!.status.mode, 'reconnecting');
+    assert.match(session!.status.detail ?? '', /^Cannot reach .* Retrying in/);
+    assert.ok(!modes().includes('polling'));
+    logs.liveTailFailure = undefined;
+    await until(() => session!.status.mode === 'live', 2000, 'live');
+  });
+
+  it('tries Live Tail again while polling and stays polling until the new session proves itself', async () => {
+    logs.endAtOnce = true;
+    start({ liveFailureBudget: 1, liveRetryMs: 100, liveRetryMaxMs: 100 });
+    await until(() => session!.status.mode === 'polling', 2000, 'polling');
+    await until(() => logs.sessions.length >= 2, 2000, 'a second try');
+    assert.equal(session!.status.mode, 'polling', 'a failed retry goes back to polling quietly');
+    assert.ok(!modes().slice(modes().indexOf('polling')).includes('live'), 'no flash of "live" for a retry that failed');
+    logs.endAtOnce = false;
+    await until(() => session!.status.mode === 'live', 3000, 'live again');
+    logs.write('s1', ['streamed']);
+    await until(() => got.length === 1, 2000, 'a streamed event');
+  });
+});
+
+describe('logs/TailSession with reads that never answer', () => {
+  it('gives a hanging FilterLogEvents read up, so live updates are not held back behind it', async () => {
+    const logs = new ScriptedLogs();
+    let hang = true;
+    const source = Object.assign(Object.create(logs) as ScriptedLogs, {
+      filterLogEvents: (request: Parameters<ScriptedLogs['filterLogEvents']>[0], signal?: AbortSignal) => hang
+        ? new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
+        : logs.filterLogEvents(request),
+    });
+    const got: string[] = [];
+    const session = new TailSession(source, { logGroup: logs.group, startTime: Date.now() - 1000, minRequestIntervalMs: 0, shortSessionMs: 0, readTimeoutMs: 150 }, {
+      onEvents: (events) => got.push(...events.map((e) => e.message)),
+      onStatus: () => undefined,
+    });
+    try {
+      session.start();
+      await until(() => session.status.mode === 'live' && logs.open().length === 1, 2000, 'live');
+      logs.write('s1', ['streamed while the gap read hangs']);
+      await until(() => got.length === 1, 1000, 'the streamed event');
+      hang = false;
+    } finally {
+      await session.stop();
+    }
   });
 });

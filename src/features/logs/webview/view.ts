@@ -24,8 +24,15 @@ const MODE_LABELS: Record<LogsMode, { icon: string; text: string }> = {
   live: { icon: 'circle-filled', text: 'Live' },
   polling: { icon: 'sync', text: 'Polling' },
   reconnecting: { icon: 'loading', text: 'Reconnecting…' },
-  error: { icon: 'error', text: 'Stopped' },
+  paused: { icon: 'debug-pause', text: 'Paused' },
+  failed: { icon: 'error', text: 'Failed' },
   stopped: { icon: 'debug-stop', text: 'Stopped' },
+};
+
+/** What the tail does underneath a paused view, for the badge's tooltip. */
+const TAIL_WHILE_PAUSED: Record<LogsMode, string> = {
+  connecting: 'connecting', waiting: 'waiting for the log group', live: 'Live Tail', polling: 'polling',
+  reconnecting: 'reconnecting', paused: 'paused', failed: 'failed', stopped: 'stopped',
 };
 
 function icon(name: string, extra = ''): HTMLElement {
@@ -235,10 +242,11 @@ export class LogsView implements TabView<LogsProtocol> {
     this.modeBadge.className = `logs-mode logs-mode-${state.mode}`;
     const spin = state.mode === 'connecting' || state.mode === 'reconnecting' ? ' codicon-modifier-spin' : '';
     this.modeBadge.replaceChildren(icon(mode.icon, spin), document.createTextNode(mode.text));
-    this.modeBadge.title = state.detail ?? mode.text;
+    const underneath = state.mode === 'paused' ? `New lines are kept, not shown; the tail goes on (${TAIL_WHILE_PAUSED[state.tailMode]}).` : undefined;
+    this.modeBadge.title = [underneath, state.detail].filter(Boolean).join(' ') || mode.text;
     this.statusLine.textContent = [`${state.title} · ${state.subtitle}`, state.detail].filter(Boolean).join(' — ');
-    this.statusLine.classList.toggle('logs-detail-error', state.mode === 'error');
-    this.retryButton.classList.toggle('logs-hidden', state.mode !== 'error' && state.mode !== 'stopped');
+    this.statusLine.classList.toggle('logs-detail-error', state.tailMode === 'failed');
+    this.retryButton.classList.toggle('logs-hidden', state.tailMode !== 'failed' && state.tailMode !== 'stopped');
     this.pauseButton.icon = state.paused ? 'debug-continue' : 'debug-pause';
     this.pauseButton.textContent = state.paused ? 'Resume' : 'Pause';
     this.pauseButton.label = state.paused ? 'Resume: show the lines that arrived' : 'Pause: stop showing new lines (they are kept)';
@@ -361,7 +369,7 @@ export class LogsView implements TabView<LogsProtocol> {
     this.virtual.viewport.classList.add('logs-empty');
     const text = this.saved.search && this.list.size > 0
       ? 'No line matches the search.'
-      : this.state?.mode === 'waiting'
+      : this.state?.tailMode === 'waiting'
         ? 'The log group does not exist yet: invoke the function and its logs appear here.'
         : 'No log lines yet. New lines appear here within a second of being written: invoke the function to see some.';
     this.virtual.viewport.dataset.empty = text;
