@@ -232,7 +232,8 @@ export function compileFilterRegex(source: string): (text: string) => boolean {
   let generation = 0;
   let current = new Int32Array(n);
   let next = new Int32Array(n);
-  const stack = new Int32Array(n);
+  // Each state is expanded once per step and pushes at most two others.
+  const stack = new Int32Array(2 * n + 2);
 
   return (text: string): boolean => {
     let count: number;
