@@ -14,6 +14,14 @@ export class RegexSyntaxError extends Error {}
 
 type CharTest = (code: number) => boolean;
 
+/** Tests that accept exactly one character, by that character's code: checked inline while matching. */
+const literalCode = new WeakMap<CharTest, number>();
+function literal(code: number): CharTest {
+  const test: CharTest = (x) => x === code;
+  literalCode.set(test, code);
+  return test;
+}
+
 type State =
   | { kind: 'char'; test: CharTest; next: number }
   | { kind: 'split'; a: number; b: number }
@@ -108,8 +116,7 @@ class Parser {
     if (c === ']' || c === '}') this.fail(`"${c}" at position ${this.pos + 1} closes nothing`);
     this.literalCheck(c);
     this.pos++;
-    const code = c.charCodeAt(0);
-    return (x) => x === code;
+    return literal(c.charCodeAt(0));
   }
 
   private literalCheck(c: string): void {
@@ -127,10 +134,7 @@ class Parser {
     this.pos += 2;
     const cls = classEscape(e);
     if (cls) return cls;
-    if (OPERATORS.has(e) || LITERAL_SYMBOLS.has(e) || e === '%' || (inClass && e === '-')) {
-      const code = e.charCodeAt(0);
-      return (x) => x === code;
-    }
+    if (OPERATORS.has(e) || LITERAL_SYMBOLS.has(e) || e === '%' || (inClass && e === '-')) return literal(e.charCodeAt(0));
     return this.fail(`the escape "\\${e}" is not supported`);
   }
 
@@ -228,6 +232,22 @@ export function compileFilterRegex(source: string): (text: string) => boolean {
   if (source === '') throw new RegexSyntaxError('the regular expression is empty');
   const { states, start, anchoredStart } = build(new Parser(source).parse());
   const n = states.length;
+  // Flat tables: the simulation below runs per character of every message searched.
+  const KIND_CHAR = 0, KIND_SPLIT = 1, KIND_BOL = 2, KIND_EOL = 3, KIND_MATCH = 4;
+  const kind = new Int8Array(n);
+  const out1 = new Int32Array(n);
+  const out2 = new Int32Array(n);
+  const tests: CharTest[] = new Array<CharTest>(n);
+  const codes = new Int32Array(n).fill(-1);
+  states.forEach((st, id) => {
+    switch (st.kind) {
+      case 'char': kind[id] = KIND_CHAR; out1[id] = st.next; tests[id] = st.test; codes[id] = literalCode.get(st.test) ?? -1; break;
+      case 'split': kind[id] = KIND_SPLIT; out1[id] = st.a; out2[id] = st.b; break;
+      case 'bol': kind[id] = KIND_BOL; out1[id] = st.next; break;
+      case 'eol': kind[id] = KIND_EOL; out1[id] = st.next; break;
+      case 'match': kind[id] = KIND_MATCH; break;
+    }
+  });
   const mark = new Int32Array(n);
   let generation = 0;
   let current = new Int32Array(n);
@@ -236,53 +256,51 @@ export function compileFilterRegex(source: string): (text: string) => boolean {
   const stack = new Int32Array(2 * n + 2);
 
   return (text: string): boolean => {
-    let count: number;
-    let nextCount: number;
     const length = text.length;
-    /** Follows splits and assertions from `s` at position `at`; true when `match` is reached. */
-    const addState = (list: Int32Array, size: number, s: number, at: number): { size: number; matched: boolean } => {
+    let size = 0;
+    let matched = false;
+    /** Follows splits and assertions from `s` at position `at` into `list` (from `size` on). */
+    const addState = (list: Int32Array, s: number, at: number): void => {
       let sp = 0;
       stack[sp++] = s;
-      let matched = false;
       while (sp > 0) {
         const id = stack[--sp];
         if (mark[id] === generation) continue;
         mark[id] = generation;
-        const st = states[id];
-        switch (st.kind) {
-          case 'match': matched = true; break;
-          case 'split': stack[sp++] = st.b; stack[sp++] = st.a; break;
-          case 'bol': if (at === 0) stack[sp++] = st.next; break;
-          case 'eol': if (at === length) stack[sp++] = st.next; break;
-          case 'char': list[size++] = id; break;
+        switch (kind[id]) {
+          case KIND_CHAR: list[size++] = id; break;
+          case KIND_SPLIT: stack[sp++] = out2[id]; stack[sp++] = out1[id]; break;
+          case KIND_BOL: if (at === 0) stack[sp++] = out1[id]; break;
+          case KIND_EOL: if (at === length) stack[sp++] = out1[id]; break;
+          default: matched = true;
         }
       }
-      return { size, matched };
     };
     generation++;
-    let r = addState(current, 0, start, 0);
-    if (r.matched) return true;
-    count = r.size;
+    addState(current, start, 0);
+    if (matched) return true;
+    let count = size;
     for (let i = 0; i < length; i++) {
       const code = text.charCodeAt(i);
       generation++;
-      nextCount = 0;
+      size = 0;
       for (let k = 0; k < count; k++) {
-        const st = states[current[k]] as { kind: 'char'; test: CharTest; next: number };
-        if (st.test(code)) {
-          r = addState(next, nextCount, st.next, i + 1);
-          if (r.matched) return true;
-          nextCount = r.size;
+        const id = current[k];
+        const want = codes[id];
+        if (want >= 0 ? want === code : tests[id](code)) {
+          addState(next, out1[id], i + 1);
+          if (matched) return true;
         }
       }
       // Unanchored search: a match may also begin after this character.
       if (!anchoredStart) {
-        r = addState(next, nextCount, start, i + 1);
-        if (r.matched) return true;
-        nextCount = r.size;
+        addState(next, start, i + 1);
+        if (matched) return true;
       }
-      [current, next] = [next, current];
-      count = nextCount;
+      const swap = current;
+      current = next;
+      next = swap;
+      count = size;
       if (count === 0 && anchoredStart) return false;
     }
     return false;

@@ -73,8 +73,8 @@ const ARN_PATTERN = /^arn:aws[\w-]*:logs:([^:]*):([^:]*):log-group:(.+)$/;
 function groupFromIdentifier(id: string): { name: string; ours: boolean } {
   if (id === '') throw constraint('logGroupIdentifiers.member', id, 'have length greater than or equal to 1');
   if (id.length > 2048) throw constraint('logGroupIdentifiers.member', id, 'have length less than or equal to 2048');
-  if (!/^[\w#+=/:,.@-]*$/.test(id)) throw constraint('logGroupIdentifiers.member', id, 'satisfy regular expression pattern: [\\w#+=/:,.@-]*');
   if (id.endsWith('*')) throw invalid(`Log group identifier ${id} must not end with "*".`);
+  if (!/^[\w#+=/:,.@-]*$/.test(id)) throw constraint('logGroupIdentifiers.member', id, 'satisfy regular expression pattern: [\\w#+=/:,.@-]*');
   if (!id.startsWith('arn:')) return { name: id, ours: true };
   const m = ARN_PATTERN.exec(id);
   if (!m) throw invalid(`Log group identifier ${id} is not a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>).`);
