@@ -40,9 +40,19 @@ const SOCKET_HIGH_WATER = 64 * 1024;
 export const liveTailLimits = { maxSessions: 15 };
 let activeSessions = 0;
 
-/** Sessions open now (for tests and diagnostics). */
-export function activeLiveTailSessions(): number {
-  return activeSessions;
+/** What each open session holds for its reader, for tests and diagnostics. */
+const backlogs = new Set<() => { updates: number; events: number }>();
+
+/** Sessions open now, and the largest backlog any of them holds. */
+export function liveTailBacklog(): { sessions: number; maxUpdates: number; maxEvents: number } {
+  let maxUpdates = 0;
+  let maxEvents = 0;
+  for (const read of backlogs) {
+    const b = read();
+    maxUpdates = Math.max(maxUpdates, b.updates);
+    maxEvents = Math.max(maxEvents, b.events);
+  }
+  return { sessions: activeSessions, maxUpdates, maxEvents };
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -165,6 +175,8 @@ export function startLiveTail(res: ServerResponse, p: Params, store: LogStore): 
     let queuedEvents = 0;
     let batchTimer: NodeJS.Timeout | undefined;
     let ended = false;
+    const backlog = (): { updates: number; events: number } => ({ updates: queue.length, events: queuedEvents + pending.length });
+    backlogs.add(backlog);
 
     const socketBusy = (): boolean => res.writableLength > SOCKET_HIGH_WATER;
 
@@ -214,6 +226,7 @@ export function startLiveTail(res: ServerResponse, p: Params, store: LogStore): 
       if (ended) return;
       ended = true;
       activeSessions--;
+      backlogs.delete(backlog);
       unsubscribe();
       clearInterval(heartbeat);
       clearTimeout(batchTimer);
