@@ -14,7 +14,7 @@
  * here hands user text to RegExp, so no pattern can stall the server.
  */
 
-import { compileFilterRegex, RegexSyntaxError } from './filterRegex';
+import { compileFilterRegex, MAX_REGEX_STATES, RegexSyntaxError, type RegexBudget } from './filterRegex';
 
 /** CloudWatch's limit on filterPattern and logEventFilterPattern. */
 export const MAX_FILTER_PATTERN_LENGTH = 1024;
@@ -46,6 +46,7 @@ function compileTermPattern(text: string): MessageMatcher {
   const required: TermTest[] = [];
   const optional: TermTest[] = [];
   const excluded: TermTest[] = [];
+  const budget: RegexBudget = { states: MAX_REGEX_STATES };
   let i = 0;
   while (i < text.length) {
     if (/\s/.test(text[i])) { i++; continue; }
@@ -68,7 +69,7 @@ function compileTermPattern(text: string): MessageMatcher {
       term = text.slice(start, i);
     }
     if (term === '') throw new FilterPatternError(`Invalid filter pattern: a "${kind === 'optional' ? '?' : '-'}" must be followed by a term.`);
-    (kind === 'required' ? required : kind === 'optional' ? optional : excluded).push(termTest(term));
+    (kind === 'required' ? required : kind === 'optional' ? optional : excluded).push(termTest(term, budget));
   }
   return (message) =>
     required.every((t) => t(message)) &&
@@ -78,10 +79,10 @@ function compileTermPattern(text: string): MessageMatcher {
 
 type TermTest = (message: string) => boolean;
 
-function termTest(term: string): TermTest {
+function termTest(term: string, budget: RegexBudget): TermTest {
   if (term.length > 2 && term.startsWith('%') && term.endsWith('%')) {
     try {
-      return compileFilterRegex(term.slice(1, -1));
+      return compileFilterRegex(term.slice(1, -1), budget);
     } catch (err) {
       if (!(err instanceof RegexSyntaxError)) throw err;
       throw new FilterPatternError(`Invalid filter pattern: the regular expression ${term} is not supported: ${err.message}.`);

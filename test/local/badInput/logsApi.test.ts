@@ -193,6 +193,8 @@ const cases: Row[] = [
     invalidParameter('Invalid filter pattern: the regular expression %a!% is not supported: the character "!" at position 2 is not supported.')),
   row('a regular expression repeated too often', 'FilterLogEvents', { logGroupName: TARGET, filterPattern: '%a{5000}%' },
     invalidParameter('Invalid filter pattern: the regular expression %a{5000}% is not supported: a repetition may be at most {1000}.')),
+  row('regular expressions too large together', 'FilterLogEvents', { logGroupName: TARGET, filterPattern: '%a{200}% %b{200}%' },
+    invalidParameter('Invalid filter pattern: the regular expression %b{200}% is not supported: the regular expressions of one filter pattern may have at most 256 states; this one needs more.')),
   row('a "?" with no term', 'FilterLogEvents', { logGroupName: TARGET, filterPattern: 'ERROR ? ' }, invalidParameter('Invalid filter pattern: a "?" must be followed by a term.')),
   row('a filter pattern of 1,025 characters', 'FilterLogEvents', { logGroupName: TARGET, filterPattern: tooLongPattern }, invalidParameter(validation('filterPattern', tooLongPattern, 'have length less than or equal to 1024'))),
 

@@ -85,7 +85,8 @@ describe('filter pattern matchers (linear time)', () => {
       ['a**', /repeats a repetition/],
       ['a{2,1}', /wrong way round/],
       ['a{5000}', /at most \{1000\}/],
-      ['a{1000}b{1000}c{1000}', /too large/],
+      ['a{1000}', /at most 256 states/],
+      ['\\d{1,3}'.repeat(60), /at most 256 states/],
       ['[abc', /never closed/],
       ['[z-a]', /out of order/],
       ['\\b', /escape "\\b" is not supported/],
@@ -151,6 +152,11 @@ describe('filter pattern matchers (linear time)', () => {
       const expected = bound !== undefined && (target === undefined || bound.get(target) === want);
       check(pattern, values.join(' '), expected);
     }
+  });
+
+  it('bounds the states of all regular expressions in one pattern together', () => {
+    assert.doesNotThrow(() => compileFilterPattern('%\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}%'));
+    assert.throws(() => compileFilterPattern(Array(20).fill('%a{20}%').join(' ')), /at most 256 states/);
   });
 
   it('refuses patterns over 1,024 characters', () => {
