@@ -395,6 +395,13 @@ function collectSubjects(expr: Expr): string[] {
   }
 }
 
+/** /\s/ for one character, without a regex call for the common ASCII ones. */
+function isSpace(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(text[at]);
+}
+
 /** Splits a message on spaces; text inside "..." or [...] is one field (without the delimiters). */
 export function splitDelimitedMessage(message: string): string[] {
   const values: string[] = [];
@@ -404,7 +411,7 @@ export function splitDelimitedMessage(message: string): string[] {
   let i = 0;
   while (i < message.length) {
     const c = message[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (isSpace(message, i)) { i++; continue; }
     const close = c === '"' ? '"' : c === '[' ? ']' : undefined;
     if (close && i + 1 < absentFrom[close]) {
       const end = message.indexOf(close, i + 1);
@@ -412,7 +419,7 @@ export function splitDelimitedMessage(message: string): string[] {
       absentFrom[close] = i + 1;
     }
     const start = i;
-    while (i < message.length && !/\s/.test(message[i])) i++;
+    while (i < message.length && !isSpace(message, i)) i++;
     values.push(message.slice(start, i));
   }
   return values;
