@@ -245,10 +245,15 @@ describe('CloudWatch Logs API (local)', () => {
     const big = 'x'.repeat(200_000);
     await assert.rejects(h.client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 's', logEvents: Array.from({ length: 6 }, () => ({ timestamp: now, message: big })) })),
       (err: Error) => err instanceof InvalidParameterException && /1048576/.test(err.message));
-    // Out of order is accepted; the stream stays sorted. Too-new events are rejected by index.
+    // A batch out of order is refused whole, as CloudWatch refuses it.
+    await assert.rejects(h.client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 's', logEvents: [
+      { timestamp: now - 10, message: 'second' }, { timestamp: now - 20, message: 'first' }] })),
+    (err: Error) => err instanceof InvalidParameterException && err.message === 'Log events in a single PutLogEvents request must be in chronological order.');
+    // Too-old and too-new events are rejected by index; the rest are kept.
     const put = await h.client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 's', logEvents: [
-      { timestamp: now - 10, message: 'second' }, { timestamp: now - 20, message: 'first' }, { timestamp: now + 3 * 3600_000, message: 'future' }] }));
-    assert.equal(put.rejectedLogEventsInfo?.tooNewLogEventStartIndex, 2);
+      { timestamp: now - 15 * 24 * 3600_000, message: 'ancient' }, { timestamp: now - 20, message: 'first' }, { timestamp: now - 10, message: 'second' },
+      { timestamp: now + 3 * 3600_000, message: 'future' }] }));
+    assert.deepEqual(put.rejectedLogEventsInfo, { tooOldLogEventEndIndex: 0, tooNewLogEventStartIndex: 3 });
     const got = await h.client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: 's', startFromHead: true }));
     assert.deepEqual(got.events?.map((e) => e.message), ['first', 'second']);
   });

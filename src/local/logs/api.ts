@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, sendError, sendJson } from '../http';
-import { compileFilterPattern, FilterPatternError, type MessageMatcher } from './filterPattern';
+import { compileFilterPattern, FilterPatternError, MAX_FILTER_PATTERN_LENGTH, type MessageMatcher } from './filterPattern';
 import { startLiveTail } from './liveTail';
+import { createHash } from 'node:crypto';
 import {
-  ACCOUNT_ID, decodeToken, encodeToken, GROUP_NOT_FOUND, groupNameParam, invalid, logGroupArn, notFound, optBool,
-  optInt, optString, optStringList, parseParams, REGION, reqString, STREAM_NOT_FOUND, type Params,
+  ACCOUNT_ID, constraint, decodeToken, encodeToken, GROUP_NOT_FOUND, groupName, groupNameParam, invalid, logGroupArn, notFound, optBool,
+  optInt, optString, optStringList, parseParams, REGION, STREAM_NOT_FOUND, streamName, type Params,
 } from './params';
 import { compareStrings, eventSize, firstIndexAfter, type LogGroupState, type LogStore, type LogStreamState, type StoredLogEvent } from './store';
 
@@ -14,7 +15,24 @@ const TARGET_PREFIX = 'Logs_20140328.';
 const JSON_11 = { 'Content-Type': 'application/x-amz-json-1.1' };
 /** GetLogEvents and FilterLogEvents answer at most 1 MB of events. */
 const MAX_RESPONSE_BYTES = 1_048_576;
-const NAME_PATTERN = /^[.\-_/#A-Za-z0-9]+$/;
+/** GetLogEvents and FilterLogEvents answer at most 10,000 events. */
+const MAX_RESPONSE_EVENTS = 10_000;
+
+/**
+ * How long one FilterLogEvents call may scan before it answers with what it found and a
+ * nextToken, as CloudWatch answers a long search in pages (some of them empty). It keeps one
+ * search from holding the single-threaded server. Tests may lower it.
+ */
+export const filterLimits = { timeBudgetMs: 20 };
+const MIN_SCAN_EVENTS = 32;
+
+/** Paging tokens older than this are refused, as CloudWatch's expire after 24 hours. */
+const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** The retention periods CloudWatch accepts, in days. */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** Retention set with PutRetentionPolicy; held in memory only (the store does not persist it). */
+const retention = new WeakMap<LogGroupState, number>();
 
 type Operation = (p: Params, store: LogStore) => unknown;
 
@@ -28,6 +46,8 @@ const operations: Record<string, Operation> = {
   PutLogEvents: putLogEvents,
   GetLogEvents: getLogEvents,
   FilterLogEvents: filterLogEvents,
+  PutRetentionPolicy: putRetentionPolicy,
+  DeleteRetentionPolicy: deleteRetentionPolicy,
 };
 
 /** `LOCAL_LAMBDA_LIVETAIL=off` makes StartLiveTail answer as AWS does when it is not allowed, to exercise clients' fallbacks. */
@@ -76,37 +96,50 @@ function requireStream(group: LogGroupState, name: string): LogStreamState {
 }
 
 function createLogGroup(p: Params, store: LogStore): void {
-  const name = reqString(p, 'logGroupName', 512);
-  if (!NAME_PATTERN.test(name)) {
-    throw invalid(`Log group name "${name}" may contain only letters, digits and the characters . - _ / #.`);
-  }
+  const name = groupName(p, 'logGroupName', true);
+  if (name.toLowerCase().startsWith('aws/')) throw invalid('Log groups starting with AWS/ are reserved for AWS.');
   if (!store.createGroup(name)) throw new ApiError(400, 'ResourceAlreadyExistsException', 'The specified log group already exists');
 }
 
 function createLogStream(p: Params, store: LogStore): void {
-  const group = reqString(p, 'logGroupName', 512);
-  const stream = reqString(p, 'logStreamName', 512);
-  if (/[:*]/.test(stream)) throw invalid(`Log stream name "${stream}" must not contain ":" or "*".`);
+  const group = groupName(p, 'logGroupName', true);
+  const stream = streamName(p, 'logStreamName');
   const outcome = store.createStream(group, stream);
   if (outcome === 'no-group') throw notFound(GROUP_NOT_FOUND);
   if (outcome === 'exists') throw new ApiError(400, 'ResourceAlreadyExistsException', 'The specified log stream already exists');
 }
 
 function deleteLogGroup(p: Params, store: LogStore): void {
-  if (!store.deleteGroup(reqString(p, 'logGroupName', 512))) throw notFound(GROUP_NOT_FOUND);
+  if (!store.deleteGroup(groupName(p, 'logGroupName', true))) throw notFound(GROUP_NOT_FOUND);
 }
 
 function deleteLogStream(p: Params, store: LogStore): void {
-  const group = requireGroup(store, reqString(p, 'logGroupName', 512));
-  if (!store.deleteStream(group.name, reqString(p, 'logStreamName', 512))) throw notFound(STREAM_NOT_FOUND);
+  const group = requireGroup(store, groupName(p, 'logGroupName', true));
+  if (!store.deleteStream(group.name, streamName(p, 'logStreamName'))) throw notFound(STREAM_NOT_FOUND);
+}
+
+function putRetentionPolicy(p: Params, store: LogStore): void {
+  const group = requireGroup(store, groupName(p, 'logGroupName', true));
+  const days = optInt(p, 'retentionInDays', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (days === undefined) throw constraint('retentionInDays', null, 'not be null');
+  if (!RETENTION_DAYS.includes(days)) throw constraint('retentionInDays', days, `satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+  retention.set(group, days);
+}
+
+function deleteRetentionPolicy(p: Params, store: LogStore): void {
+  retention.delete(requireGroup(store, groupName(p, 'logGroupName', true)));
 }
 
 const isNameToken = (v: unknown): v is { n: string } => typeof (v as { n?: unknown })?.n === 'string';
-const isOffsetToken = (v: unknown): v is { o: number } => Number.isInteger((v as { o?: unknown })?.o) && (v as { o: number }).o >= 0;
+const isOffsetToken = (v: unknown): v is { o: number; g: string } =>
+  Number.isInteger((v as { o?: unknown })?.o) && (v as { o: number }).o >= 0 && typeof (v as { g?: unknown }).g === 'string';
 
 function describeLogGroups(p: Params, store: LogStore): unknown {
-  const prefix = optString(p, 'logGroupNamePrefix', 512);
-  const pattern = optString(p, 'logGroupNamePattern', 512);
+  const prefix = groupName(p, 'logGroupNamePrefix', false);
+  const pattern = optString(p, 'logGroupNamePattern', 512, 0);
+  if (pattern !== undefined && !/^[.\-_/#A-Za-z0-9]*$/.test(pattern)) {
+    throw constraint('logGroupNamePattern', pattern, 'satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]*');
+  }
   if (prefix !== undefined && pattern !== undefined) throw invalid('logGroupNamePrefix and logGroupNamePattern cannot both be specified.');
   const limit = optInt(p, 'limit', 1, 50) ?? 50;
   const token = optString(p, 'nextToken', 4096);
@@ -126,6 +159,7 @@ function describeLogGroups(p: Params, store: LogStore): unknown {
       arn: `${logGroupArn(g.name)}:*`,
       logGroupArn: logGroupArn(g.name),
       storedBytes: store.groupStoredBytes(g),
+      ...(retention.has(g) ? { retentionInDays: retention.get(g) } : {}),
       logGroupClass: 'STANDARD',
     })),
     ...(matching.length > limit ? { nextToken: encodeToken({ n: page[page.length - 1].name }) } : {}),
@@ -136,12 +170,14 @@ function describeLogStreams(p: Params, store: LogStore): unknown {
   const group = requireGroup(store, groupNameParam(p));
   const prefix = optString(p, 'logStreamNamePrefix', 512);
   const orderBy = optString(p, 'orderBy') ?? 'LogStreamName';
-  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw invalid(`orderBy must be LogStreamName or LastEventTime; got ${orderBy}.`);
+  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw constraint('orderBy', orderBy, 'satisfy enum value set: [LogStreamName, LastEventTime]');
   if (orderBy === 'LastEventTime' && prefix !== undefined) throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
   const descending = optBool(p, 'descending') ?? false;
   const limit = optInt(p, 'limit', 1, 50) ?? 50;
   const token = optString(p, 'nextToken', 4096);
-  const offset = token !== undefined ? decodeToken(token, isOffsetToken).o : 0;
+  const decoded = token !== undefined ? decodeToken(token, isOffsetToken) : undefined;
+  if (decoded && decoded.g !== group.name) throw invalid('The specified nextToken is invalid.');
+  const offset = decoded?.o ?? 0;
   const lastEventTime = (s: LogStreamState): number => s.events[s.events.length - 1]?.timestamp ?? 0;
   const streams = [...group.streams.values()]
     .filter((s) => prefix === undefined || s.name.startsWith(prefix))
@@ -160,7 +196,7 @@ function describeLogStreams(p: Params, store: LogStore): unknown {
       arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${group.name}:log-stream:${s.name}`,
       storedBytes: s.storedBytes,
     })),
-    ...(offset + limit < streams.length ? { nextToken: encodeToken({ o: offset + limit }) } : {}),
+    ...(offset + limit < streams.length ? { nextToken: encodeToken({ o: offset + limit, g: group.name }) } : {}),
   };
 }
 
@@ -168,47 +204,72 @@ function describeLogStreams(p: Params, store: LogStore): unknown {
 
 const MAX_BATCH_EVENTS = 10_000;
 const MAX_BATCH_BYTES = 1_048_576;
+/**
+ * One event may be at most 1 MB (message bytes + 26), as PutLogEvents documents since 2025
+ * (256 KB before). A batch's own 1,048,576-byte limit is checked after it, so an event that
+ * passes this can still make its batch too large.
+ */
+const MAX_EVENT_BYTES = 1_048_576;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TOO_NEW_MS = 2 * 60 * 60 * 1000;
 const TOO_OLD_MS = 14 * DAY_MS;
 
 function putLogEvents(p: Params, store: LogStore): unknown {
   const group = requireGroup(store, groupNameParam(p));
-  const streamName = reqString(p, 'logStreamName', 512);
-  requireStream(group, streamName);
+  const stream = streamName(p, 'logStreamName');
+  requireStream(group, stream);
   const raw = p.logEvents;
-  if (!Array.isArray(raw) || raw.length === 0) throw invalid('logEvents must be a list of 1 to 10,000 events.');
-  if (raw.length > MAX_BATCH_EVENTS) throw invalid(`A batch can hold at most ${MAX_BATCH_EVENTS} events; got ${raw.length}.`);
+  if (raw === undefined || raw === null) throw constraint('logEvents', null, 'not be null');
+  if (!Array.isArray(raw)) throw new ApiError(400, 'SerializationException', 'logEvents must be a list of events.');
+  if (raw.length === 0) throw invalid("1 validation error detected: Value '[]' at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  if (raw.length > MAX_BATCH_EVENTS) {
+    throw invalid(`1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH_EVENTS}`);
+  }
   let bytes = 0;
   const events = raw.map((e: unknown, i) => {
-    const { timestamp, message } = (e ?? {}) as { timestamp?: unknown; message?: unknown };
-    if (typeof timestamp !== 'number' || !Number.isInteger(timestamp) || timestamp < 0) throw invalid(`logEvents[${i}].timestamp must be epoch milliseconds.`);
-    if (typeof message !== 'string' || message === '') throw invalid(`logEvents[${i}].message must be a non-empty string.`);
-    bytes += eventSize(message);
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ApiError(400, 'SerializationException', `logEvents[${i}] must be an object with timestamp and message.`);
+    const { timestamp, message } = e as { timestamp?: unknown; message?: unknown };
+    if (timestamp === undefined || timestamp === null) throw constraint(`logEvents.${i + 1}.member.timestamp`, null, 'not be null');
+    if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) throw new ApiError(400, 'SerializationException', `logEvents[${i}].timestamp must be an integer (epoch milliseconds).`);
+    if (timestamp < 0) throw constraint(`logEvents.${i + 1}.member.timestamp`, timestamp, 'have value greater than or equal to 0');
+    if (message === undefined || message === null) throw constraint(`logEvents.${i + 1}.member.message`, null, 'not be null');
+    if (typeof message !== 'string') throw new ApiError(400, 'SerializationException', `logEvents[${i}].message must be a string.`);
+    if (message === '') throw constraint(`logEvents.${i + 1}.member.message`, '', 'have length greater than or equal to 1');
+    const size = eventSize(message);
+    if (size > MAX_EVENT_BYTES) throw invalid(`Log event too large: ${size} bytes exceeds limit of ${MAX_EVENT_BYTES}`);
+    bytes += size;
     return { timestamp, message };
   });
-  if (bytes > MAX_BATCH_BYTES) throw invalid(`The batch is ${bytes} bytes (message bytes + 26 per event); the limit is ${MAX_BATCH_BYTES}.`);
-  const times = events.map((e) => e.timestamp);
-  if (Math.max(...times) - Math.min(...times) > DAY_MS) throw invalid('The log events in a single PutLogEvents request cannot span more than 24 hours.');
-  // Lenient: events need not be in chronological order (the stream keeps them sorted).
+  if (bytes > MAX_BATCH_BYTES) throw invalid(`Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
+  for (let i = 1; i < events.length; i++) {
+    if (events[i].timestamp < events[i - 1].timestamp) throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
+  }
+  // Events in order: the too old form a prefix, the too new a suffix; the rest are kept.
   const now = Date.now();
-  const accepted: typeof events = [];
-  let tooNewStart: number | undefined;
+  const days = retention.get(group);
+  const expiredBefore = days !== undefined ? now - days * DAY_MS : -Infinity;
   let tooOldEnd: number | undefined;
+  let expiredEnd: number | undefined;
+  let tooNewStart: number | undefined;
+  const accepted: typeof events = [];
   events.forEach((e, i) => {
     if (e.timestamp > now + TOO_NEW_MS) tooNewStart ??= i;
     else if (e.timestamp < now - TOO_OLD_MS) tooOldEnd = i;
+    else if (e.timestamp < expiredBefore) expiredEnd = i;
     else accepted.push(e);
   });
-  if (accepted.length > 0) store.write(group.name, streamName, accepted);
+  if (accepted.length > 0 && accepted[accepted.length - 1].timestamp - accepted[0].timestamp > DAY_MS) {
+    throw invalid('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
+  }
+  if (accepted.length > 0) store.write(group.name, stream, accepted);
+  const rejected = {
+    ...(tooNewStart !== undefined ? { tooNewLogEventStartIndex: tooNewStart } : {}),
+    ...(tooOldEnd !== undefined ? { tooOldLogEventEndIndex: tooOldEnd } : {}),
+    ...(expiredEnd !== undefined ? { expiredLogEventEndIndex: expiredEnd } : {}),
+  };
   return {
     nextSequenceToken: String(Date.now()).padStart(20, '0'),
-    ...(tooNewStart !== undefined || tooOldEnd !== undefined ? {
-      rejectedLogEventsInfo: {
-        ...(tooNewStart !== undefined ? { tooNewLogEventStartIndex: tooNewStart } : {}),
-        ...(tooOldEnd !== undefined ? { tooOldLogEventEndIndex: tooOldEnd } : {}),
-      },
-    } : {}),
+    ...(Object.keys(rejected).length > 0 ? { rejectedLogEventsInfo: rejected } : {}),
   };
 }
 
@@ -221,24 +282,40 @@ function compileOrReject(pattern: string | undefined): MessageMatcher {
   }
 }
 
+/** startTime and endTime: epoch milliseconds, start not after end. */
+function timeRange(p: Params): { startTime?: number; endTime?: number } {
+  const startTime = optInt(p, 'startTime', 0, Number.MAX_SAFE_INTEGER);
+  const endTime = optInt(p, 'endTime', 0, Number.MAX_SAFE_INTEGER);
+  // CloudWatch's wording for this case is not documented; the check is ours.
+  if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
+    throw invalid(`startTime (${startTime}) must not be later than endTime (${endTime}).`);
+  }
+  return { startTime, endTime };
+}
+
+/** A short tag naming a group (and stream), so a token from one cannot be replayed on another. */
+function scopeTag(...names: string[]): string {
+  return createHash('sha256').update(names.join('\0')).digest('hex').slice(0, 12);
+}
+
 /**
- * GetLogEvents tokens name a position between events: `f/<timestamp>/<seq>` reads forward from
- * it, `b/<timestamp>/<seq>` backward. At either end the token passed in comes back unchanged.
+ * GetLogEvents tokens name a position between events: `f/<timestamp>/<seq>/<scope>` reads
+ * forward from it, `b/…` backward. At either end the token passed in comes back unchanged.
  */
-function parseStreamToken(token: string): { forward: boolean; t: number; q: number } {
-  const m = /^([fb])\/(\d{1,16})\/(\d{1,16})$/.exec(token);
-  if (!m) throw invalid('The specified nextToken is invalid.');
+function parseStreamToken(token: string, scope: string): { forward: boolean; t: number; q: number } {
+  const m = /^([fb])\/(\d{1,16})\/(\d{1,16})\/([0-9a-f]{12})$/.exec(token);
+  if (!m || m[4] !== scope) throw invalid('The specified nextToken is invalid.');
   return { forward: m[1] === 'f', t: Number(m[2]), q: Number(m[3]) };
 }
 
 function getLogEvents(p: Params, store: LogStore): unknown {
   const group = requireGroup(store, groupNameParam(p));
-  const stream = requireStream(group, reqString(p, 'logStreamName', 512));
-  const startTime = optInt(p, 'startTime', 0, Number.MAX_SAFE_INTEGER);
-  const endTime = optInt(p, 'endTime', 0, Number.MAX_SAFE_INTEGER);
-  const limit = optInt(p, 'limit', 1, 10_000) ?? 10_000;
+  const stream = requireStream(group, streamName(p, 'logStreamName'));
+  const { startTime, endTime } = timeRange(p);
+  const limit = optInt(p, 'limit', 1, MAX_RESPONSE_EVENTS) ?? MAX_RESPONSE_EVENTS;
   const startFromHead = optBool(p, 'startFromHead') ?? false;
   const token = optString(p, 'nextToken', 4096);
+  const scope = scopeTag(group.name, stream.name);
 
   const all = stream.events;
   // The window: startTime inclusive, endTime exclusive.
@@ -248,7 +325,7 @@ function getLogEvents(p: Params, store: LogStore): unknown {
   let forward: boolean;
   let cursor: number; // index into `all` of the position
   if (token !== undefined) {
-    const parsed = parseStreamToken(token);
+    const parsed = parseStreamToken(token, scope);
     forward = parsed.forward;
     // Position (t, q) sits before the first event whose key is ≥ (t, q).
     cursor = firstIndexAfter(all, parsed.t, parsed.q - 1);
@@ -282,25 +359,37 @@ function getLogEvents(p: Params, store: LogStore): unknown {
   const last = picked[picked.length - 1];
   return {
     events: picked.map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })),
-    nextForwardToken: token !== undefined && forward && !last ? token : `f/${last ? positionAfter(last) : here}`,
-    nextBackwardToken: token !== undefined && !forward && !first ? token : `b/${first ? positionBefore(first) : here}`,
+    nextForwardToken: token !== undefined && forward && !last ? token : `f/${last ? positionAfter(last) : here}/${scope}`,
+    nextBackwardToken: token !== undefined && !forward && !first ? token : `b/${first ? positionBefore(first) : here}/${scope}`,
   };
 }
 
-const isFilterToken = (v: unknown): v is { t: number; q: number } =>
-  Number.isInteger((v as { t?: unknown })?.t) && Number.isInteger((v as { q?: unknown })?.q);
+/** FilterLogEvents resumes at (t, q); `g` scopes the token to its group, `i` is when it was issued. */
+interface FilterToken { t: number; q: number; g: string; i: number }
+const isFilterToken = (v: unknown): v is FilterToken => {
+  const o = v as Partial<FilterToken> | null;
+  return Number.isSafeInteger(o?.t) && Number.isSafeInteger(o?.q) && typeof o?.g === 'string' && Number.isSafeInteger(o?.i);
+};
 
 function filterLogEvents(p: Params, store: LogStore): unknown {
   const group = requireGroup(store, groupNameParam(p));
   const names = optStringList(p, 'logStreamNames', 1, 100);
   const prefix = optString(p, 'logStreamNamePrefix', 512);
   if (names && prefix !== undefined) throw invalid('logStreamNames and logStreamNamePrefix cannot both be specified.');
-  const startTime = optInt(p, 'startTime', 0, Number.MAX_SAFE_INTEGER);
-  const endTime = optInt(p, 'endTime', 0, Number.MAX_SAFE_INTEGER);
-  const limit = optInt(p, 'limit', 1, 10_000) ?? 10_000;
-  const matches = compileOrReject(optString(p, 'filterPattern', 1024));
+  const { startTime, endTime } = timeRange(p);
+  const limit = optInt(p, 'limit', 1, MAX_RESPONSE_EVENTS) ?? MAX_RESPONSE_EVENTS;
+  const matches = compileOrReject(optString(p, 'filterPattern', MAX_FILTER_PATTERN_LENGTH, 0));
   const token = optString(p, 'nextToken', 4096);
-  const from = token !== undefined ? decodeToken(token, isFilterToken) : { t: startTime ?? 0, q: 0 };
+  let from = { t: startTime ?? 0, q: 0 };
+  if (token !== undefined) {
+    const decoded = decodeToken(token, isFilterToken);
+    const now = Date.now();
+    // A token from another group, from the future or older than a day is refused alike.
+    if (decoded.g !== scopeTag(group.name) || decoded.i > now + 60_000 || now - decoded.i > TOKEN_LIFETIME_MS) {
+      throw invalid('The specified nextToken is invalid.');
+    }
+    from = { t: decoded.t, q: decoded.q };
+  }
 
   const streams = [...group.streams.values()]
     .filter((s) => (!names || names.includes(s.name)) && (prefix === undefined || s.name.startsWith(prefix)))
@@ -308,7 +397,9 @@ function filterLogEvents(p: Params, store: LogStore): unknown {
   // Merge the streams in (timestamp, seq) order, starting at the position `from`.
   const heads = streams.map((s) => ({ stream: s, i: firstIndexAfter(s.events, from.t, from.q - 1) }));
   const events: { logStreamName: string; timestamp: number; message: string; ingestionTime: number; eventId: string }[] = [];
+  const deadline = performance.now() + filterLimits.timeBudgetMs;
   let scanned = 0;
+  let scannedBytes = 0;
   let bytes = 0;
   let resume: { t: number; q: number } | undefined;
   for (;;) {
@@ -321,11 +412,14 @@ function filterLogEvents(p: Params, store: LogStore): unknown {
     }
     if (!best) break;
     const e = best.stream.events[best.i];
-    if (events.length >= limit || scanned >= store.filterScanBudget) {
+    // The clock only counts once a little work is done, so a small search always completes in one page.
+    const budgetSpent = (scanned >= MIN_SCAN_EVENTS || scannedBytes >= MAX_RESPONSE_BYTES) && performance.now() > deadline;
+    if (events.length >= limit || scanned >= store.filterScanBudget || budgetSpent) {
       resume = { t: e.timestamp, q: e.seq };
       break;
     }
     scanned++;
+    scannedBytes += e.message.length;
     if (matches(e.message)) {
       bytes += eventSize(e.message);
       if (bytes > MAX_RESPONSE_BYTES && events.length > 0) {
@@ -339,6 +433,6 @@ function filterLogEvents(p: Params, store: LogStore): unknown {
   return {
     events,
     searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: resume === undefined })),
-    ...(resume ? { nextToken: encodeToken(resume) } : {}),
+    ...(resume ? { nextToken: encodeToken({ ...resume, g: scopeTag(group.name), i: Date.now() }) } : {}),
   };
 }

@@ -3,12 +3,21 @@
  *
  * Supported forms:
  * - terms: `ERROR timeout` (all must occur, case-sensitive), `?ERROR ?WARN` (any of them),
- *   `-DEBUG` (must not occur), `"a phrase"` (quoted, may contain spaces), `%time(d|out)%` (a
- *   regular expression, JavaScript syntax);
+ *   `-DEBUG` (must not occur), `"a phrase"` (quoted, may contain spaces), `%time[do]ut%` (a
+ *   regular expression in CloudWatch's subset, see filterRegex.ts);
  * - JSON: `{ $.level = "ERROR" && ($.code >= 500 || $.user.name = "adm*") }`, with
  *   `=`, `!=`, `<`, `>`, `<=`, `>=`, `IS NULL|TRUE|FALSE`, `EXISTS`, `NOT EXISTS`;
  * - space-delimited: `[ip, user, ..., status = 5*, size > 1000]`.
+ *
+ * Every matcher runs in time linear in the message (times the pattern's size): globs by
+ * segment search, `...` by counting, regular expressions by a state-set simulation. Nothing
+ * here hands user text to RegExp, so no pattern can stall the server.
  */
+
+import { compileFilterRegex, MAX_REGEX_STATES, RegexSyntaxError, type RegexBudget } from './filterRegex';
+
+/** CloudWatch's limit on filterPattern and logEventFilterPattern. */
+export const MAX_FILTER_PATTERN_LENGTH = 1024;
 
 export class FilterPatternError extends Error {
   constructor(message: string) {
@@ -21,6 +30,9 @@ export type MessageMatcher = (message: string) => boolean;
 
 /** Compiles `pattern`; throws FilterPatternError naming the problem when it is malformed. */
 export function compileFilterPattern(pattern: string | undefined): MessageMatcher {
+  if (pattern !== undefined && pattern.length > MAX_FILTER_PATTERN_LENGTH) {
+    throw new FilterPatternError(`Invalid filter pattern: it is ${pattern.length} characters long; the limit is ${MAX_FILTER_PATTERN_LENGTH}.`);
+  }
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{')) return compileJsonPattern(text);
@@ -34,6 +46,7 @@ function compileTermPattern(text: string): MessageMatcher {
   const required: TermTest[] = [];
   const optional: TermTest[] = [];
   const excluded: TermTest[] = [];
+  const budget: RegexBudget = { states: MAX_REGEX_STATES };
   let i = 0;
   while (i < text.length) {
     if (/\s/.test(text[i])) { i++; continue; }
@@ -56,7 +69,7 @@ function compileTermPattern(text: string): MessageMatcher {
       term = text.slice(start, i);
     }
     if (term === '') throw new FilterPatternError(`Invalid filter pattern: a "${kind === 'optional' ? '?' : '-'}" must be followed by a term.`);
-    (kind === 'required' ? required : kind === 'optional' ? optional : excluded).push(termTest(term));
+    (kind === 'required' ? required : kind === 'optional' ? optional : excluded).push(termTest(term, budget));
   }
   return (message) =>
     required.every((t) => t(message)) &&
@@ -66,15 +79,14 @@ function compileTermPattern(text: string): MessageMatcher {
 
 type TermTest = (message: string) => boolean;
 
-function termTest(term: string): TermTest {
+function termTest(term: string, budget: RegexBudget): TermTest {
   if (term.length > 2 && term.startsWith('%') && term.endsWith('%')) {
-    let re: RegExp;
     try {
-      re = new RegExp(term.slice(1, -1));
+      return compileFilterRegex(term.slice(1, -1), budget);
     } catch (err) {
-      throw new FilterPatternError(`Invalid filter pattern: the regular expression ${term} is not valid (${(err as Error).message}).`);
+      if (!(err instanceof RegexSyntaxError)) throw err;
+      throw new FilterPatternError(`Invalid filter pattern: the regular expression ${term} is not supported: ${err.message}.`);
     }
-    return (message) => re.test(message);
   }
   return (message) => message.includes(term);
 }
@@ -226,9 +238,27 @@ function describe(token: Token): string {
   }
 }
 
-function globToRegExp(glob: string): RegExp {
-  const source = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`, 's');
+/**
+ * Whether `text` matches `glob`, where `*` stands for any run of characters. The first part
+ * must be a prefix and the last a suffix; each part between is taken at its leftmost place
+ * after the previous one, which is never worse than a later place, so one pass suffices.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  const parts = glob.split('*');
+  if (parts.length === 1) return glob === text;
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const part = parts[i];
+    if (part === '') continue;
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /** Compares a field value (JSON value, or the text of a delimited field) with an operand. */
@@ -238,7 +268,7 @@ function compare(actual: unknown, op: CompareOp, operand: Operand, textField: bo
   if (operand.kind === 'bool') return (actual === operand.value) === (op === '=');
   if (operand.kind === 'string') {
     if (typeof actual !== 'string') return op === '!=' && actual !== null && typeof actual !== 'object';
-    const equal = operand.value.includes('*') ? globToRegExp(operand.value).test(actual) : actual === operand.value;
+    const equal = operand.value.includes('*') ? globMatches(operand.value, actual) : actual === operand.value;
     return op === '=' ? equal : !equal;
   }
   const n = typeof actual === 'number' ? actual
@@ -365,20 +395,31 @@ function collectSubjects(expr: Expr): string[] {
   }
 }
 
+/** /\s/ for one character, without a regex call for the common ASCII ones. */
+function isSpace(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(text[at]);
+}
+
 /** Splits a message on spaces; text inside "..." or [...] is one field (without the delimiters). */
 export function splitDelimitedMessage(message: string): string[] {
   const values: string[] = [];
+  // Once a closing character is known to be absent from the rest, it is not searched for again
+  // (a message of many unclosed "[" would otherwise cost quadratic time).
+  const absentFrom = { '"': Infinity, ']': Infinity };
   let i = 0;
   while (i < message.length) {
     const c = message[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (isSpace(message, i)) { i++; continue; }
     const close = c === '"' ? '"' : c === '[' ? ']' : undefined;
-    if (close) {
+    if (close && i + 1 < absentFrom[close]) {
       const end = message.indexOf(close, i + 1);
       if (end >= 0) { values.push(message.slice(i + 1, end)); i = end + 1; continue; }
+      absentFrom[close] = i + 1;
     }
     const start = i;
-    while (i < message.length && !/\s/.test(message[i])) i++;
+    while (i < message.length && !isSpace(message, i)) i++;
     values.push(message.slice(start, i));
   }
   return values;
@@ -386,20 +427,21 @@ export function splitDelimitedMessage(message: string): string[] {
 
 /**
  * Binds pattern fields to message fields. Without `...` the counts must be equal (the strict
- * reading); each `...` absorbs any number of message fields.
+ * reading). With `...`, every named field takes one message field and the first `...` takes
+ * all the surplus (later ones none): the same binding a search trying the longest skip first
+ * finds, computed without the search.
  */
 function bindFields(fields: DelimitedField[], values: string[]): Map<string, string> | undefined {
+  const named = fields.filter((f) => !f.ellipsis).length;
+  const hasEllipsis = named < fields.length;
+  if (hasEllipsis ? values.length < named : values.length !== named) return undefined;
   const bound = new Map<string, string>();
-  const match = (fi: number, vi: number): boolean => {
-    if (fi === fields.length) return vi === values.length;
-    const field = fields[fi];
-    if (field.ellipsis) {
-      for (let skip = values.length - vi; skip >= 0; skip--) if (match(fi + 1, vi + skip)) return true;
-      return false;
-    }
-    if (vi >= values.length) return false;
+  let surplus = values.length - named;
+  let vi = 0;
+  for (const field of fields) {
+    if (field.ellipsis) { vi += surplus; surplus = 0; continue; }
     if (field.name) bound.set(field.name, values[vi]);
-    return match(fi + 1, vi + 1);
-  };
-  return match(0, 0) ? bound : undefined;
+    vi++;
+  }
+  return bound;
 }

@@ -33,17 +33,27 @@ export function parseParams(body: Buffer): Params {
   return value as Params;
 }
 
-export function optString(p: Params, key: string, max = 1024): string | undefined {
+/**
+ * CloudWatch words a broken constraint as the service model's validator does:
+ * `1 validation error detected: Value '<v>' at '<member>' failed to satisfy constraint: Member must …`.
+ */
+export function constraint(key: string, value: unknown, rule: string): ApiError {
+  const shown = value === null ? 'null' : `'${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}'`;
+  return invalid(`1 validation error detected: Value ${shown} at '${key}' failed to satisfy constraint: Member must ${rule}`);
+}
+
+export function optString(p: Params, key: string, max = 1024, min = 1): string | undefined {
   const v = p[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new ApiError(400, 'SerializationException', `${key} must be a string.`);
-  if (v.length > max) throw invalid(`${key} must be at most ${max} characters long.`);
+  if (v.length > max) throw constraint(key, v, `have length less than or equal to ${max}`);
+  if (v.length < min) throw constraint(key, v, `have length greater than or equal to ${min}`);
   return v;
 }
 
 export function reqString(p: Params, key: string, max = 1024): string {
   const v = optString(p, key, max);
-  if (v === undefined || v === '') throw invalid(`${key} is required.`);
+  if (v === undefined) throw constraint(key, null, 'not be null');
   return v;
 }
 
@@ -51,7 +61,8 @@ export function optInt(p: Params, key: string, min: number, max: number): number
   const v = p[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new ApiError(400, 'SerializationException', `${key} must be an integer.`);
-  if (v < min || v > max) throw invalid(`${key} must be between ${min} and ${max}; got ${v}.`);
+  if (v < min) throw constraint(key, v, `have value greater than or equal to ${min}`);
+  if (v > max) throw constraint(key, v, `have value less than or equal to ${max}`);
   return v;
 }
 
@@ -66,8 +77,28 @@ export function optStringList(p: Params, key: string, min: number, max: number):
   const v = p[key];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ApiError(400, 'SerializationException', `${key} must be a list of strings.`);
-  if (v.length < min || v.length > max) throw invalid(`${key} must have between ${min} and ${max} items; got ${v.length}.`);
+  if (v.length > max) throw constraint(key, v, `have length less than or equal to ${max}`);
+  if (v.length < min) throw constraint(key, v, `have length greater than or equal to ${min}`);
   return v as string[];
+}
+
+/** Log group names: 1–512 characters of `[.\-_/#A-Za-z0-9]`. */
+export const GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]+$/;
+
+/** A log group name member, checked against CloudWatch's pattern. */
+export function groupName(p: Params, key: string, required: true): string;
+export function groupName(p: Params, key: string, required: false): string | undefined;
+export function groupName(p: Params, key: string, required: boolean): string | undefined {
+  const v = required ? reqString(p, key, 512) : optString(p, key, 512);
+  if (v !== undefined && !GROUP_NAME_PATTERN.test(v)) throw constraint(key, v, 'satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+');
+  return v;
+}
+
+/** A log stream name member: 1–512 characters, neither ":" nor "*". */
+export function streamName(p: Params, key: string): string {
+  const v = reqString(p, key, 512);
+  if (/[:*]/.test(v)) throw constraint(key, v, 'satisfy regular expression pattern: [^:*]*');
+  return v;
 }
 
 export function logGroupArn(name: string): string {
@@ -82,8 +113,11 @@ export function groupNameFromIdentifier(identifier: string): string {
 
 /** The group named by logGroupName or logGroupIdentifier (exactly one of them). */
 export function groupNameParam(p: Params): string {
-  const name = optString(p, 'logGroupName', 512);
+  const name = groupName(p, 'logGroupName', false);
   const identifier = optString(p, 'logGroupIdentifier', 2048);
+  if (identifier !== undefined && !/^[\w#+=/:,.@-]*$/.test(identifier)) {
+    throw constraint('logGroupIdentifier', identifier, 'satisfy regular expression pattern: [\\w#+=/:,.@-]*');
+  }
   if (name !== undefined && identifier !== undefined) throw invalid('logGroupName and logGroupIdentifier cannot both be specified.');
   const result = name ?? (identifier !== undefined ? groupNameFromIdentifier(identifier) : undefined);
   if (!result) throw invalid('Either logGroupName or logGroupIdentifier is required.');
