@@ -87,7 +87,7 @@ describe('First steps in the workbench (e2e)', function () {
     const local = await waitForRow(view, 'Local Lambda', STEP_TIMEOUT);
     await local.hover();
     await local.getByRole('button', { name: 'Stop Local Lambda' }).click();
-    await waitForRow(view, 'Stopped — start it with ▶ or "Start Local Lambda"', STEP_TIMEOUT);
+    await waitForRow(view, 'Stopped — click to start', STEP_TIMEOUT);
     await page.waitForTimeout(3000); // the old behaviour restarted within 0.3 s
     assert.match((await local.locator('.label-description').textContent()) ?? '', /^stopped/);
     assert.equal(await view.locator('.monaco-list-row .label-name', { hasText: /^hello-node$/ }).count(), 0, 'its functions are not listed while stopped');
