@@ -7,6 +7,7 @@ import type { FunctionTarget } from '../shared/target';
 import { affects, readSettings, SECTION, type LocalRunSettings } from './config';
 import { Connections } from './connections';
 import { BuildProgress } from './localLambda/buildProgress';
+import { CodeLinks } from './codeLinks';
 import { LocalLambdaHost } from './localLambda/host';
 import { MANAGE_TRUST_COMMAND, RestrictedModeError } from './trust';
 
@@ -38,6 +39,8 @@ export class Workbench extends Disposable {
   readonly connections: Connections;
   /** The Local Lambda's builds as the person sees them. */
   readonly buildProgress: BuildProgress;
+  /** Folder ↔ function links (code download, deploy, deploy on save); the tree's menus follow them. */
+  readonly codeLinks: CodeLinks;
   private readonly functionChanged = this._register(new Emitter<FunctionRef>());
   /**
    * Fires after this window published a version, changed an alias, deployed code or saved a
@@ -66,6 +69,7 @@ export class Workbench extends Disposable {
     );
     this.connections = this._register(new Connections({ settings: readSettings, listProfiles, local: this.local }));
     this.buildProgress = this._register(new BuildProgress(this.local, this.log));
+    this.codeLinks = this._register(new CodeLinks(extension.workspaceState));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       this.log.info('This folder is trusted now: the Local Lambda, local invokes and deploys of its code are on.');

@@ -36,6 +36,10 @@ describe('Code sync status bar in the workbench (e2e)', function () {
     await expandRow(view, 'us-east-1', STEP_TIMEOUT);
     const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
     await row.click({ button: 'right' });
+    // The code actions sit in the "Code" submenu of the function's context menu.
+    const submenu = page.getByRole('menuitem', { name: 'Code' });
+    await submenu.hover();
+    await submenu.click();
     const item = page.getByRole('menuitem', { name: 'Download Code…' });
     await item.hover();
     await item.click();

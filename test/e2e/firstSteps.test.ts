@@ -27,6 +27,19 @@ async function valueOf(panel: Frame, selectClass: string): Promise<string> {
   return panel.locator(`vscode-single-select.${selectClass}`).evaluate((el) => (el as unknown as { value: string }).value);
 }
 
+/** The webview document of the function panel titled `functionName`, once it has rendered. */
+async function panelOf(page: Page, functionName: string): Promise<Frame> {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const title = await frame.locator('.frame-title').first().textContent({ timeout: 100 }).catch(() => null);
+      if (title?.trim() === functionName && (await frame.locator('.invoke-editor').count().catch(() => 0)) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the panel of ${functionName} did not render within ${STEP_TIMEOUT / 1000} s`);
+}
+
 /** Picks the item labelled `label` in the open quick pick. */
 async function pickQuickItem(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
@@ -80,6 +93,38 @@ describe('First steps in the workbench (e2e)', function () {
     assert.equal(await valueOf(panel, 'invoke-type'), 'RequestResponse', 'the type select shows what ran');
     assert.match(await panel.locator('textarea.invoke-editor').first().inputValue(), /aws:s3/, 'the editor holds the event that ran');
     await workbench().screenshot('first-steps-form-follows.png');
+  });
+
+  it('a click on a function row opens its panel; Enter on a focused row does too', async () => {
+    const { page } = workbench();
+    await (await waitForRow(view, 'hello-python', STEP_TIMEOUT)).locator('.label-name').click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-python' }).waitFor({ timeout: STEP_TIMEOUT });
+    const ts = await waitForRow(view, 'hello-ts', STEP_TIMEOUT);
+    await (await waitForRow(view, 'hello-python', STEP_TIMEOUT)).locator('.label-name').click();
+    await page.keyboard.press('ArrowDown'); // focus moves to hello-ts, the row below
+    await ts.and(page.locator('.focused')).waitFor({ timeout: STEP_TIMEOUT });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-ts' }).waitFor({ timeout: STEP_TIMEOUT });
+    await panelOf(page, 'hello-ts');
+    await workbench().screenshot('first-steps-row-opens-panel.png');
+  });
+
+  it('the function menu is grouped: code actions in a "Code" submenu, only those that apply', async () => {
+    const { page } = workbench();
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.click({ button: 'right' });
+    const code = page.getByRole('menuitem', { name: 'Code' });
+    await code.waitFor({ timeout: STEP_TIMEOUT });
+    assert.equal(await page.getByRole('menuitem', { name: 'Quick Deploy' }).count(), 0, 'no Quick Deploy at the top level');
+    await code.hover();
+    await page.getByRole('menuitem', { name: 'Download Code…' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.getByRole('menuitem', { name: 'Link Folder to Function…' }).waitFor({ timeout: STEP_TIMEOUT });
+    for (const absent of ['Quick Deploy', 'Unlink Folder from Function', 'Toggle Deploy on Save']) {
+      assert.equal(await page.getByRole('menuitem', { name: absent }).count(), 0, `${absent} without a linked folder`);
+    }
+    await workbench().screenshot('first-steps-function-menu.png');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
   });
 
   it('Stop Local Lambda keeps it stopped while the tree is open, until Start', async () => {

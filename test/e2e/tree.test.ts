@@ -16,7 +16,7 @@ describe('Lambda Workbench tree in the workbench (e2e)', function () {
     await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     await workbench().screenshot('workbench-overview.png');
     await entry.click();
-    // With one view in the container the side bar title reads "Lambda Workbench: Connections".
+    // The one view is named like its container, so the side bar title reads just "Lambda Workbench".
     view = page.locator('.part.sidebar');
     await view.locator('.composite.title', { hasText: /Lambda Workbench/i }).waitFor({ timeout: STEP_TIMEOUT });
     await waitForRow(view, 'Local Lambda', STEP_TIMEOUT);

@@ -10,7 +10,7 @@ import { downloadCode, LambdaApi } from '../../src/aws/lambda';
 import { deployFolder, type DeployApi } from '../../src/features/code/deploy';
 import { downloadFunctionCode } from '../../src/features/code/download';
 import { PackageTooLargeError } from '../../src/features/code/limits';
-import type { CodeLink } from '../../src/features/code/links';
+import type { CodeLink } from '../../src/workbench/codeLinks';
 import { packageFolder } from '../../src/features/code/packageFolder';
 import { makeTempDir, makeZip, startTestLocal, type TestLocal } from './helpers';
 

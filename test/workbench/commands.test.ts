@@ -6,7 +6,8 @@ interface Manifest {
   activationEvents?: string[];
   contributes: {
     commands: { command: string; title: string; category?: string }[];
-    menus: Record<string, { command: string; when?: string }[]>;
+    menus: Record<string, { command?: string; submenu?: string; when?: string }[]>;
+    submenus?: { id: string; label: string }[];
     views: Record<string, { id: string }[]>;
   };
 }
@@ -14,6 +15,7 @@ interface Manifest {
 describe('package.json commands match the code', () => {
   const manifest = readManifest<Manifest>();
   const contributed = manifest.contributes.commands.map((c) => c.command);
+  const submenus = (manifest.contributes.submenus ?? []).map((m) => m.id);
 
   it('every contributed command has a constant, and every constant is contributed', () => {
     assert.deepEqual([...contributed].sort(), [...ALL_COMMAND_IDS].sort());
@@ -30,8 +32,13 @@ describe('package.json commands match the code', () => {
   it('menus only name contributed commands; tree item menus only appear in our view', () => {
     for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
       for (const item of items) {
-        assert.ok(contributed.includes(item.command), `${menu} names unknown command ${item.command}`);
-        if (menu === 'view/item/context' || menu === 'view/title') assert.match(item.when ?? '', /view == lambdaWorkbench\.explorer/, `${menu} ${item.command}`);
+        if (item.submenu) {
+          assert.ok(submenus.includes(item.submenu), `${menu} names unknown submenu ${item.submenu}`);
+          assert.ok(manifest.contributes.menus[item.submenu]?.length, `submenu ${item.submenu} has items`);
+        } else {
+          assert.ok(contributed.includes(item.command!), `${menu} names unknown command ${item.command}`);
+        }
+        if (menu === 'view/item/context' || menu === 'view/title') assert.match(item.when ?? '', /view == lambdaWorkbench\.explorer/, `${menu} ${item.command ?? item.submenu}`);
       }
     }
   });

@@ -5,6 +5,7 @@ import { readManifest } from '../support/repo';
 
 interface MenuItem {
   command: string;
+  submenu?: string;
   when?: string;
   group?: string;
 }
@@ -24,10 +25,23 @@ function whenHolds(when: string | undefined, context: Record<string, string>): b
   });
 }
 
-/** Commands offered on a node's context menu (inline or not). */
+/** Commands offered on a node's context menu (inline or not), submenus included. */
 function commandsFor(node: ExplorerNode, trusted = true): Set<string> {
   const context = { view: 'lambdaWorkbench.explorer', viewItem: node.contextValue, isWorkspaceTrusted: String(trusted) };
-  return new Set(manifest.contributes.menus['view/item/context'].filter((m) => whenHolds(m.when, context)).map((m) => m.command));
+  const expand = (items: MenuItem[]): string[] => items.filter((m) => whenHolds(m.when, context))
+    .flatMap((m) => (m.submenu ? expand(manifest.contributes.menus[m.submenu] ?? []) : [m.command]));
+  return new Set(expand(manifest.contributes.menus['view/item/context']));
+}
+
+/** The entries at the top of a node's context menu (not inline): commands and submenus. */
+function topEntries(node: ExplorerNode): string[] {
+  const context = { view: 'lambdaWorkbench.explorer', viewItem: node.contextValue, isWorkspaceTrusted: 'true' };
+  return manifest.contributes.menus['view/item/context'].filter((m) => !m.group?.startsWith('inline') && whenHolds(m.when, context)).map((m) => m.submenu ?? m.command);
+}
+
+function inlineFor(node: ExplorerNode): string[] {
+  const context = { view: 'lambdaWorkbench.explorer', viewItem: node.contextValue, isWorkspaceTrusted: 'true' };
+  return manifest.contributes.menus['view/item/context'].filter((m) => m.group?.startsWith('inline') && whenHolds(m.when, context)).map((m) => m.command);
 }
 
 describe('tree menus follow the node kinds', () => {
@@ -70,6 +84,33 @@ describe('tree menus follow the node kinds', () => {
       assert.ok(palette.some((m) => m.command === c && !whenHolds(m.when, { isWorkspaceTrusted: 'false' })), `${c} hidden from the palette`);
       assert.ok(palette.some((m) => m.command === c && whenHolds(m.when, { isWorkspaceTrusted: 'true' })), `${c} in the palette when trusted`);
     }
+  });
+
+  it('a function\'s code actions sit in one "Code" submenu, showing only what applies to its link', () => {
+    const unlinked = fn(localRunning);
+    const linked = new FunctionNode(new RegionNode(localRunning, 'us-east-1'), { FunctionName: 'f' }, new Date(), true);
+    assert.ok(topEntries(unlinked).includes('lambdaWorkbench.code'));
+    assert.ok(!topEntries(unlinked).some((c) => c.startsWith('lambdaWorkbench.code.')), 'no code command at the top level');
+    assert.ok(topEntries(unlinked).length <= 12, `top level: ${topEntries(unlinked).join(', ')}`);
+    const plain = commandsFor(unlinked);
+    for (const c of [Commands.downloadCode, Commands.deployCode, Commands.linkFolder]) assert.ok(plain.has(c), c);
+    for (const c of [Commands.quickDeploy, Commands.unlinkFolder, Commands.toggleDeployOnSave]) assert.ok(!plain.has(c), `${c} without a linked folder`);
+    const withLink = commandsFor(linked);
+    for (const c of [Commands.quickDeploy, Commands.unlinkFolder, Commands.toggleDeployOnSave, Commands.downloadCode]) assert.ok(withLink.has(c), c);
+    assert.ok(!withLink.has(Commands.linkFolder), 'already linked');
+  });
+
+  it('the running Local Lambda\'s row shows Restart and Stop inline, not a look-alike Refresh beside Restart', () => {
+    const inline = inlineFor(localRunning);
+    assert.ok(inline.includes(Commands.restartLocal) && inline.includes(Commands.stopLocal));
+    assert.ok(!inline.includes(Commands.refreshNode), inline.join(', '));
+    assert.ok(commandsFor(localRunning).has(Commands.refreshNode), 'Refresh stays in its context menu');
+    assert.ok(inlineFor(profile).includes(Commands.refreshNode));
+  });
+
+  it('the one view is named like its container, so its title is not cut to "…: CON…"', () => {
+    const views = (manifest as unknown as { contributes: { views: Record<string, Array<{ name: string }>>; viewsContainers: { activitybar: Array<{ title: string }> } } }).contributes;
+    assert.equal(views.views['lambda-workbench'][0].name, views.viewsContainers.activitybar[0].title);
   });
 
   it('functions, versions and aliases copy ARNs; only AWS functions open the console', () => {

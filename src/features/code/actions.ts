@@ -16,7 +16,7 @@ import { extractZip } from './extractZip';
 import { handlerFileCandidates } from './handlerFile';
 import { IGNORE_FILE } from './ignoreRules';
 import { checkZippedSize, describePackageSize, formatBytes, MAX_DOWNLOAD_BYTES, PackageTooLargeError } from './limits';
-import type { CodeLink, CodeLinks } from './links';
+import type { CodeLink, CodeLinks } from '../../workbench/codeLinks';
 import { FolderUnreadableError, listPackageFiles, packageFolder, type FolderPackage } from './packageFolder';
 import { CodeStatusBar } from './statusBar';
 import { errorMessage } from '../../shared/errors';

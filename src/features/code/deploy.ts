@@ -1,7 +1,7 @@
 import { RevisionConflictError, type FunctionConfiguration, type LambdaApi } from '../../aws/lambda';
 import { WorkbenchError } from '../../aws/errors';
 import { checkZippedSize, describePackageSize } from './limits';
-import type { CodeLink } from './links';
+import type { CodeLink } from '../../workbench/codeLinks';
 import { packageFolder, type FolderPackage } from './packageFolder';
 import { deployedByOthers, syncState } from './sync';
 

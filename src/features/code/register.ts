@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { CodeActions } from './actions';
-import { CodeLinks } from './links';
 import type { Workbench } from '../../workbench/context';
 import { registerCommand } from '../../workbench/commands';
 import { Commands, type CommandId } from '../../workbench/ids';
@@ -12,7 +11,7 @@ import { requireTrust } from '../../workbench/trust';
  * editor shows a file of a linked folder.
  */
 export function registerCode(ctx: Workbench): void {
-  const links = new CodeLinks(ctx.extension.workspaceState);
+  const links = ctx.codeLinks;
   let actions: Promise<CodeActions> | undefined;
   const load = (): Promise<CodeActions> =>
     (actions ??= import('./actions.js').then(({ CodeActions }) => {
@@ -41,7 +40,6 @@ export function registerCode(ctx: Workbench): void {
   };
   const linksChanged = links.onDidChange(() => showStatusIfLinked(vscode.window.activeTextEditor));
   ctx.extension.subscriptions.push(
-    links,
     { dispose: () => linksChanged.dispose() },
     vscode.window.onDidChangeActiveTextEditor(showStatusIfLinked),
     vscode.workspace.onDidSaveTextDocument((doc) => {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CODE_STATUS_BAR_ID, Commands } from '../../workbench/ids';
 import type { Logger } from '../../shared/logger';
 import { formatBytes } from './limits';
-import type { CodeLink, CodeLinks } from './links';
+import type { CodeLink, CodeLinks } from '../../workbench/codeLinks';
 import { packageSha256 } from './packageFolder';
 import { syncState } from './sync';
 import { errorMessage } from '../../shared/errors';

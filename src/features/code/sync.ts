@@ -1,4 +1,4 @@
-import type { CodeLink } from './links';
+import type { CodeLink } from '../../workbench/codeLinks';
 
 export type SyncState = 'inSync' | 'changed';
 

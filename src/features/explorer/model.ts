@@ -37,6 +37,8 @@ export interface ExplorerModelDeps {
   /** Functions per page. */
   pageSize: () => number;
   log: Logger;
+  /** Whether a workspace folder is linked to the function (its menu then offers deploy, unlink…). */
+  isLinked?: (connectionId: string, region: string, functionName: string) => boolean;
 }
 
 function errorNode(parent: ExplorerNode | undefined, error: unknown): ErrorNode {
@@ -60,6 +62,8 @@ export class ExplorerModel extends Disposable {
   private readonly connectionNodes = new Map<string, ConnectionNode>();
   /** The Versions and Aliases nodes last shown per function id, so a change can refresh just them. */
   private readonly functionChildren = new Map<string, ExplorerNode[]>();
+  /** The function nodes last shown per region, to re-render one whose links changed. */
+  private readonly functionNodes = new Map<string, FunctionNode[]>();
   /** Connections as last listed, by id. */
   private readonly specs = new Map<string, ConnectionSpec>();
 
@@ -144,6 +148,19 @@ export class ExplorerModel extends Disposable {
       this.pagers.get(node.connection.connectionId)?.delete(node.region);
     }
     this.changed.fire(node);
+  }
+
+  /** Re-renders the functions whose folder links changed (their menus depend on them). */
+  refreshLinks(): void {
+    for (const nodes of this.functionNodes.values()) {
+      for (const node of nodes) {
+        const linked = Boolean(this.deps.isLinked?.(node.region.connection.connectionId, node.region.region, node.functionName));
+        if (linked !== node.linked) {
+          node.linked = linked;
+          this.changed.fire(node);
+        }
+      }
+    }
   }
 
   /** Re-lists the versions and aliases of one function, e.g. after publishing or changing an alias. */
@@ -241,7 +258,9 @@ export class ExplorerModel extends Disposable {
     if (!pager) return [new MessageNode(region, 'Not connected. Refresh to try again.')];
     if (!pager.hasStarted) await pager.loadNext();
 
-    const nodes: ExplorerNode[] = pager.items.map((fn) => new FunctionNode(region, fn));
+    const linked = (name: string | undefined) => Boolean(name && this.deps.isLinked?.(region.connection.connectionId, region.region, name));
+    const nodes: ExplorerNode[] = pager.items.map((fn) => new FunctionNode(region, fn, new Date(), linked(fn.FunctionName)));
+    this.functionNodes.set(region.id, nodes.filter((n): n is FunctionNode => n instanceof FunctionNode));
     if (pager.error) {
       this.deps.log.error(`Listing functions in ${region.region} of ${region.connection.label} failed: ${pager.error.message}`);
       const err = new ErrorNode(region, pager.error.message.split('\n')[0], pager.error.message);

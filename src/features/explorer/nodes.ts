@@ -101,6 +101,9 @@ export class RegionNode extends ExplorerNode {
   }
 }
 
+/** A click (or Enter) on a function, version or alias opens its panel, as a file opens in the Explorer. */
+const OPEN_PANEL: NodeCommand = { command: Commands.openFunctionPanel, title: 'Open Function Panel' };
+
 export class FunctionNode extends ExplorerNode {
   readonly kind = 'function';
   override collapsible = true;
@@ -110,6 +113,8 @@ export class FunctionNode extends ExplorerNode {
     readonly region: RegionNode,
     readonly config: FunctionConfiguration,
     now: Date = new Date(),
+    /** A workspace folder is linked to it. */
+    public linked = false,
   ) {
     const name = config.FunctionName ?? '(unnamed)';
     super(`${region.id}/fn/${name}`, region);
@@ -119,6 +124,7 @@ export class FunctionNode extends ExplorerNode {
     this.iconId = runtimeIconId(config.Runtime);
     // Something about how it runs is worth a look (e.g. an older local interpreter): the icon says so, the tooltip says what.
     if (config.StateReason) this.iconColor = 'problemsWarningIcon.foreground';
+    this.command = OPEN_PANEL;
   }
 
   get functionName(): string {
@@ -128,7 +134,7 @@ export class FunctionNode extends ExplorerNode {
     return this.config.FunctionArn;
   }
   get contextValue(): string {
-    return `function-${this.region.connection.connectionKind}`;
+    return `function-${this.region.connection.connectionKind}${this.linked ? '-linked' : ''}`;
   }
 
   override get functionTarget(): FunctionTarget {
@@ -171,6 +177,7 @@ export class VersionNode extends ExplorerNode {
     this.label = version;
     this.description = config.Description || undefined;
     this.tooltip = functionTooltip(config);
+    this.command = OPEN_PANEL;
   }
 
   get arn(): string | undefined {
@@ -213,6 +220,7 @@ export class AliasNode extends ExplorerNode {
       config.Description ? escapeMarkdown(config.Description) : undefined,
       config.AliasArn ? `ARN: ${markdownCode(config.AliasArn)}` : undefined,
     ].filter(Boolean).join('  \n');
+    this.command = OPEN_PANEL;
   }
 
   get arn(): string | undefined {

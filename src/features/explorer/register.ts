@@ -39,7 +39,11 @@ export interface Explorer {
 /** The Connections tree: its model, view and commands, and the Local Lambda's start/stop. */
 export function registerExplorer(ws: Workbench): Explorer {
   const { local, log } = ws;
-  const model = ws.own(new ExplorerModel({ connections: ws.connections, pageSize: () => readSettings().pageSize, log }));
+  const model = ws.own(new ExplorerModel({
+    connections: ws.connections, pageSize: () => readSettings().pageSize, log,
+    isLinked: (connectionId, region, functionName) => ws.codeLinks.forFunction(connectionId, region, functionName).length > 0,
+  }));
+  ws.own(ws.codeLinks.onDidChange(() => model.refreshLinks()));
   const provider = ws.own(new ExplorerProvider(model));
   ws.own(vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }));
   // Changes made elsewhere in the window re-list the function's versions and aliases, so alias descriptions show the live weights.

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { diffFileSets } from '../../../src/features/code/compare';
 import { handlerFileCandidates } from '../../../src/features/code/handlerFile';
-import { CodeLinks, linkForPath, type CodeLink } from '../../../src/features/code/links';
+import { CodeLinks, linkForPath, type CodeLink } from '../../../src/workbench/codeLinks';
 import { deployedByOthers, syncState } from '../../../src/features/code/sync';
 
 const root = path.resolve('/work/space');

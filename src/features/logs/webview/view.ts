@@ -146,6 +146,8 @@ export class LogsView implements TabView<LogsProtocol> {
       this.api.notify('start', { filterPattern: this.saved.filterPattern, streamPrefix: this.saved.streamPrefix });
     }
     this.virtual?.fit();
+    // A hidden tab had no height to scroll in: show the newest lines now it has one.
+    if (this.virtual?.following) requestAnimationFrame(() => this.virtual.follow(true));
   }
 
   readonly notifications = {
@@ -200,6 +202,9 @@ export class LogsView implements TabView<LogsProtocol> {
     this.pauseButton = toolbarButton('debug-pause', 'Pause: stop showing new lines (they are kept)', 'Pause');
     this.pauseButton.addEventListener('click', () => this.api.notify('pause', { paused: !this.state?.paused }));
     this.followButton = toolbarButton('arrow-down', 'Follow new lines (scroll to the end)', 'Follow');
+    // Toggles show their state (and screen readers hear it: role "switch" with aria-checked).
+    this.pauseButton.toggleable = true;
+    this.followButton.toggleable = true;
     this.followButton.addEventListener('click', () => {
       this.virtual.follow(!this.virtual.following);
       this.updateFollowButton();

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { Emitter } from '../../shared/events';
-import { StorageKeys } from '../../workbench/ids';
+import { Emitter } from '../shared/events';
+import { StorageKeys } from './ids';
 
 /** A workspace folder whose files are the code of one function ($LATEST). */
 export interface CodeLink {
