@@ -73,6 +73,8 @@ export const StorageKeys = {
   handlerFunctions: 'lambdaWorkbench.handlerFunctions',
   /** workspaceState: folders linked to functions. */
   codeLinks: 'lambdaWorkbench.codeLinks',
+  /** workspaceState: the version each alias pointed to before its last move, for Roll Back. */
+  previousPrimaries: 'lambdaWorkbench.previousPrimaries',
   /** globalState: one record per gradual rollout, under this prefix. */
   rolloutPrefix: 'lambdaWorkbench.rollout.',
 } as const;

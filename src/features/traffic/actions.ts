@@ -29,6 +29,7 @@ import { toFunctionTarget } from '../../workbench/target';
 import { rolloutManager } from './rolloutManager';
 import { describeProgress, describeTarget, type RolloutRecord } from './rollout';
 import type { CancelMode } from './rolloutRunner';
+import { PreviousPrimaries } from './previousPrimary';
 import { applyChange, previewChange, publishLatest, publishedVersions, readAlias, type AliasChange, type Preview } from './changes';
 
 /** Values for Publish Version when called from code. */
@@ -71,7 +72,11 @@ function cancelled(): never {
 }
 
 export class AliasActions {
-  constructor(private readonly ws: Workbench) {}
+  private readonly previous: PreviousPrimaries;
+
+  constructor(private readonly ws: Workbench) {
+    this.previous = new PreviousPrimaries(ws.extension.workspaceState);
+  }
 
   // --- resolving what a command works on -------------------------------------------------
 
@@ -121,6 +126,7 @@ export class AliasActions {
     const preview = await previewChange(api, target.functionName, change);
     if (ask && !(await this.confirm(title, preview, action, detail))) return undefined;
     const alias = await applyChange(api, target.functionName, preview);
+    await this.previous.record(target, preview.resolved);
     this.changed(target);
     vscode.window.setStatusBarMessage(`$(check) ${preview.resolved.summary}`, 5000);
     return alias;
@@ -275,8 +281,13 @@ export class AliasActions {
   async rollBack(arg?: unknown): Promise<AliasConfiguration | undefined> {
     const { target, api, alias } = await this.aliasTarget(arg, 'Roll Back');
     const before = routingOf(alias);
-    return this.previewAndApply(target, api, { kind: 'rollBack', alias: alias.Name ?? '' }, `Roll back ${alias.Name} of ${target.functionName}?`, 'Roll Back', true,
-      `All traffic of ${alias.Name} goes back to version ${before.primary}; version ${before.extra?.version ?? '?'} gets none.`);
+    const name = alias.Name ?? '';
+    // Without a split, undo the last move (e.g. a Promote) when this window remembers one.
+    const to = before.extra ? undefined : this.previous.get(target, name, before.primary);
+    const detail = to
+      ? `All traffic of ${name} goes back to version ${to}, where it was before its last change.`
+      : `All traffic of ${name} goes back to version ${before.primary}; version ${before.extra?.version ?? '?'} gets none.`;
+    return this.previewAndApply(target, api, { kind: 'rollBack', alias: name, ...(to ? { to } : {}) }, `Roll back ${name} of ${target.functionName}?`, 'Roll Back', true, detail);
   }
 
   async deleteAlias(arg?: unknown): Promise<void> {

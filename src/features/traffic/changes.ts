@@ -26,7 +26,8 @@ export type AliasChange =
   /** Sends `percent` of the alias's traffic to `version` (0 clears, 100 promotes). */
   | { kind: 'shift'; alias: string; version: string; percent: number }
   | { kind: 'promote'; alias: string }
-  | { kind: 'rollBack'; alias: string }
+  /** `to`: where the alias pointed before its last move, for rolling back a Promote (no split left). */
+  | { kind: 'rollBack'; alias: string; to?: string }
   | { kind: 'create'; alias: string; primary: string; extraVersion?: string; percent?: number; description?: string }
   | { kind: 'edit'; alias: string; primary: string; extraVersion?: string; percent?: number; description?: string };
 
@@ -93,7 +94,7 @@ export function resolveChange(change: AliasChange, current: AliasConfiguration |
       break;
     }
     case 'rollBack': {
-      const back = rollBack(before!);
+      const back = rollBack(before!) ?? (change.to && change.to !== before!.primary ? { primary: change.to } : undefined);
       if (!back) throw new AliasChangeError(`Alias ${name} sends all traffic to version ${before!.primary} already; there is nothing to roll back.`);
       after = back;
       break;

@@ -2,6 +2,7 @@ import { applyChange, previewChange, publishLatest, publishedVersions, readAlias
 import { DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_ERROR_PERCENT, DEFAULT_MIN_INVOCATIONS, rolloutDetail } from './actions';
 import { AliasConflictError, type LambdaApi } from '../../aws/lambda';
 import { describePlan, describeRouting, extraPercent, LATEST, PERCENT_STEP, planSteps, PRESET_PERCENTS, routingOf, thresholdProblem, type PlanStep } from './routing';
+import { PreviousPrimaries } from './previousPrimary';
 import { rolloutManager, type RolloutManager } from './rolloutManager';
 import { appliedPercent, describeProgress, isActive, isInterrupted, type RolloutRecord } from './rollout';
 import type { IDisposable } from '../../shared/lifecycle';
@@ -35,7 +36,10 @@ export class TrafficController implements TabController<TrafficProtocol> {
   private loading: Promise<void> | undefined;
   private disposed = false;
 
+  private readonly previous: PreviousPrimaries;
+
   constructor(private readonly host: TabHost<TrafficProtocol>) {
+    this.previous = new PreviousPrimaries(host.workbench.extension.workspaceState);
     this.state = {
       phase: 'loading',
       functionName: host.target.functionName,
@@ -62,6 +66,13 @@ export class TrafficController implements TabController<TrafficProtocol> {
     );
   }
 
+  /** Roll Back without a split returns the alias to the version it pointed to before its last move. */
+  private withRollBackTarget(change: AliasChange): AliasChange {
+    if (change.kind !== 'rollBack') return change;
+    const alias = this.state.aliases.find((a) => a.name === change.alias);
+    return alias?.rollBackTo ? { ...change, to: alias.rollBackTo } : change;
+  }
+
   onReady(): void {
     this.push();
     if (this.state.phase !== 'ready') void this.load();
@@ -73,14 +84,15 @@ export class TrafficController implements TabController<TrafficProtocol> {
       return this.state;
     }),
     preview: ({ change }) => this.guarded(async () => {
-      const preview = await previewChange(await this.lambda(), this.fn, change as AliasChange);
+      const preview = await previewChange(await this.lambda(), this.fn, this.withRollBackTarget(change as AliasChange));
       return { summary: preview.resolved.summary, revisionId: preview.revisionId, noChange: preview.resolved.noChange === true };
     }),
     apply: ({ change, revisionId }) => this.guarded(async () => {
       const api = await this.lambda();
-      const preview = await previewChange(api, this.fn, change as AliasChange);
+      const preview = await previewChange(api, this.fn, this.withRollBackTarget(change as AliasChange));
       // Send the RevisionId the person saw: if the alias changed since, Lambda refuses.
       await applyChange(api, this.fn, { resolved: preview.resolved, revisionId: revisionId ?? preview.revisionId });
+      await this.previous.record(this.host.target, preview.resolved);
       return this.changed(`Done: ${preview.resolved.summary}`);
     }),
     publish: ({ description }) => this.guarded(async () => {
@@ -216,6 +228,7 @@ export class TrafficController implements TabController<TrafficProtocol> {
                 description: a.Description ?? '',
                 revisionId: a.RevisionId,
                 routing: { primary: routing.primary, extraVersion: routing.extra?.version, extraPercent: extraPercent(routing), summary: describeRouting(routing) },
+                rollBackTo: routing.extra ? undefined : this.previous.get(this.host.target, a.Name ?? '?', routing.primary),
               };
             })
             .sort((a, b) => a.name.localeCompare(b.name)),

@@ -51,6 +51,8 @@ export interface AliasView {
   description: string;
   revisionId?: string;
   routing: RoutingView;
+  /** Without a split: the version it pointed to before this window last moved it (Roll Back returns there). */
+  rollBackTo?: string;
   /** The active (or interrupted) rollout of this alias. */
   rollout?: RolloutView;
 }

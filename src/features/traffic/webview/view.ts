@@ -167,7 +167,10 @@ class AliasCard {
     if (!this.draft) this.showWeight(r.extraVersion === selected ? r.extraPercent : 0);
     this.applyButton.disabled = !sharable;
     this.promoteButton.disabled = !r.extraVersion;
-    this.rollBackButton.disabled = !r.extraVersion;
+    // Without a split, Roll back undoes the last move (e.g. a Promote) when one is remembered.
+    const rollBackTo = r.extraVersion ? r.primary : this.alias.rollBackTo;
+    this.rollBackButton.disabled = !rollBackTo;
+    this.rollBackButton.textContent = rollBackTo ? `Roll back to ${rollBackTo}…` : 'Roll back…';
     this.weightNote.textContent = r.primary === '$LATEST'
       ? 'Points to $LATEST, which cannot share traffic: edit the alias to point at a published version.'
       : candidates.length === 0 ? 'Publish another version to shift traffic to it.' : '';
