@@ -382,7 +382,8 @@ export class LogStore implements LogSink {
   }
 
   private loadEvents(group: LogGroupState): void {
-    const file = this.groupPath(group.file);
+    // The name was checked at load (g<N>.jsonl); a link in its place is refused, never followed.
+    const file = path.join(this.dir, group.file);
     const text = readStateText(file);
     if (text === undefined) return;
     const lines = text.split('\n');
