@@ -37,12 +37,16 @@ function tmpFilesUnder(dir: string): string[] {
 
 interface Running { child: ChildProcess; lambda: LambdaClient; logs: CloudWatchLogsClient; exited: Promise<void> }
 
+/** Every server started, so a failing test still stops them. */
+const children = new Set<ChildProcess>();
+
 async function startChild(dir: string, dataDir: string): Promise<Running> {
   const child = spawn(process.execPath, [CLI, '--dir', dir, '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOCAL_LAMBDA_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, LOCAL_LAMBDA_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { children.delete(child); resolve(); }));
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
@@ -171,7 +175,7 @@ async function runLane(lane: number, ROUNDS: number, figures: { checked: number;
         const burst = Promise.allSettled([
           ...[0, 1, 2].map(createAndPublish), ...ENV_TARGETS.map(updateEnv), ...[0, 1].map(putLogs),
         ]);
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 250)));
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 400)));
         if (inFlight > 0) figures.killedWithWritesInFlight++;
         r.child.kill('SIGKILL');
         await burst;
@@ -192,12 +196,15 @@ async function runLane(lane: number, ROUNDS: number, figures: { checked: number;
 
 describe('Local Lambda state: durability and modes', function () {
   this.timeout(120_000);
+  afterEach(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
 
   it('keeps every acknowledged write through 50 kill -9 at random moments, loads, and leaves no temporary file', async () => {
     const started = Date.now();
     const figures = { checked: 0, attempted: 0, tmpLeftByKills: 0, killedWithWritesInFlight: 0, acknowledged: 0 };
-    // Two servers on their own data folders side by side, 25 rounds each, keep the test short.
-    await Promise.all([0, 1].map((lane) => runLane(lane, 25, figures)));
+    // Three servers on their own data folders side by side, 50 rounds between them, keep the test short.
+    await Promise.all([17, 17, 16].map((rounds, lane) => runLane(lane, rounds, figures)));
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(`      50 rounds, ${figures.attempted} writes sent, ${figures.acknowledged} acknowledged, ${figures.checked} acknowledged writes checked, ` +
       `${figures.killedWithWritesInFlight} kills with writes in flight, ${figures.tmpLeftByKills} temporary files left by kills and removed, ${seconds.toFixed(1)} s\n`);
