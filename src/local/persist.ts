@@ -226,11 +226,16 @@ export function readJsonFile<T>(file: string): T | undefined {
   return text === undefined ? undefined : parseStateJson(file, text) as T;
 }
 
+/** What the Local Lambda keeps directly in its data folder; nothing else there is ever changed. */
+export const DATA_ENTRIES = ['lambda-state.json', 'credentials.json', 'code', 'inline', 'layers', 'logs', 'template-code', 'tmp', 'build', 'runtime'];
+
 /**
  * Makes the data folder private and tidy at start: folders 0700 and files 0600 (owner-executable
  * files 0700), symbolic links never followed and files linked from the workspace (more than one
- * link) left as the workspace has them; then removes the temporary files an interrupted write or
- * a refused upload left, in the folders where we make them and with our names only.
+ * link) left as the workspace has them; only our own entries are walked, so a data folder given
+ * as a folder that holds other things (--data-dir ~) keeps those as they are. Then removes the
+ * temporary files an interrupted write or a refused upload left, in the folders where we make
+ * them and with our names only.
  */
 export function secureDataDir(dataDir: string, tmpFolders: readonly string[]): void {
   const walk = (dir: string): void => {
@@ -251,11 +256,27 @@ export function secureDataDir(dataDir: string, tmpFolders: readonly string[]): v
     }
   };
   chmodQuiet(dataDir, DIR_MODE);
-  walk(dataDir);
+  for (const name of DATA_ENTRIES) {
+    const abs = path.join(dataDir, name);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(abs);
+    } catch {
+      continue;
+    }
+    if (stat.isDirectory()) {
+      chmodQuiet(abs, DIR_MODE);
+      walk(abs);
+    } else if (stat.isFile()) {
+      restrictFile(abs);
+    }
+  }
+  removeTmpFiles(dataDir, DATA_ENTRIES);
   for (const folder of tmpFolders) removeTmpFiles(folder);
 }
 
-function restrictFile(file: string): void {
+/** Gives one file we made the data folder's mode (files linked from elsewhere are left as they are). */
+export function restrictFile(file: string): void {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
@@ -283,8 +304,11 @@ export function restrictTree(dir: string): void {
   }
 }
 
-/** Removes our temporary files and folders directly inside `folder` (never following links). */
-export function removeTmpFiles(folder: string): string[] {
+/**
+ * Removes our temporary files and folders directly inside `folder` (never following links);
+ * with `ofNames`, only those of the files so named (the data folder's top, which may hold other things).
+ */
+export function removeTmpFiles(folder: string, ofNames?: readonly string[]): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(folder, { withFileTypes: true });
@@ -294,6 +318,7 @@ export function removeTmpFiles(folder: string): string[] {
   const removed: string[] = [];
   for (const entry of entries) {
     if (!TMP_NAME.test(entry.name) || entry.isSymbolicLink()) continue;
+    if (ofNames && !ofNames.some((name) => entry.name.startsWith(`${name}.`))) continue;
     fs.rmSync(path.join(folder, entry.name), { recursive: true, force: true });
     removed.push(entry.name);
   }

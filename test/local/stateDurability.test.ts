@@ -106,6 +106,8 @@ async function verify(r: Running, acked: Acked, only?: Acked): Promise<number> {
   for (const [name, { acked: value, next }] of want.env) {
     const got = (await r.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Environment?.Variables?.VAL;
     assert.ok(got === value || (next !== undefined && got === next), `${name} has VAL=${got}, acknowledged ${value}`);
+    // A write that landed without its answer is what the store holds from now on.
+    acked.env.set(name, { acked: got! });
     checked++;
   }
   for (const [stream, messages] of want.events) {
@@ -157,7 +159,9 @@ async function runLane(lane: number, ROUNDS: number, figures: { checked: number;
         const updateEnv = async (name: string) => {
           for (let k = 0; k < 2; k++) {
             const value = `r${round}-${k}`;
+            // Sent but not yet acknowledged, it may have landed or not: either value is right after a kill.
             acked.env.get(name)!.next = value;
+            thisRound.env.set(name, { ...acked.env.get(name)! });
             await op(() => r.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { VAL: value } } })));
             acked.env.set(name, { acked: value });
             thisRound.env.set(name, { acked: value });
@@ -209,6 +213,27 @@ describe('Local Lambda state: durability and modes', function () {
     process.stdout.write(`      50 rounds, ${figures.attempted} writes sent, ${figures.acknowledged} acknowledged, ${figures.checked} acknowledged writes checked, ` +
       `${figures.killedWithWritesInFlight} kills with writes in flight, ${figures.tmpLeftByKills} temporary files left by kills and removed, ${seconds.toFixed(1)} s\n`);
     assert.ok(figures.acknowledged > 0, 'no write of the bursts was acknowledged');
+  });
+
+  it('leaves what else a given data folder holds as it is: modes and files', async () => {
+    const dataDir = makeTempDir('shared-data-');
+    try {
+      fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'mine\n', { mode: 0o644 });
+      fs.chmodSync(path.join(dataDir, 'notes.txt'), 0o644);
+      fs.mkdirSync(path.join(dataDir, 'photos'));
+      fs.chmodSync(path.join(dataDir, 'photos'), 0o755);
+      fs.writeFileSync(path.join(dataDir, 'draft.1.tmp'), 'not ours');
+      fs.writeFileSync(path.join(dataDir, `lambda-state.json.${process.pid}.1.tmp`), '{"half');
+      const t = await startTestLocal({ dataDir });
+      await t.close();
+      assert.equal(fs.statSync(path.join(dataDir, 'notes.txt')).mode & 0o777, 0o644);
+      assert.equal(fs.statSync(path.join(dataDir, 'photos')).mode & 0o777, 0o755);
+      assert.ok(fs.existsSync(path.join(dataDir, 'draft.1.tmp')));
+      assert.ok(!fs.existsSync(path.join(dataDir, `lambda-state.json.${process.pid}.1.tmp`)));
+      assert.equal(fs.statSync(path.join(dataDir, 'credentials.json')).mode & 0o777, 0o600);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('makes the data folder 0700 and its files 0600 under a permissive umask, and fixes an existing folder\'s modes at start', async () => {

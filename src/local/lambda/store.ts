@@ -65,14 +65,14 @@ export class LambdaStore {
     return insideRootAs('Stored code path', this.dataDir, ...rel.split(/[\\/]/).filter((p) => p !== ''));
   }
 
-  /** The folders where the store leaves temporary files while writing (the state's, uploads', layers'). */
+  /** The folders below the data folder where uploads and layers are unpacked under temporary names. */
   static tmpFolders(dataDir: string): string[] {
     const codeRoot = path.join(dataDir, 'code');
     let perFunction: string[] = [];
     try {
       perFunction = fs.readdirSync(codeRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(codeRoot, e.name));
     } catch { /* no uploads yet */ }
-    return [dataDir, codeRoot, ...perFunction, path.join(dataDir, 'layers')];
+    return [codeRoot, ...perFunction, path.join(dataDir, 'layers')];
   }
 
   save(): void {

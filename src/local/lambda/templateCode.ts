@@ -6,7 +6,7 @@ import type { CodeRef } from './model';
 import { LambdaStore } from './store';
 import { TASK_ROOT, type ImagePlan } from './dockerfile';
 import { unzipTo } from './zip';
-import { insideRootAs, isInside, makeDir, realpathOfExisting, restrictTree, tmpNameFor } from '../persist';
+import { insideRootAs, isInside, makeDir, realpathOfExisting, restrictFile, restrictTree, tmpNameFor } from '../persist';
 
 /**
  * Where a template's code is on disk: a folder used live, a .zip unpacked once into the data
@@ -52,7 +52,7 @@ function linkOrCopy(src: string, dest: string): void {
     fs.linkSync(src, dest);
   } catch {
     fs.copyFileSync(src, dest);
-    restrictTree(path.dirname(dest));
+    restrictFile(dest);
   }
 }
 
