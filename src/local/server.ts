@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { ApiError, answerFailure, readBody, sendJson } from './http';
-import { readJsonFile, writeJsonAtomic } from './persist';
+import { makeDir, readJsonFile, secureDataDir, writeJsonAtomic } from './persist';
 import { checkAuthorization, verifySignature, type Credentials } from './auth';
 import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
@@ -111,14 +111,16 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     throw new Error(`The folder ${dir} does not exist; point --dir to the folder holding template.yaml.`);
   }
   const dataDir = path.resolve(opts.dataDir ?? path.join(dir, '.local-lambda'));
-  fs.mkdirSync(dataDir, { recursive: true });
+  if (!fs.existsSync(dataDir)) makeDir(dataDir);
+  // Corrupt state stops the start here, with its message, before anything in the data folder is written.
+  const store = new LambdaStore(dataDir);
+  store.load();
+  const logStore = new LogStore(dataDir);
+  secureDataDir(dataDir, LambdaStore.tmpFolders(dataDir));
   const credentials = resolveCredentials(dataDir, opts.credentials);
   const maxConcurrency = opts.maxConcurrency ?? 10;
 
-  const store = new LambdaStore(dataDir);
-  store.load(); // a corrupt state file stops the start here, with its message
   const templates = await loadTemplates(dir, store, { parameterOverrides: opts.parameterOverrides, layers: opts.layers });
-  const logStore = new LogStore(dataDir);
   const runtime = new RuntimeManager({ logSink: logStore, dataDir, maxConcurrency, interpreters: opts.interpreters, onNote: opts.onRuntimeNote });
 
   let port = 0;

@@ -324,7 +324,7 @@ describe('CloudWatch Logs persistence (local)', () => {
       await reopened.close();
 
       fs.writeFileSync(file, `not json\n${good}`);
-      assert.throws(() => new LogStore(dataDir), (err: Error) => err instanceof CorruptStateError && /line 1 is not valid JSON/.test(err.message));
+      assert.throws(() => new LogStore(dataDir), (err: Error) => err instanceof CorruptStateError && /line 1: not valid JSON/.test(err.message));
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

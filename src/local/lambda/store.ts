@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { ApiError } from '../http';
-import { CorruptStateError, readJsonFile, writeJsonAtomic } from '../persist';
+import { insideRootAs, makeDir, parseStateJson, readStateText, restrictTree, tmpNameFor, writeFileAtomic, writeJsonAtomic } from '../persist';
 import {
   functionArn, lambdaTimestamp,
   type AliasRecord, type CodeRef, type FunctionRecord, type FunctionSettings, type StateFile, type VersionRecord,
 } from './model';
+import { validateState } from './stateSchema';
 import { invalid, validateRoutingWeights } from './validation';
 import { copyFolder, sha256Base64, unzipTo, zipFolder } from './zip';
 import type { FunctionBuild } from '../types';
@@ -42,17 +43,36 @@ export class LambdaStore {
     this.file = path.join(dataDir, STATE_FILE);
   }
 
-  /** Loads the state file; throws CorruptStateError when it exists but is not a valid state. */
+  /**
+   * Loads the state file, checked whole (stateSchema); throws CorruptStateError when it exists
+   * but is not a valid state, having written nothing.
+   */
   load(): void {
-    const data = readJsonFile<StateFile>(this.file);
-    if (data === undefined) return;
-    if (typeof data !== 'object' || data === null || data.formatVersion !== 1 ||
-        typeof data.functions !== 'object' || data.functions === null) {
-      throw new CorruptStateError(this.file, 'not a Local Lambda state document of format version 1');
-    }
-    data.appliedTemplateResources ??= {};
-    this.state = data;
+    const text = readStateText(this.file);
+    if (text === undefined) return;
+    this.state = validateState(this.file, this.dataDir, parseStateJson(this.file, text));
     this.sorted = undefined;
+  }
+
+  /** Where code of a function lives in the data folder: `code/<name>/<leaf>`, refused if it would lead outside. */
+  private codePath(name: string, leaf: string): { rel: string; abs: string } {
+    const abs = insideRootAs('Function name', this.dataDir, 'code', name, leaf);
+    return { rel: path.relative(this.dataDir, abs), abs };
+  }
+
+  /** A stored relative path (from the state) resolved inside the data folder. */
+  private stored(rel: string): string {
+    return insideRootAs('Stored code path', this.dataDir, ...rel.split(/[\\/]/).filter((p) => p !== ''));
+  }
+
+  /** The folders below the data folder where uploads and layers are unpacked under temporary names. */
+  static tmpFolders(dataDir: string): string[] {
+    const codeRoot = path.join(dataDir, 'code');
+    let perFunction: string[] = [];
+    try {
+      perFunction = fs.readdirSync(codeRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(codeRoot, e.name));
+    } catch { /* no uploads yet */ }
+    return [codeRoot, ...perFunction, path.join(dataDir, 'layers')];
   }
 
   save(): void {
@@ -96,26 +116,31 @@ export class LambdaStore {
   }
 
   codeDirOf(code: CodeRef): string {
-    return code.live ? code.dir : path.join(this.dataDir, code.dir);
+    return code.live ? code.dir : this.stored(code.dir);
   }
 
   /** The zip bytes of a version's code (zipped fresh from a live folder). */
   zipOf(code: CodeRef): Buffer {
-    return code.zip ? fs.readFileSync(path.join(this.dataDir, code.zip)) : zipFolder(code.dir);
+    return code.zip ? fs.readFileSync(this.stored(code.zip)) : zipFolder(code.dir);
   }
 
   /** Stores an uploaded zip under a content-addressed folder, which therefore never changes. */
   storeZip(name: string, zip: Buffer): CodeRef {
     const sha256 = sha256Base64(zip);
     const id = createHash('sha256').update(zip).digest('hex').slice(0, 32);
-    const rel = path.join('code', name, id);
-    const abs = path.join(this.dataDir, rel);
+    const { rel, abs } = this.codePath(name, id);
     if (!fs.existsSync(abs)) {
-      const tmp = `${abs}.${process.pid}.tmp`;
-      fs.rmSync(tmp, { recursive: true, force: true });
-      unzipTo(zip, tmp);
-      fs.writeFileSync(`${abs}.zip`, zip);
-      fs.renameSync(tmp, abs);
+      makeDir(path.dirname(abs));
+      // Unpacked under a temporary name so a refused or interrupted upload leaves no half folder.
+      const tmp = tmpNameFor(abs);
+      try {
+        unzipTo(zip, tmp);
+        restrictTree(tmp);
+        writeFileAtomic(`${abs}.zip`, zip);
+        fs.renameSync(tmp, abs);
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
     }
     return { dir: rel, live: false, zip: `${rel}.zip`, sha256, size: zip.length };
   }
@@ -188,12 +213,13 @@ export class LambdaStore {
     const version = String(fn.nextVersion);
     if (code.live) {
       // Snapshot the workspace folder so the version stays as published.
-      const rel = path.join('code', fn.name, `v${version}`);
-      const abs = path.join(this.dataDir, rel);
+      const { rel, abs } = this.codePath(fn.name, `v${version}`);
       fs.rmSync(abs, { recursive: true, force: true });
+      makeDir(path.dirname(abs));
       copyFolder(code.dir, abs);
+      restrictTree(abs);
       const zip = zipFolder(abs);
-      fs.writeFileSync(`${abs}.zip`, zip);
+      writeFileAtomic(`${abs}.zip`, zip);
       code = { dir: rel, live: false, zip: `${rel}.zip`, sha256: sha256Base64(zip), size: zip.length };
     }
     const record: VersionRecord = {
@@ -283,7 +309,7 @@ export class LambdaStore {
     if (qualifier === undefined) {
       delete this.state.functions[fn.name];
       this.sorted = undefined;
-      fs.rmSync(path.join(this.dataDir, 'code', fn.name), { recursive: true, force: true });
+      fs.rmSync(insideRootAs('Function name', this.dataDir, 'code', fn.name), { recursive: true, force: true });
       this.save();
       return;
     }

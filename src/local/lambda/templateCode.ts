@@ -6,6 +6,7 @@ import type { CodeRef } from './model';
 import { LambdaStore } from './store';
 import { TASK_ROOT, type ImagePlan } from './dockerfile';
 import { unzipTo } from './zip';
+import { insideRootAs, isInside, makeDir, realpathOfExisting, restrictFile, restrictTree, tmpNameFor } from '../persist';
 
 /**
  * Where a template's code is on disk: a folder used live, a .zip unpacked once into the data
@@ -21,28 +22,13 @@ export class TemplateError extends Error {
   }
 }
 
-/** The path with symbolic links resolved as far as it exists (a missing tail is kept as written). */
-function realpathOrSelf(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    const parent = path.dirname(p);
-    return parent === p ? p : path.join(realpathOrSelf(parent), path.basename(p));
-  }
-}
-
-function isInside(root: string, target: string): boolean {
-  const relative = path.relative(root, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
 /**
  * `value` (a path from the template, relative to `base`) as an absolute path inside `root`,
  * following symbolic links; throws a TemplateError when it leads outside.
  */
 export function resolveInside(root: string, base: string, value: string, what: string, line?: number, rootIs: 'served' | 'context' = 'served'): string {
   const target = path.resolve(base, value);
-  if (!isInside(root, target) || !isInside(realpathOrSelf(root), realpathOrSelf(target))) {
+  if (!isInside(root, target) || !isInside(realpathOfExisting(root), realpathOfExisting(target))) {
     throw new TemplateError(rootIs === 'context'
       ? `${what} ${value} leads outside the build context ${root}.`
       : `${what} ${value} leads outside the folder the Local Lambda serves (${root}); only code inside it is run.`, line);
@@ -60,12 +46,13 @@ function statOf(p: string): fs.Stats | undefined {
 
 /** A hard link where the file system allows it (so edits to the file show through), else a copy. */
 function linkOrCopy(src: string, dest: string): void {
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  makeDir(path.dirname(dest));
   fs.rmSync(dest, { force: true });
   try {
     fs.linkSync(src, dest);
   } catch {
     fs.copyFileSync(src, dest);
+    restrictFile(dest);
   }
 }
 
@@ -74,7 +61,7 @@ function linkOrCopy(src: string, dest: string): void {
  * each. The data folder is never mirrored (it may sit inside the build context, holding `dest`).
  */
 function mirrorFolder(src: string, dest: string, skip: (relative: string, isDir: boolean) => boolean, dataDir: string, relative = ''): void {
-  fs.mkdirSync(dest, { recursive: true });
+  makeDir(dest);
   for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
     const rel = relative ? `${relative}/${entry.name}` : entry.name;
     const from = path.join(src, entry.name);
@@ -101,11 +88,11 @@ function linkFolder(src: string, dest: string): void {
   }
 }
 
-/** A data-folder location for one function's derived code, emptied; `name` is a validated function name. */
+/** A data-folder location for one function's derived code, emptied; refused when the name would lead outside. */
 function freshDir(dataDir: string, kind: 'file' | 'image', name: string): string {
-  const dir = path.join(dataDir, 'template-code', kind, name);
+  const dir = insideRootAs('Function name', dataDir, 'template-code', kind, name);
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   return dir;
 }
 
@@ -134,12 +121,17 @@ export function layerFolderOf(dataDir: string, abs: string, what: string, line?:
   if (stat.isDirectory()) return abs;
   if (!stat.isFile() || !/\.zip$/i.test(abs)) throw new TemplateError(`${what}: ${abs} must be a folder or a .zip file.`, line);
   const zip = fs.readFileSync(abs);
-  const dir = path.join(dataDir, 'layers', createHash('sha256').update(zip).digest('hex').slice(0, 32));
+  const dir = insideRootAs('Layer content', dataDir, 'layers', createHash('sha256').update(zip).digest('hex').slice(0, 32));
   if (!fs.existsSync(dir)) {
-    const tmp = `${dir}.${process.pid}.tmp`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    unzipTo(zip, tmp);
-    fs.renameSync(tmp, dir);
+    makeDir(path.dirname(dir));
+    const tmp = tmpNameFor(dir);
+    try {
+      unzipTo(zip, tmp);
+      restrictTree(tmp);
+      fs.renameSync(tmp, dir);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }
   return dir;
 }
@@ -204,7 +196,15 @@ export function buildImageTask(
     const matcher = ignore().add(fs.readFileSync(ignoreFile, 'utf8'));
     ignored = (rel, isDir) => rel !== '.' && matcher.ignores(isDir ? `${rel}/` : rel);
   }
-  const inTask = (imagePath: string) => path.join(task, ...path.posix.relative(TASK_ROOT, imagePath).split('/').filter(Boolean));
+  const inTask = (imagePath: string) => {
+    const parts = path.posix.relative(TASK_ROOT, imagePath).split('/').filter(Boolean);
+    if (parts.length === 0) return task;
+    try {
+      return insideRootAs('Destination', task, ...parts);
+    } catch {
+      throw new TemplateError(`${dockerfileLabel}: ${imagePath} is outside ${TASK_ROOT}, where the function's files are; only copies into it can run without a container.`);
+    }
+  };
   for (const copy of plan.copies) {
     const where = `${dockerfileLabel}:${copy.line}`;
     const sources = copy.sources.flatMap((source) => {

@@ -12,6 +12,7 @@ import { ACCOUNT_ID, REGION, functionArn, type CodeRef, type FunctionSettings } 
 import { DEFAULT_SETTINGS, readSettings } from './requests';
 import { LambdaStore } from './store';
 import { containerRuntimeMessage, readDockerfile } from './dockerfile';
+import { insideRootAs, makeDir, writeFileAtomic } from '../persist';
 import { TemplateError, buildImageTask, codeFromLocation, layerFolderOf, resolveInside } from './templateCode';
 
 /**
@@ -85,6 +86,9 @@ function findTemplates(dir: string): string[] {
     .filter((file): file is string => file !== undefined);
 }
 
+/** Far above CloudFormation's own limit on a template (460,800 bytes from S3), so reading stays bounded. */
+const MAX_TEMPLATE_BYTES = 10 * 1024 * 1024;
+
 const posix = (p: string) => p.split(path.sep).join('/');
 
 export async function loadTemplates(dir: string, store: LambdaStore, options: TemplateLoadOptions = {}): Promise<TemplateReport> {
@@ -101,6 +105,11 @@ export async function loadTemplates(dir: string, store: LambdaStore, options: Te
     report.templates.push(file);
     let text: string;
     try {
+      const size = fs.statSync(file).size;
+      if (size > MAX_TEMPLATE_BYTES) {
+        report.errors.push({ file, message: `The template holds ${size} bytes, more than the ${MAX_TEMPLATE_BYTES} the Local Lambda reads; it was skipped.` });
+        continue;
+      }
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
       report.errors.push({ file, message: (err as Error).message });
@@ -307,12 +316,13 @@ class TemplateLoader {
     let code: CodeRef;
     switch (fn.code.kind) {
       case 'inline': {
-        const dir = path.join(this.store.dataDir, 'inline', fn.functionName);
         const module = settings.handler!.split('.')[0];
         if (!/^[A-Za-z0-9_-]+$/.test(module)) fail(`Handler ${settings.handler} must name a module file (letters, digits, "-" and "_") for inline code.`, 'Handler');
+        const dir = insideRootAs('Function name', this.store.dataDir, 'inline', fn.functionName);
+        const handlerFile = insideRootAs('Handler', dir, `${module}${settings.runtime!.startsWith('python') ? '.py' : '.js'}`);
         fs.rmSync(dir, { recursive: true, force: true });
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(path.join(dir, `${module}${settings.runtime!.startsWith('python') ? '.py' : '.js'}`), fn.code.source);
+        makeDir(dir);
+        writeFileAtomic(handlerFile, fn.code.source);
         code = LambdaStore.liveCode(dir);
         break;
       }
@@ -382,7 +392,11 @@ class TemplateLoader {
     }
     for (const [key, value] of Object.entries(plan.environment)) if (!Object.hasOwn(variables, key)) variables[key] = value;
     for (const install of plan.installs) {
-      const dir = path.join(built.dir, ...path.posix.relative('/var/task', install.workdir).split('/').filter(Boolean));
+      const parts = path.posix.relative('/var/task', install.workdir).split('/').filter(Boolean);
+      if (parts.includes('..')) {
+        throw new TemplateError(`PackageType Image needs a container runtime: ${label}:${install.line} runs ${install.command} in ${install.workdir}, outside /var/task.`, fn.line);
+      }
+      const dir = parts.length ? insideRootAs('WORKDIR', built.dir, ...parts) : built.dir;
       this.report.installs.push({ functionName: fn.functionName, file: label, line: install.line, tool: install.tool, command: install.command, dir });
       if (install.tool === 'npm' && built.linkedNodeModules.length) {
         warnings.push(`${label}:${install.line} RUN ${install.command} is not run here; the function uses ${built.linkedNodeModules.join(', ')}`);

@@ -1,13 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LogEventInput, LogSink } from '../types';
-import { CorruptStateError, readJsonFile, writeJsonAtomic } from '../persist';
+import {
+  CorruptStateError, FILE_MODE, insideRootAs, makeDir, parseStateJson, readStateText, removeTmpFiles, writeFileAtomic, writeJsonAtomic,
+} from '../persist';
 
 /**
  * CloudWatch-style log groups and streams, kept in memory and persisted under
  * `<dataDir>/logs/`:
  * - `index.json` (written atomically) lists groups, their streams and each group's event file;
- * - `<file>.jsonl` holds a group's events, one JSON object a line, appended in batches.
+ * - `g<N>.jsonl` holds a group's events, one JSON object a line, appended before write() returns
+ *   (so an acknowledged PutLogEvents survives the process being killed; a line cut short by a
+ *   crash is skipped at load). Names never become paths: files are numbered.
  * Each stream keeps its newest `maxEventsPerStream` events; a group's file is rewritten
  * (compacted) once it holds many more lines than the events still kept.
  */
@@ -87,6 +91,8 @@ export class LogStore implements LogSink {
     this.flushDelayMs = options.flushDelayMs ?? 100;
     this.filterScanBudget = options.filterScanBudget ?? 200_000;
     this.load();
+    // Only after a good load: a corrupt store is left exactly as it was found.
+    removeTmpFiles(this.dir);
   }
 
   // ------------------------------------------------------------ writing
@@ -117,6 +123,7 @@ export class LogStore implements LogSink {
     }
     stream.lastIngestionTime = ingestionTime;
     this.applyRetention(stream);
+    this.persistNow();
     this.scheduleFlush();
     for (const listener of this.listeners) {
       try {
@@ -131,6 +138,7 @@ export class LogStore implements LogSink {
   createGroup(name: string): boolean {
     if (this.groups.has(name)) return false;
     this.ensureGroup(name);
+    this.persistNow();
     return true;
   }
 
@@ -140,6 +148,7 @@ export class LogStore implements LogSink {
     if (!group) return 'no-group';
     if (group.streams.has(streamName)) return 'exists';
     this.ensureStream(groupName, streamName);
+    this.persistNow();
     return 'created';
   }
 
@@ -150,9 +159,12 @@ export class LogStore implements LogSink {
     this.pending.delete(group.file);
     this.fileLines.delete(group.file);
     this.indexDirty = true;
-    const file = path.join(this.dir, group.file);
-    this.flushing = this.flushing.then(() => fs.promises.rm(file, { force: true })).catch(() => undefined);
-    this.scheduleFlush();
+    this.persistNow();
+    try {
+      fs.rmSync(this.groupPath(group.file), { force: true });
+    } catch (err) {
+      process.stderr.write(`Could not remove the events of log group ${name}: ${(err as Error).message}\n`);
+    }
     return true;
   }
 
@@ -161,7 +173,7 @@ export class LogStore implements LogSink {
     if (!group?.streams.delete(streamName)) return false;
     // The stream's lines stay in the group file until compaction, which skips them.
     this.indexDirty = true;
-    this.scheduleFlush();
+    this.persistNow();
     return true;
   }
 
@@ -188,7 +200,7 @@ export class LogStore implements LogSink {
     return () => { this.listeners.delete(listener); };
   }
 
-  /** Writes everything buffered to disk. */
+  /** Writes everything still buffered (after a failed write) and compacts files that need it. */
   async flush(): Promise<void> {
     if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = undefined; }
     this.flushing = this.flushing.then(() => this.writePending());
@@ -249,37 +261,58 @@ export class LogStore implements LogSink {
     }, this.flushDelayMs);
   }
 
-  private async writePending(): Promise<void> {
-    await fs.promises.mkdir(this.dir, { recursive: true });
-    if (this.indexDirty) {
-      this.indexDirty = false;
-      writeJsonAtomic(this.indexFile, this.indexSnapshot());
-    }
-    const batches = [...this.pending.entries()];
-    this.pending.clear();
-    for (const [file, lines] of batches) {
-      if (lines.length === 0) continue;
-      await fs.promises.appendFile(path.join(this.dir, file), lines.join('\n') + '\n', 'utf8');
-      this.fileLines.set(file, (this.fileLines.get(file) ?? 0) + lines.length);
-    }
-    for (const group of this.groups.values()) {
-      let kept = 0;
-      for (const s of group.streams.values()) kept += s.events.length;
-      if ((this.fileLines.get(group.file) ?? 0) > 2 * kept + 1000) await this.compact(group);
+  /** A group's event file: a numbered name from the index, kept inside the logs folder. */
+  private groupPath(file: string): string {
+    return insideRootAs('Log event file', this.dir, file);
+  }
+
+  /**
+   * Writes the index (when groups or streams changed) and appends buffered lines, before the
+   * caller answers. A failure (a full disk) is reported and retried later rather than thrown into
+   * a runtime's output handler.
+   */
+  private persistNow(): void {
+    if (this.closed) return;
+    try {
+      this.writeSync();
+    } catch (err) {
+      process.stderr.write(`Could not save logs: ${(err as Error).message}\n`);
+      this.scheduleFlush();
     }
   }
 
-  /** Rewrites a group's file with only the events still kept. */
-  private async compact(group: LogGroupState): Promise<void> {
+  private writeSync(): void {
+    if (this.indexDirty) {
+      makeDir(this.dir);
+      writeJsonAtomic(this.indexFile, this.indexSnapshot());
+      this.indexDirty = false;
+    }
+    for (const [file, lines] of [...this.pending.entries()]) {
+      if (lines.length === 0) continue;
+      makeDir(this.dir);
+      fs.appendFileSync(this.groupPath(file), lines.join('\n') + '\n', { encoding: 'utf8', mode: FILE_MODE });
+      this.pending.delete(file);
+      this.fileLines.set(file, (this.fileLines.get(file) ?? 0) + lines.length);
+    }
+  }
+
+  private async writePending(): Promise<void> {
+    this.writeSync();
+    for (const group of this.groups.values()) {
+      let kept = 0;
+      for (const s of group.streams.values()) kept += s.events.length;
+      if ((this.fileLines.get(group.file) ?? 0) > 2 * kept + 1000) this.compact(group);
+    }
+  }
+
+  /** Rewrites a group's file with only the events still kept (synchronously, so no append can fall between). */
+  private compact(group: LogGroupState): void {
     const events: EventLine[] = [];
     for (const s of group.streams.values()) {
       for (const e of s.events) events.push({ s: s.name, t: e.timestamp, i: e.ingestionTime, q: e.seq, m: e.message });
     }
     events.sort((a, b) => a.q - b.q);
-    const file = path.join(this.dir, group.file);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.promises.writeFile(tmp, events.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
-    await fs.promises.rename(tmp, file);
+    writeFileAtomic(this.groupPath(group.file), events.map((e) => JSON.stringify(e) + '\n').join(''));
     this.fileLines.set(group.file, events.length);
   }
 
@@ -296,39 +329,63 @@ export class LogStore implements LogSink {
     };
   }
 
+  /**
+   * Reads the index and every group's events, checking each field; throws CorruptStateError
+   * (naming the file, the group or line, and the field) before anything is written.
+   */
   private load(): void {
-    const index = readJsonFile<IndexFile>(this.indexFile);
-    if (index === undefined) return;
-    if (typeof index !== 'object' || index === null || !Array.isArray(index.groups) || typeof index.nextFileId !== 'number') {
-      throw new CorruptStateError(this.indexFile, 'expected {"version":1,"nextFileId":…,"groups":[…]}');
-    }
-    this.nextFileId = index.nextFileId;
-    for (const g of index.groups) {
-      if (typeof g?.name !== 'string' || typeof g.file !== 'string' || !/^[\w.-]+$/.test(g.file) || !Array.isArray(g.streams)) {
-        throw new CorruptStateError(this.indexFile, `a group entry is malformed: ${JSON.stringify(g).slice(0, 200)}`);
-      }
-      const group: LogGroupState = { name: g.name, creationTime: Number(g.creationTime) || 0, file: g.file, streams: new Map() };
-      for (const s of g.streams) {
-        if (typeof s?.name !== 'string') throw new CorruptStateError(this.indexFile, `a stream entry of group ${g.name} is malformed`);
-        group.streams.set(s.name, { name: s.name, creationTime: Number(s.creationTime) || 0, events: [], storedBytes: 0 });
-      }
+    const text = readStateText(this.indexFile);
+    if (text === undefined) return;
+    const parsed = parseStateJson(this.indexFile, text);
+    const fail = (detail: string, record?: string, field?: string): never => {
+      throw new CorruptStateError(this.indexFile, detail, { record, field });
+    };
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('expected {"version":1,"nextFileId":…,"groups":[…]}');
+    const index = parsed as Partial<IndexFile>;
+    if (index.version !== 1) fail(`expected 1, found ${JSON.stringify(index.version) ?? 'nothing'}`, undefined, 'version');
+    if (!Number.isSafeInteger(index.nextFileId) || index.nextFileId! < 1) fail(`expected a positive integer, found ${JSON.stringify(index.nextFileId) ?? 'nothing'}`, undefined, 'nextFileId');
+    if (!Array.isArray(index.groups)) fail(`expected an array, found ${JSON.stringify(index.groups)?.slice(0, 40) ?? 'nothing'}`, undefined, 'groups');
+    const files = new Set<string>();
+    const groups: LogGroupState[] = [];
+    index.groups!.forEach((g: unknown, i) => {
+      const record = `groups[${i}]`;
+      if (typeof g !== 'object' || g === null || Array.isArray(g)) fail('expected an object', record);
+      const entry = g as Record<string, unknown>;
+      if (typeof entry.name !== 'string' || !LOG_NAME.test(entry.name)) fail('expected a log group name (1–512 of a-z A-Z 0-9 _ - / . #)', record, 'name');
+      const label = `log group ${JSON.stringify(entry.name)}`;
+      if (this.groups.has(entry.name as string)) fail('the group appears twice', label, 'name');
+      if (!isTime(entry.creationTime)) fail('expected a time in milliseconds', label, 'creationTime');
+      const match = typeof entry.file === 'string' ? GROUP_FILE.exec(entry.file) : null;
+      if (!match) fail('expected a file name like g1.jsonl', label, 'file');
+      if (files.has(entry.file as string)) fail(`the file ${entry.file as string} belongs to another group too`, label, 'file');
+      if (Number(match![1]) >= index.nextFileId!) fail(`the file number is not below nextFileId ${index.nextFileId}`, label, 'file');
+      files.add(entry.file as string);
+      if (!Array.isArray(entry.streams)) fail('expected an array', label, 'streams');
+      const group: LogGroupState = { name: entry.name as string, creationTime: entry.creationTime as number, file: entry.file as string, streams: new Map() };
+      (entry.streams as unknown[]).forEach((st, j) => {
+        const field = `streams[${j}]`;
+        if (typeof st !== 'object' || st === null || Array.isArray(st)) fail('expected an object', label, field);
+        const stream = st as Record<string, unknown>;
+        if (typeof stream.name !== 'string' || !STREAM_NAME.test(stream.name)) fail('expected a log stream name (1–512 characters, no ":" or "*")', label, `${field}.name`);
+        if (group.streams.has(stream.name as string)) fail(`the stream ${JSON.stringify(stream.name)} appears twice`, label, `${field}.name`);
+        if (!isTime(stream.creationTime)) fail('expected a time in milliseconds', label, `${field}.creationTime`);
+        group.streams.set(stream.name as string, { name: stream.name as string, creationTime: stream.creationTime as number, events: [], storedBytes: 0 });
+      });
       this.groups.set(group.name, group);
-      this.loadEvents(group);
-    }
+      groups.push(group);
+    });
+    this.nextFileId = index.nextFileId!;
+    for (const group of groups) this.loadEvents(group);
     for (const group of this.groups.values()) {
       for (const stream of group.streams.values()) this.applyRetention(stream);
     }
   }
 
   private loadEvents(group: LogGroupState): void {
+    // The name was checked at load (g<N>.jsonl); a link in its place is refused, never followed.
     const file = path.join(this.dir, group.file);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
+    const text = readStateText(file);
+    if (text === undefined) return;
     const lines = text.split('\n');
     // A last line without its newline is an append cut short by a crash: it is skipped.
     const complete = lines.length - 1;
@@ -340,11 +397,10 @@ export class LogStore implements LogSink {
       try {
         line = JSON.parse(raw) as EventLine;
       } catch {
-        throw new CorruptStateError(file, `line ${n + 1} is not valid JSON`);
+        throw new CorruptStateError(file, 'not valid JSON', { record: `line ${n + 1}` });
       }
-      if (typeof line.s !== 'string' || typeof line.t !== 'number' || typeof line.m !== 'string' || typeof line.q !== 'number') {
-        throw new CorruptStateError(file, `line ${n + 1} is not a log event`);
-      }
+      const bad = eventLineProblem(line);
+      if (bad) throw new CorruptStateError(file, bad[1], { record: `line ${n + 1}`, field: bad[0] });
       count++;
       let stream = group.streams.get(line.s);
       if (!stream) {
@@ -362,6 +418,23 @@ export class LogStore implements LogSink {
     }
     this.fileLines.set(group.file, count);
   }
+}
+
+const LOG_NAME = /^[\w\-/.#]{1,512}$/;
+const STREAM_NAME = /^[^:*]{1,512}$/;
+const GROUP_FILE = /^g([1-9]\d{0,15})\.jsonl$/;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** What is wrong with one stored event line: [field, problem], or undefined. */
+function eventLineProblem(line: unknown): [string | undefined, string] | undefined {
+  if (typeof line !== 'object' || line === null || Array.isArray(line)) return [undefined, 'expected a log event object'];
+  const e = line as Record<string, unknown>;
+  if (typeof e.s !== 'string' || !STREAM_NAME.test(e.s)) return ['s', 'expected a log stream name'];
+  if (typeof e.t !== 'number' || !Number.isSafeInteger(e.t)) return ['t', 'expected a timestamp in milliseconds'];
+  if (!isTime(e.i)) return ['i', 'expected an ingestion time in milliseconds'];
+  if (!Number.isSafeInteger(e.q) || (e.q as number) < 1) return ['q', 'expected a positive sequence number'];
+  if (typeof e.m !== 'string') return ['m', 'expected a message string'];
+  return undefined;
 }
 
 /** Orders events by timestamp, then by ingestion sequence. */
