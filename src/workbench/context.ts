@@ -10,6 +10,7 @@ import { BuildProgress } from './localLambda/buildProgress';
 import { CodeLinks } from './codeLinks';
 import { LocalLambdaHost } from './localLambda/host';
 import { MANAGE_TRUST_COMMAND, RestrictedModeError } from './trust';
+import type { StackLocation } from '../shared/stackFrames';
 
 /** The Local Lambda program's settings, as the variables it reads (JSON objects). */
 export function localLambdaEnvironment(run: LocalRunSettings): Record<string, string> {
@@ -102,6 +103,19 @@ export class Workbench extends Disposable {
     }
     this.connections.reset();
     this.settingsChanged.fire(e);
+  }
+
+  /**
+   * Opens a file a stack trace names, at its line, when it lies in an opened workspace folder
+   * (a panel's message must not open just any path on the machine).
+   */
+  async openWorkspaceLocation(location: StackLocation): Promise<void> {
+    const uri = vscode.Uri.file(location.file);
+    if (!vscode.workspace.getWorkspaceFolder(uri)) {
+      throw new Error(`${location.file} is not in an opened workspace folder, so it is not opened from a stack trace.`);
+    }
+    const position = new vscode.Position(location.line - 1, (location.column ?? 1) - 1);
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: true, viewColumn: vscode.ViewColumn.One });
   }
 
   /** Shows an error with a button that opens the log; cancellations are not errors. */

@@ -9,6 +9,7 @@ import type { EventLists, InvocationView, InvokeParams, InvokeTabState } from '.
 import type { FunctionTarget } from '../../src/shared/target';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
 import { activateOnce } from './support/activation';
+import { stackLocation } from '../../src/shared/stackFrames';
 
 const PROBE_SOURCE = `
 export const handler = async (event) => {
@@ -153,6 +154,20 @@ describe('Function panel and Invoke tab in VS Code (Local Lambda)', function () 
     assert.equal(view.functionError?.errorType, 'Error');
     assert.match(view.functionError?.errorMessage ?? '', /probe failed on purpose: boom/);
     assert.ok((view.functionError?.stackTrace.length ?? 0) > 0, 'stack trace lines');
+  });
+
+  it('opens the workspace file a stack frame names at its line; refuses a path outside the workspace', async () => {
+    const view = await invoke(target(probe), params({ payload: '{"fail":"frame"}' }));
+    const outside = view.functionError?.stackTrace.map(stackLocation).find((l) => l !== undefined);
+    assert.ok(outside, `a frame with a location in: ${view.functionError?.stackTrace.join(' | ')}`);
+    // The probe was uploaded as a zip: its code lives in the Local Lambda's data folder, not the workspace.
+    await assert.rejects(api.functionPanel.request(target(probe), 'invoke', 'openLocation', outside), /is not in an opened workspace folder/);
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'hello-node', 'index.mjs');
+    await api.functionPanel.request(hello, 'invoke', 'openLocation', { file, line: 3, column: 5 });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, file);
+    assert.deepEqual([editor?.selection.active.line, editor?.selection.active.character], [2, 4]);
+    await assert.rejects(api.functionPanel.request(hello, 'invoke', 'openLocation', { file: '/etc/passwd', line: 1 }), /is not in an opened workspace folder/);
   });
 
   it('cancels a running invocation', async () => {

@@ -53,6 +53,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
       return this.events.lists(this.host.target);
     },
     clearHistory: () => this.history.clear(this.key),
+    openLocation: (location) => this.host.workbench.openWorkspaceLocation(location),
   };
 
   readonly notifications = {

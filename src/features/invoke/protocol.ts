@@ -5,6 +5,7 @@
  */
 import type { QualifierOption } from '../../shared/format';
 import { query, request, signal, type Schema } from '../../shared/protocol';
+import type { StackLocation } from '../../shared/stackFrames';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 export const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
@@ -178,6 +179,13 @@ export const invokeProtocol = {
       additionalProperties: false,
     }),
     clearHistory: query<void>(),
+    /** Opens the workspace file a stack frame names, at its line. */
+    openLocation: request<StackLocation, void>({
+      type: 'object',
+      properties: { file: { type: 'string', minLength: 1, maxLength: 4096 }, line: { type: 'integer', minimum: 1 }, column: { type: 'integer', minimum: 1, nullable: true } },
+      required: ['file', 'line'],
+      additionalProperties: false,
+    }),
   },
   fromWebview: {
     /** The editor took the event of the last `setEvent`. */

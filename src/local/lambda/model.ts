@@ -53,6 +53,8 @@ export interface FunctionRecord {
   templateFile?: string;
   /** Hash of the settings the template gave at the last load; a change re-applies them. */
   templateHash?: string;
+  /** CodeSha256 of the template's code at the last load: code deployed here survives restarts while it stays the same. */
+  templateCodeSha256?: string;
   latest: VersionRecord;
   versions: VersionRecord[];
   aliases: AliasRecord[];

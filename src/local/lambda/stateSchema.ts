@@ -27,9 +27,15 @@ class Checker {
     throw new CorruptStateError(this.file, detail, { record: this.record, field });
   }
 
-  object(v: unknown, field: string | undefined): Record<string, unknown> {
+  /**
+   * A record of a fixed shape refuses `__proto__`, `constructor` and `prototype`; a map keyed by
+   * names people choose (functions, environment variables, tags, weights) may hold them, since
+   * Lambda allows such names and the stores keep them as plain own properties.
+   */
+  object(v: unknown, field: string | undefined, keys: 'fixed' | 'names' = 'fixed'): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, `expected an object, found ${kindOf(v)}`);
     const o = v as Record<string, unknown>;
+    if (keys === 'names') return o;
     for (const key of Object.keys(o)) {
       if (FORBIDDEN_KEYS.has(key)) this.fail(field === undefined ? key : `${field}.${key}`, 'this key is not allowed');
     }
@@ -58,7 +64,7 @@ class Checker {
   }
 
   stringMap(v: unknown, field: string): void {
-    const o = this.object(v, field);
+    const o = this.object(v, field, 'names');
     for (const [k, value] of Object.entries(o)) this.string(value, `${field}.${k}`);
   }
 
@@ -134,7 +140,7 @@ class Checker {
     const target = this.string(a.functionVersion, `${field}.functionVersion`, 16);
     if (target !== '$LATEST' && !versions.has(target)) this.fail(`${field}.functionVersion`, `version ${JSON.stringify(target)} does not exist`);
     this.string(a.description, `${field}.description`, DESCRIPTION_MAX_LENGTH);
-    const weights = this.object(a.weights, `${field}.weights`);
+    const weights = this.object(a.weights, `${field}.weights`, 'names');
     for (const [version, weight] of Object.entries(weights)) {
       const wf = `${field}.weights.${version}`;
       if (!versions.has(version)) this.fail(wf, `version ${JSON.stringify(version)} does not exist`);
@@ -154,6 +160,7 @@ class Checker {
     if (f.source !== 'upload' && f.source !== 'template') this.fail('source', `expected "upload" or "template", found ${kindOf(f.source)}`);
     this.optionalString(f.templateFile, 'templateFile', 4096);
     this.optionalString(f.templateHash, 'templateHash', 128);
+    this.optionalString(f.templateCodeSha256, 'templateCodeSha256', 128);
     this.version(f.latest, 'latest', '$LATEST');
     const nextVersion = this.integer(f.nextVersion, 'nextVersion', 1, MAX_VERSION_NUMBER + 1);
     const versions = new Set<string>();
@@ -200,7 +207,7 @@ export function validateState(file: string, dataDir: string, data: unknown): Sta
   const check = new Checker(file, dataDir);
   const root = check.object(data, undefined);
   if (root.formatVersion !== 1) check.fail('formatVersion', `expected 1, found ${kindOf(root.formatVersion)}`);
-  const functions = check.object(root.functions, 'functions');
+  const functions = check.object(root.functions, 'functions', 'names');
   for (const [key, record] of Object.entries(functions)) {
     const label = `function ${JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key)}`;
     if (!FUNCTION_NAME_PATTERN.test(key)) check.at(label).fail(undefined, 'not a valid function name (1–64 letters, digits, "-" and "_")');

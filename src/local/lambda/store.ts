@@ -23,8 +23,15 @@ export function preconditionFailed(what: 'GetFunction' | 'GetAlias'): ApiError {
     `The Revision Id provided does not match the latest Revision Id. Call the ${what} API to retrieve the latest Revision Id`);
 }
 
+/**
+ * The settings as text with keys sorted at every depth, so equal settings compare equal. (A key
+ * list given to JSON.stringify would also filter nested objects: environment variables were
+ * left out, and a change to them alone did not publish a new version.)
+ */
 function settingsKey(s: FunctionSettings): string {
-  return JSON.stringify(s, Object.keys(s).sort());
+  return JSON.stringify(s, (_key, value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value));
 }
 
 export function hashSettings(s: FunctionSettings): string {
@@ -342,14 +349,23 @@ export class LambdaStore {
     const existing = this.find(name);
     const notes = warnings.length ? { warnings: [...warnings] } : {};
     if (!existing) {
-      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash, ...notes, ...(build ? { build } : {}) });
+      return this.create(name, 'template', settings, code, { templateFile, templateHash: hash, templateCodeSha256: code.sha256, ...notes, ...(build ? { build } : {}) });
     }
     existing.source = 'template';
     existing.templateFile = templateFile;
-    existing.latest.code = code;
+    const told = [...warnings];
+    // Code deployed here (UpdateFunctionCode, Quick Deploy) survives a restart while the template's
+    // own code is what it was; once that changed, the template wins, and the person is told.
+    const deployedHere = !existing.latest.code.live;
+    const templateCodeChanged = existing.templateCodeSha256 !== undefined && existing.templateCodeSha256 !== code.sha256;
+    if (!deployedHere || templateCodeChanged) {
+      if (deployedHere) told.push(`The template's code for ${name} changed since code was deployed to it here, so $LATEST runs the template's code again; deploy again to run yours.`);
+      existing.latest.code = code;
+    }
+    existing.templateCodeSha256 = code.sha256;
     if (build) existing.build = build;
     else delete existing.build;
-    if (warnings.length) existing.warnings = [...warnings];
+    if (told.length) existing.warnings = told;
     else delete existing.warnings;
     if (existing.templateHash !== hash) {
       // The template changed since the last load: it wins over earlier API updates.

@@ -27,6 +27,7 @@ import { findJsonProblem as checkJson } from '../../../shared/json';
 import { INVOKE_LIMITS } from '../../../shared/lambda/limits';
 import { errorMessage } from '../../../shared/errors';
 import { editedEventLabel, originOf, type EventOrigin } from './eventLabel';
+import { stackLocation } from '../../../shared/stackFrames';
 
 /** What the tab keeps across hiding and reloads. */
 interface SavedState {
@@ -551,7 +552,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
           'div',
           { class: 'invoke-function-error' },
           h('div', { class: 'invoke-function-error-title' }, icon('bug'), ` ${fe.errorType ?? 'Error'}${fe.errorMessage ? `: ${fe.errorMessage}` : ''}`),
-          fe.stackTrace.length ? h('pre', { class: 'invoke-pre invoke-stack' }, fe.stackTrace.join('\n')) : undefined,
+          fe.stackTrace.length ? this.stack(fe.stackTrace) : undefined,
         ),
       );
     }
@@ -632,6 +633,29 @@ export class InvokeView implements TabView<InvokeProtocol> {
     });
     box.append(table, h('div', { class: 'invoke-history-actions' }, clear));
     return this.historyCollapsible;
+  }
+
+  /** The stack trace, each frame in a workspace file a link to its line. */
+  private stack(lines: string[]): HTMLElement {
+    const pre = h('pre', { class: 'invoke-pre invoke-stack' });
+    lines.forEach((line, i) => {
+      if (i > 0) pre.append('\n');
+      const location = stackLocation(line);
+      if (!location) {
+        pre.append(line);
+        return;
+      }
+      const link = h('a', { href: '#', class: 'invoke-frame', title: `Open ${location.file}:${location.line}` }, line);
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        void this.api.request('openLocation', location).catch((error: unknown) => {
+          link.title = errorMessage(error);
+          link.classList.add('invoke-frame-outside');
+        });
+      });
+      pre.append(link);
+    });
+    return pre;
   }
 
   private save(): void {
