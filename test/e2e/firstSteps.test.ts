@@ -2,20 +2,9 @@
 // that stays stopped. Each step ends with a screenshot of what a person sees.
 import * as assert from 'assert';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openFile, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
-
-/** Opens a file by name through Quick Open, as a person would. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: STEP_TIMEOUT });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: STEP_TIMEOUT });
-}
 
 /** Chooses an option of a vscode-single-select in the panel. */
 async function choose(panel: Frame, selectClass: string, option: string): Promise<void> {
@@ -59,7 +48,7 @@ describe('First steps in the workbench (e2e)', function () {
     const { page } = workbench();
     await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
     view = page.locator('.part.sidebar');
-    await openFile(page, 'index.mjs');
+    await openFile(page, 'index.mjs', STEP_TIMEOUT);
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Invoke locally' }).first();
     await lens.waitFor({ timeout: STEP_TIMEOUT });
     await lens.click();

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openFile, useWorkbench, waitForRow, webviewFrame } from './workbench';
 import { repoPaths } from '../runners/repo';
 
 const STEP_TIMEOUT = 60000;
@@ -78,7 +78,7 @@ describe('Workspace Trust in the workbench (e2e)', function () {
 
   it('offers no local CodeLens in the untrusted folder', async () => {
     const { page } = workbench();
-    await openFile(page, 'index.mjs');
+    await openFile(page, 'index.mjs', STEP_TIMEOUT);
     await page.locator('.monaco-editor .codelens-decoration').first().waitFor({ timeout: STEP_TIMEOUT });
     const titles = await lensTitles(page);
     assert.ok(titles.some((t) => /Invoke/.test(t)), `the AWS lenses stay: ${titles.join(' | ')}`);
@@ -118,13 +118,3 @@ async function treeLabel(view: Locator, label: string): Promise<boolean> {
   return labels.includes(label);
 }
 
-/** Opens a file by name through Quick Open, as a person would. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: STEP_TIMEOUT });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: STEP_TIMEOUT });
-}

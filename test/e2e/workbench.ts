@@ -129,3 +129,14 @@ export function useWorkbench(name: string, options?: () => Parameters<typeof ope
     return workbench;
   };
 }
+
+/** Opens a file by name through Quick Open, as a person would. */
+export async function openFile(page: Page, name: string, timeoutMs: number): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: timeoutMs });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: timeoutMs });
+}

@@ -16,6 +16,8 @@ export type NodeKind = 'connection' | 'region' | 'function' | 'versions' | 'vers
 export interface NodeCommand {
   command: string;
   title: string;
+  /** Passed after the node itself. */
+  args?: unknown[];
 }
 
 export abstract class ExplorerNode implements TargetCarrier {
@@ -101,8 +103,11 @@ export class RegionNode extends ExplorerNode {
   }
 }
 
-/** A click (or Enter) on a function, version or alias opens its panel, as a file opens in the Explorer. */
-const OPEN_PANEL: NodeCommand = { command: Commands.openFunctionPanel, title: 'Open Function Panel' };
+/**
+ * A click (or Enter) on a function, version or alias opens its panel as the Explorer opens a
+ * file: focus stays in the tree, so the arrow keys go on to the next row.
+ */
+const OPEN_PANEL: NodeCommand = { command: Commands.openFunctionPanel, title: 'Open Function Panel', args: [undefined, { preserveFocus: true }] };
 
 export class FunctionNode extends ExplorerNode {
   readonly kind = 'function';

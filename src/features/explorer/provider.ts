@@ -20,7 +20,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     item.contextValue = node.contextValue;
     if (node.tooltip) item.tooltip = tooltipMarkdown(node.tooltip);
     if (node.iconId) item.iconPath = new vscode.ThemeIcon(node.iconId, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
-    if (node.command) item.command = { ...node.command, arguments: [node] };
+    if (node.command) item.command = { command: node.command.command, title: node.command.title, arguments: [node, ...(node.command.args ?? [])] };
     return item;
   }
 

@@ -99,13 +99,13 @@ export class FunctionPanel extends Disposable implements OpenFunctionPanel {
     return TAB_IDS.filter((id) => this.controllers.has(id));
   }
 
-  /** Brings the panel forward, on `tab` when given. */
-  show(tab?: TabId): void {
+  /** Brings the panel forward, on `tab` when given; `preserveFocus` leaves the focus where it is. */
+  show(tab?: TabId, preserveFocus = false): void {
     if (tab && this.controllers.has(tab) && tab !== this.activeTab) {
       this.activeTab = tab;
       this.notifyFrame('showTab', { tab });
     }
-    this.webviewPanel.reveal(undefined, false);
+    this.webviewPanel.reveal(undefined, preserveFocus);
   }
 
   dispatch(message: unknown): Promise<Envelope | undefined> {
@@ -171,16 +171,17 @@ export class FunctionPanels extends Disposable implements FunctionPanelService {
     super();
   }
 
-  open(target: FunctionTarget, tab?: TabId): FunctionPanel {
+  open(target: FunctionTarget, tab?: TabId, options: { preserveFocus?: boolean } = {}): FunctionPanel {
+    const preserveFocus = options.preserveFocus ?? false;
     const existing = this.panels.get(targetKey(target));
     if (existing) {
-      existing.show(tab);
+      existing.show(tab, preserveFocus);
       return existing;
     }
     const webviewPanel = vscode.window.createWebviewPanel(
       ViewTypes.functionPanel,
       panelTitle(target),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
       webviewPanelOptions(this.ws.extension.extensionUri),
     );
     return this.adopt(webviewPanel, target, tab ?? 'invoke');

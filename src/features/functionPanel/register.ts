@@ -18,14 +18,16 @@ export function registerFunctionPanel(ws: Workbench): { panels(): Promise<Functi
   provideFunctionPanels(ws, panels);
 
   /** Opens (or reveals) the panel of a function given as a tree node or FunctionTarget; asks when none is given. */
-  const open = async (arg?: unknown, tab?: TabId): Promise<FunctionTarget | undefined> => {
+  const open = async (arg?: unknown, tab?: TabId, preserveFocus = false): Promise<FunctionTarget | undefined> => {
     const target = toFunctionTarget(arg) ?? (await (await import('../../workbench/pickers.js')).pickFunction(ws, 'Open Function Panel'));
     if (!target) return undefined;
-    (await panels()).open(target, tab);
+    (await panels()).open(target, tab, { preserveFocus });
     return target;
   };
 
-  registerCommand(ws, Commands.openFunctionPanel, (arg?: unknown, tab?: unknown) => open(arg, isTabId(tab) ? tab : undefined));
+  // A third argument `{ preserveFocus: true }` (a click on a tree row) keeps the focus where it is.
+  registerCommand(ws, Commands.openFunctionPanel, (arg?: unknown, tab?: unknown, options?: unknown) =>
+    open(arg, isTabId(tab) ? tab : undefined, (options as { preserveFocus?: unknown } | undefined)?.preserveFocus === true));
   ws.own(
     vscode.window.registerWebviewPanelSerializer(ViewTypes.functionPanel, {
       async deserializeWebviewPanel(panel, state: unknown) {

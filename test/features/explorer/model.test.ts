@@ -216,58 +216,49 @@ describe('views/ExplorerModel with AWS profiles', function () {
   });
 });
 
-describe('views/ExplorerModel in Restricted Mode', () => {
-  it('shows the Local Lambda as restricted with a row that opens Workspace Trust, and never starts it', async () => {
-    let starts = 0;
-    const restrictedLocal: LocalLambdaSource = {
-      state: 'restricted',
-      info: undefined,
-      error: 'Restricted Mode: trust this folder to run its functions',
-      onDidChangeState: () => ({ dispose() {} }),
-      ensureStarted: () => {
-        starts++;
-        return Promise.reject(new Error('must not start'));
-      },
-      resetFailure() {},
-    };
-    const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50 };
-    const model = explorerModel(settings, restrictedLocal, async () => []);
+/** A Local Lambda that is not running, counting the attempts to start it. */
+function heldLocal(state: Partial<LocalLambdaSource>): { source: LocalLambdaSource; starts: () => number } {
+  let starts = 0;
+  const source: LocalLambdaSource = {
+    state: 'stopped', info: undefined, error: undefined,
+    onDidChangeState: () => ({ dispose() {} }),
+    ensureStarted: () => {
+      starts++;
+      return Promise.reject(new Error('must not start'));
+    },
+    resetFailure() {},
+    ...state,
+  };
+  return { source, starts: () => starts };
+}
+
+describe('views/ExplorerModel when the Local Lambda must not start', () => {
+  const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50 };
+
+  it('in Restricted Mode: shows it as restricted with a row that opens Workspace Trust, and never starts it', async () => {
+    const local = heldLocal({ state: 'restricted', error: 'Restricted Mode: trust this folder to run its functions' });
+    const model = explorerModel(settings, local.source, async () => []);
     try {
-      const [local] = await model.getChildren();
-      assert.equal(local.description, 'Restricted Mode');
-      assert.match(String(local.tooltip), /trust this folder to run its functions/);
-      const children = await model.getChildren(local);
+      const [node] = await model.getChildren();
+      assert.equal(node.description, 'Restricted Mode');
+      assert.match(String(node.tooltip), /trust this folder to run its functions/);
+      const children = await model.getChildren(node);
       assert.deepEqual(children.map((c) => [c.kind, c.label, c.command?.command]), [['restricted', 'Trust this folder to run its functions', 'workbench.trust.manage']]);
-      assert.equal(starts, 0, 'expanding the node does not try to start the Local Lambda');
+      assert.equal(local.starts(), 0, 'expanding the node does not try to start the Local Lambda');
     } finally {
       model.dispose();
     }
   });
-});
 
-describe('views/ExplorerModel after the person stopped the Local Lambda', () => {
-  it('shows it as stopped with a row that starts it, and expanding it does not start it', async () => {
-    let starts = 0;
-    const stopped: LocalLambdaSource = {
-      state: 'stopped',
-      stoppedByUser: true,
-      info: undefined,
-      error: undefined,
-      onDidChangeState: () => ({ dispose() {} }),
-      ensureStarted: () => {
-        starts++;
-        return Promise.reject(new Error('must not start'));
-      },
-      resetFailure() {},
-    };
-    const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50 };
-    const model = explorerModel(settings, stopped, async () => []);
+  it('stopped by the person: shows it as stopped with a row that starts it, and expanding it does not start it', async () => {
+    const local = heldLocal({ stoppedByUser: true });
+    const model = explorerModel(settings, local.source, async () => []);
     try {
-      const [local] = await model.getChildren();
-      assert.equal(local.description, 'stopped');
-      const children = await model.getChildren(local);
+      const [node] = await model.getChildren();
+      assert.equal(node.description, 'stopped');
+      const children = await model.getChildren(node);
       assert.deepEqual(children.map((c) => [c.kind, c.command?.command]), [['message', 'lambdaWorkbench.local.start']]);
-      assert.equal(starts, 0);
+      assert.equal(local.starts(), 0);
     } finally {
       model.dispose();
     }

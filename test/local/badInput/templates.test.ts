@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTempDir, startTestLocal } from './helpers';
-import { layerMappings, parameterOverrides } from '../../src/local/options';
+import { makeTempDir, startTestLocal } from '../helpers';
+import { layerMappings, parameterOverrides } from '../../../src/local/options';
 
 /**
  * Bad input a template, a samconfig or an option can hold: each is refused (or reported) with
@@ -180,7 +180,7 @@ function listing(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).map((p) => p.split(path.sep).join('/')).sort();
 }
 
-describe(`Local Lambda: bad template and option input (${TEMPLATE_CASES.length + OPTION_CASES.length} cases)`, () => {
+describe(`bad input: templates and options (${TEMPLATE_CASES.length + OPTION_CASES.length} cases)`, () => {
   for (const c of TEMPLATE_CASES) {
     it(`refuses ${c.name}`, async () => {
       // Project and data folder side by side in a sandbox: nothing else may appear in it.
