@@ -245,14 +245,15 @@ export function secureDataDir(dataDir: string, tmpFolders: readonly string[]): v
     } catch {
       return;
     }
-    for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        chmodQuiet(abs, DIR_MODE);
-        walk(abs);
-      } else if (entry.isFile()) {
-        restrictFile(abs);
-      }
+    for (const entry of entries) secure(path.join(dir, entry.name), entry);
+  };
+  // Folders get the folder mode and are walked; files ours alone; links and the rest are left.
+  const secure = (abs: string, kind: Pick<fs.Stats, 'isDirectory' | 'isFile'>): void => {
+    if (kind.isDirectory()) {
+      chmodQuiet(abs, DIR_MODE);
+      walk(abs);
+    } else if (kind.isFile()) {
+      restrictFile(abs);
     }
   };
   chmodQuiet(dataDir, DIR_MODE);
@@ -264,12 +265,7 @@ export function secureDataDir(dataDir: string, tmpFolders: readonly string[]): v
     } catch {
       continue;
     }
-    if (stat.isDirectory()) {
-      chmodQuiet(abs, DIR_MODE);
-      walk(abs);
-    } else if (stat.isFile()) {
-      restrictFile(abs);
-    }
+    secure(abs, stat);
   }
   removeTmpFiles(dataDir, DATA_ENTRIES);
   for (const folder of tmpFolders) removeTmpFiles(folder);
