@@ -126,6 +126,34 @@ describe('Logs tab in the workbench (e2e)', function () {
     await workbench().screenshot('logs-replayed.png');
   });
 
+  it('invoking from the tree while the Logs tab shows keeps the Logs tab, and the call\'s lines arrive there', async () => {
+    const { page } = workbench();
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).first().click();
+    await tab('Logs').click();
+    const before = await panel.locator('.logs-row.logs-group .logs-badge-duration').count();
+    await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Invoke Function…' });
+    await item.hover();
+    await item.click();
+    if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget input');
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.waitFor({ timeout: STEP_TIMEOUT });
+    for (const [step, choice] of [[/version or alias/, '$LATEST'], [/event/, 'S3 Object Created (Put)']] as const) {
+      if (!step.test((await title.textContent()) ?? '')) continue;
+      await input.fill(choice);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: choice }).first().waitFor({ timeout: STEP_TIMEOUT });
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+    }
+    await waitForCount(() => panel.locator('.logs-row.logs-group .logs-badge-duration').count(), (n) => n > before, 'the new request in the Logs tab', STEP_TIMEOUT);
+    assert.ok(await panel.locator('.logs-viewport').isVisible(), 'the Logs tab is still the one shown');
+    assert.equal(await panel.locator('textarea.invoke-editor').first().isVisible(), false, 'the Invoke tab did not take over');
+    await workbench().screenshot('logs-kept-while-invoking.png');
+  });
+
   it('tails any log group from "Lambda: Tail Log Group…" in the Command Palette', async () => {
     const { page } = workbench();
     await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).click();

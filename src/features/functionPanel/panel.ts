@@ -94,6 +94,10 @@ export class FunctionPanel extends Disposable implements OpenFunctionPanel {
     return this.controllers.get(tab);
   }
 
+  get shownTab(): TabId {
+    return this.activeTab;
+  }
+
   /** Tabs with an extension-side implementation, in display order. */
   tabs(): TabId[] {
     return TAB_IDS.filter((id) => this.controllers.has(id));

@@ -13,9 +13,14 @@ import { EventCatalog, type EventChoice } from './eventCatalog';
 import { InvokeHistory } from './history';
 import type { InvocationView, InvokeParams } from './protocol';
 
-/** The Invoke tab of the function's panel, opened (or brought forward). */
-async function invokeTab(ws: Workbench, target: FunctionTarget): Promise<InvokeController> {
-  const panel = (await functionPanels(ws)).open(target, 'invoke');
+/**
+ * The Invoke tab of the function's panel, opened (or brought forward). With `keepLogs`, a panel
+ * showing its Logs tab stays there: whoever watches the logs sees the call's lines arrive.
+ */
+async function invokeTab(ws: Workbench, target: FunctionTarget, keepLogs = false): Promise<InvokeController> {
+  const panels = await functionPanels(ws);
+  const watchingLogs = keepLogs && panels.find(target)?.shownTab === 'logs';
+  const panel = panels.open(target, watchingLogs ? undefined : 'invoke');
   const controller = panel.controller('invoke');
   if (!(controller instanceof InvokeController)) throw new Error('The Invoke tab is not available.');
   return controller;
@@ -23,7 +28,7 @@ async function invokeTab(ws: Workbench, target: FunctionTarget): Promise<InvokeC
 
 /** Opens the function's panel on the Invoke tab and runs the call there, so the result shows in it. */
 export async function invokeInPanel(ws: Workbench, target: FunctionTarget, params: InvokeParams): Promise<InvocationView> {
-  return (await invokeTab(ws, target)).invoke(params);
+  return (await invokeTab(ws, target, true)).invoke(params);
 }
 
 async function pickEvent(ws: Workbench, target: FunctionTarget): Promise<EventChoice | undefined> {
@@ -60,7 +65,7 @@ export async function invokeFunction(ws: Workbench, arg?: unknown, options?: unk
   const target = toFunctionTarget(arg) ?? (await pickFunction(ws, 'Invoke Function'));
   if (!target) return undefined;
   if (isInvokeOptions(options) && options.form) {
-    (await invokeTab(ws, target)).runForm();
+    (await invokeTab(ws, target, true)).runForm();
     return undefined;
   }
   const qualifier = target.qualifier ?? (await pickQualifier(ws, target, `Invoke ${target.functionName}: version or alias`));

@@ -8,6 +8,8 @@ export interface OpenFunctionPanel {
   readonly target: FunctionTarget;
   /** The webview document has loaded and completed the ready handshake. */
   readonly isReady: boolean;
+  /** The tab the person looks at (or last looked at). */
+  readonly shownTab: TabId;
   /** The extension side of a tab, e.g. for a command that drives it. */
   controller(tab: TabId): TabController<Protocol> | undefined;
   /** Handles one message as if the webview had sent it; resolves with the answer to a request. */
