@@ -61,6 +61,29 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await workbench().screenshot('configuration-edited.png');
   });
 
+  it('shows a dot in the panel title while edits are unsaved, and gives them back when the closed panel opens again', async () => {
+    const { page } = workbench();
+    const tabTitle = page.locator('.tabs-container .tab', { hasText: 'hello-node' }).first();
+    await page.locator('.tabs-container .tab', { hasText: '● hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench().screenshot('configuration-dirty-title.png');
+    await tabTitle.hover();
+    await tabTitle.locator('.codicon-close, .tab-actions .action-label').first().click();
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+
+    const view: Locator = page.locator('.part.sidebar');
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Edit Environment Variables…' });
+    await item.click();
+    await page.waitForTimeout(1000);
+    if (await item.isVisible()) await page.keyboard.press('Enter');
+    panel = await webviewFrame(page, '.configuration-banner', STEP_TIMEOUT);
+    await panel.locator('.configuration-banner', { hasText: /Your unsaved edits from .+ are back/ }).waitFor({ timeout: STEP_TIMEOUT });
+    await panel.locator('.configuration-diff li', { hasText: 'GREETING: value changed' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.tabs-container .tab', { hasText: '● hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench().screenshot('configuration-draft-restored.png');
+  });
+
   it('turns the meter to an error past 4,096 bytes and refuses to save', async () => {
     await panel.locator('vscode-button.configuration-add').click();
     // The row appears once the extension answers; until then `.last()` would be GREETING's row.

@@ -140,6 +140,12 @@ export class FakeTabHost<P extends Protocol> implements TabHost<P> {
     for (const wake of [...this.waiters]) wake();
   }) as TabHost<P>['notify'];
 
+  /** The last dirty flag the tab reported (the panel title's dot). */
+  dirty = false;
+  setDirty(dirty: boolean): void {
+    this.dirty = dirty;
+  }
+
   reveal(): void {
     this.revealed++;
   }

@@ -21,6 +21,7 @@ import {
 } from './settings';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
 import { EnvDraft } from './draft';
+import { keptDrafts } from './keptDrafts';
 import { overviewItems, settle, type Settled } from './overview';
 import {
   configurationProtocol,
@@ -36,6 +37,7 @@ import {
 } from './protocol';
 import { errorMessage } from '../../shared/errors';
 import type { RequestHandlers } from '../../shared/protocol';
+import { targetKey } from '../../shared/target';
 
 /** What the function looked like when read. */
 interface Loaded {
@@ -165,14 +167,47 @@ export class ConfigurationController implements TabController<ConfigurationProto
       } catch (error) {
         this.message = { kind: 'error', text: this.redact(errorText(error)) };
       }
-      return this.state();
+      const state = this.state();
+      if (!this.disposed) this.host.setDirty?.(state.dirty);
+      return state;
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   dispose(): void {
+    // Closing the panel must not lose edits silently: keep them for the next time it opens.
+    if (this.base && !this.readOnly && this.state().dirty) {
+      keptDrafts(this.host.workbench).keep(this.draftKey, {
+        env: this.draft.map(), settings: { ...this.settingsDraft }, revisionId: this.base.config.RevisionId, keptAt: new Date(),
+      });
+      this.host.log.info(`Configuration of ${this.functionName}: unsaved edits kept for when its panel opens again.`);
+    }
     this.disposed = true;
+  }
+
+  private get draftKey(): string {
+    return targetKey({ ...this.host.target, qualifier: this.qualifier });
+  }
+
+  /** Puts back edits kept when this function's panel closed unsaved, if the function is still as they found it. */
+  private restoreKept(loaded: Loaded): void {
+    const kept = keptDrafts(this.host.workbench).take(this.draftKey);
+    if (!kept || this.readOnly) return;
+    const at = kept.keptAt.toLocaleTimeString();
+    if (kept.revisionId && kept.revisionId !== loaded.config.RevisionId) {
+      this.message = { kind: 'error', text: `Unsaved edits from ${at} were not restored: ${this.functionName} changed since. Make them again on what it is now.` };
+      return;
+    }
+    this.draft.reset(loaded.env);
+    const changes = diffEnv(loaded.env, kept.env);
+    for (const { key } of changes.filter((c) => c.kind === 'removed')) {
+      const row = this.draft.list().find((r) => r.key === key);
+      if (row) this.draft.remove(row.id);
+    }
+    this.draft.upsert(changes.filter((c) => c.kind !== 'removed').map(({ key }) => ({ key, value: kept.env[key] })));
+    this.settingsDraft = { ...kept.settings };
+    this.message = { kind: 'info', text: `Your unsaved edits from ${at} are back. Save them, or Discard changes to drop them.` };
   }
 
   // --- reading ---------------------------------------------------------------------------------
@@ -223,6 +258,7 @@ export class ConfigurationController implements TabController<ConfigurationProto
       this.mergeNotes = [];
       this.phase = 'ready';
       this.loadError = undefined;
+      this.restoreKept(loaded);
       void this.loadExtras(loaded);
     } catch (error) {
       this.phase = 'failed';
@@ -559,7 +595,10 @@ export class ConfigurationController implements TabController<ConfigurationProto
   }
 
   private publish(): void {
-    if (!this.disposed) this.host.notify('state', this.state());
+    if (this.disposed) return;
+    const state = this.state();
+    this.host.setDirty?.(state.dirty);
+    this.host.notify('state', state);
   }
 }
 

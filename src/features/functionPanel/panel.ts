@@ -156,7 +156,23 @@ export class FunctionPanel extends Disposable implements OpenFunctionPanel {
         return panel.webviewPanel.visible;
       },
       reveal: () => this.show(tab),
+      setDirty: (dirty) => this.setDirty(tab, dirty),
     };
+  }
+
+  private readonly dirtyTabs = new Set<TabId>();
+
+  private setDirty(tab: TabId, dirty: boolean): void {
+    if (dirty === this.dirtyTabs.has(tab)) return;
+    if (dirty) this.dirtyTabs.add(tab);
+    else this.dirtyTabs.delete(tab);
+    // As an editor with unsaved changes shows: a dot before the name.
+    this.webviewPanel.title = `${this.dirtyTabs.size ? '● ' : ''}${panelTitle(this.currentTarget)}`;
+  }
+
+  /** Whether a tab holds edits not saved yet (the title shows "●"). */
+  get isDirty(): boolean {
+    return this.dirtyTabs.size > 0;
   }
 
   override dispose(): void {

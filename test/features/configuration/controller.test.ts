@@ -117,6 +117,35 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     assert.ok(workbench.log.lines.some((l) => l.level === 'info' && l.message.startsWith(`Configuration of ${name} saved: `)));
   });
 
+  it('marks the panel dirty while edits are unsaved, and gives them back when a closed panel opens again', async () => {
+    const name = await newFunction({ GREETING: 'hello', GONE: 'x' });
+    const first = open(name);
+    let state = await first.ready();
+    assert.equal(first.host.dirty, false);
+    await first.send({ op: 'setValue', id: rowId(state, 'GREETING'), value: 'bonjour' });
+    await first.send({ op: 'removeRow', id: rowId(state, 'GONE') });
+    await first.send({ op: 'setSetting', field: 'timeout', value: '20' });
+    assert.equal(first.host.dirty, true, 'the panel title shows the dot');
+    first.controller.dispose(); // the panel closed before Save
+
+    const second = open(name);
+    state = await second.ready();
+    assert.match(state.message?.text ?? '', /^Your unsaved edits from .+ are back\. Save them, or Discard changes to drop them\.$/);
+    assert.deepEqual(state.diff.map((d) => d.text), ['GONE removed', 'GREETING: value changed', 'Timeout: 3 s → 20 s']);
+    assert.equal(second.host.dirty, true);
+    second.controller.dispose();
+
+    // Changed elsewhere meanwhile: the kept edits do not come back over the new state.
+    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'changed elsewhere' }));
+    const third = open(name);
+    state = await third.ready();
+    assert.match(state.message?.text ?? '', /were not restored: .* changed since/);
+    assert.equal(state.dirty, false);
+    third.controller.dispose();
+    const fourth = open(name);
+    assert.equal((await fourth.ready()).message, undefined, 'a draft comes back once at most');
+  });
+
   it('blocks Save on a bad or reserved name and on more than 4 KB, and sends nothing', async () => {
     const name = await newFunction({ AB: 'x' });
     const { send } = open(name);
