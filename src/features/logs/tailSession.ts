@@ -88,6 +88,8 @@ export interface TailOptions {
   dedupeCapacity?: number;
   /** After a sampled Live Tail update, read what it left out this often (while sampling lasts). */
   catchUpMs?: number;
+  /** How long live updates wait for the gap read of a new session before they are shown anyway. */
+  holdLiveMs?: number;
   /** Upper bound on events read by one backfill or poll. */
   maxBackfillEvents?: number;
   /** A FilterLogEvents read (all its pages) not answered within this long is given up (and counts as a failed poll). */
@@ -115,6 +117,7 @@ const DEFAULTS = {
   overlapMs: 2000,
   settleMs: 0,
   catchUpMs: 1000,
+  holdLiveMs: 250,
   dedupeCapacity: 50_000,
   maxBackfillEvents: 10_000,
   readTimeoutMs: 15_000,
@@ -526,6 +529,7 @@ export class TailSession {
       /** Updates that arrive while the gap is read wait for it, so lines keep their order. */
       let gapRead: Promise<void> | undefined;
       let held: LogEvent[] = [];
+      let holdTimer: NodeJS.Timeout | undefined;
       const release = () => {
         const events = held;
         held = [];
@@ -556,12 +560,15 @@ export class TailSession {
             if (frame.sampled) this.catchUpAfterSampling(signal);
             held.push(...events);
             if (!gapRead) release();
+            // The gap read may wait its turn (requests are paced): live lines wait for it only briefly.
+            else if (held.length && !holdTimer) holdTimer = setTimeout(() => { holdTimer = undefined; release(); }, this.o.holdLiveMs);
             if (frame.sampled !== (this.statusNow.sampled === true) && this.statusNow.mode === 'live') {
               this.setStatus({ mode: 'live', sampled: frame.sampled || undefined, detail: frame.sampled ? 'Live Tail is sampling (too many events match); the events it leaves out are read with FilterLogEvents.' : undefined });
             }
           }
         }
       } finally {
+        clearTimeout(holdTimer);
         if (held.length) release();
       }
     } catch (error) {
