@@ -12,9 +12,9 @@ export interface WorkbenchApi {
   explorer: {
     getChildren(node?: ExplorerNode): Promise<ExplorerNode[]>;
     loadMore(node: LoadMoreNode): Promise<void>;
-    setFilter(connectionId: string, text: string | undefined): void;
-    refresh(node?: ExplorerNode): void;
-    /** The TreeItem VS Code shows for a node. */
+    setFilter(connectionId: string, text: string | undefined): Promise<void>;
+    refresh(node?: ExplorerNode): Promise<void>;
+    /** The TreeItem VS Code shows for a node (one the tree has listed). */
     getTreeItem(node: ExplorerNode): vscode.TreeItem;
   };
   /** Starts the Local Lambda if needed and says where it listens. */
@@ -38,14 +38,17 @@ export interface TestApiParts {
 }
 
 export function testApi({ ws, explorer, functionPanels }: TestApiParts): WorkbenchApi {
-  const { model, provider } = explorer;
+  const loadedProvider = () => {
+    if (!explorer.loaded) throw new Error('The tree has listed nothing yet');
+    return explorer.loaded.provider;
+  };
   return {
     explorer: {
-      getChildren: (node) => model.getChildren(node),
-      loadMore: (node) => model.loadMore(node),
-      setFilter: (id, text) => model.setFilter(id, text),
-      refresh: (node) => model.refresh(node),
-      getTreeItem: (node) => provider.getTreeItem(node),
+      getChildren: async (node) => (await explorer.parts()).model.getChildren(node),
+      loadMore: async (node) => (await explorer.parts()).model.loadMore(node),
+      setFilter: async (id, text) => (await explorer.parts()).model.setFilter(id, text),
+      refresh: async (node) => (await explorer.parts()).model.refresh(node),
+      getTreeItem: (node) => loadedProvider().getTreeItem(node),
     },
     localEndpoint: async () => {
       const { endpoint, region, credentials } = await ws.local.ensureStarted();

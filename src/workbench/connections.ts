@@ -1,6 +1,6 @@
 import { customConnection, idleLocalConnection, LOCAL_CONNECTION_ID, localConnection, profileConnection, type ConnectionKind, type ConnectionSpec } from '../aws/connections';
 import { WorkbenchError } from '../aws/errors';
-import { LambdaApi } from '../aws/lambda';
+import type { LambdaApi } from '../aws/lambda';
 import type { LogsApi } from '../aws/logs';
 import type { ProfileInfo } from '../aws/profiles';
 import { errorMessage } from '../shared/errors';
@@ -50,18 +50,18 @@ export interface ConnectionListing {
  * stops or restarts (a new process has a new endpoint and credentials).
  */
 export class ConnectionScope extends Disposable {
-  private readonly lambdas = new Map<string, LambdaApi>();
+  private readonly lambdas = new Map<string, Promise<LambdaApi>>();
   private readonly logsApis = new Map<string, Promise<LogsApi>>();
 
   constructor(readonly spec: ConnectionSpec) {
     super();
   }
 
-  /** Lambda operations in one region (one SDK client per connection and region). */
-  lambda(region: string): LambdaApi {
+  /** Lambda operations in one region (one SDK client per connection and region); loaded on first use. */
+  lambda(region: string): Promise<LambdaApi> {
     let api = this.lambdas.get(region);
     if (!api) {
-      api = this._register(new LambdaApi(this.spec, region));
+      api = import('../aws/lambda.js').then(({ LambdaApi }) => this._register(new LambdaApi(this.spec, region)));
       this.lambdas.set(region, api);
     }
     return api;
@@ -197,7 +197,7 @@ export class Connections extends Disposable {
       );
     }
     const { region } = place;
-    return { spec: scope.spec, scope, region, lambda: scope.lambda(region), logs: () => scope.logs(region) };
+    return { spec: scope.spec, scope, region, lambda: await scope.lambda(region), logs: () => scope.logs(region) };
   }
 
   /** Ends one connection's lifetime (or all of them); the next use starts a new one. */

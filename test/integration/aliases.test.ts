@@ -73,13 +73,13 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await client?.send(new DeleteFunctionCommand({ FunctionName: fn })).catch(() => undefined);
-    api?.explorer.setFilter('local', undefined);
+    await api?.explorer.setFilter('local', undefined);
     lambda?.dispose();
     client?.destroy();
   });
 
   async function functionNode(): Promise<ExplorerNode> {
-    api.explorer.setFilter('local', fn);
+    await api.explorer.setFilter('local', fn);
     const local = find(await api.explorer.getChildren(), 'Local Lambda');
     const region = find(await api.explorer.getChildren(local), 'us-east-1');
     return find(await api.explorer.getChildren(region), fn);

@@ -32,7 +32,7 @@ describe('Lambda tree in VS Code (examples/ workspace)', function () {
     for (const name of created) await client.send(new DeleteFunctionCommand({ FunctionName: name })).catch(() => undefined);
     client?.destroy();
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('customEndpoints', undefined, vscode.ConfigurationTarget.Global);
-    api?.explorer.setFilter('local', undefined);
+    await api?.explorer.setFilter('local', undefined);
   });
 
   async function localRegion(): Promise<ExplorerNode> {
@@ -93,7 +93,7 @@ describe('Lambda tree in VS Code (examples/ workspace)', function () {
     created = await createFunctions(client, prefix, 60);
     const pageSize = vscode.workspace.getConfiguration('lambdaWorkbench').get<number>('pageSize') ?? 50;
     const region = await localRegion();
-    api.explorer.refresh(region);
+    await api.explorer.refresh(region);
     const first = await api.explorer.getChildren(region);
     assert.equal(functionNames(first).length, pageSize);
     assert.equal(first[first.length - 1].kind, 'loadMore');
@@ -103,10 +103,10 @@ describe('Lambda tree in VS Code (examples/ workspace)', function () {
   });
 
   it('a filter finds a function by substring', async () => {
-    api.explorer.setFilter('local', `${prefix}-059`);
+    await api.explorer.setFilter('local', `${prefix}-059`);
     const region = await localRegion();
     assert.deepEqual(functionNames(await api.explorer.getChildren(region)), [`${prefix}-059`]);
-    api.explorer.setFilter('local', undefined);
+    await api.explorer.setFilter('local', undefined);
   });
 
   it('an unreachable custom endpoint shows an error node', async () => {

@@ -221,7 +221,7 @@ export class ExplorerModel extends Disposable {
     const shown = this.deps.connections.regions(scope.spec);
     if (scope.spec.kind === 'profile') {
       try {
-        await scope.lambda(shown[0]).checkCredentials();
+        await (await scope.lambda(shown[0])).checkCredentials();
       } catch (error) {
         if (error instanceof CredentialsError) return [new SignedOutNode(node, node, error.message, error.fixCommand)];
         throw error;
@@ -246,7 +246,7 @@ export class ExplorerModel extends Disposable {
     let pager = pagers.get(region.region);
     if (!pager) {
       const api = scope.lambda(region.region);
-      pager = new FunctionPager((marker, max) => api.listFunctionsPage(marker, max), this.deps.pageSize(), this.filters.get(id));
+      pager = new FunctionPager(async (marker, max) => (await api).listFunctionsPage(marker, max), this.deps.pageSize(), this.filters.get(id));
       pagers.set(region.region, pager);
     }
     return pager;
@@ -272,19 +272,19 @@ export class ExplorerModel extends Disposable {
     return nodes;
   }
 
-  private apiFor(fn: FunctionNode): LambdaApi {
+  private apiFor(fn: FunctionNode): Promise<LambdaApi> {
     const scope = this.deps.connections.scope(fn.region.connection.connectionId);
-    if (!scope) throw new WorkbenchError('service', 'Not connected. Refresh to try again.');
+    if (!scope) return Promise.reject(new WorkbenchError('service', 'Not connected. Refresh to try again.'));
     return scope.lambda(fn.region.region);
   }
 
   private async versionChildren(node: VersionsNode): Promise<ExplorerNode[]> {
-    const versions = await this.apiFor(node.fn).listVersions(node.fn.functionName);
+    const versions = await (await this.apiFor(node.fn)).listVersions(node.fn.functionName);
     return versions.map((v) => new VersionNode(node, v));
   }
 
   private async aliasChildren(node: AliasesNode): Promise<ExplorerNode[]> {
-    const aliases = await this.apiFor(node.fn).listAliases(node.fn.functionName);
+    const aliases = await (await this.apiFor(node.fn)).listAliases(node.fn.functionName);
     if (aliases.length === 0) return [new MessageNode(node, 'No aliases')];
     return aliases.map((a) => new AliasNode(node, a));
   }

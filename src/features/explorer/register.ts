@@ -1,165 +1,92 @@
 import * as vscode from 'vscode';
-import { customConnection } from '../../aws/connections';
-import { readSettings, SettingKeys, updateSetting } from '../../workbench/config';
-import { registerCommand as register } from '../../workbench/commands';
+import { lazyCommands, registerCommand } from '../../workbench/commands';
 import type { Workbench } from '../../workbench/context';
 import { Commands, EXPLORER_VIEW_ID } from '../../workbench/ids';
-import { ExplorerModel } from './model';
-import { ConnectionNode, ExplorerNode, FunctionNode, hasArn, LoadMoreNode, RegionNode, SignedOutNode } from './nodes';
-import { ExplorerProvider } from './provider';
-import { consoleUrl } from './tooltips';
-
-/** Regions offered by "Add Region"; any other id can be typed. */
-const KNOWN_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1',
-  'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-east-1',
-  'me-south-1', 'af-south-1',
-];
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** The connection a node belongs to, or one the user picks among those shown. */
-async function pickConnection(model: ExplorerModel, node: ExplorerNode | undefined): Promise<ConnectionNode | undefined> {
-  for (let n: ExplorerNode | undefined = node; n; n = n.parent) if (n instanceof ConnectionNode) return n;
-  const nodes = model.listConnectionNodes();
-  if (nodes.length <= 1) return nodes[0];
-  const picked = await vscode.window.showQuickPick(
-    nodes.map((c) => ({ label: c.label, description: c.description, node: c })),
-    { placeHolder: 'Which connection?' },
-  );
-  return picked?.node;
-}
+import { Disposable } from '../../shared/lifecycle';
+import { EXPLORER_COMMANDS } from './commandIds';
+import type { ExplorerParts } from './explorer';
+import type { ExplorerNode } from './nodes';
 
 /** What the tree feature gives the composition root (and through it, the integration tests). */
 export interface Explorer {
-  model: ExplorerModel;
-  provider: ExplorerProvider;
+  /** The tree's model and rendering; loads them on first use. */
+  parts(): Promise<ExplorerParts>;
+  /** The same once loaded: the tree has shown something or one of its commands has run. */
+  readonly loaded: ExplorerParts | undefined;
 }
 
-/** The Connections tree: its model, view and commands, and the Local Lambda's start/stop. */
+/**
+ * Stands in for the tree's provider at activation. VS Code asks for the root's children once the
+ * view is shown, after activation; that first question loads the model, and every node it hands
+ * out comes from the loaded provider, so the later questions go straight to it.
+ */
+class TreeShell extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<ExplorerNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private provider?: vscode.TreeDataProvider<ExplorerNode>;
+
+  constructor(private readonly load: () => Promise<ExplorerParts>) {
+    super();
+  }
+
+  attach(provider: ExplorerParts['provider']): void {
+    this.provider = provider;
+    this._register(provider.onDidChangeTreeData((node) => this.changed.fire(node ?? undefined)));
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    const { provider } = await this.load();
+    return provider.getChildren(node);
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    if (!this.provider) throw new Error('The tree was asked for an item before it listed any');
+    return this.provider.getTreeItem(node) as vscode.TreeItem;
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return node.parent;
+  }
+}
+
+/**
+ * The Connections tree: the view and its commands are registered at activation; the model, the
+ * nodes and the commands' code load when the view first shows or a command first runs.
+ */
 export function registerExplorer(ws: Workbench): Explorer {
   const { local, log } = ws;
-  const model = ws.own(new ExplorerModel({
-    connections: ws.connections, pageSize: () => readSettings().pageSize, log,
-    isLinked: (connectionId, region, functionName) => ws.codeLinks.forFunction(connectionId, region, functionName).length > 0,
-  }));
-  ws.own(ws.codeLinks.onDidChange(() => model.refreshLinks()));
-  const provider = ws.own(new ExplorerProvider(model));
-  ws.own(vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }));
-  // Changes made elsewhere in the window re-list the function's versions and aliases, so alias descriptions show the live weights.
-  ws.own(ws.onDidChangeFunction((fn) => model.refreshFunction(fn.connectionId, fn.region, fn.functionName)));
+  let loading: Promise<ExplorerParts> | undefined;
+  let loaded: ExplorerParts | undefined;
+  const parts = (): Promise<ExplorerParts> =>
+    (loading ??= import('./explorer.js')
+      .then(({ createExplorer }) => {
+        loaded = createExplorer(ws);
+        shell.attach(loaded.provider);
+        return loaded;
+      })
+      .catch((error: unknown) => {
+        loading = undefined; // the next question tries again
+        throw error;
+      }));
+  const shell = ws.own(new TreeShell(parts));
+  ws.own(vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: shell, showCollapseAll: true }));
 
-  register(ws, Commands.refresh, () => model.refresh());
-  register(ws, Commands.refreshNode, (node?: ExplorerNode) => model.refresh(node));
-  register(ws, Commands.showLog, () => log.show());
+  const register = lazyCommands(ws, parts);
+  for (const id of EXPLORER_COMMANDS) {
+    register(id, (p, ...args) => (p.commands[id] as (...a: unknown[]) => unknown)(...args));
+  }
 
-  register(ws, Commands.filterFunctions, async (node?: ExplorerNode) => {
-    const connection = await pickConnection(model, node);
-    if (!connection) return;
-    const text = await vscode.window.showInputBox({
-      title: `Filter functions of ${connection.label}`,
-      prompt: 'Show functions whose name contains this text (not case-sensitive). Leave empty to show all.',
-      value: model.getFilter(connection.connectionId) ?? '',
-    });
-    if (text === undefined) return;
-    model.setFilter(connection.connectionId, text);
-  });
-
-  register(ws, Commands.clearFilter, async (node?: ExplorerNode) => {
-    if (node) {
-      const connection = await pickConnection(model, node);
-      if (connection) model.setFilter(connection.connectionId, undefined);
-      return;
-    }
-    for (const c of model.listConnectionNodes()) if (model.getFilter(c.connectionId)) model.setFilter(c.connectionId, undefined);
-  });
-
-  register(ws, Commands.loadMore, async (node: LoadMoreNode) => {
-    if (!(node instanceof LoadMoreNode)) return;
-    await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () => model.loadMore(node));
-  });
-
-  register(ws, Commands.addRegion, async () => {
-    const current = readSettings().regions;
-    const items = KNOWN_REGIONS.filter((r) => !current.includes(r)).map((label) => ({ label }));
-    const input = vscode.window.createQuickPick();
-    input.title = 'Add a region to every AWS profile';
-    input.placeholder = 'Region id, e.g. eu-west-1';
-    input.items = items;
-    const region = await new Promise<string | undefined>((resolve) => {
-      input.onDidChangeValue((value) => {
-        input.items = REGION_PATTERN.test(value) && !KNOWN_REGIONS.includes(value) ? [{ label: value }, ...items] : items;
-      });
-      input.onDidAccept(() => resolve(input.selectedItems[0]?.label ?? (REGION_PATTERN.test(input.value) ? input.value : undefined)));
-      input.onDidHide(() => resolve(undefined));
-      input.show();
-    });
-    input.dispose();
-    if (!region || current.includes(region)) return;
-    await updateSetting(SettingKeys.regions, [...current, region]);
-  });
-
-  register(ws, Commands.removeRegion, async (node?: RegionNode) => {
-    if (!(node instanceof RegionNode)) return;
-    const current = readSettings().regions;
-    await updateSetting(SettingKeys.regions, current.filter((r) => r !== node.region));
-  });
-
-  register(ws, Commands.addCustomEndpoint, async () => {
-    const name = await vscode.window.showInputBox({ title: 'Add Custom Endpoint (1/3)', prompt: 'A name for the connection', placeHolder: 'LocalStack' });
-    if (!name?.trim()) return;
-    const endpoint = await vscode.window.showInputBox({
-      title: 'Add Custom Endpoint (2/3)',
-      prompt: 'The endpoint URL',
-      value: 'http://localhost:4566',
-      validateInput: (value) => {
-        const result = customConnection({ name, endpoint: value });
-        return 'invalid' in result ? result.invalid : undefined;
-      },
-    });
-    if (!endpoint) return;
-    const region = await vscode.window.showInputBox({
-      title: 'Add Custom Endpoint (3/3)',
-      prompt: 'The region the endpoint emulates',
-      value: 'us-east-1',
-      validateInput: (value) => (REGION_PATTERN.test(value.trim()) ? undefined : 'Expected a region id such as us-east-1'),
-    });
-    if (!region) return;
-    const existing = readSettings().customEndpoints.filter((e) => (e as { name?: unknown })?.name !== name.trim());
-    await updateSetting(SettingKeys.customEndpoints, [...existing, { name: name.trim(), endpoint: endpoint.trim(), region: region.trim() }]);
-  });
-
-  register(ws, Commands.copyArn, async (node?: ExplorerNode) => {
-    if (!node || !hasArn(node) || !node.arn) return;
-    await vscode.env.clipboard.writeText(node.arn);
-    vscode.window.setStatusBarMessage(`Copied ${node.arn}`, 3000);
-  });
-
-  register(ws, Commands.openInConsole, async (node?: ExplorerNode) => {
-    if (!(node instanceof FunctionNode) || node.region.connection.connectionKind !== 'profile') return;
-    await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(node.arn ?? '', node.region.region, node.functionName), true));
-  });
-
-  register(ws, Commands.signInHint, async (node?: ExplorerNode) => {
-    const signedOut = node instanceof SignedOutNode ? node : undefined;
-    const connection = await pickConnection(model, node);
-    const fix = signedOut?.fixCommand ?? (connection ? `aws sso login --profile ${connection.label}` : 'aws configure');
-    const message = signedOut?.message ?? `Sign in with the AWS CLI, then refresh: \`${fix}\``;
-    const choice = await vscode.window.showInformationMessage(message, 'Run in Terminal', 'Copy Command');
-    if (choice === 'Run in Terminal') {
-      const terminal = vscode.window.createTerminal('AWS sign-in');
-      terminal.show();
-      terminal.sendText(fix);
-    } else if (choice === 'Copy Command') {
-      await vscode.env.clipboard.writeText(fix);
-    }
-  });
-
+  registerCommand(ws, Commands.showLog, () => log.show());
   const withLocalProgress = (title: string, run: () => Promise<unknown>) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, run);
-  register(ws, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.startByUser()));
-  register(ws, Commands.stopLocal, () => local.stop({ byUser: true }));
-  register(ws, Commands.restartLocal, () => withLocalProgress('Restarting Local Lambda…', () => local.restart()));
+  registerCommand(ws, Commands.startLocal, () => withLocalProgress('Starting Local Lambda…', () => local.startByUser()));
+  registerCommand(ws, Commands.stopLocal, () => local.stop({ byUser: true }));
+  registerCommand(ws, Commands.restartLocal, () => withLocalProgress('Restarting Local Lambda…', () => local.restart()));
 
-  return { model, provider };
+  return {
+    parts,
+    get loaded() {
+      return loaded;
+    },
+  };
 }
