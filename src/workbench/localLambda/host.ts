@@ -1,5 +1,5 @@
 import { LocalLambdaError } from '../../aws/errors';
-import { LocalLambdaProcess, type LocalLambdaInfo } from './process';
+import type { LocalLambdaInfo, LocalLambdaProcess } from './process';
 import { Emitter } from '../../shared/events';
 import type { IDisposable } from '../../shared/lifecycle';
 import type { LocalLambdaNote } from '../../shared/localLambdaNotes';
@@ -42,6 +42,7 @@ export const STOPPED_BY_USER_MESSAGE = 'The Local Lambda is stopped. Start it wi
 /** Owns the Local Lambda process for the window: starts it on demand, at most once at a time. */
 export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
   private process?: LocalLambdaProcess;
+  private disposed = false;
   private starting?: Promise<LocalLambdaInfo>;
   private current: { state: LocalLambdaState; info?: LocalLambdaInfo; error?: string } = { state: 'stopped' };
   private readonly changed = new Emitter<LocalLambdaState>();
@@ -105,6 +106,9 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
       throw new LocalLambdaError(message);
     }
     this.set('starting');
+    // The code that runs the program loads with the first start, not at activation.
+    const { LocalLambdaProcess } = await import('./process.js');
+    if (this.disposed) throw new LocalLambdaError('The window is closing, so the Local Lambda does not start.');
     const proc = new LocalLambdaProcess({
       extensionPath: this.options.extensionPath,
       script: this.options.script,
@@ -174,6 +178,7 @@ export class LocalLambdaHost implements LocalLambdaSource, IDisposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.process?.dispose();
     this.process = undefined;
     this.changed.dispose();
