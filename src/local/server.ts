@@ -148,6 +148,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings, templateNotes: templates.notes,
     installs: templates.installs,
     runtimeNotes: runtime.notes(),
+    concurrency: runtime.stats(),
   });
 
   const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });

@@ -9,7 +9,7 @@ import { RuntimeManager, type RuntimeManagerOptions } from '../../src/local/runt
 import { defaultEnvironmentCap, fitsAnother } from '../../src/local/runtime/capacity';
 import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type InvokeRequest, type LogSink } from '../../src/local/types';
 import { REPO_ROOT } from '../support/repo';
-import { makeZip, startTestLocal } from './helpers';
+import { makeZip, rawRequest, startTestLocal } from './helpers';
 
 const fixtures = path.join(REPO_ROOT, 'test', 'local', 'fixtures', 'runtime');
 const ROLE = 'arn:aws:iam::123456789012:role/test-role';
@@ -224,6 +224,10 @@ describe('Local Lambda concurrency', function () {
         const outs = await Promise.all(Array.from({ length: 8 }, () => t.lambda.send(new InvokeCommand({ FunctionName: 'slow', Payload: '{}' }))));
         assert.deepEqual(outs.map((o) => o.StatusCode), Array(8).fill(200));
         assert.equal(new Set(outs.map((o) => Buffer.from(o.Payload ?? []).toString())).size, 2);
+        const status = await rawRequest(t.local, { method: 'GET', path: '/_local/status', sign: { service: 'lambda' } });
+        const { concurrency } = JSON.parse(status.body) as { concurrency: Record<string, number> };
+        assert.deepEqual([concurrency.environments, concurrency.waiting, concurrency.inFlight, concurrency.maxEnvironments, concurrency.maxConcurrency], [2, 0, 0, 2, 1000],
+          'the status shows what runs and the limits');
       } finally {
         await t.close();
       }
