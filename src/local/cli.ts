@@ -3,7 +3,7 @@ import { parseInterpreterOption } from './runtime/interpreters';
 import { createInterface } from 'node:readline';
 import { formatNote } from '../shared/localLambdaNotes';
 import type { RuntimeNote } from './runtime/notes';
-import { layerMappings, parameterOverrides } from './options';
+import { concurrencySettings, layerMappings, parameterOverrides, type ConcurrencySettings } from './options';
 import { startLocalLambda, type LocalLambda } from './server';
 
 const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
@@ -16,7 +16,13 @@ Usage: local-lambda --dir <folder> [options]
   --data-dir <folder>         where state, uploaded code and logs live (default <dir>/.local-lambda)
   --access-key-id <id>        credentials clients must sign with (default: env
   --secret-access-key <key>     LOCAL_LAMBDA_ACCESS_KEY_ID/LOCAL_LAMBDA_SECRET_ACCESS_KEY, else generated once)
-  --max-concurrency <n>       invocations running at once across all functions (default 10)
+  --max-concurrency <n>       invocations at once across all functions, running or waiting; one more is
+                              answered 429 TooManyRequestsException at once (default 1000, as AWS's quota)
+  --max-environments <n>      runtime processes at once across all functions (default: the free memory
+                              at start divided by the functions' MemorySize, at most 2 per CPU, 2–16)
+  --queue-length <n>          requests that may wait for a free environment (default 256; 0: none wait)
+  --queue-wait <seconds>      how long a request waits for one before it gets 429 (default 10)
+  --idle-timeout <seconds>    an environment idle this long is stopped, its memory freed (default 300)
   --notes <text|json>         how notes (builds, runtime warnings) are printed: text for people (default),
                               or one LOCAL_LAMBDA_NOTE {json} line each for a program that drives this one;
                               with json, stdin takes commands and its end stops the Local Lambda
@@ -54,7 +60,8 @@ async function main(): Promise<void> {
       options: {
         dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
         'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
-        'max-concurrency': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
+        'max-concurrency': { type: 'string' }, 'max-environments': { type: 'string' }, 'queue-length': { type: 'string' },
+        'queue-wait': { type: 'string' }, 'idle-timeout': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
         'parameter-overrides': { type: 'string', multiple: true }, layer: { type: 'string', multiple: true },
         notes: { type: 'string' },
       },
@@ -74,7 +81,9 @@ async function main(): Promise<void> {
   let interpreters;
   let overrides: Record<string, string>;
   let layers: Record<string, string>;
+  let concurrency: ConcurrencySettings;
   try {
+    concurrency = concurrencySettings(values);
     interpreters = parseInterpreterOption(values.interpreter ?? []);
     overrides = parameterOverrides(values['parameter-overrides'] ?? [], process.env.LOCAL_LAMBDA_PARAMETER_OVERRIDES);
     layers = layerMappings(values.layer ?? [], process.env.LOCAL_LAMBDA_LAYERS);
@@ -107,7 +116,7 @@ async function main(): Promise<void> {
       port: intFlag(values.port, '--port', 0, 65535),
       host: values.host,
       credentials: id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined,
-      maxConcurrency: intFlag(values['max-concurrency'], '--max-concurrency', 1, 1000),
+      ...concurrency,
       parameterOverrides: overrides,
       layers,
       prepareAhead: true,

@@ -1,4 +1,5 @@
 import { parseLayerArn } from '../shared/lambda/arn';
+import { LIMITS } from './runtime/capacity';
 import { ParameterOverrideError, parameterOverridesFromJson, parseParameterOverrides } from '../shared/sam/parameters';
 
 /**
@@ -49,4 +50,51 @@ export function parameterOverrides(flags: readonly string[], envText: string | u
     if (err instanceof ParameterOverrideError) throw new Error(`--parameter-overrides: ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+/** The concurrency settings the command line may give (absent ones take the runtime's defaults). */
+export interface ConcurrencySettings {
+  maxConcurrency?: number;
+  maxEnvironments?: number;
+  queueLength?: number;
+  queueWaitMs?: number;
+  idleTimeoutMs?: number;
+}
+
+/** The concurrency flags as given on the command line (strings, absent when not given). */
+export interface ConcurrencyFlags {
+  'max-concurrency'?: string;
+  'max-environments'?: string;
+  'queue-length'?: string;
+  'queue-wait'?: string;
+  'idle-timeout'?: string;
+}
+
+function wholeFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^[0-9]{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return n;
+}
+
+/** Seconds with at most three decimals, as milliseconds. */
+function secondsFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^[0-9]{1,9}(\.[0-9]{1,3})?$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new Error(`${flag} must be a number of seconds from ${min} to ${max}, with at most three decimals (got "${value}").`);
+  }
+  return Math.round(n * 1000);
+}
+
+/** `--max-concurrency`, `--max-environments`, `--queue-length`, `--queue-wait`, `--idle-timeout`; throws with the message to show. */
+export function concurrencySettings(flags: ConcurrencyFlags): ConcurrencySettings {
+  const settings: ConcurrencySettings = {
+    maxConcurrency: wholeFlag(flags['max-concurrency'], '--max-concurrency', 1, LIMITS.maxConcurrency),
+    maxEnvironments: wholeFlag(flags['max-environments'], '--max-environments', 1, LIMITS.maxEnvironments),
+    queueLength: wholeFlag(flags['queue-length'], '--queue-length', 0, LIMITS.queueLength),
+    queueWaitMs: secondsFlag(flags['queue-wait'], '--queue-wait', 0, LIMITS.queueWaitSeconds),
+    idleTimeoutMs: secondsFlag(flags['idle-timeout'], '--idle-timeout', 0.05, LIMITS.idleTimeoutSeconds),
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as ConcurrencySettings;
 }

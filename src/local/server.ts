@@ -15,6 +15,7 @@ import { LogStore } from './logs/store';
 import { handleLogsRequest } from './logs/api';
 import type { InterpreterMap } from './runtime/interpreters';
 import { RuntimeManager } from './runtime/manager';
+import { ACCOUNT_CONCURRENCY } from './runtime/capacity';
 import type { RuntimeNote } from './runtime/notes';
 
 export interface LocalLambdaOptions {
@@ -27,7 +28,16 @@ export interface LocalLambdaOptions {
   /** A loopback address; default 127.0.0.1. */
   host?: string;
   credentials?: Credentials;
+  /** Invocations at once, running or waiting (`--max-concurrency`; default 1000, AWS's default account quota). */
   maxConcurrency?: number;
+  /** Runtime processes at once (`--max-environments`; default memory-aware, see RuntimeManagerOptions). */
+  maxEnvironments?: number;
+  /** Requests that may wait for an environment (`--queue-length`; default 256). */
+  queueLength?: number;
+  /** How long a request may wait for an environment (`--queue-wait`; default 10 s). */
+  queueWaitMs?: number;
+  /** Idle environments are stopped after this (`--idle-timeout`; default 5 minutes). */
+  idleTimeoutMs?: number;
   /** Runtime → interpreter executable (python3.12 → /usr/bin/python3.12). */
   interpreters?: InterpreterMap;
   /** Called with each runtime note (interpreter choice, version warnings, builds, runtime libraries). */
@@ -118,10 +128,13 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const logStore = new LogStore(dataDir);
   secureDataDir(dataDir, LambdaStore.tmpFolders(dataDir));
   const credentials = resolveCredentials(dataDir, opts.credentials);
-  const maxConcurrency = opts.maxConcurrency ?? 10;
+  const maxConcurrency = opts.maxConcurrency ?? ACCOUNT_CONCURRENCY;
 
   const templates = await loadTemplates(dir, store, { parameterOverrides: opts.parameterOverrides, layers: opts.layers });
-  const runtime = new RuntimeManager({ logSink: logStore, dataDir, maxConcurrency, interpreters: opts.interpreters, onNote: opts.onRuntimeNote });
+  const runtime = new RuntimeManager({
+    logSink: logStore, dataDir, maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
+    queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, interpreters: opts.interpreters, onNote: opts.onRuntimeNote,
+  });
 
   let port = 0;
   const hostPart = host === '::1' ? '[::1]' : host;
@@ -135,6 +148,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings, templateNotes: templates.notes,
     installs: templates.installs,
     runtimeNotes: runtime.notes(),
+    concurrency: runtime.stats(),
   });
 
   const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });

@@ -53,6 +53,8 @@ export interface FunctionBuild {
 export interface InvokeRequest {
   requestId: string;
   payload: Buffer;
+  /** Event: asynchronous, so a throttle makes the runtime try it again later instead of failing it. */
+  invocationType?: 'RequestResponse' | 'Event';
   /** base64 client context as sent in X-Amz-Client-Context */
   clientContext?: string;
   invokedFunctionArn: string;

@@ -15,6 +15,11 @@ export interface TestLocalOptions {
   /** Default a fresh temp folder, removed by close() (pass one to test restarts). */
   dataDir?: string;
   maxConcurrency?: number;
+  /** As --max-environments, --queue-length, --queue-wait and --idle-timeout give them. */
+  maxEnvironments?: number;
+  queueLength?: number;
+  queueWaitMs?: number;
+  idleTimeoutMs?: number;
   /** As --parameter-overrides gives them. */
   parameterOverrides?: Record<string, string>;
   /** As --layer ARN=folder gives them. */
@@ -39,7 +44,8 @@ export async function startTestLocal(opts: TestLocalOptions = {}): Promise<TestL
   const dir = opts.dir ?? (owned.push(makeTempDir()), owned[owned.length - 1]);
   const dataDir = opts.dataDir ?? (owned.push(makeTempDir('local-lambda-data-')), owned[owned.length - 1]);
   const local = await startLocalLambda({
-    dir, dataDir, port: 0, maxConcurrency: opts.maxConcurrency, parameterOverrides: opts.parameterOverrides, layers: opts.layers,
+    dir, dataDir, port: 0, maxConcurrency: opts.maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
+    queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, parameterOverrides: opts.parameterOverrides, layers: opts.layers,
   });
   const config = {
     endpoint: local.endpoint,

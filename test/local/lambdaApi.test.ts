@@ -199,14 +199,14 @@ describe('Local Lambda API: functions', () => {
   it('reports the account settings, concurrency, and the absent URL config, policy and mappings', async () => {
     await create(t.lambda, 'acc');
     const settings = await t.lambda.send(new GetAccountSettingsCommand({}));
-    assert.equal(settings.AccountLimit?.ConcurrentExecutions, 10);
+    assert.equal(settings.AccountLimit?.ConcurrentExecutions, 1000, "AWS's default account quota");
     assert.equal(settings.AccountUsage?.FunctionCount, 1);
     const put = await t.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'acc', ReservedConcurrentExecutions: 3 }));
     assert.equal(put.ReservedConcurrentExecutions, 3);
     assert.equal((await t.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'acc' }))).ReservedConcurrentExecutions, 3);
     assert.equal((await t.lambda.send(new GetFunctionCommand({ FunctionName: 'acc' }))).Concurrency?.ReservedConcurrentExecutions, 3);
-    assert.equal((await t.lambda.send(new GetAccountSettingsCommand({}))).AccountLimit?.UnreservedConcurrentExecutions, 7);
-    await rejects(t.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'acc', ReservedConcurrentExecutions: 11 })),
+    assert.equal((await t.lambda.send(new GetAccountSettingsCommand({}))).AccountLimit?.UnreservedConcurrentExecutions, 997);
+    await rejects(t.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'acc', ReservedConcurrentExecutions: 1001 })),
       'ValidationException', 400);
     await t.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'acc' }));
     assert.equal((await t.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'acc' }))).ReservedConcurrentExecutions, undefined);

@@ -316,9 +316,9 @@ describe('RuntimeManager', function () {
       assert.strictEqual(json(second).count, 1);
     });
 
-    it('gives concurrent invocations separate environments up to the limit, then throttles', async () => {
+    it('gives concurrent invocations separate environments up to an explicit limit, then throttles', async () => {
       await manager.shutdown();
-      manager = new RuntimeManager({ logSink: sink, dataDir, maxConcurrency: 3 });
+      manager = new RuntimeManager({ logSink: sink, dataDir, maxConcurrency: 3, maxEnvironments: 3 });
       const spec = makeSpec({ handler: 'cjs.sleep' });
       const running = [1, 2, 3].map(() => manager.invoke(spec, makeRequest({ ms: 400 })));
       await assert.rejects(manager.invoke(spec, makeRequest({ ms: 1 })), (err: unknown) => {

@@ -116,6 +116,7 @@ export async function handleInvoke(
     payload,
     clientContext: type === 'RequestResponse' && typeof clientContext === 'string' ? clientContext : undefined,
     invokedFunctionArn: functionArn(fn.name, arnQualifier),
+    invocationType: type,
   };
   if (type === 'Event') {
     // Errors of background invocations end up in the function's log, as in AWS.

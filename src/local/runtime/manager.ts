@@ -7,12 +7,28 @@ import { EnvironmentLostError, ExecutionEnvironment, launchFailureOutcome } from
 import { interpretersFromEnv, type InterpreterMap } from './interpreters';
 import { LaunchError, prepareLaunch, runtimeFamily, type LaunchServices } from './launch';
 import type { NoteInput, RuntimeNote } from './notes';
+import { ACCOUNT_CONCURRENCY, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_QUEUE_LENGTH, DEFAULT_QUEUE_WAIT_MS, defaultEnvironmentCap, fitsAnother, freeMemoryMb } from './capacity';
 
 export interface RuntimeManagerOptions {
   logSink: LogSink;
   dataDir: string;
-  /** Invocations in flight across all functions (default 10). */
+  /**
+   * Invocations in flight at once across all functions, running or waiting for an environment;
+   * one more is answered 429 TooManyRequestsException at once (default 1000, AWS's default
+   * account quota). A function with reserved concurrency is held to its reservation instead.
+   */
   maxConcurrency?: number;
+  /**
+   * Environments (runtime processes) at once across all functions (default: as many as the
+   * free memory holds by the functions' MemorySize, at most defaultEnvironmentCap()).
+   */
+  maxEnvironments?: number;
+  /** Memory the environments may take by their MemorySize, MB (default the free memory at start). */
+  memoryBudgetMb?: number;
+  /** Requests that may wait for an environment at once (default 256); one more gets 429. */
+  queueLength?: number;
+  /** How long a request waits for an environment before it gets 429 (default 10 s). */
+  queueWaitMs?: number;
   /** Idle environments older than this are stopped (default 5 minutes). */
   idleTimeoutMs?: number;
   /**
@@ -45,10 +61,43 @@ export function nodeBuildNote(event: NodeBuildEvent): NoteInput | undefined {
   };
 }
 
+/** What the runtime manager is running now, and its limits. */
+export interface RuntimeStats {
+  environments: number;
+  idle: number;
+  waiting: number;
+  inFlight: number;
+  maxEnvironments: number;
+  maxConcurrency: number;
+  memoryBudgetMb: number;
+}
+
+/** An environment handed to an invocation; `fresh` ones are not started yet. */
+interface Lease {
+  env: ExecutionEnvironment;
+  pool: Pool;
+  fresh: boolean;
+}
+
+interface Waiter {
+  spec: ExecutionSpec;
+  resolve(lease: Lease): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Event invocations held at once (waiting, or waiting to try again after a throttle); each holds up to 1 MB. */
+const EVENTS_HELD_MAX = 1000;
+const EVENT_RETRY_FIRST_MS = 1000;
+const EVENT_RETRY_MAX_MS = 5 * 60_000;
+/** AWS's default MaximumEventAgeInSeconds (6 hours). */
+const EVENT_MAX_AGE_MS = 6 * 60 * 60_000;
+
 /** Notes kept for status and the API; older ones are dropped. */
 const NOTES_KEPT = 500;
 
 interface Pool {
+  key: string;
   revisionKey: string;
   idle: ExecutionEnvironment[];
   busy: Set<ExecutionEnvironment>;
@@ -61,8 +110,18 @@ interface Pool {
 export class RuntimeManager {
   private readonly pools = new Map<string, Pool>();
   private readonly maxConcurrency: number;
+  private readonly maxEnvironments: number;
+  private readonly memoryBudgetMb: number;
+  private readonly queueLength: number;
+  private readonly queueWaitMs: number;
   private readonly idleTimeoutMs: number;
   private readonly reaper: NodeJS.Timeout;
+  /** Every environment the manager owns (starting, busy or idle), with its MemorySize. */
+  private readonly environments = new Map<ExecutionEnvironment, number>();
+  private environmentMemoryMb = 0;
+  private readonly waiters: Waiter[] = [];
+  private readonly pauses = new Set<() => void>();
+  private eventsHeld = 0;
   private inFlight = 0;
   private readonly inFlightByFunction = new Map<string, number>();
   private closed = false;
@@ -72,9 +131,14 @@ export class RuntimeManager {
   private readonly services: LaunchServices;
 
   constructor(private readonly opts: RuntimeManagerOptions) {
-    this.maxConcurrency = opts.maxConcurrency ?? 10;
-    this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60 * 1000;
-    this.reaper = setInterval(() => this.reapIdle(), Math.min(30_000, this.idleTimeoutMs));
+    this.maxConcurrency = opts.maxConcurrency ?? ACCOUNT_CONCURRENCY;
+    this.maxEnvironments = opts.maxEnvironments ?? defaultEnvironmentCap();
+    this.memoryBudgetMb = opts.memoryBudgetMb ?? freeMemoryMb();
+    this.queueLength = opts.queueLength ?? DEFAULT_QUEUE_LENGTH;
+    this.queueWaitMs = opts.queueWaitMs ?? DEFAULT_QUEUE_WAIT_MS;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    // Idle environments go between idleTimeoutMs and 1.5 × it (at most 30 s late).
+    this.reaper = setInterval(() => this.reapIdle(), Math.max(20, Math.min(30_000, Math.floor(this.idleTimeoutMs / 2))));
     this.reaper.unref();
     const fromEnv = interpretersFromEnv();
     if (fromEnv.problem) this.note({ level: 'warning', kind: 'configuration', message: fromEnv.problem });
@@ -182,7 +246,19 @@ export class RuntimeManager {
     return true;
   }
 
+  /**
+   * Runs one invocation. It counts against the concurrency limits from the moment it arrives
+   * (as in AWS); past them it is refused with TooManyRequestsError at once. Within them it gets
+   * a warm environment of its function, or a new one while the environment cap allows, or
+   * waits in a FIFO queue (bounded in length and in time) for one to come free.
+   * Event invocations (`req.invocationType === 'Event'`) are not lost to a throttle: they are
+   * tried again with backoff, as AWS's event queue does.
+   */
   async invoke(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
+    return req.invocationType === 'Event' ? this.invokeEvent(source, req) : this.invokeNow(source, req);
+  }
+
+  private async invokeNow(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
     let spec: ExecutionSpec;
     try {
@@ -192,10 +268,9 @@ export class RuntimeManager {
       const type = err.step === 'bundle' || err.step === 'esbuild' ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
       return launchFailureOutcome(source, req, new LaunchError(type, err.message), this.opts.logSink);
     }
+    if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
     // Checked and counted with no await in between, so concurrent calls cannot all slip past the limit.
-    this.checkConcurrency(spec);
-    this.inFlight++;
-    this.inFlightByFunction.set(spec.functionName, (this.inFlightByFunction.get(spec.functionName) ?? 0) + 1);
+    this.admit(spec);
     try {
       try {
         return await this.runOnce(spec, req);
@@ -212,25 +287,81 @@ export class RuntimeManager {
     }
   }
 
+  /**
+   * An Event invocation: a throttle (reserved concurrency, the concurrency limit, a full queue
+   * or a long wait) sends it back to wait and try again, 1 s after the first attempt, doubling
+   * up to 5 minutes, for up to 6 hours, as AWS does with throttled events. Events held at once
+   * are bounded; one past the bound, or past its age, is dropped with a warning note.
+   */
+  private async invokeEvent(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
+    if (this.eventsHeld >= EVENTS_HELD_MAX) {
+      this.note({ level: 'warning', kind: 'configuration', functionName: source.functionName,
+        message: `${source.functionName}: an asynchronous invocation (${req.requestId}) was dropped: ${EVENTS_HELD_MAX} are already waiting to run.` });
+      throw new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
+    }
+    this.eventsHeld++;
+    const arrived = Date.now();
+    let delay = EVENT_RETRY_FIRST_MS;
+    try {
+      for (;;) {
+        try {
+          return await this.invokeNow(source, req);
+        } catch (err) {
+          if (!(err instanceof TooManyRequestsError) || this.closed) throw err;
+          if (Date.now() - arrived + delay > EVENT_MAX_AGE_MS) {
+            this.note({ level: 'warning', kind: 'configuration', functionName: source.functionName,
+              message: `${source.functionName}: an asynchronous invocation (${req.requestId}) was dropped after being throttled for ${Math.round((Date.now() - arrived) / 60_000)} minutes.` });
+            throw err;
+          }
+          await this.pause(delay);
+          delay = Math.min(delay * 2, EVENT_RETRY_MAX_MS);
+        }
+      }
+    } finally {
+      this.eventsHeld--;
+    }
+  }
+
+  /** Waits `ms`, or less when the runtime shuts down. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.pauses.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.pauses.add(done);
+    });
+  }
+
+  /** Counts an invocation in, or refuses it as AWS would: 429 TooManyRequestsException with its Reason. */
+  private admit(spec: ExecutionSpec): void {
+    const reserved = spec.reservedConcurrency;
+    const mine = this.inFlightByFunction.get(spec.functionName) ?? 0;
+    if (reserved !== undefined) {
+      // A reservation is the function's own share: it is held to it, and not to what the others use.
+      if (mine >= reserved) throw new TooManyRequestsError('Rate Exceeded.', 'ReservedFunctionConcurrentInvocationLimitExceeded');
+    } else if (this.inFlight >= this.maxConcurrency) {
+      throw new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
+    }
+    this.inFlight++;
+    this.inFlightByFunction.set(spec.functionName, mine + 1);
+  }
+
   private async runOnce(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
-    const pool = this.poolFor(spec);
-    let env = pool.idle.pop();
-    while (env && !env.alive) env = pool.idle.pop();
-    if (!env) {
-      this.makeRoomForNewEnvironment();
-      env = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services });
-      env.onGone = (gone) => this.forget(gone);
-      // Counted as busy while it starts (a build may take a while), so a shutdown stops it too.
-      pool.busy.add(env);
+    const { env, pool, fresh } = await this.acquire(spec);
+    if (fresh) {
       try {
         await env.start();
       } catch (err) {
         pool.busy.delete(env);
+        this.remove(env);
+        this.dispatch();
         if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
         throw err;
       }
     }
-    pool.busy.add(env);
     try {
       return await env.invoke(req);
     } finally {
@@ -239,27 +370,114 @@ export class RuntimeManager {
     }
   }
 
+  /** An environment for the spec now, or a place in the queue; rejects with TooManyRequestsError when the queue is full or the wait too long. */
+  private acquire(spec: ExecutionSpec): Promise<Lease> {
+    if (this.waiters.length === 0) {
+      const lease = this.lease(spec);
+      if (lease) return Promise.resolve(lease);
+    }
+    if (this.waiters.length >= this.queueLength) {
+      return Promise.reject(new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded'));
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      const waiter: Waiter = {
+        spec, resolve, reject,
+        timer: setTimeout(() => {
+          const i = this.waiters.indexOf(waiter);
+          if (i < 0) return;
+          this.waiters.splice(i, 1);
+          // Waited as long as it may: the answer AWS gives when no more can run at once.
+          reject(new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded'));
+        }, this.queueWaitMs),
+      };
+      this.waiters.push(waiter);
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Takes a warm environment of the spec's pool, or makes a new one (not started yet) if one
+   * more fits, stopping the longest-idle environments of other functions to make room. Everything
+   * here is synchronous: an environment taken is marked busy before anything else can run, so
+   * the idle reaper (which only looks at idle ones) can never stop it under an invocation.
+   */
+  private lease(spec: ExecutionSpec): Lease | undefined {
+    const pool = this.poolFor(spec);
+    let env = pool.idle.pop();
+    while (env && !env.alive) {
+      this.remove(env);
+      env = pool.idle.pop();
+    }
+    if (env) {
+      pool.busy.add(env);
+      return { env, pool, fresh: false };
+    }
+    while (!this.fits(spec)) {
+      const victim = this.longestIdle();
+      if (!victim) return undefined;
+      this.remove(victim);
+    }
+    const created = new ExecutionEnvironment({ spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services });
+    created.onGone = (gone) => {
+      this.remove(gone);
+      this.dispatch();
+    };
+    this.environments.set(created, spec.memorySize);
+    this.environmentMemoryMb += spec.memorySize;
+    // Counted as busy while it starts (a build may take a while), so a shutdown stops it too.
+    pool.busy.add(created);
+    return { env: created, pool, fresh: true };
+  }
+
+  private fits(spec: ExecutionSpec): boolean {
+    return fitsAnother({ count: this.environments.size, memoryMb: this.environmentMemoryMb }, spec.memorySize, this.maxEnvironments, this.memoryBudgetMb);
+  }
+
+  private longestIdle(): ExecutionEnvironment | undefined {
+    let oldest: ExecutionEnvironment | undefined;
+    for (const pool of this.pools.values()) {
+      for (const env of pool.idle) if (!oldest || env.lastUsedAt < oldest.lastUsedAt) oldest = env;
+    }
+    return oldest;
+  }
+
+  /** Hands free environments (or room for new ones) to the waiting requests, first come first served. */
+  private dispatch(): void {
+    while (this.waiters.length > 0 && !this.closed) {
+      const head = this.waiters[0];
+      const lease = this.lease(head.spec);
+      if (!lease) return;
+      this.waiters.shift();
+      clearTimeout(head.timer);
+      head.resolve(lease);
+    }
+  }
+
+  /** What runs now: environments (busy, idle), requests waiting, invocations in flight, and the limits. */
+  stats(): RuntimeStats {
+    let idle = 0;
+    for (const pool of this.pools.values()) idle += pool.idle.length;
+    return {
+      environments: this.environments.size, idle, waiting: this.waiters.length, inFlight: this.inFlight,
+      maxEnvironments: this.maxEnvironments, maxConcurrency: this.maxConcurrency, memoryBudgetMb: this.memoryBudgetMb,
+    };
+  }
+
   async shutdown(): Promise<void> {
     this.closed = true;
     this.cancelBuilds();
     await this.nodeBuilder?.dispose();
     clearInterval(this.reaper);
-    const all: ExecutionEnvironment[] = [];
-    for (const pool of this.pools.values()) all.push(...pool.idle, ...pool.busy);
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error('The Local Lambda runtime is shutting down'));
+    }
+    for (const wake of [...this.pauses]) wake();
+    const all = [...this.environments.keys()];
+    this.environments.clear();
+    this.environmentMemoryMb = 0;
     this.pools.clear();
     await Promise.all(all.map((env) => env.dispose()));
-  }
-
-  private checkConcurrency(spec: ExecutionSpec): void {
-    const reserved = spec.reservedConcurrency;
-    if (reserved !== undefined) {
-      if ((this.inFlightByFunction.get(spec.functionName) ?? 0) >= reserved) {
-        throw new TooManyRequestsError('Rate Exceeded.', 'ReservedFunctionConcurrentInvocationLimitExceeded');
-      }
-    }
-    if (this.inFlight >= this.maxConcurrency) {
-      throw new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
-    }
   }
 
   private poolFor(spec: ExecutionSpec): Pool {
@@ -267,51 +485,51 @@ export class RuntimeManager {
     let pool = this.pools.get(key);
     if (pool && pool.revisionKey !== spec.revisionKey) {
       // New code or configuration: idle environments retire now, busy ones when they finish.
-      for (const env of pool.idle) void env.dispose();
-      pool = { revisionKey: spec.revisionKey, idle: [], busy: pool.busy };
+      for (const env of pool.idle.splice(0)) this.remove(env);
+      pool = { key, revisionKey: spec.revisionKey, idle: [], busy: pool.busy };
       this.pools.set(key, pool);
     } else if (!pool) {
-      pool = { revisionKey: spec.revisionKey, idle: [], busy: new Set() };
+      pool = { key, revisionKey: spec.revisionKey, idle: [], busy: new Set() };
       this.pools.set(key, pool);
     }
     return pool;
   }
 
   private release(pool: Pool, env: ExecutionEnvironment): void {
-    const current = [...this.pools.values()].includes(pool) && !this.closed;
-    if (env.alive && current && !env.busy) pool.idle.push(env);
-    else void env.dispose();
+    const current = this.pools.get(pool.key) === pool && !this.closed;
+    if (env.alive && current && !env.busy && this.environments.has(env)) {
+      env.lastUsedAt = Date.now();
+      pool.idle.push(env);
+    } else {
+      this.remove(env);
+    }
+    this.dispatch();
   }
 
-  private forget(env: ExecutionEnvironment): void {
+  /** Stops an environment and gives its room back (once; also for one that went away by itself). */
+  private remove(env: ExecutionEnvironment): void {
     for (const pool of this.pools.values()) {
       const i = pool.idle.indexOf(env);
       if (i >= 0) pool.idle.splice(i, 1);
     }
+    const memoryMb = this.environments.get(env);
+    if (memoryMb !== undefined) {
+      this.environments.delete(env);
+      this.environmentMemoryMb -= memoryMb;
+    }
+    if (env.alive) void env.dispose();
   }
 
-  /** Keeps the number of live processes within maxConcurrency by stopping the longest-idle one. */
-  private makeRoomForNewEnvironment(): void {
-    let idle = 0;
-    let oldest: { pool: Pool; env: ExecutionEnvironment } | undefined;
-    for (const pool of this.pools.values()) {
-      idle += pool.idle.length;
-      for (const env of pool.idle) {
-        if (!oldest || env.lastUsedAt < oldest.env.lastUsedAt) oldest = { pool, env };
-      }
-    }
-    if (idle + this.inFlight > this.maxConcurrency && oldest) {
-      oldest.pool.idle.splice(oldest.pool.idle.indexOf(oldest.env), 1);
-      void oldest.env.dispose();
-    }
-  }
-
+  /** Stops the environments idle for longer than the idle timeout, so their memory comes back. */
   private reapIdle(): void {
     const cutoff = Date.now() - this.idleTimeoutMs;
+    let removed = false;
     for (const pool of this.pools.values()) {
-      const stale = pool.idle.filter((env) => env.lastUsedAt < cutoff);
-      pool.idle = pool.idle.filter((env) => env.lastUsedAt >= cutoff);
-      for (const env of stale) void env.dispose();
+      for (const env of pool.idle.filter((e) => e.lastUsedAt < cutoff)) {
+        this.remove(env);
+        removed = true;
+      }
     }
+    if (removed) this.dispatch();
   }
 }

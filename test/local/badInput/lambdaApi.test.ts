@@ -355,7 +355,7 @@ const concurrency = (value: unknown) => (c: Ctx) => lambdaRequest(c.t, 'PUT', '/
 row('PutFunctionConcurrency: -1', concurrency(-1), validation(range(-1, 'reservedConcurrentExecutions', 'greater than or equal to 0')));
 row('PutFunctionConcurrency: 1.5', concurrency(1.5), content(type('ReservedConcurrentExecutions', 'a whole number', 'the number 1.5')));
 row('PutFunctionConcurrency: "2"', concurrency('2'), content(type('ReservedConcurrentExecutions', 'a whole number', 'the string "2"')));
-row('PutFunctionConcurrency: over the account', concurrency(11), validation(range(11, 'reservedConcurrentExecutions', 'less than or equal to 10')));
+row('PutFunctionConcurrency: over the account', concurrency(1001), validation(range(1001, 'reservedConcurrentExecutions', 'less than or equal to 1000')));
 row('ListFunctions: MaxItems 0', get(`${FUNCTIONS}?MaxItems=0`), validation("1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"));
 row('ListFunctions: MaxItems 10001', get(`${FUNCTIONS}?MaxItems=10001`), validation("1 validation error detected: Value '10001' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"));
 row('ListFunctions: MaxItems "ten"', get(`${FUNCTIONS}?MaxItems=ten`), validation("1 validation error detected: Value 'ten' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"));
