@@ -39,6 +39,28 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     await panel.locator('.invoke-status-ok', { hasText: 'Valid JSON' }).waitFor({ timeout: STEP_TIMEOUT });
   });
 
+  it('Tab indents in the event editor; Escape then Tab moves focus on, to the next control', async () => {
+    const { page } = workbench();
+    const editor = panel.locator('textarea.invoke-editor').first();
+    const before = await editor.inputValue();
+    await editor.focus();
+    await editor.evaluate((e) => (e as unknown as { setSelectionRange(start: number, end: number): void }).setSelectionRange(0, 0));
+    await page.keyboard.press('Tab');
+    assert.equal(await editor.evaluate((e) => e === e.ownerDocument.activeElement), true, 'Tab indents, focus stays');
+    assert.notEqual(await editor.inputValue(), before, 'Tab put an indent in the text');
+    await page.keyboard.press('Control+Z');
+    await editor.fill(before);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert.equal(await editor.evaluate((e) => e === e.ownerDocument.activeElement), false, 'Escape then Tab leaves the editor');
+    const focused = await editor.evaluate((e) => {
+      const active = e.ownerDocument.activeElement;
+      return active ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).split(' ').join('.')}` : ''}` : '';
+    });
+    assert.ok(focused && focused !== 'body', `focus moved to a control (${focused})`);
+    await workbench().screenshot('invoke-tab-leaves-editor.png');
+  });
+
   it('invokes hello-node and shows the result with a cold-start badge', async () => {
     await panel.locator('vscode-button.invoke-run').click();
     const ok = panel.locator('.invoke-pill-ok');
@@ -104,5 +126,36 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     await panel.locator('vscode-button.invoke-run').click();
     await panel.locator('.invoke-block pre', { hasText: 'Hello, Kept!' }).waitFor({ timeout: STEP_TIMEOUT });
     await workbench().screenshot('invoke-restored.png');
+  });
+
+  it('gives the event text back when the closed panel is opened again', async () => {
+    const { page } = workbench();
+    const editor = panel.locator('textarea.invoke-editor').first();
+    await editor.fill('{"name": "Closed and back"}');
+    await panel.locator('.invoke-status-ok', { hasText: 'Valid JSON' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(500); // the form reaches the extension shortly after each change
+    const tabTitle = page.locator('.tabs-container .tab', { hasText: 'hello-node' }).first();
+    await tabTitle.hover();
+    await tabTitle.locator('.codicon-close, .tab-actions .action-label').first().click();
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+
+    view = page.locator('.part.sidebar');
+    // After the reload the side bar may show the view already (a click on its tab would hide it).
+    if (!(await view.locator('.composite.title', { hasText: /Lambda Workbench/i }).isVisible())) {
+      await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    }
+    await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
+    await expandRow(view, 'us-east-1', STEP_TIMEOUT);
+    await (await waitForRow(view, 'hello-node', STEP_TIMEOUT)).click();
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
+    const reopened = panel.locator('textarea.invoke-editor').first();
+    await reopened.waitFor({ timeout: STEP_TIMEOUT });
+    const end = Date.now() + 10000;
+    while ((await reopened.inputValue()) !== '{"name": "Closed and back"}' && Date.now() < end) await page.waitForTimeout(100);
+    assert.equal(await reopened.inputValue(), '{"name": "Closed and back"}');
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-block pre', { hasText: 'Hello, Closed and back!' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench().screenshot('invoke-kept-after-close.png');
   });
 });
