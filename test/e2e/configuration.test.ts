@@ -74,7 +74,9 @@ describe('Configuration tab in the workbench (e2e)', function () {
     const toast = page.locator('.notification-toast', { hasText: 'unsaved configuration edits' });
     await toast.waitFor({ timeout: STEP_TIMEOUT });
     assert.match((await toast.textContent()) ?? '', /hello-node/);
-    await toast.getByRole('button', { name: 'Discard' }).waitFor({ timeout: STEP_TIMEOUT });
+    await toast.getByRole('button', { name: 'Discard' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await toast.getByRole('button', { name: 'Restore' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(600); // the toast fades in
     await workbench().screenshot('configuration-closed-notice.png');
     await toast.getByRole('button', { name: 'Restore' }).click();
     panel = await webviewFrame(page, '.configuration-banner', STEP_TIMEOUT);
