@@ -1,6 +1,7 @@
 // What a person sees: the function panel opened from the tree, the Invoke tab, a sample event
 // invoked against the Local Lambda, and the result with its REPORT badges.
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import type { Frame, Locator } from 'playwright-core';
 import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
@@ -157,5 +158,21 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     await panel.locator('vscode-button.invoke-run').click();
     await panel.locator('.invoke-block pre', { hasText: 'Hello, Closed and back!' }).waitFor({ timeout: STEP_TIMEOUT });
     await workbench().screenshot('invoke-kept-after-close.png');
+  });
+
+  it('says so when hello-python, declared python3.12, runs on another Python', async function () {
+    const probe = spawnSync('python3.12', ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) this.skip(); // a Python 3.12 is installed: nothing to warn about
+    const { page } = workbench();
+    await (await waitForRow(view, 'hello-python', STEP_TIMEOUT)).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-python' }).waitFor({ timeout: STEP_TIMEOUT });
+    panel = await webviewFrame(page, '.frame-title >> text=hello-python', STEP_TIMEOUT);
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-pill-ok').waitFor({ timeout: STEP_TIMEOUT });
+    // The function's log output says which Python ran it, at the top where a person looks first.
+    const inLog = panel.locator('.invoke-log', { hasText: /WARNING python3\.12 functions run on Python 3\.\d+/ });
+    await inLog.waitFor({ timeout: STEP_TIMEOUT });
+    await inLog.scrollIntoViewIfNeeded();
+    await workbench().screenshot('invoke-python-version-warning.png');
   });
 });
