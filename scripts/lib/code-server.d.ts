@@ -36,6 +36,8 @@ export interface CodeServer {
 }
 
 export const HOST: string;
+/** The path handed to the workbench for an extension under development (a link in `stateDir` when the built-in themes lie below it). */
+export function developmentPath(stateDir: string, extensionPath: string): string;
 export function freePort(): Promise<number>;
 export function isPortFree(port: number): Promise<boolean>;
 export function launchCodeServer(options?: LaunchOptions): Promise<CodeServer>;

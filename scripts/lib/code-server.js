@@ -83,6 +83,34 @@ function remoteUri(port, absPath) {
   return `vscode-remote://${HOST}:${port}${absPath}`;
 }
 
+/** Whether `inner` is `outer` or lies below it (both absolute, real paths). */
+function isWithin(inner, outer) {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The path to hand the workbench as the extension under development. VS Code counts every color
+ * theme found below that path as the extension's own and shows one of them instead of the user's
+ * `workbench.colorTheme` (in a browser its first guess is light, so Light+). code-server's
+ * built-in themes are installed below the repository (.vscode-test/), so when the extension is
+ * the repository itself it is handed over as a link kept in `stateDir`, outside that tree.
+ */
+function developmentPath(stateDir, extensionPath) {
+  const real = fs.realpathSync(extensionPath);
+  let builtin;
+  try {
+    builtin = fs.realpathSync(paths.CODE_SERVER_DIR);
+  } catch {
+    return extensionPath;
+  }
+  if (!isWithin(builtin, real)) return extensionPath;
+  const link = path.join(fs.realpathSync(stateDir), 'extension-under-development');
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(real, link, 'dir');
+  return link;
+}
+
 /**
  * Starts code-server on 127.0.0.1 in its own process group with a throwaway user-data dir.
  * @param {import('./code-server').LaunchOptions} options
@@ -203,7 +231,9 @@ async function launchCodeServer(options = {}) {
       const params = new URLSearchParams();
       params.set('folder', folder || options.workspace || paths.EXAMPLES);
       const payload = [];
-      if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remoteUri(port, extensionDevelopmentPath)]);
+      if (extensionDevelopmentPath) {
+        payload.push(['extensionDevelopmentPath', remoteUri(port, developmentPath(stateDir, extensionDevelopmentPath))]);
+      }
       if (extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(port, extensionTestsPath)]);
       if (payload.length > 0) params.set('payload', JSON.stringify(payload));
       return `${baseUrl}?${params.toString()}`;
@@ -221,4 +251,4 @@ async function launchChromium() {
   return chromium.launch({ executablePath: paths.CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
-module.exports = { HOST, freePort, isPortFree, launchCodeServer, launchChromium, remoteUri, sleep };
+module.exports = { HOST, developmentPath, freePort, isPortFree, launchCodeServer, launchChromium, remoteUri, sleep };

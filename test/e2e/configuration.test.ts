@@ -61,7 +61,7 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await workbench().screenshot('configuration-edited.png');
   });
 
-  it('shows a dot in the panel title while edits are unsaved, and gives them back when the closed panel opens again', async () => {
+  it('shows a dot in the panel title while edits are unsaved; closing says they are kept, and Restore gives them back', async () => {
     const { page } = workbench();
     const tabTitle = page.locator('.tabs-container .tab', { hasText: 'hello-node' }).first();
     await page.locator('.tabs-container .tab', { hasText: '● hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
@@ -70,13 +70,15 @@ describe('Configuration tab in the workbench (e2e)', function () {
     await tabTitle.locator('.codicon-close, .tab-actions .action-label').first().click();
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
 
-    const view: Locator = page.locator('.part.sidebar');
-    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
-    await row.click({ button: 'right' });
-    const item = page.getByRole('menuitem', { name: 'Edit Environment Variables…' });
-    await item.click();
-    await page.waitForTimeout(1000);
-    if (await item.isVisible()) await page.keyboard.press('Enter');
+    // VS Code cannot ask before a panel closes: a notification says so right after, with a way back.
+    const toast = page.locator('.notification-toast', { hasText: 'unsaved configuration edits' });
+    await toast.waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await toast.textContent()) ?? '', /hello-node/);
+    await toast.getByRole('button', { name: 'Discard' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await toast.getByRole('button', { name: 'Restore' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(600); // the toast fades in
+    await workbench().screenshot('configuration-closed-notice.png');
+    await toast.getByRole('button', { name: 'Restore' }).click();
     panel = await webviewFrame(page, '.configuration-banner', STEP_TIMEOUT);
     await panel.locator('.configuration-banner', { hasText: /Your unsaved edits from .+ are back/ }).waitFor({ timeout: STEP_TIMEOUT });
     await panel.locator('.configuration-diff li', { hasText: 'GREETING: value changed' }).waitFor({ timeout: STEP_TIMEOUT });
@@ -121,5 +123,33 @@ describe('Configuration tab in the workbench (e2e)', function () {
     const response = panel.locator('.invoke-block pre').first();
     await response.filter({ hasText: 'Bonjour, world!' }).waitFor({ timeout: STEP_TIMEOUT });
     await workbench().screenshot('configuration-invoked.png');
+  });
+
+  it('publishes a version after that configuration-only change; the Invoke form offers it at once and it answers with the new greeting', async () => {
+    const { page } = workbench();
+    const view: Locator = page.locator('.part.sidebar');
+    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: /^Publish Version…$/ }).hover();
+    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: STEP_TIMEOUT });
+    await input.fill('Greets in French');
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: /Published version \d+ of hello-node/ });
+    await toast.waitFor({ timeout: STEP_TIMEOUT });
+    const version = /Published version (\d+)/.exec((await toast.textContent()) ?? '')?.[1] ?? '';
+    assert.ok(Number(version) >= 3, `a new version after 1 and 2 (got "${version}")`);
+
+    await panel.locator('vscode-single-select.invoke-qualifier').click();
+    const option = panel.getByRole('option', { name: version, exact: true });
+    await option.waitFor({ timeout: 10000 });
+    await option.click();
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-result-head', { hasText: `hello-node:${version} · RequestResponse` }).waitFor({ timeout: STEP_TIMEOUT });
+    await panel.locator('.invoke-block pre').first().filter({ hasText: 'Bonjour, world!' }).waitFor({ timeout: STEP_TIMEOUT });
+    const qualifier = await panel.locator('vscode-single-select.invoke-qualifier').evaluate((el) => (el as unknown as { value: string }).value);
+    assert.equal(qualifier, version, 'the form shows the version that ran');
+    await workbench().screenshot('configuration-published-version.png');
   });
 });

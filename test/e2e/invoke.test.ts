@@ -1,6 +1,7 @@
 // What a person sees: the function panel opened from the tree, the Invoke tab, a sample event
 // invoked against the Local Lambda, and the result with its REPORT badges.
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import type { Frame, Locator } from 'playwright-core';
 import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
@@ -37,6 +38,28 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     assert.equal(event.Records[0].eventSource, 'aws:s3');
     assert.ok(event.Records[0].s3.bucket.name, 'the sample names a bucket');
     await panel.locator('.invoke-status-ok', { hasText: 'Valid JSON' }).waitFor({ timeout: STEP_TIMEOUT });
+  });
+
+  it('Tab indents in the event editor; Escape then Tab moves focus on, to the next control', async () => {
+    const { page } = workbench();
+    const editor = panel.locator('textarea.invoke-editor').first();
+    const before = await editor.inputValue();
+    await editor.focus();
+    await editor.evaluate((e) => (e as unknown as { setSelectionRange(start: number, end: number): void }).setSelectionRange(0, 0));
+    await page.keyboard.press('Tab');
+    assert.equal(await editor.evaluate((e) => e === e.ownerDocument.activeElement), true, 'Tab indents, focus stays');
+    assert.notEqual(await editor.inputValue(), before, 'Tab put an indent in the text');
+    await page.keyboard.press('Control+Z');
+    await editor.fill(before);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert.equal(await editor.evaluate((e) => e === e.ownerDocument.activeElement), false, 'Escape then Tab leaves the editor');
+    const focused = await editor.evaluate((e) => {
+      const active = e.ownerDocument.activeElement;
+      return active ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).split(' ').join('.')}` : ''}` : '';
+    });
+    assert.ok(focused && focused !== 'body', `focus moved to a control (${focused})`);
+    await workbench().screenshot('invoke-tab-leaves-editor.png');
   });
 
   it('invokes hello-node and shows the result with a cold-start badge', async () => {
@@ -104,5 +127,52 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     await panel.locator('vscode-button.invoke-run').click();
     await panel.locator('.invoke-block pre', { hasText: 'Hello, Kept!' }).waitFor({ timeout: STEP_TIMEOUT });
     await workbench().screenshot('invoke-restored.png');
+  });
+
+  it('gives the event text back when the closed panel is opened again', async () => {
+    const { page } = workbench();
+    const editor = panel.locator('textarea.invoke-editor').first();
+    await editor.fill('{"name": "Closed and back"}');
+    await panel.locator('.invoke-status-ok', { hasText: 'Valid JSON' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(500); // the form reaches the extension shortly after each change
+    const tabTitle = page.locator('.tabs-container .tab', { hasText: 'hello-node' }).first();
+    await tabTitle.hover();
+    await tabTitle.locator('.codicon-close, .tab-actions .action-label').first().click();
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+
+    view = page.locator('.part.sidebar');
+    // After the reload the side bar may show the view already (a click on its tab would hide it).
+    if (!(await view.locator('.composite.title', { hasText: /Lambda Workbench/i }).isVisible())) {
+      await page.locator('.activitybar').getByRole('tab', { name: /Lambda Workbench/ }).click();
+    }
+    await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
+    await expandRow(view, 'us-east-1', STEP_TIMEOUT);
+    await (await waitForRow(view, 'hello-node', STEP_TIMEOUT)).click();
+    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
+    const reopened = panel.locator('textarea.invoke-editor').first();
+    await reopened.waitFor({ timeout: STEP_TIMEOUT });
+    const end = Date.now() + 10000;
+    while ((await reopened.inputValue()) !== '{"name": "Closed and back"}' && Date.now() < end) await page.waitForTimeout(100);
+    assert.equal(await reopened.inputValue(), '{"name": "Closed and back"}');
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-block pre', { hasText: 'Hello, Closed and back!' }).waitFor({ timeout: STEP_TIMEOUT });
+    await workbench().screenshot('invoke-kept-after-close.png');
+  });
+
+  it('says so when hello-python, declared python3.12, runs on another Python', async function () {
+    const probe = spawnSync('python3.12', ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) this.skip(); // a Python 3.12 is installed: nothing to warn about
+    const { page } = workbench();
+    await (await waitForRow(view, 'hello-python', STEP_TIMEOUT)).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-python' }).waitFor({ timeout: STEP_TIMEOUT });
+    panel = await webviewFrame(page, '.frame-title >> text=hello-python', STEP_TIMEOUT);
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-pill-ok').waitFor({ timeout: STEP_TIMEOUT });
+    // The function's log output says which Python ran it, at the top where a person looks first.
+    const inLog = panel.locator('.invoke-log', { hasText: /WARNING python3\.12 functions run on Python 3\.\d+/ });
+    await inLog.waitFor({ timeout: STEP_TIMEOUT });
+    await inLog.scrollIntoViewIfNeeded();
+    await workbench().screenshot('invoke-python-version-warning.png');
   });
 });

@@ -111,6 +111,24 @@ describe('Logs tab in the workbench (e2e)', function () {
     await waitForCount(() => groups().count(), (n) => n > count, 'requests after resume');
   });
 
+  it('wraps long lines with the Wrap toggle, which shows its state: a REPORT line is read whole', async () => {
+    const wrap = panel.locator('vscode-toolbar-button.logs-button', { hasText: 'Wrap' });
+    // The toggle's button says whether it is on (role "switch" with aria-checked).
+    const state = () => wrap.evaluate((e) => e.shadowRoot?.querySelector('button')?.getAttribute('aria-checked') ?? null);
+    assert.equal(await state(), 'false');
+    const report = panel.locator('.logs-row:not(.logs-continuation) .logs-text', { hasText: /^REPORT RequestId/ }).last();
+    await report.waitFor({ timeout: STEP_TIMEOUT });
+    assert.ok(await report.evaluate((e) => e.scrollWidth > e.clientWidth + 1), 'without wrap the REPORT line is cut at the edge');
+    await wrap.click();
+    await waitForCount(async () => ((await state()) === 'true' ? 1 : 0), (n) => n === 1, 'Wrap pressed');
+    await panel.locator('.logs-row.logs-continuation').first().waitFor({ timeout: 10000 });
+    const cut = await panel.locator('.logs-row .logs-text').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    assert.deepEqual(cut, [], 'with wrap on no line is cut');
+    const continued = (await panel.locator('.logs-row.logs-continuation .logs-text').allTextContents()).join('');
+    assert.match(continued, /Max Memory Used: \d+ MB/, 'the end of the REPORT line shows on the rows below');
+    await workbench().screenshot('logs-wrapped.png');
+  });
+
   it('shows the same lines again after the panel was hidden and shown', async () => {
     const { page } = workbench();
     const count = await groups().count();
@@ -123,6 +141,10 @@ describe('Logs tab in the workbench (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
     panel = await webviewFrame(page, '.logs-toolbar', STEP_TIMEOUT);
     await waitForCount(() => groups().count(), (n) => n === count, 'requests after the panel came back');
+    // The panel remembers Wrap.
+    const wrap = panel.locator('vscode-toolbar-button.logs-button', { hasText: 'Wrap' });
+    assert.equal(await wrap.evaluate((e) => e.shadowRoot?.querySelector('button')?.getAttribute('aria-checked')), 'true');
+    await panel.locator('.logs-row.logs-continuation').first().waitFor({ timeout: 10000 });
     await workbench().screenshot('logs-replayed.png');
   });
 

@@ -22,6 +22,7 @@ import {
 import type { TabController, TabHost } from '../../workbench/panel/tab';
 import { EnvDraft } from './draft';
 import { keptDrafts } from './keptDrafts';
+import { functionPanels } from '../../workbench/panel/functionPanels';
 import { overviewItems, settle, type Settled } from './overview';
 import {
   configurationProtocol,
@@ -182,8 +183,27 @@ export class ConfigurationController implements TabController<ConfigurationProto
         env: this.draft.map(), settings: { ...this.settingsDraft }, revisionId: this.base.config.RevisionId, keptAt: new Date(),
       });
       this.host.log.info(`Configuration of ${this.functionName}: unsaved edits kept for when its panel opens again.`);
+      // VS Code cannot ask before a panel closes, so it is said right after, with a way back.
+      if (this.host.closedByPerson) void this.offerRestore();
     }
     this.disposed = true;
+  }
+
+  /** Tells that a closed panel held unsaved edits: Restore opens it again with them, Discard drops them. */
+  private async offerRestore(): Promise<void> {
+    const ws = this.host.workbench;
+    const key = this.draftKey;
+    const target = this.host.target;
+    const choice = await vscode.window.showWarningMessage(
+      `${this.functionName}: the panel was closed with unsaved configuration edits. They are kept for this window.`,
+      'Restore',
+      'Discard',
+    );
+    if (choice === 'Restore') {
+      (await functionPanels(ws)).open(target, 'configuration');
+    } else if (choice === 'Discard') {
+      if (keptDrafts(ws).take(key)) ws.log.info(`Configuration of ${target.functionName}: unsaved edits discarded.`);
+    }
   }
 
   private get draftKey(): string {

@@ -37,6 +37,8 @@ export class FunctionPanel extends Disposable implements OpenFunctionPanel {
   private readonly disposedEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
   private readonly notifyFrame;
+  /** VS Code closed the webview panel (its tab was closed), rather than the extension disposing it. */
+  private closedByPerson = false;
 
   constructor(
     private readonly ws: Workbench,
@@ -78,7 +80,10 @@ export class FunctionPanel extends Disposable implements OpenFunctionPanel {
         for (const controller of this.controllers.values()) controller.onVisibilityChanged?.(wasVisible);
       }),
     );
-    this._register(webviewPanel.onDidDispose(() => this.dispose()));
+    this._register(webviewPanel.onDidDispose(() => {
+      this.closedByPerson = true;
+      this.dispose();
+    }));
     showWebviewApp(webviewPanel.webview, ws.extension.extensionUri, 'function', panelTitle(currentTarget));
   }
 
@@ -156,6 +161,9 @@ export class FunctionPanel extends Disposable implements OpenFunctionPanel {
         return panel.webviewPanel.visible;
       },
       reveal: () => this.show(tab),
+      get closedByPerson() {
+        return panel.closedByPerson;
+      },
       setDirty: (dirty) => this.setDirty(tab, dirty),
     };
   }

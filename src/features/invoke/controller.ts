@@ -10,6 +10,7 @@ import type { TabController, TabHost } from '../../workbench/panel/tab';
 import { EventCatalog } from './eventCatalog';
 import { InvokeHistory } from './history';
 import { INVOKE_LIMITS, invokeInputProblem } from './invocation';
+import { keptForms } from './keptForms';
 import { invokeProtocol, type InvocationView, type InvokeParams, type InvokeProtocol, type InvokeTabState, type QualifierList } from './protocol';
 import { failedView, historyEntry, invocationView, type PricingConfig } from './result';
 
@@ -25,12 +26,18 @@ export class InvokeController implements TabController<InvokeProtocol> {
 
   /** A run of the form was asked for and the webview has not sent an invoke since. */
   private pendingRun = false;
+  /** What the webview's form holds (it reports changes), kept for the window when the panel closes. */
+  private form?: InvokeParams;
+  /** The form kept when this function's panel last closed, until the webview gets it. */
+  private restoredForm?: InvokeParams;
   private readonly subscriptions: IDisposable[] = [];
 
   constructor(private readonly host: TabHost<InvokeProtocol>) {
     const state = host.workbench.extension.workspaceState;
     this.history = new InvokeHistory(state);
     this.events = new EventCatalog(state);
+    this.restoredForm = keptForms(host.workbench).take(this.key);
+    this.form = this.restoredForm;
     // A version published or an alias changed from anywhere in this window is offered at once.
     this.subscriptions.push(host.workbench.onDidChangeFunction((fn) => {
       if (sameFunction(fn, host.target)) void this.qualifiers().then((list) => host.notify('qualifiers', list));
@@ -59,6 +66,9 @@ export class InvokeController implements TabController<InvokeProtocol> {
   readonly notifications = {
     eventApplied: () => {
       this.pendingEvent = undefined;
+    },
+    draft: (form: InvokeParams) => {
+      this.form = form;
     },
   };
 
@@ -156,6 +166,9 @@ export class InvokeController implements TabController<InvokeProtocol> {
     if (this.last) state.last = this.last;
     if (this.pendingEvent) this.host.notify('setEvent', this.pendingEvent);
     if (this.pendingRun) state.runNow = true;
+    // An event or a run a command asked for wins over the form kept from before.
+    if (this.restoredForm && !this.pendingEvent && !this.pendingRun && !this.running) state.draft = this.restoredForm;
+    this.restoredForm = undefined;
     return state;
   }
 
@@ -169,6 +182,8 @@ export class InvokeController implements TabController<InvokeProtocol> {
   }
 
   dispose(): void {
+    // The panel closed: its form comes back the next time this function's panel opens.
+    if (this.form) keptForms(this.host.workbench).keep(this.key, this.form);
     this.cancel();
     for (const d of this.subscriptions.splice(0)) d.dispose();
   }

@@ -4,7 +4,7 @@
  * Plain data and types only, so the webview bundle includes it.
  */
 import type { QualifierOption } from '../../shared/format';
-import { query, request, signal, type Schema } from '../../shared/protocol';
+import { event, query, request, signal, type Schema } from '../../shared/protocol';
 import type { StackLocation } from '../../shared/stackFrames';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
@@ -138,6 +138,8 @@ export interface InvokeTabState {
   last?: InvocationView;
   /** Run what the form holds as soon as it is loaded (a CodeLens asked while the tab was loading). */
   runNow?: boolean;
+  /** The form as it was when this function's panel was last closed in this window. */
+  draft?: InvokeParams;
 }
 
 const invokeParamsSchema: Schema<InvokeParams> = {
@@ -147,6 +149,23 @@ const invokeParamsSchema: Schema<InvokeParams> = {
     qualifier: { type: 'string', maxLength: 129 },
     invocationType: { type: 'string', enum: ['RequestResponse', 'Event', 'DryRun'] },
     clientContext: { type: 'string' },
+    eventLabel: { type: 'string', maxLength: 300 },
+    eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
+  },
+  required: ['payload', 'qualifier', 'invocationType', 'clientContext', 'eventLabel', 'eventSource'],
+  additionalProperties: false,
+};
+
+/** At most what a synchronous invocation takes (6 MB), in characters; a form is kept in memory only. */
+export const MAX_DRAFT_PAYLOAD_CHARS = 6 * 1024 * 1024;
+
+const invokeDraftSchema: Schema<InvokeParams> = {
+  type: 'object',
+  properties: {
+    payload: { type: 'string', maxLength: MAX_DRAFT_PAYLOAD_CHARS },
+    qualifier: { type: 'string', maxLength: 129 },
+    invocationType: { type: 'string', enum: ['RequestResponse', 'Event', 'DryRun'] },
+    clientContext: { type: 'string', maxLength: 16384 },
     eventLabel: { type: 'string', maxLength: 300 },
     eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
   },
@@ -190,6 +209,8 @@ export const invokeProtocol = {
   fromWebview: {
     /** The editor took the event of the last `setEvent`. */
     eventApplied: signal(),
+    /** What the form holds now (sent shortly after each change), kept for when the panel closes. */
+    draft: event<InvokeParams>(invokeDraftSchema),
   },
   toWebview: {
     /** An invocation began, from the panel or a command. */

@@ -21,6 +21,8 @@ export interface TabHost<P extends Protocol> {
   readonly visible: boolean;
   /** Brings the panel forward on this tab. */
   reveal(): void;
+  /** The person closed the panel (not the window or the extension ending); read while disposing. */
+  readonly closedByPerson?: boolean;
   /** This tab holds edits not saved yet: the panel's title shows a dot while any tab does. */
   setDirty?(dirty: boolean): void;
 }

@@ -146,6 +146,41 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     assert.equal((await fourth.ready()).message, undefined, 'a draft comes back once at most');
   });
 
+  it('when the person closes a panel with unsaved edits, says so and offers Restore / Discard; Discard drops them', async () => {
+    const name = await newFunction({ GREETING: 'hello' });
+    const asked: { text: string; items: string[] }[] = [];
+    const window = vscode.window as unknown as { showWarningMessage: (text: string, ...items: string[]) => Promise<string | undefined> };
+    const original = window.showWarningMessage;
+    let answered!: () => void;
+    const answer = new Promise<void>((resolve) => (answered = resolve));
+    window.showWarningMessage = async (text: string, ...items: string[]) => {
+      asked.push({ text, items });
+      setImmediate(answered);
+      return 'Discard';
+    };
+    try {
+      const first = open(name);
+      const state = await first.ready();
+      await first.send({ op: 'setValue', id: rowId(state, 'GREETING'), value: 'bonjour' });
+      Object.defineProperty(first.host, 'closedByPerson', { value: true });
+      first.controller.dispose();
+      await answer;
+      assert.deepEqual(asked.map((a) => a.items), [['Restore', 'Discard']]);
+      assert.match(asked[0].text, new RegExp(`^${name}: the panel was closed with unsaved configuration edits\\.`));
+      const second = open(name);
+      assert.equal((await second.ready()).message, undefined, 'discarded edits do not come back');
+
+      // Closed by the window or the extension ending: nothing is asked, the edits are kept quietly.
+      const s2 = await second.ready();
+      await second.send({ op: 'setValue', id: rowId(s2, 'GREETING'), value: 'hola' });
+      second.controller.dispose();
+      assert.equal(asked.length, 1);
+      assert.match((await open(name).ready()).message?.text ?? '', /are back/);
+    } finally {
+      window.showWarningMessage = original;
+    }
+  });
+
   it('blocks Save on a bad or reserved name and on more than 4 KB, and sends nothing', async () => {
     const name = await newFunction({ AB: 'x' });
     const { send } = open(name);

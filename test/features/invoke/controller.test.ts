@@ -167,6 +167,29 @@ describe('features/invoke InvokeController (fake TabHost, in-process Local Lambd
     assert.equal(host.all('setEvent').length, 2);
   });
 
+  it('keeps the form of a closed panel for the window and gives it back once to the next panel of that function', async () => {
+    const form = { payload: '{"name":"Kept"}', qualifier: '1', invocationType: 'DryRun' as const, clientContext: '', eventLabel: 'Custom event {name}', eventSource: 'custom' as const };
+    const first = open();
+    await first.controller.notifications.draft(form);
+    first.controller.dispose();
+    assert.equal((await open('other').controller.requests.load()).draft, undefined, 'another function gets nothing');
+    const second = open();
+    assert.deepEqual((await second.controller.requests.load()).draft, form);
+    assert.equal((await second.controller.requests.load()).draft, undefined, 'given once: a reloaded document keeps its own state');
+    second.controller.dispose();
+    const third = open();
+    assert.deepEqual((await third.controller.requests.load()).draft, form, 'kept again when that panel closes');
+  });
+
+  it('an event a command puts in a new panel wins over the kept form', async () => {
+    const first = open();
+    await first.controller.notifications.draft({ payload: '{"old":1}', qualifier: '', invocationType: 'RequestResponse', clientContext: '', eventLabel: 'Custom event {old}', eventSource: 'custom' });
+    first.controller.dispose();
+    const second = open();
+    second.controller.setEvent('{"from":"codelens"}', 'CodeLens event');
+    assert.equal((await second.controller.requests.load()).draft, undefined);
+  });
+
   it('renders sample events, and saves events in the workspace only when a folder is open', async () => {
     const { controller } = open();
     const sample = JSON.parse((await controller.requests.sampleEvent({ id: 'apigateway-http' })).payload) as { version?: string };

@@ -66,6 +66,9 @@ export class InvokeView implements TabView<InvokeProtocol> {
   /** Ctrl+M: Tab moves focus out of the event editor instead of indenting. */
   private tabMovesFocus = false;
   private tabHintLabel!: HTMLElement;
+  /** This document started without state of its own (a new panel, not one shown again). */
+  private fresh = false;
+  private draftTimer?: number;
 
   private qualifierSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private typeSelect!: HTMLElementTagNameMap['vscode-single-select'];
@@ -83,7 +86,9 @@ export class InvokeView implements TabView<InvokeProtocol> {
 
   mount(root: HTMLElement, api: TabApi<InvokeProtocol>): void {
     this.api = api;
-    const saved = api.getState<Partial<SavedState>>() ?? {};
+    const own = api.getState<Partial<SavedState>>();
+    this.fresh = own === undefined;
+    const saved = own ?? {};
     this.state = {
       payload: typeof saved.payload === 'string' ? saved.payload : DEFAULT_EVENT,
       qualifier: typeof saved.qualifier === 'string' ? saved.qualifier : api.target.qualifier ?? '$LATEST',
@@ -427,8 +432,10 @@ export class InvokeView implements TabView<InvokeProtocol> {
       this.samples = state.samples;
       this.lists = state.events;
       this.history = state.history;
-      if (state.initialQualifier && !this.api.getState()) this.state.qualifier = state.initialQualifier;
+      if (state.initialQualifier && this.fresh) this.state.qualifier = state.initialQualifier;
       this.renderQualifiers(state.qualifiers);
+      // A new panel of a function whose panel was closed before: its form as it was then.
+      if (state.draft && this.fresh) this.applyParams(state.draft);
       this.renderEventOptions();
       this.renderHistory();
       if (state.running) this.setRunning(state.running.id, state.running);
@@ -660,5 +667,11 @@ export class InvokeView implements TabView<InvokeProtocol> {
 
   private save(): void {
     this.api.setState(this.state);
+    // The extension keeps the form for when the panel closes (the document cannot say so itself).
+    window.clearTimeout(this.draftTimer);
+    this.draftTimer = window.setTimeout(() => {
+      const { payload, qualifier, invocationType, clientContext, eventLabel, eventSource } = this.state;
+      this.api.notify('draft', { payload, qualifier, invocationType, clientContext, eventLabel, eventSource });
+    }, 150);
   }
 }

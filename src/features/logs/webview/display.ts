@@ -14,8 +14,74 @@ export interface RequestGroup {
 
 export type DisplayItem =
   | { kind: 'group'; group: RequestGroup; collapsed: boolean; shown: number }
-  | { kind: 'row'; row: LogRow; grouped: boolean; expandable: boolean; expanded: boolean }
-  | { kind: 'detail'; row: LogRow; grouped: boolean; label?: string; text: string };
+  | { kind: 'row'; row: LogRow; grouped: boolean; expandable: boolean; expanded: boolean; /** With wrap on: the part of the line on its first row. */ shownText?: string }
+  | { kind: 'detail'; row: LogRow; grouped: boolean; label?: string; text: string; /** With wrap on: the rest of a long line, one row at a time. */ continuation?: boolean };
+
+/** At most this many rows show one wrapped line; the rest is named (Copy and Save keep it all). */
+export const MAX_WRAPPED_ROWS = 2000;
+
+const TAB_SIZE = 8;
+
+/** Columns `text` takes when it starts at column 0 (a tab goes on to the next multiple of 8). */
+export function columnsOf(text: string): number {
+  let col = 0;
+  for (const c of text) col = c === '\t' ? col + TAB_SIZE - (col % TAB_SIZE) : col + 1;
+  return col;
+}
+
+/**
+ * Where to end the piece of `text` that starts at `from` and takes at most `width` columns:
+ * after the last space or tab that keeps at least half the width, else where the width ends.
+ */
+function pieceEnd(text: string, from: number, width: number): number {
+  let col = 0;
+  let i = from;
+  let lastBreak = -1;
+  while (i < text.length) {
+    const c = text[i];
+    const next = c === '\t' ? col + TAB_SIZE - (col % TAB_SIZE) : col + 1;
+    if (next > width) break;
+    col = next;
+    i++;
+    if ((c === ' ' || c === '\t') && col >= width / 2) lastBreak = i;
+  }
+  if (i >= text.length) return text.length;
+  if (i === from) return from + 1; // a single character wider than the row still advances
+  return lastBreak > from ? lastBreak : i;
+}
+
+/**
+ * The items with every text wider than its row split over following rows, so a long line can
+ * be read whole; pieces end at a space where one is near. `firstColumns(item)` is what fits on
+ * an item's own row, `restColumns` on a continuation row (in characters of the list's font).
+ */
+export function wrapItems(items: readonly DisplayItem[], firstColumns: (item: DisplayItem) => number, restColumns: number): DisplayItem[] {
+  const out: DisplayItem[] = [];
+  const rest = Math.max(10, Math.floor(restColumns));
+  for (const item of items) {
+    if (item.kind === 'group') {
+      out.push(item);
+      continue;
+    }
+    const text = item.kind === 'row' ? firstLine(item.row.text) : item.text;
+    const first = Math.max(10, Math.floor(firstColumns(item)));
+    if (text.length <= first && columnsOf(text) <= first) {
+      out.push(item);
+      continue;
+    }
+    let end = pieceEnd(text, 0, first);
+    out.push(item.kind === 'row' ? { ...item, shownText: text.slice(0, end) } : { ...item, text: text.slice(0, end) });
+    for (let n = 0; end < text.length && n < MAX_WRAPPED_ROWS; n++) {
+      const next = pieceEnd(text, end, rest);
+      out.push({ kind: 'detail', row: item.row, grouped: item.grouped, text: text.slice(end, next), continuation: true });
+      end = next;
+    }
+    if (end < text.length) {
+      out.push({ kind: 'detail', row: item.row, grouped: item.grouped, text: `… ${(text.length - end).toLocaleString()} more characters (Copy or Save has the whole line)`, continuation: true });
+    }
+  }
+  return out;
+}
 
 export interface DisplayOptions {
   /** Case-insensitive text to look for; empty shows everything. */

@@ -10,13 +10,18 @@ import {
 } from '../protocol';
 import { el } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
-import { firstLine, LogList, type DisplayItem, type RequestGroup } from './display';
+import { firstLine, LogList, wrapItems, type DisplayItem, type RequestGroup } from './display';
 import { VirtualList } from './virtualList';
 import { errorMessage } from '../../../shared/errors';
 
 interface SavedState extends LogsFilter {
   search: string;
+  /** Long lines wrap onto following rows instead of being cut. */
+  wrap: boolean;
 }
+
+/** Left padding of a line's continuation rows (where detail lines start too). */
+const CONTINUATION_INDENT_PX = 200;
 
 const MODE_LABELS: Record<LogsMode, { icon: string; text: string }> = {
   connecting: { icon: 'loading', text: 'Connecting…' },
@@ -100,7 +105,10 @@ export class LogsView implements TabView<LogsProtocol> {
   private readonly expanded = new Set<number>();
   private items: DisplayItem[] = [];
   private state?: LogsState;
-  private saved: SavedState = { filterPattern: '', streamPrefix: '', search: '' };
+  private saved: SavedState = { filterPattern: '', streamPrefix: '', search: '', wrap: false };
+  /** Width of one character of the list's font, measured once it is laid out. */
+  private charWidth = 0;
+  private wrapButton!: HTMLElementTagNameMap['vscode-toolbar-button'];
   private started = false;
   private dirty = false;
   private frameRequested = false;
@@ -124,6 +132,7 @@ export class LogsView implements TabView<LogsProtocol> {
       filterPattern: typeof saved?.filterPattern === 'string' ? saved.filterPattern : '',
       streamPrefix: typeof saved?.streamPrefix === 'string' ? saved.streamPrefix : '',
       search: typeof saved?.search === 'string' ? saved.search : '',
+      wrap: saved?.wrap === true,
     };
     root.classList.add('logs-root');
     root.append(this.renderToolbar(), this.renderStatus());
@@ -136,6 +145,14 @@ export class LogsView implements TabView<LogsProtocol> {
     viewport.addEventListener('click', (event) => this.onListClick(event));
     viewport.addEventListener('keydown', (event) => {
       if (event.key === 'End') this.virtual.follow(true);
+    });
+    viewport.classList.toggle('logs-wrap', this.saved.wrap);
+    // Wrapped rows depend on the width: a narrower panel wraps sooner.
+    let lastWidth = 0;
+    window.addEventListener('resize', () => {
+      if (!this.saved.wrap || viewport.clientWidth === lastWidth) return;
+      lastWidth = viewport.clientWidth;
+      this.invalidate();
     });
     this.empty();
   }
@@ -209,6 +226,10 @@ export class LogsView implements TabView<LogsProtocol> {
       this.virtual.follow(!this.virtual.following);
       this.updateFollowButton();
     });
+    this.wrapButton = toolbarButton('word-wrap', 'Wrap long lines instead of cutting them', 'Wrap');
+    this.wrapButton.toggleable = true;
+    this.wrapButton.addEventListener('click', () => this.setWrap(!this.saved.wrap));
+    this.updateWrapButton();
     const collapse = toolbarButton('collapse-all', 'Collapse or expand all requests', 'Collapse');
     collapse.addEventListener('click', () => this.toggleAllGroups());
     const clear = toolbarButton('clear-all', 'Clear the lines', 'Clear');
@@ -227,7 +248,7 @@ export class LogsView implements TabView<LogsProtocol> {
     const filters = el('div', 'logs-filters');
     filters.append(this.filterField, this.prefixField, apply);
     const actions = el('div', 'logs-actions');
-    actions.append(this.searchField, this.pauseButton, this.followButton, collapse, clear, copy, save, this.retryButton);
+    actions.append(this.searchField, this.pauseButton, this.followButton, this.wrapButton, collapse, clear, copy, save, this.retryButton);
     bar.append(this.modeBadge, filters, actions);
     return bar;
   }
@@ -278,6 +299,50 @@ export class LogsView implements TabView<LogsProtocol> {
 
   private saveState(): void {
     this.api.setState<SavedState>(this.saved);
+  }
+
+  private setWrap(on: boolean): void {
+    this.saved.wrap = on;
+    this.saveState();
+    this.updateWrapButton();
+    this.virtual.viewport.classList.toggle('logs-wrap', on);
+    this.invalidate();
+  }
+
+  private updateWrapButton(): void {
+    this.wrapButton.checked = this.saved.wrap;
+    this.wrapButton.classList.toggle('logs-on', this.saved.wrap);
+    this.wrapButton.label = this.saved.wrap ? 'Wrap is on: long lines continue on the rows below' : 'Wrap long lines instead of cutting them';
+    this.wrapButton.title = this.wrapButton.label;
+  }
+
+  /** The items as shown: with wrap on, each long line continues on the rows below it. */
+  private wrapped(items: DisplayItem[]): DisplayItem[] {
+    if (!this.saved.wrap) return items;
+    const viewport = this.virtual.viewport;
+    if (!this.charWidth) {
+      const probe = el('span', '', 'M'.repeat(100));
+      probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre';
+      viewport.append(probe);
+      this.charWidth = probe.getBoundingClientRect().width / 100;
+      probe.remove();
+    }
+    const ch = this.charWidth || 7.5;
+    // Room left of a line's text: padding, twistie, time (12 characters), stream (17 characters),
+    // level, and the gaps between them; on the right the padding, a badge of fields, and a spare.
+    const width = viewport.clientWidth;
+    const textLeft = (item: DisplayItem) => {
+      if (item.kind === 'group') return 0;
+      if (item.kind === 'row') {
+        const level = item.row.level ? Math.max(5, item.row.level.length) * ch + 8 : 0;
+        return (item.grouped ? 26 : 4) + 16 + 8 + 12 * ch + 8 + 17 * ch + 8 + level;
+      }
+      return (item.grouped ? CONTINUATION_INDENT_PX + 22 : CONTINUATION_INDENT_PX) + (item.label !== undefined ? item.label.length + 1 : 0) * ch + (item.label !== undefined ? 8 : 0);
+    };
+    const textRight = (item: DisplayItem) => 8 + (item.kind === 'row' && item.expandable && !item.expanded && item.row.fields ? (String(item.row.fields.length).length + 2) * ch + 8 : 0) + 2 * ch;
+    const firstChars = (item: DisplayItem) => (width - textLeft(item) - textRight(item)) / ch;
+    const restChars = (width - CONTINUATION_INDENT_PX - 22 - 8 - 2 * ch) / ch;
+    return wrapItems(items, firstChars, restChars);
   }
 
   private updateFollowButton(): void {
@@ -362,7 +427,7 @@ export class LogsView implements TabView<LogsProtocol> {
       this.frameRequested = false;
       if (!this.dirty) return;
       this.dirty = false;
-      this.items = this.list.items({ query: this.saved.search, collapsed: this.collapsed, expanded: this.expanded });
+      this.items = this.wrapped(this.list.items({ query: this.saved.search, collapsed: this.collapsed, expanded: this.expanded }));
       this.virtual.setItems(this.items, keepFollowing);
       this.renderCounts();
       if (this.items.length === 0) this.empty();
@@ -388,7 +453,7 @@ export class LogsView implements TabView<LogsProtocol> {
     const r = item.row;
     if (item.grouped) row.classList.add('logs-in-group');
     if (item.kind === 'detail') {
-      row.classList.add('logs-detail-line');
+      row.classList.add(item.continuation ? 'logs-continuation' : 'logs-detail-line');
       if (item.label !== undefined) row.append(el('span', 'logs-field-name', `${item.label}:`));
       const value = el('span', 'logs-text');
       highlighted(value, item.text, this.saved.search);
@@ -410,7 +475,7 @@ export class LogsView implements TabView<LogsProtocol> {
     row.append(twistie, time, stream);
     if (r.level) row.append(el('span', `logs-level logs-level-${r.level.toLowerCase()}`, r.level));
     const text = el('span', 'logs-text');
-    highlighted(text, firstLine(r.text) || (r.fields ? '(no message)' : ''), this.saved.search);
+    highlighted(text, item.shownText ?? (firstLine(r.text) || (r.fields ? '(no message)' : '')), this.saved.search);
     text.title = r.raw ?? r.text;
     row.append(text);
     if (item.expandable && !item.expanded && r.fields) row.append(el('span', 'logs-more', `{${r.fields.length}}`));

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { LogRow } from '../../../../src/features/logs/protocol';
-import { LogList, type DisplayItem } from '../../../../src/features/logs/webview/display';
+import { columnsOf, LogList, MAX_WRAPPED_ROWS, wrapItems, type DisplayItem } from '../../../../src/features/logs/webview/display';
 
 const REPORT = { durationMs: 12.3, billedDurationMs: 13, memorySizeMb: 128, maxMemoryUsedMb: 70, coldStart: true, initDurationMs: 150 };
 let seq = 0;
@@ -68,5 +68,48 @@ describe('Logs view list (grouping, search, trimming)', () => {
     assert.deepEqual(describeItems(list.items(none)), ['plain', '[b]', '  START b']);
     list.reset([]);
     assert.equal(list.size, 0);
+  });
+});
+
+describe('Logs view wrap (long lines continue on the rows below)', () => {
+  const rowItem = (text: string): DisplayItem => ({ kind: 'row', row: { seq: 1, t: 1, stream: 's', text }, grouped: true, expandable: false, expanded: false });
+  const texts = (items: DisplayItem[]) => items.map((i) => (i.kind === 'row' ? `row:${i.shownText ?? i.row.text}` : i.kind === 'detail' ? `${i.continuation ? 'cont' : 'detail'}:${i.text}` : 'group'));
+
+  it('leaves lines that fit as they are', () => {
+    const items = [rowItem('short')];
+    assert.deepEqual(wrapItems(items, () => 20, 30), items);
+  });
+
+  it('splits a long line: what fits on its row, then continuation rows, losing no character', () => {
+    const text = 'REPORT RequestId: abc Duration: 7.00 ms Billed Duration: 8 ms Memory Size: 128 MB Max Memory Used: 44 MB';
+    const out = wrapItems([rowItem(text)], () => 40, 25);
+    assert.deepEqual(texts(out)[0], `row:${text.slice(0, 40)}`);
+    const rest = out.slice(1);
+    assert.ok(rest.every((i) => i.kind === 'detail' && i.continuation && i.text.length <= 25));
+    assert.equal(out.map((i) => (i.kind === 'row' ? i.shownText : i.kind === 'detail' ? i.text : '')).join(''), text);
+    assert.ok(rest.every((i) => i.kind === 'detail' && i.grouped), 'continuations stay in the request group');
+  });
+
+  it('wraps expanded detail lines too, and leaves group headers alone', () => {
+    const group = { kind: 'group', group: { requestId: 'r', rows: [], errors: 0, warnings: 0, ended: false }, collapsed: false, shown: 0 } as unknown as DisplayItem;
+    const detail: DisplayItem = { kind: 'detail', row: { seq: 1, t: 1, stream: 's', text: '' }, grouped: false, label: 'k', text: 'y'.repeat(30) };
+    assert.deepEqual(texts(wrapItems([group, detail], () => 10, 10)), ['group', `detail:${'y'.repeat(10)}`, `cont:${'y'.repeat(10)}`, `cont:${'y'.repeat(10)}`]);
+  });
+
+  it('counts a tab as reaching the next multiple of 8 columns, and ends pieces at a space when one is near', () => {
+    assert.equal(columnsOf('ab\tc'), 9);
+    const text = 'Duration: 74.51 ms\tBilled Duration: 75 ms\tMemory Size: 128 MB';
+    const out = wrapItems([rowItem(text)], () => 24, 24);
+    const pieces = out.map((i) => (i.kind === 'row' ? i.shownText ?? '' : i.kind === 'detail' ? i.text : ''));
+    assert.equal(pieces.join(''), text);
+    for (const piece of pieces) assert.ok(columnsOf(piece) <= 24, `"${piece}" takes ${columnsOf(piece)} columns`);
+    assert.equal(pieces[0], 'Duration: 74.51 ms\t', 'the first piece ends at the tab, not inside "Billed"');
+  });
+
+  it('shows a huge line on at most a bounded number of rows, naming what is left', () => {
+    const out = wrapItems([rowItem('z'.repeat(10 * (MAX_WRAPPED_ROWS + 5)))], () => 10, 10);
+    assert.equal(out.length, 1 + MAX_WRAPPED_ROWS + 1);
+    const lastItem = out.at(-1);
+    assert.ok(lastItem?.kind === 'detail' && /^… 40 more characters/.test(lastItem.text));
   });
 });
