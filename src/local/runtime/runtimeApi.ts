@@ -13,6 +13,8 @@ export interface NextEvent {
   traceId: string;
   /** JSON text of the client context, if any. */
   clientContext?: string;
+  /** JSON text of the Cognito identity, if any. */
+  cognitoIdentity?: string;
 }
 
 /** What the Runtime API asks of the environment that owns it. */
@@ -20,8 +22,8 @@ export interface RuntimeApiHost {
   /** The runtime asked for work; the host answers later with `deliver`. */
   onNext(): void;
   /** Returns false when the request id is not the one in flight. */
-  onResponse(requestId: string, body: Buffer, oversized: boolean): boolean;
-  onError(requestId: string, body: Buffer, errorType: string | undefined): boolean;
+  onResponse(requestId: string, body: Buffer, oversized: boolean, maxRssKb?: number): boolean;
+  onError(requestId: string, body: Buffer, errorType: string | undefined, maxRssKb?: number): boolean;
   onInitError(body: Buffer, errorType: string | undefined): void;
 }
 
@@ -87,6 +89,7 @@ export class RuntimeApiServer {
       'Lambda-Runtime-Trace-Id': headerSafe(event.traceId),
     };
     if (event.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = headerSafe(event.clientContext);
+    if (event.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = headerSafe(event.cognitoIdentity);
     try {
       res.writeHead(200, headers);
     } catch {
