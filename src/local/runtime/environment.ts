@@ -104,6 +104,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private deadlineTimerMs = 0;
   /** Log events of the invocation in flight, written in one append (see emit). */
   private heldLog: LogEventInput[] = [];
+  /** When the oldest held event was logged (Date.now()). */
+  private heldSince = 0;
   /** The runtime channel (our bootstraps only) and whether the runtime waits on it for an event. */
   private channel?: Duplex;
   private channelWaiting = false;
@@ -344,7 +346,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       accept: [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR],
       maxBodyBytes: MAX_RESPONSE_BYTES,
       onFrame: (frame) => this.onFrame(frame),
-      onMalformed: (reason) => this.onChannelBroken(`a malformed frame on its channel (${reason})`),
+      onMalformed: (reason) => this.onChannelBroken(`sent a malformed frame on its channel (${reason})`),
     });
     channel.on('data', (chunk: Buffer) => decoder.push(chunk));
     // A write to a runtime that is gone fails here; its exit is reported by the exit handler.
@@ -372,7 +374,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       case FrameType.RESPONSE:
       case FrameType.ERROR: {
         const requestId = headString(head, 'requestId');
-        if (requestId === undefined) return this.onChannelBroken('a malformed frame on its channel (an answer without a requestId)');
+        if (requestId === undefined) return this.onChannelBroken('sent a malformed frame on its channel (an answer without a requestId)');
         const maxRssKb = headNumber(head, 'maxRssKb');
         // An answer for another request (or a second one) is ignored, as the HTTP API refuses it.
         if (frame.type === FrameType.RESPONSE) this.onResponse(requestId, frame.body, frame.oversized, maxRssKb);
@@ -520,11 +522,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /**
    * Logs one event. An invocation's events (START, its output, END, REPORT) are held and written
-   * in one append when it ends — or by the watcher within WATCH_MS, so a long invocation's lines
-   * still show as they come; output between invocations is written at once, in order.
+   * in one append when it ends — or by the watcher once they are WATCH_MS old, so a long
+   * invocation's lines still show as they come; output between invocations is written at once.
    */
   private emit(message: string, inv: Invocation | undefined = this.active): void {
-    this.heldLog.push({ timestamp: Date.now(), message });
+    const now = Date.now();
+    if (!this.heldLog.length) this.heldSince = now;
+    this.heldLog.push({ timestamp: now, message });
     if (!inv || this.heldLog.length >= LOG_BATCH_EVENTS) this.flushLog();
     if (inv) {
       inv.lines.push(message);
@@ -605,7 +609,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   private tick(): void {
-    this.flushLog();
+    if (this.heldLog.length && Date.now() - this.heldSince >= WATCH_MS) this.flushLog();
     this.sampleMemory();
     if (this.gone) return this.unwatch();
     if (this.active || this.initDurationMs === undefined) this.idleTicks = 0;
