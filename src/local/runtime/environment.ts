@@ -19,8 +19,9 @@ const INIT_LIMIT_MS = 10_000;
 const WATCH_MS = 50;
 /** Quiet ticks after which an idle environment's watcher stops (so a warm run of invokes keeps one). */
 const WATCH_IDLE_TICKS = 2;
-/** Log events held for one write; past this many they are written at once. */
+/** Log events held for one write; past this many (or this many UTF-16 units) they are written at once. */
 const LOG_BATCH_EVENTS = 256;
+const LOG_BATCH_CHARS = 1024 * 1024;
 /** How long a runtime whose channel closed may take to exit before it is treated as broken. */
 const CHANNEL_CLOSE_GRACE_MS = 200;
 /**
@@ -104,8 +105,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private deadlineTimerMs = 0;
   /** Log events of the invocation in flight, written in one append (see emit). */
   private heldLog: LogEventInput[] = [];
-  /** When the oldest held event was logged (Date.now()). */
+  /** When the oldest held event was logged (Date.now()), and the held messages' length. */
   private heldSince = 0;
+  private heldChars = 0;
   /** The runtime channel (our bootstraps only) and whether the runtime waits on it for an event. */
   private channel?: Duplex;
   private channelWaiting = false;
@@ -529,7 +531,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const now = Date.now();
     if (!this.heldLog.length) this.heldSince = now;
     this.heldLog.push({ timestamp: now, message });
-    if (!inv || this.heldLog.length >= LOG_BATCH_EVENTS) this.flushLog();
+    this.heldChars += message.length;
+    if (!inv || this.heldLog.length >= LOG_BATCH_EVENTS || this.heldChars >= LOG_BATCH_CHARS) this.flushLog();
     if (inv) {
       inv.lines.push(message);
       inv.linesLength += message.length + 1;
@@ -575,6 +578,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (!this.heldLog.length) return;
     const events = this.heldLog;
     this.heldLog = [];
+    this.heldChars = 0;
     this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, events);
   }
 
@@ -681,9 +685,20 @@ export function splitLogEvent(text: string): string[] {
   return pieces;
 }
 
+/** Random bytes for trace ids, drawn 64 ids at a time (one call to the system's source, not one per invoke). */
+const TRACE_BYTES = 20;
+let tracePool = Buffer.alloc(0);
+let traceAt = 0;
+
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  if (traceAt + TRACE_BYTES > tracePool.length) {
+    tracePool = randomBytes(TRACE_BYTES * 64);
+    traceAt = 0;
+  }
+  const hex = tracePool.toString('hex', traceAt, traceAt + TRACE_BYTES);
+  traceAt += TRACE_BYTES;
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24)};Sampled=0`;
 }
 
 export { LaunchError };
