@@ -240,14 +240,30 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   // ---- Runtime API host ----
 
+  // The HTTP Runtime API calls these; the channel's frames go to the same handling (see onFrame).
+
   onNext(): void {
+    this.lastTransport = 'http';
+    this.next();
+  }
+
+  onResponse(requestId: string, body: Buffer, oversized: boolean): boolean {
+    this.lastTransport = 'http';
+    return this.response(requestId, body, oversized);
+  }
+
+  onError(requestId: string, body: Buffer, errorType: string | undefined): boolean {
+    this.lastTransport = 'http';
+    return this.error(requestId, body, errorType);
+  }
+
+  private next(): void {
     if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
-    this.lastTransport ??= 'http';
     const inv = this.active;
     if (inv && !inv.started) this.deliver(inv);
   }
 
-  onResponse(requestId: string, body: Buffer, oversized: boolean, maxRssKb?: number): boolean {
+  private response(requestId: string, body: Buffer, oversized: boolean, maxRssKb?: number): boolean {
     const inv = this.inFlight(requestId);
     if (!inv) return false;
     if (oversized) {
@@ -262,7 +278,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     return true;
   }
 
-  onError(requestId: string, body: Buffer, errorType: string | undefined, maxRssKb?: number): boolean {
+  private error(requestId: string, body: Buffer, errorType: string | undefined, maxRssKb?: number): boolean {
     const inv = this.inFlight(requestId);
     if (!inv) return false;
     this.finishSoon(inv, { payload: errorPayload(body, errorType), functionError: 'Unhandled', maxRssKb });
@@ -371,7 +387,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     switch (frame.type) {
       case FrameType.NEXT:
         this.channelWaiting = true;
-        this.onNext();
+        this.next();
         return;
       case FrameType.RESPONSE:
       case FrameType.ERROR: {
@@ -379,8 +395,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         if (requestId === undefined) return this.onChannelBroken('sent a malformed frame on its channel (an answer without a requestId)');
         const maxRssKb = headNumber(head, 'maxRssKb');
         // An answer for another request (or a second one) is ignored, as the HTTP API refuses it.
-        if (frame.type === FrameType.RESPONSE) this.onResponse(requestId, frame.body, frame.oversized, maxRssKb);
-        else this.onError(requestId, frame.body, headString(head, 'errorType'), maxRssKb);
+        if (frame.type === FrameType.RESPONSE) this.response(requestId, frame.body, frame.oversized, maxRssKb);
+        else this.error(requestId, frame.body, headString(head, 'errorType'), maxRssKb);
         return;
       }
       case FrameType.INIT_ERROR:

@@ -22,8 +22,8 @@ export interface RuntimeApiHost {
   /** The runtime asked for work; the host answers later with `deliver`. */
   onNext(): void;
   /** Returns false when the request id is not the one in flight. */
-  onResponse(requestId: string, body: Buffer, oversized: boolean, maxRssKb?: number): boolean;
-  onError(requestId: string, body: Buffer, errorType: string | undefined, maxRssKb?: number): boolean;
+  onResponse(requestId: string, body: Buffer, oversized: boolean): boolean;
+  onError(requestId: string, body: Buffer, errorType: string | undefined): boolean;
   onInitError(body: Buffer, errorType: string | undefined): void;
 }
 
