@@ -167,7 +167,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.spawnedAt = performance.now();
     // The channel is a pipe only this child inherits (as fd CHANNEL_FD): no other process can
     // open it, unlike the loopback port, so it needs no token — holding it is the credential.
-    // What the function's code passes it on to is the function's own, as with the token.
+    // Processes the function itself starts may inherit it too (Node's child_process does not
+    // close it; the Python bootstrap marks it non-inheritable): they are the function's own, as
+    // the token in their environment is, and what they send is held to the same checks.
     const child = spawn(plan.command, plan.args, {
       cwd: this.spec.codeDir,
       env: plan.env,
