@@ -57,6 +57,12 @@ export interface InvokeRequest {
   invocationType?: 'RequestResponse' | 'Event';
   /** base64 client context as sent in X-Amz-Client-Context */
   clientContext?: string;
+  /**
+   * JSON text of the caller's Amazon Cognito identity ({"cognitoIdentityId","cognitoIdentityPoolId"}),
+   * passed to the runtime as Lambda-Runtime-Cognito-Identity. The Invoke API has no input for it;
+   * it is for callers inside the program.
+   */
+  cognitoIdentity?: string;
   invokedFunctionArn: string;
 }
 

@@ -124,8 +124,16 @@ describe('Local Lambda invoke', () => {
 
   it('writes the invocation log where the CloudWatch Logs API finds it', async () => {
     await t.lambda.send(new InvokeCommand({ FunctionName: 'echo', Qualifier: '1', Payload: JSON.stringify({ marker: 'find-me' }) }));
-    const events = await t.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/echo', filterPattern: '"find-me"' }));
-    assert.ok(events.events?.some((e) => /find-me/.test(e.message ?? '')), JSON.stringify(events.events));
+    // A search answers in pages, and a page may be empty (one call scans for a bounded time): read them all.
+    const found: string[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const res = await t.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/echo', filterPattern: '"find-me"', nextToken }));
+      found.push(...(res.events ?? []).map((e) => e.message ?? ''));
+      nextToken = res.nextToken;
+      if (!nextToken) break;
+    }
+    assert.ok(found.some((m) => /find-me/.test(m)), JSON.stringify(found));
   });
 
   it('throttles a function whose reserved concurrency is 0 with 429', async () => {

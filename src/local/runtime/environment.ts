@@ -1,19 +1,29 @@
 import { spawn, type ChildProcess } from 'child_process';
+import type { Duplex } from 'stream';
 import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
+import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogEventInput, LogSink } from '../types';
+import { CHANNEL_FD, FrameDecoder, FrameType, encodeFrame, headNumber, headString, type Frame } from './channel';
 import { LaunchError, planLaunch, type LaunchServices } from './launch';
 import { billedDuration, endLine, logStreamName, reportLine, startLine, timedOutText } from '../../shared/lambda/report';
 import { readMemory } from './memory';
-import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHost } from './runtimeApi';
+import { MAX_RESPONSE_BYTES, RuntimeApiServer, type NextEvent, type RuntimeApiHost } from './runtimeApi';
 import { ProcessReaper } from './reaper';
 import { parseClientContext } from '../../shared/lambda/clientContext';
 
 /** How long a runtime may take to initialise, on top of the function timeout (Lambda's init limit). */
 const INIT_LIMIT_MS = 10_000;
-const MEMORY_POLL_MS = 50;
+/** The environment's watcher: memory sampled and held log lines written this often while it is busy. */
+const WATCH_MS = 50;
+/** Quiet ticks after which an idle environment's watcher stops (so a warm run of invokes keeps one). */
+const WATCH_IDLE_TICKS = 2;
+/** Log events held for one write; past this many (or this many UTF-16 units) they are written at once. */
+const LOG_BATCH_EVENTS = 256;
+const LOG_BATCH_CHARS = 1024 * 1024;
+/** How long a runtime whose channel closed may take to exit before it is treated as broken. */
+const CHANNEL_CLOSE_GRACE_MS = 200;
 /**
  * The largest log event a line of output becomes: CloudWatch Logs' 256 KB event limit less the
  * 26 bytes it counts per event. Lambda cuts a longer line into events of this size, in order.
@@ -50,7 +60,8 @@ interface Invocation {
   linesLength: number;
   started: boolean;
   startedAt: number;
-  timer?: NodeJS.Timeout;
+  /** performance.now() past which the invocation times out. */
+  deadline: number;
   finished: boolean;
   resolve(outcome: InvokeOutcome): void;
   reject(err: Error): void;
@@ -59,7 +70,12 @@ interface Invocation {
 interface Completion {
   payload: Buffer;
   functionError?: 'Unhandled';
+  /** The runtime's own peak RSS as it answered (our bootstraps send it on the channel). */
+  maxRssKb?: number;
 }
+
+/** How the runtime last asked for work or answered: our bootstraps use the channel, others HTTP. */
+export type RuntimeTransport = 'channel' | 'http';
 
 /** One execution environment: a runtime process, its Runtime API, its temp folder. */
 export class ExecutionEnvironment implements RuntimeApiHost {
@@ -81,7 +97,21 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initReported = false;
   private active?: Invocation;
   private peakKb = 0;
-  private memoryTimer?: NodeJS.Timeout;
+  /** The one watcher per environment: an interval that runs while it initialises or is busy. */
+  private watcher?: NodeJS.Timeout;
+  private idleTicks = 0;
+  /** The one deadline timer per environment, re-armed (refresh) for each invocation. */
+  private deadlineTimer?: NodeJS.Timeout;
+  private deadlineTimerMs = 0;
+  /** Log events of the invocation in flight, written in one append (see emit). */
+  private heldLog: LogEventInput[] = [];
+  /** When the oldest held event was logged (Date.now()), and the held messages' length. */
+  private heldSince = 0;
+  private heldChars = 0;
+  /** The runtime channel (our bootstraps only) and whether the runtime waits on it for an event. */
+  private channel?: Duplex;
+  private channelWaiting = false;
+  private lastTransport?: RuntimeTransport;
   private memoryExceeded = false;
   private heapExhausted = false;
   private gone = false;
@@ -101,6 +131,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   get busy(): boolean {
     return this.active !== undefined;
+  }
+
+  /** How the runtime last asked for work or answered (undefined before it did either). */
+  get transport(): RuntimeTransport | undefined {
+    return this.lastTransport;
   }
 
   /** Starts the runtime process; it initialises in the background. Throws LaunchError. */
@@ -130,10 +165,16 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const now = Date.now();
     if (plan.logLines.length) this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, plan.logLines.map((message) => ({ timestamp: now, message })));
     this.spawnedAt = performance.now();
+    // The channel is a pipe only this child inherits (as fd CHANNEL_FD): no other process can
+    // open it, unlike the loopback port, so it needs no token — holding it is the credential.
+    // Processes the function itself starts may inherit it too (Node's child_process does not
+    // close it; the Python bootstrap marks it non-inheritable): they are the function's own, as
+    // the token in their environment is, and what they send is held to the same checks.
     const child = spawn(plan.command, plan.args, {
       cwd: this.spec.codeDir,
       env: plan.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // (Typed as the three pipes every runtime has; the channel is reached as stdio[CHANNEL_FD].)
+      stdio: (plan.channel ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe']) as ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
@@ -143,6 +184,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       live.add(this);
       hookExit();
     }
+    if (plan.channel) this.openChannel(child);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (text: string) => this.onOutput('stdout', text));
@@ -157,25 +199,29 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         report();
       });
     });
-    this.watchMemory(true);
+    this.watch();
   }
 
   invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.active || this.gone) return Promise.reject(new Error('The execution environment is not available'));
     return new Promise((resolve, reject) => {
-      const inv: Invocation = { req, lines: [], linesLength: 0, started: false, startedAt: 0, finished: false, resolve, reject };
+      const inv: Invocation = { req, lines: [], linesLength: 0, started: false, startedAt: 0, deadline: 0, finished: false, resolve, reject };
       this.active = inv;
-      this.watchMemory(true);
-      // Also a warm runtime that never asks for the event again (stuck after answering) times out.
-      const waitMs = (this.initDurationMs === undefined ? INIT_LIMIT_MS : 0) + this.spec.timeout * 1000;
-      inv.timer = setTimeout(() => this.onTimeout(inv), waitMs);
-      if (this.api?.hasWaitingRuntime) this.deliver(inv);
+      this.watch();
+      if (this.channelWaiting || this.api?.hasWaitingRuntime) {
+        this.deliver(inv);
+      } else {
+        // Also a warm runtime that never asks for the event again (stuck after answering) times out.
+        this.armDeadline(inv, (this.initDurationMs === undefined ? INIT_LIMIT_MS : 0) + this.spec.timeout * 1000);
+      }
     });
   }
 
   async dispose(): Promise<void> {
     this.gone = true;
-    this.watchMemory(false);
+    this.unwatch();
+    clearTimeout(this.deadlineTimer);
+    this.flushLog();
     this.killProcesses();
     live.delete(this);
     await this.api?.close();
@@ -196,13 +242,30 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   // ---- Runtime API host ----
 
+  // The HTTP Runtime API calls these; the channel's frames go to the same handling (see onFrame).
+
   onNext(): void {
+    this.lastTransport = 'http';
+    this.next();
+  }
+
+  onResponse(requestId: string, body: Buffer, oversized: boolean): boolean {
+    this.lastTransport = 'http';
+    return this.response(requestId, body, oversized);
+  }
+
+  onError(requestId: string, body: Buffer, errorType: string | undefined): boolean {
+    this.lastTransport = 'http';
+    return this.error(requestId, body, errorType);
+  }
+
+  private next(): void {
     if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
     const inv = this.active;
     if (inv && !inv.started) this.deliver(inv);
   }
 
-  onResponse(requestId: string, body: Buffer, oversized: boolean): boolean {
+  private response(requestId: string, body: Buffer, oversized: boolean, maxRssKb?: number): boolean {
     const inv = this.inFlight(requestId);
     if (!inv) return false;
     if (oversized) {
@@ -210,17 +273,17 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         errorType: 'Function.ResponseSizeTooLarge',
         errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
       };
-      this.finishSoon(inv, { payload: Buffer.from(JSON.stringify(doc)), functionError: 'Unhandled' });
+      this.finishSoon(inv, { payload: Buffer.from(JSON.stringify(doc)), functionError: 'Unhandled', maxRssKb });
     } else {
-      this.finishSoon(inv, { payload: body });
+      this.finishSoon(inv, { payload: body, maxRssKb });
     }
     return true;
   }
 
-  onError(requestId: string, body: Buffer, errorType: string | undefined): boolean {
+  private error(requestId: string, body: Buffer, errorType: string | undefined, maxRssKb?: number): boolean {
     const inv = this.inFlight(requestId);
     if (!inv) return false;
-    this.finishSoon(inv, { payload: errorPayload(body, errorType), functionError: 'Unhandled' });
+    this.finishSoon(inv, { payload: errorPayload(body, errorType), functionError: 'Unhandled', maxRssKb });
     return true;
   }
 
@@ -243,9 +306,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private deliver(inv: Invocation): void {
     this.begin(inv);
     const deadlineMs = Date.now() + this.spec.timeout * 1000;
-    clearTimeout(inv.timer);
-    inv.timer = setTimeout(() => this.onTimeout(inv), this.spec.timeout * 1000);
-    this.api?.deliver({
+    this.armDeadline(inv, this.spec.timeout * 1000);
+    const event: NextEvent = {
       requestId: inv.req.requestId,
       payload: inv.req.payload,
       deadlineMs,
@@ -253,7 +315,117 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       traceId: traceId(),
       // Checked at the front door; one that is not a JSON object is not passed on.
       clientContext: inv.req.clientContext ? parseClientContext(inv.req.clientContext) : undefined,
+      cognitoIdentity: inv.req.cognitoIdentity,
+    };
+    if (this.channelWaiting && this.channel) {
+      this.channelWaiting = false;
+      const { payload, ...head } = event;
+      for (const part of encodeFrame(FrameType.EVENT, head, payload)) this.channel.write(part);
+      return;
+    }
+    this.api?.deliver(event);
+  }
+
+  /**
+   * Times `inv` out `ms` from now. One timer serves the environment: the same length again is a
+   * refresh of it; it is left armed after an invocation ends and fires harmlessly if idle.
+   */
+  private armDeadline(inv: Invocation, ms: number): void {
+    inv.deadline = performance.now() + ms;
+    if (this.deadlineTimer && this.deadlineTimerMs === ms) {
+      this.deadlineTimer.refresh();
+      return;
+    }
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimerMs = ms;
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), ms);
+    this.deadlineTimer.unref();
+  }
+
+  private onDeadline(): void {
+    const inv = this.active;
+    if (!inv || inv.finished || this.gone) return;
+    const left = inv.deadline - performance.now();
+    if (left > 1) {
+      // Armed for a longer wait (a cold start) than the refreshes since: wait for the rest.
+      this.deadlineTimerMs = 0;
+      this.deadlineTimer = setTimeout(() => this.onDeadline(), left);
+      this.deadlineTimer.unref();
+      return;
+    }
+    this.onTimeout(inv);
+  }
+
+  // ---- the runtime channel ----
+
+  private openChannel(child: ChildProcess): void {
+    const channel = child.stdio[CHANNEL_FD] as Duplex | null | undefined;
+    if (!channel) return;
+    this.channel = channel;
+    const decoder = new FrameDecoder({
+      accept: [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR],
+      maxBodyBytes: MAX_RESPONSE_BYTES,
+      onFrame: (frame) => this.onFrame(frame),
+      onMalformed: (reason) => this.onChannelBroken(`sent a malformed frame on its channel (${reason})`),
     });
+    channel.on('data', (chunk: Buffer) => decoder.push(chunk));
+    // A write to a runtime that is gone fails here; its exit is reported by the exit handler.
+    channel.on('error', () => undefined);
+    channel.on('close', () => {
+      this.channelWaiting = false;
+      if (this.gone) return;
+      // Its exit (a crash, process.exit) closes the channel too and says more: wait for it.
+      const timer = setTimeout(() => {
+        if (!this.gone && child.exitCode === null && child.signalCode === null) this.onChannelBroken('closed its channel');
+      }, CHANNEL_CLOSE_GRACE_MS);
+      timer.unref();
+    });
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.gone) return;
+    this.lastTransport = 'channel';
+    const head = frame.head;
+    switch (frame.type) {
+      case FrameType.NEXT:
+        this.channelWaiting = true;
+        this.next();
+        return;
+      case FrameType.RESPONSE:
+      case FrameType.ERROR: {
+        const requestId = headString(head, 'requestId');
+        if (requestId === undefined) return this.onChannelBroken('sent a malformed frame on its channel (an answer without a requestId)');
+        const maxRssKb = headNumber(head, 'maxRssKb');
+        // An answer for another request (or a second one) is ignored, as the HTTP API refuses it.
+        if (frame.type === FrameType.RESPONSE) this.response(requestId, frame.body, frame.oversized, maxRssKb);
+        else this.error(requestId, frame.body, headString(head, 'errorType'), maxRssKb);
+        return;
+      }
+      case FrameType.INIT_ERROR:
+        this.onInitError(frame.body, headString(head, 'errorType'));
+        return;
+    }
+  }
+
+  /**
+   * The channel cannot be trusted any more (`what` the runtime did: "sent a malformed frame …",
+   * "closed its channel"): the invocation fails with Runtime.ChannelError, the environment is retired.
+   */
+  private onChannelBroken(what: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.channelWaiting = false;
+    this.flushOutput();
+    const inv = this.active;
+    if (inv && !inv.finished) {
+      const errorType = 'Runtime.ChannelError';
+      const message = `RequestId: ${inv.req.requestId} Error: The runtime ${what}`;
+      this.begin(inv);
+      this.emit(message, inv);
+      this.emit(errorType, inv);
+      this.finish(inv, { payload: Buffer.from(JSON.stringify({ errorType, errorMessage: message })), functionError: 'Unhandled' });
+    }
+    void this.dispose().then(() => this.onGone?.(this));
   }
 
   private begin(inv: Invocation): void {
@@ -288,7 +460,6 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       // A warm runtime that exited after its last answer, before taking this event: Lambda
       // would have reset the environment first, so the event goes to a fresh one.
       inv.finished = true;
-      clearTimeout(inv.timer);
       this.active = undefined;
       inv.reject(new EnvironmentLostError());
     } else if (inv && !inv.finished) {
@@ -312,7 +483,6 @@ export class ExecutionEnvironment implements RuntimeApiHost {
    */
   private finishSoon(inv: Invocation, completion: Completion): void {
     inv.finished = true;
-    clearTimeout(inv.timer);
     let seen = this.outputCount;
     let turns = 0;
     const check = () => {
@@ -329,10 +499,12 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private finish(inv: Invocation, completion: Completion, force = false): void {
     if (inv.finished && !force) return;
     inv.finished = true;
-    clearTimeout(inv.timer);
     this.begin(inv);
     this.flushOutput();
-    this.sampleMemory();
+    // The runtime's own peak as it answered, and the watcher's samples of its process tree; a
+    // runtime that did not send its peak (custom runtimes, HTTP answers) is read now.
+    if (completion.maxRssKb !== undefined) this.peakKb = Math.max(this.peakKb, completion.maxRssKb);
+    else this.sampleMemory();
     const durationMs = performance.now() - inv.startedAt;
     const billedDurationMs = billedDuration(durationMs);
     // The sandbox cannot use more than its memory size; a peak above it was stopped by the watch.
@@ -355,8 +527,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       inv,
     );
     if (this.active === inv) this.active = undefined;
+    this.flushLog();
     this.lastUsedAt = Date.now();
-    this.watchMemory(false);
     inv.resolve({
       payload: completion.payload,
       functionError: completion.functionError,
@@ -368,8 +540,17 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     });
   }
 
+  /**
+   * Logs one event. An invocation's events (START, its output, END, REPORT) are held and written
+   * in one append when it ends — or by the watcher once they are WATCH_MS old, so a long
+   * invocation's lines still show as they come; output between invocations is written at once.
+   */
   private emit(message: string, inv: Invocation | undefined = this.active): void {
-    this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, [{ timestamp: Date.now(), message }]);
+    const now = Date.now();
+    if (!this.heldLog.length) this.heldSince = now;
+    this.heldLog.push({ timestamp: now, message });
+    this.heldChars += message.length;
+    if (!inv || this.heldLog.length >= LOG_BATCH_EVENTS || this.heldChars >= LOG_BATCH_CHARS) this.flushLog();
     if (inv) {
       inv.lines.push(message);
       inv.linesLength += message.length + 1;
@@ -411,6 +592,14 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
   }
 
+  private flushLog(): void {
+    if (!this.heldLog.length) return;
+    const events = this.heldLog;
+    this.heldLog = [];
+    this.heldChars = 0;
+    this.opts.logSink.write(this.spec.logGroupName, this.logStreamName, events);
+  }
+
   private sampleMemory(): void {
     const pid = this.child?.pid;
     if (!pid || this.gone) return;
@@ -423,15 +612,30 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
   }
 
-  /** Watches memory while initialising or invoking; idle environments are not polled. */
-  private watchMemory(on: boolean): void {
-    if (on && !this.memoryTimer && !this.gone) {
-      this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_POLL_MS);
-      this.memoryTimer.unref();
-    } else if (!on && this.memoryTimer && (this.gone || (!this.active && this.initDurationMs !== undefined))) {
-      clearInterval(this.memoryTimer);
-      this.memoryTimer = undefined;
-    }
+  /**
+   * Starts the environment's watcher if it is not running: one interval that samples memory
+   * (stopping a runtime over its memory size) and writes held log lines. It keeps running
+   * through a run of invocations and stops after WATCH_IDLE_TICKS quiet ticks, so an idle
+   * environment is not polled and a busy one does not make a new interval per invocation.
+   */
+  private watch(): void {
+    this.idleTicks = 0;
+    if (this.watcher || this.gone) return;
+    this.watcher = setInterval(() => this.tick(), WATCH_MS);
+    this.watcher.unref();
+  }
+
+  private unwatch(): void {
+    clearInterval(this.watcher);
+    this.watcher = undefined;
+  }
+
+  private tick(): void {
+    if (this.heldLog.length && Date.now() - this.heldSince >= WATCH_MS) this.flushLog();
+    this.sampleMemory();
+    if (this.gone) return this.unwatch();
+    if (this.active || this.initDurationMs === undefined) this.idleTicks = 0;
+    else if (++this.idleTicks >= WATCH_IDLE_TICKS) this.unwatch();
   }
 }
 
@@ -499,9 +703,20 @@ export function splitLogEvent(text: string): string[] {
   return pieces;
 }
 
+/** Random bytes for trace ids, drawn 64 ids at a time (one call to the system's source, not one per invoke). */
+const TRACE_BYTES = 20;
+let tracePool = Buffer.alloc(0);
+let traceAt = 0;
+
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  if (traceAt + TRACE_BYTES > tracePool.length) {
+    tracePool = randomBytes(TRACE_BYTES * 64);
+    traceAt = 0;
+  }
+  const hex = tracePool.toString('hex', traceAt, traceAt + TRACE_BYTES);
+  traceAt += TRACE_BYTES;
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24)};Sampled=0`;
 }
 
 export { LaunchError };

@@ -8,6 +8,11 @@ import { chooseNode, choosePython, type InterpreterChoice, type InterpreterMap }
 import type { NoteSink } from './notes';
 import { inlineModulesDir, pythonAssetsDir, pythonBootstrapPath } from './pythonBootstrap';
 import { withLayerPaths } from './layerPaths';
+import { CHANNEL_ENV, CHANNEL_FD } from './channel';
+
+/** Our bootstraps get the channel where a child can inherit a pipe as a numbered descriptor. */
+const CHANNEL_SUPPORTED = process.platform !== 'win32';
+const channelEnv = (): NodeJS.ProcessEnv => (CHANNEL_SUPPORTED ? { [CHANNEL_ENV]: String(CHANNEL_FD) } : {});
 
 export interface LaunchPlan {
   command: string;
@@ -15,6 +20,11 @@ export interface LaunchPlan {
   env: NodeJS.ProcessEnv;
   /** Lines for the function's log before its first invocation (warnings about this environment). */
   logLines: string[];
+  /**
+   * The runtime is one of our bootstraps and gets the runtime channel (see channel.ts) as an
+   * inherited pipe; custom runtimes speak the HTTP Runtime API only.
+   */
+  channel?: boolean;
 }
 
 /** What the runtime manager gives every launch: the user's interpreter choices and where notes go. */
@@ -110,8 +120,9 @@ export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
       return {
         command: node.executable,
         args: [`--max-old-space-size=${spec.memorySize}`, nodeBootstrapPath()],
-        env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
+        env: { ...env, ELECTRON_RUN_AS_NODE: '1', ...channelEnv() },
         logLines: versionLogLines(spec, node, services),
+        channel: CHANNEL_SUPPORTED,
       };
     }
     case 'python': {
@@ -128,8 +139,10 @@ export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
           // Keep __pycache__ folders out of the user's workspace.
           PYTHONDONTWRITEBYTECODE: '1',
           LAMBDA_RUNTIME_DIR: pythonAssetsDir(),
+          ...channelEnv(),
         },
         logLines: versionLogLines(spec, py.python, services),
+        channel: CHANNEL_SUPPORTED,
       };
     }
     case 'provided': {

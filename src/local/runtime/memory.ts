@@ -7,9 +7,15 @@ export interface MemoryReading {
   hwmKb: number;
 }
 
+/** The number after `field:` in /proc/PID/status text (kB), or 0; a scan, no pattern built per call. */
 function statusField(status: string, field: string): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  return m ? Number(m[1]) : 0;
+  const at = status.indexOf(`\n${field}:`);
+  if (at < 0) return 0;
+  let i = at + field.length + 2;
+  while (status.charCodeAt(i) === 32 || status.charCodeAt(i) === 9) i++;
+  let n = 0;
+  for (let c = status.charCodeAt(i); c >= 48 && c <= 57; c = status.charCodeAt(++i)) n = n * 10 + (c - 48);
+  return n;
 }
 
 function childPids(pid: number): number[] {

@@ -1,15 +1,18 @@
 /**
  * Runtime client for Node.js functions, run as its own process (never imported). It talks to
- * the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API, loads the handler named by _HANDLER from
- * LAMBDA_TASK_ROOT and serves invocations one at a time. Kept small so cold starts stay fast.
+ * the Lambda Runtime API — over the runtime channel the Local Lambda gives its own bootstraps
+ * (channel.ts), or over HTTP at AWS_LAMBDA_RUNTIME_API — loads the handler named by _HANDLER
+ * from LAMBDA_TASK_ROOT and serves invocations one at a time. Kept small so cold starts stay fast.
  */
 import * as http from 'http';
 import * as fs from 'fs';
+import * as net from 'net';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { Writable } from 'stream';
 import { pathToFileURL } from 'url';
 import { format } from 'util';
+import { CHANNEL_ENV, FrameDecoder, FrameType, encodeFrame, headNumber, headString, type Frame } from './channel';
 
 // Node's own require, also when this file is emitted by a bundler (whose `require` is its own).
 // Handler paths are absolute, so the base file does not matter.
@@ -35,6 +38,132 @@ const [apiHost, apiPort] = (apiSlash < 0 ? runtimeApi : runtimeApi.slice(0, apiS
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const BASE = `${apiSlash < 0 ? '' : runtimeApi.slice(apiSlash)}/2018-06-01/runtime`;
 let currentRequestId: string | undefined;
+
+/** One event from the Runtime API: its body and the Lambda-Runtime-* values. */
+interface Invocation {
+  requestId: string;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId: string;
+  clientContext?: string;
+  cognitoIdentity?: string;
+  body: Buffer;
+}
+
+/** The Runtime API as this client uses it, over HTTP or the channel. */
+interface Transport {
+  next(): Promise<Invocation>;
+  /** Sends the answer; the channel sends it together with the next /next (see nextInvocation). */
+  respond(requestId: string, text: string): Promise<void>;
+  error(requestId: string, doc: ErrorDoc): Promise<void>;
+  initError(doc: ErrorDoc): Promise<void>;
+}
+
+function httpTransport(): Transport {
+  const post = (route: string, body: string, errorType?: string) =>
+    call('POST', route, body, errorType ? { 'Lambda-Runtime-Function-Error-Type': errorType } : {}).then(() => undefined);
+  return {
+    async next() {
+      const res = await call('GET', '/invocation/next');
+      const header = (name: string) => {
+        const v = res.headers[name];
+        return (Array.isArray(v) ? v[0] : v) ?? '';
+      };
+      return {
+        requestId: header('lambda-runtime-aws-request-id'),
+        deadlineMs: Number(header('lambda-runtime-deadline-ms')),
+        invokedFunctionArn: header('lambda-runtime-invoked-function-arn'),
+        traceId: header('lambda-runtime-trace-id'),
+        clientContext: header('lambda-runtime-client-context') || undefined,
+        cognitoIdentity: header('lambda-runtime-cognito-identity') || undefined,
+        body: res.body,
+      };
+    },
+    respond: (requestId, text) => post(`/invocation/${encodeURIComponent(requestId)}/response`, text),
+    error: (requestId, doc) => post(`/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(doc), doc.errorType),
+    initError: (doc) => post('/init/error', JSON.stringify(doc), doc.errorType),
+  };
+}
+
+/** This process's peak resident set size, kB: sent with each answer for the REPORT line. */
+function maxRssKb(): number {
+  return process.resourceUsage().maxRSS;
+}
+
+/**
+ * The runtime channel: frames on the pipe the host gave this process. An answer is held until
+ * the loop asks for the next event, so both leave in one write; the socket keeps the process
+ * alive only while it waits for an event (as the HTTP request did), so a handler whose work
+ * never ends with nothing left to run lets the process exit, as on Lambda.
+ */
+function channelTransport(fd: number): Transport {
+  const socket = new net.Socket({ fd, readable: true, writable: true });
+  socket.unref();
+  let held: Buffer[] = [];
+  let waiting: ((inv: Invocation) => void) | undefined;
+  const lost = () => process.exit(1);
+  socket.on('error', lost);
+  socket.on('close', lost);
+  const decoder = new FrameDecoder({
+    accept: [FrameType.EVENT],
+    // The host's events are at most an Invoke payload (6 MB); nothing larger is ever sent.
+    maxBodyBytes: 7 * 1024 * 1024,
+    onFrame: (frame: Frame) => {
+      const resolve = waiting;
+      waiting = undefined;
+      socket.unref();
+      const head = frame.head;
+      resolve?.({
+        requestId: headString(head, 'requestId') ?? '',
+        deadlineMs: headNumber(head, 'deadlineMs') ?? 0,
+        invokedFunctionArn: headString(head, 'invokedFunctionArn') ?? '',
+        traceId: headString(head, 'traceId') ?? '',
+        clientContext: headString(head, 'clientContext'),
+        cognitoIdentity: headString(head, 'cognitoIdentity'),
+        body: frame.body,
+      });
+    },
+    onMalformed: (reason) => {
+      process.stderr.write(`The runtime channel sent ${reason}\n`);
+      process.exit(1);
+    },
+  });
+  socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  /** Writes what is held (and `more`), resolving once it has left this process. */
+  const send = (more: Buffer[] = []): Promise<void> => {
+    const parts = [...held, ...more];
+    held = [];
+    if (!parts.length) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.cork();
+      for (let i = 0; i < parts.length; i++) socket.write(parts[i], i === parts.length - 1 ? () => resolve() : undefined);
+      socket.uncork();
+    });
+  };
+  return {
+    next() {
+      return new Promise((resolve) => {
+        waiting = resolve;
+        socket.ref();
+        void send(encodeFrame(FrameType.NEXT, {}));
+      });
+    },
+    async respond(requestId, text) {
+      held.push(...encodeFrame(FrameType.RESPONSE, { requestId, maxRssKb: maxRssKb() }, Buffer.from(text)));
+    },
+    async error(requestId, doc) {
+      held.push(...encodeFrame(FrameType.ERROR, { requestId, errorType: doc.errorType, maxRssKb: maxRssKb() }, Buffer.from(JSON.stringify(doc))));
+      // Sent now: an error may be the last thing this process does (an uncaught exception).
+      await send();
+    },
+    initError: (doc) => send(encodeFrame(FrameType.INIT_ERROR, { errorType: doc.errorType }, Buffer.from(JSON.stringify(doc)))),
+  };
+}
+
+const channelFd = Number(process.env[CHANNEL_ENV]);
+// Not the function's to see (nor to pass on to what it starts).
+delete process.env[CHANNEL_ENV];
+const transport: Transport = Number.isInteger(channelFd) && channelFd > 2 ? channelTransport(channelFd) : httpTransport();
 
 function call(method: string, route: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
@@ -230,7 +359,7 @@ const awslambda = {
 };
 (globalThis as unknown as { awslambda: typeof awslambda }).awslambda = awslambda;
 
-async function runStreaming(handler: Handler, event: unknown, next: ApiResponse, requestId: string): Promise<void> {
+async function runStreaming(handler: Handler, event: unknown, next: Invocation, requestId: string): Promise<void> {
   const stream = new ResponseStream(requestId, handler[HANDLER_HIGH_WATER_MARK]);
   let failure: ErrorDoc | undefined;
   try {
@@ -302,34 +431,37 @@ async function loadModule(file: string): Promise<unknown> {
   return import(/* webpackIgnore: true */ pathToFileURL(file).href);
 }
 
-function header(res: ApiResponse, name: string): string {
-  const v = res.headers[name];
-  return (Array.isArray(v) ? v[0] : v) ?? '';
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
-function makeContext(next: ApiResponse, requestId: string, settle: (err: unknown, value?: unknown) => void): object {
-  const deadline = Number(header(next, 'lambda-runtime-deadline-ms'));
-  const clientContextText = header(next, 'lambda-runtime-client-context');
-  let clientContext: unknown;
-  if (clientContextText) {
-    try {
-      clientContext = JSON.parse(clientContextText);
-    } catch {
-      clientContext = undefined;
-    }
-  }
+/** context.identity as Lambda's Node.js runtime makes it from the Cognito identity, if any. */
+function cognitoIdentity(text: string | undefined): object | undefined {
+  const doc = parseJson(text) as { cognitoIdentityId?: unknown; cognitoIdentityPoolId?: unknown } | undefined;
+  if (!doc || typeof doc !== 'object') return undefined;
+  return { cognitoIdentityId: doc.cognitoIdentityId, cognitoIdentityPoolId: doc.cognitoIdentityPoolId };
+}
+
+function makeContext(next: Invocation, requestId: string, settle: (err: unknown, value?: unknown) => void): object {
+  const deadline = next.deadlineMs;
+  const clientContext = parseJson(next.clientContext);
   const env = process.env;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
-    invokedFunctionArn: header(next, 'lambda-runtime-invoked-function-arn'),
+    invokedFunctionArn: next.invokedFunctionArn,
     memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     awsRequestId: requestId,
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
     clientContext,
-    identity: undefined,
+    identity: cognitoIdentity(next.cognitoIdentity),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: (err?: unknown, value?: unknown) => settle(err, value),
     succeed: (value?: unknown) => settle(null, value),
@@ -337,7 +469,7 @@ function makeContext(next: ApiResponse, requestId: string, settle: (err: unknown
   };
 }
 
-function runHandler(handler: Handler, event: unknown, next: ApiResponse, requestId: string): Promise<unknown> {
+function runHandler(handler: Handler, event: unknown, next: Invocation, requestId: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (err: unknown, value?: unknown) => {
@@ -358,9 +490,7 @@ function runHandler(handler: Handler, event: unknown, next: ApiResponse, request
 async function reportError(requestId: string, doc: ErrorDoc): Promise<void> {
   writeLog('ERROR', [`Invoke Error \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);
   await outputFlushed();
-  await call('POST', `/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(doc), {
-    'Lambda-Runtime-Function-Error-Type': doc.errorType,
-  });
+  await transport.error(requestId, doc);
 }
 
 async function failAndExit(doc: ErrorDoc): Promise<never> {
@@ -383,14 +513,14 @@ async function main(): Promise<void> {
   } catch (err) {
     const doc = errorDoc(err, err instanceof LoadError ? err.errorType : undefined);
     writeLog('ERROR', [`Uncaught Exception \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);
-    await call('POST', '/init/error', JSON.stringify(doc), { 'Lambda-Runtime-Function-Error-Type': doc.errorType });
+    await transport.initError(doc);
     process.exit(1);
   }
   for (;;) {
-    const next = await call('GET', '/invocation/next');
-    const requestId = header(next, 'lambda-runtime-aws-request-id');
+    const next = await transport.next();
+    const requestId = next.requestId;
     currentRequestId = requestId;
-    process.env._X_AMZN_TRACE_ID = header(next, 'lambda-runtime-trace-id');
+    process.env._X_AMZN_TRACE_ID = next.traceId;
     let event: unknown;
     try {
       event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
@@ -412,7 +542,7 @@ async function main(): Promise<void> {
         continue;
       }
       await outputFlushed();
-      await call('POST', `/invocation/${encodeURIComponent(requestId)}/response`, text);
+      await transport.respond(requestId, text);
     } catch (err) {
       await reportError(requestId, errorDoc(err));
     }

@@ -13,6 +13,8 @@ export interface NextEvent {
   traceId: string;
   /** JSON text of the client context, if any. */
   clientContext?: string;
+  /** JSON text of the Cognito identity, if any. */
+  cognitoIdentity?: string;
 }
 
 /** What the Runtime API asks of the environment that owns it. */
@@ -37,6 +39,10 @@ const PREFIX = '/2018-06-01/runtime/';
  * their URLs as `http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/...`, so custom runtimes
  * carry it without knowing. Requests with another Host than the listening address, or with an
  * Origin header (only browsers send one), are refused as well.
+ *
+ * The Local Lambda's own Node.js and Python bootstraps speak the same API over the runtime
+ * channel instead (channel.ts); this server stays open for them too, so a handler that calls
+ * the Runtime API itself still works, and it is all custom runtimes (provided.*) have.
  */
 export class RuntimeApiServer {
   private readonly server: http.Server;
@@ -87,6 +93,7 @@ export class RuntimeApiServer {
       'Lambda-Runtime-Trace-Id': headerSafe(event.traceId),
     };
     if (event.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = headerSafe(event.clientContext);
+    if (event.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = headerSafe(event.cognitoIdentity);
     try {
       res.writeHead(200, headers);
     } catch {

@@ -33,6 +33,21 @@ function call(method, path, body, headers = {}, withToken = true) {
   });
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Frames written straight onto the runtime channel (descriptor 3), as a handler gone wrong could.
+function frame(type, head, body = Buffer.alloc(0)) {
+  const h = Buffer.isBuffer(head) ? head : Buffer.from(JSON.stringify(head));
+  const prefix = Buffer.alloc(9);
+  prefix[0] = type;
+  prefix.writeUInt32BE(h.length, 1);
+  prefix.writeUInt32BE(body.length, 5);
+  return Buffer.concat([prefix, h, body]);
+}
+async function toChannel(bytes) {
+  // The descriptor is non-blocking: a full pipe says EAGAIN until the host has read.
+  for (let at = 0; at < bytes.length;) {
+    try { at += fs.writeSync(3, bytes, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; await sleep(1); }
+  }
+}
 exports.handler = async (event, context) => {
   const id = context.awsRequestId;
   switch (event.case) {
@@ -66,6 +81,14 @@ exports.handler = async (event, context) => {
     case 'api-oversized': await call('POST', '/invocation/' + id + '/response', 'y'.repeat(${SIX_MB} + 1)); await sleep(200); return 'late';
     case 'api-bad-json-error': await call('POST', '/invocation/' + id + '/error', 'not json {', { 'Lambda-Runtime-Function-Error-Type': 'Custom.Thing' }); await sleep(200); return 'late';
     case 'api-twice': { await call('POST', '/invocation/' + id + '/response', '"first"'); const second = await call('POST', '/invocation/' + id + '/response', '"second"'); console.log('second post', second.status); return 'third'; }
+    case 'channel-unknown-type': await toChannel(Buffer.from('{"requestId":"' + id + '"}')); await sleep(500); return 'late';
+    case 'channel-huge-head': await toChannel(Buffer.from([2, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])); await sleep(500); return 'late';
+    case 'channel-bad-json': await toChannel(frame(2, Buffer.from('{not json'))); await sleep(500); return 'late';
+    case 'channel-no-id': await toChannel(frame(2, {}, Buffer.from('"forged"'))); await sleep(500); return 'late';
+    case 'channel-next-body': await toChannel(frame(1, {}, Buffer.from('x'))); await sleep(500); return 'late';
+    case 'channel-oversized': await toChannel(frame(2, { requestId: id }, Buffer.alloc(${SIX_MB} + 1, 0x79))); await sleep(200); return 'late';
+    case 'channel-wrong-id': await toChannel(frame(2, { requestId: 'not-' + id }, Buffer.from('"forged"'))); return 'own answer';
+    case 'channel-twice': await toChannel(frame(2, { requestId: id }, Buffer.from('"first"'))); await sleep(200); return 'second';
     case 'orphans': spawn('sh', ['-c', 'setsid sleep 299.5 &'], { stdio: 'ignore' }); spawn('sleep', ['299.6'], { detached: true, stdio: 'ignore' }).unref(); process.exit(7);
   }
   return 'unknown case';
@@ -78,9 +101,22 @@ exports.callback = (event, context, callback) => {
 `;
 
 const PYTHON_FAULTS = `
-import os, sys
+import os, sys, struct
 def handler(event, context):
     case = event.get("case")
+    if case == "channel-garbage":
+        os.write(3, b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\n\\r\\n")
+        import time
+        time.sleep(0.5)
+        return "late"
+    if case == "channel-oversized":
+        head = ('{"requestId":"%s"}' % context.aws_request_id).encode()
+        body = b"y" * (6 * 1024 * 1024 + 1)
+        data = struct.pack(">BII", 2, len(head), len(body)) + head + body
+        view = memoryview(data)
+        while view:
+            view = view[os.write(3, view):]
+        return "late"
     if case == "raise":
         raise ValueError("py boom")
     if case == "set":
@@ -167,9 +203,19 @@ const rows: Row[] = [
   { name: 'Runtime API: an error body that is not JSON', event: { case: 'api-bad-json-error' }, expect: { errorType: 'Custom.Thing', errorMessage: 'not json {' } },
   { name: 'Runtime API: the response posted twice (the first counts)', event: { case: 'api-twice' }, expect: { payload: 'first' } },
   { name: 'orphaned background processes and an exit', event: { case: 'orphans' }, expect: { errorType: 'Runtime.ExitError', errorMessage: exited('exit status 7') } },
+  { name: 'channel: bytes that are no frame (an unknown frame type)', event: { case: 'channel-unknown-type' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (unknown frame type 123)` } },
+  { name: 'channel: a frame head longer than the limit', event: { case: 'channel-huge-head' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (a frame head of 4294967295 bytes (at most 65536))` } },
+  { name: 'channel: a frame head that is not JSON', event: { case: 'channel-bad-json' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (a frame head that is not JSON)` } },
+  { name: 'channel: an answer without a request id', event: { case: 'channel-no-id' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (an answer without a requestId)` } },
+  { name: 'channel: a NEXT frame with a body', event: { case: 'channel-next-body' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (a NEXT frame with a body)` } },
+  { name: 'channel: a response frame over 6 MB', event: { case: 'channel-oversized' }, expect: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291456 bytes).' } },
+  { name: 'channel: a response for another request id (ignored)', event: { case: 'channel-wrong-id' }, expect: { payload: 'own answer' } },
+  { name: 'channel: the response sent twice (the first counts)', event: { case: 'channel-twice' }, expect: { payload: 'first' } },
   { name: 'Python: an exception', fn: 'faults-py', python: true, event: { case: 'raise' }, expect: { errorType: 'ValueError', errorMessage: 'py boom' } },
   { name: 'Python: a result JSON cannot hold', fn: 'faults-py', python: true, event: { case: 'set' }, expect: { errorType: 'Runtime.MarshalError', errorMessage: 'Unable to marshal response: Object of type set is not JSON serializable' } },
   { name: 'Python: sys.exit(2) mid-invoke', fn: 'faults-py', python: true, event: { case: 'exit' }, expect: { errorType: 'Runtime.ExitError', errorMessage: exited('exit status 2') } },
+  { name: 'Python: bytes on the channel that are no frame', fn: 'faults-py', python: true, event: { case: 'channel-garbage' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (unknown frame type 71)` } },
+  { name: 'Python: a response frame over 6 MB', fn: 'faults-py', python: true, event: { case: 'channel-oversized' }, expect: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291456 bytes).' } },
   { name: 'Python: binary garbage printed', fn: 'faults-py', python: true, event: { case: 'binary' }, expect: { payload: 'printed' } },
 ];
 

@@ -1,5 +1,9 @@
 """Runtime client for Python functions, run by the Local Lambda with the function's interpreter.
 
+It speaks the Runtime API over the runtime channel the Local Lambda gives its own bootstraps (a
+pipe inherited as a numbered descriptor, framed as src/local/runtime/channel.ts describes), or
+over HTTP at AWS_LAMBDA_RUNTIME_API when there is no channel.
+
 Standard library only. The host passes one JSON argument: folders to put on sys.path right after
 the code folder ("front": the requirements build, layers), folders to add after the interpreter's
 own site-packages ("end": the libraries Lambda's runtime provides), and hints added to an import
@@ -10,9 +14,15 @@ import importlib
 import json
 import logging
 import os
+import struct
 import sys
 import time
 import traceback
+
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
 
 # "host:port", optionally followed by a path (the Local Lambda's per-environment token) that every
 # request path starts with, as a client that prepends the variable to its URLs sends it.
@@ -22,6 +32,71 @@ BASE = (_SLASH + _API_PATH).rstrip("/") + "/2018-06-01/runtime"
 _conn = None
 _request_id = None
 _hints = {}
+
+# The runtime channel: its descriptor, taken out of the environment so the function does not see it.
+_CHANNEL_ENV = "LOCAL_LAMBDA_RUNTIME_CHANNEL"
+_channel_fd = os.environ.pop(_CHANNEL_ENV, None)
+_channel_in = None
+_held = []
+NEXT, RESPONSE, ERROR, INIT_ERROR, EVENT = 1, 2, 3, 4, 5
+_PREFIX = struct.Struct(">BII")
+MAX_HEAD_BYTES = 64 * 1024
+
+
+def open_channel():
+    """The channel's reading side, or None (then the HTTP Runtime API is used)."""
+    global _channel_fd, _channel_in
+    try:
+        fd = int(_channel_fd) if _channel_fd else -1
+    except ValueError:
+        fd = -1
+    if fd <= 2:
+        _channel_fd = None
+        return None
+    _channel_fd = fd
+    # Not passed on to processes the handler starts, whatever they ask for.
+    os.set_inheritable(fd, False)
+    _channel_in = os.fdopen(fd, "rb", buffering=65536, closefd=False)
+    return _channel_in
+
+
+def max_rss_kb():
+    if resource is None:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
+
+
+def frame(kind, head, body=b""):
+    head_bytes = json.dumps(head).encode("utf-8")
+    return _PREFIX.pack(kind, len(head_bytes), len(body)) + head_bytes + body
+
+
+def channel_send(data):
+    view = memoryview(data)
+    while view:
+        written = os.write(_channel_fd, view)
+        view = view[written:]
+
+
+def channel_read(n):
+    data = _channel_in.read(n) if n else b""
+    if len(data) != n:
+        # The host is gone (or closed the channel): nothing more will come.
+        sys.exit(1)
+    return data
+
+
+def channel_next():
+    """Sends what is held (an answer) with the request for the next event, in one write."""
+    channel_send(b"".join(_held) + frame(NEXT, {}))
+    del _held[:]
+    kind, head_len, body_len = _PREFIX.unpack(channel_read(_PREFIX.size))
+    if kind != EVENT or head_len > MAX_HEAD_BYTES:
+        sys.stderr.write("The runtime channel sent a malformed frame\n")
+        sys.exit(1)
+    head = json.loads(channel_read(head_len).decode("utf-8")) if head_len else {}
+    return head, channel_read(body_len)
 
 
 def read_config():
@@ -70,6 +145,16 @@ def call(method, path, body=None, headers=None):
 
 
 def post_json(path, doc, error_type=None):
+    if _channel_in is not None:
+        body = json.dumps(doc).encode("utf-8")
+        head = {"errorType": error_type} if error_type else {}
+        if path == "/init/error":
+            channel_send(frame(INIT_ERROR, head, body))
+            return
+        head["requestId"] = _request_id
+        head["maxRssKb"] = max_rss_kb()
+        _held.append(frame(ERROR, head, body))
+        return
     headers = {"Content-Type": "application/json"}
     if error_type:
         headers["Lambda-Runtime-Function-Error-Type"] = error_type
@@ -110,8 +195,28 @@ def configure_logging():
     root.setLevel(logging.WARNING)
 
 
+class CognitoIdentity:
+    def __init__(self, doc):
+        self.cognito_identity_id = doc.get("cognitoIdentityId")
+        self.cognito_identity_pool_id = doc.get("cognitoIdentityPoolId")
+
+
+def parse_json(text):
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def cognito_identity(text):
+    doc = parse_json(text)
+    return CognitoIdentity(doc) if isinstance(doc, dict) else None
+
+
 class LambdaContext:
-    def __init__(self, request_id, deadline_ms, arn, client_context):
+    def __init__(self, request_id, deadline_ms, arn, client_context, identity=None):
         env = os.environ
         self.aws_request_id = request_id
         self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
@@ -121,7 +226,7 @@ class LambdaContext:
         self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self.client_context = client_context
-        self.identity = None
+        self.identity = identity
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
@@ -163,6 +268,7 @@ def main():
     _hints = hints if isinstance(hints, dict) else {}
     configure_path(config)
     configure_logging()
+    open_channel()
     try:
         handler = load_handler()
     except Exception as exc:
@@ -171,15 +277,31 @@ def main():
         post_json("/init/error", doc, doc["errorType"])
         sys.exit(1)
     while True:
-        resp, body = call("GET", "/invocation/next")
-        _request_id = resp.getheader("Lambda-Runtime-Aws-Request-Id")
-        os.environ["_X_AMZN_TRACE_ID"] = resp.getheader("Lambda-Runtime-Trace-Id") or ""
-        client_context = resp.getheader("Lambda-Runtime-Client-Context")
+        if _channel_in is not None:
+            head, body = channel_next()
+            values = {
+                "id": head.get("requestId"), "trace": head.get("traceId"), "deadline": head.get("deadlineMs"),
+                "arn": head.get("invokedFunctionArn"), "client": head.get("clientContext"), "cognito": head.get("cognitoIdentity"),
+            }
+        else:
+            resp, body = call("GET", "/invocation/next")
+            values = {
+                "id": resp.getheader("Lambda-Runtime-Aws-Request-Id"), "trace": resp.getheader("Lambda-Runtime-Trace-Id"),
+                "deadline": resp.getheader("Lambda-Runtime-Deadline-Ms"), "arn": resp.getheader("Lambda-Runtime-Invoked-Function-Arn"),
+                "client": resp.getheader("Lambda-Runtime-Client-Context"), "cognito": resp.getheader("Lambda-Runtime-Cognito-Identity"),
+            }
+        _request_id = values["id"] if isinstance(values["id"], str) else ""
+        os.environ["_X_AMZN_TRACE_ID"] = values["trace"] if isinstance(values["trace"], str) else ""
+        try:
+            deadline = int(values["deadline"] or 0)
+        except (TypeError, ValueError):
+            deadline = 0
         context = LambdaContext(
             _request_id,
-            int(resp.getheader("Lambda-Runtime-Deadline-Ms") or "0"),
-            resp.getheader("Lambda-Runtime-Invoked-Function-Arn"),
-            json.loads(client_context) if client_context else None,
+            deadline,
+            values["arn"],
+            parse_json(values["client"]) if isinstance(values["client"], str) else None,
+            cognito_identity(values["cognito"]) if isinstance(values["cognito"], str) else None,
         )
         try:
             event = json.loads(body) if body else {}
@@ -196,6 +318,10 @@ def main():
             doc["errorMessage"] = "Unable to marshal response: " + str(exc)
             log_error(doc)
             post_json("/invocation/%s/error" % _request_id, doc, doc["errorType"])
+            continue
+        if _channel_in is not None:
+            # Held, and sent with the request for the next event (one write).
+            _held.append(frame(RESPONSE, {"requestId": _request_id, "maxRssKb": max_rss_kb()}, payload))
             continue
         call("POST", "/invocation/%s/response" % _request_id, payload, {"Content-Type": "application/json"})
 
