@@ -175,4 +175,22 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     await inLog.scrollIntoViewIfNeeded();
     await workbench().screenshot('invoke-python-version-warning.png');
   });
+
+  it("a function error's stack frames open the handler's file at the line that threw", async () => {
+    const { page } = workbench();
+    await (await waitForRow(view, 'hello-node', STEP_TIMEOUT)).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
+    await panel.locator('textarea.invoke-editor').first().fill('{"fail": true}');
+    await panel.locator('vscode-button.invoke-run').click();
+    await panel.locator('.invoke-pill-error', { hasText: 'Function error' }).waitFor({ timeout: STEP_TIMEOUT });
+    const frame = panel.locator('a.invoke-frame', { hasText: 'hello-node/index.mjs:4:' }).first();
+    await frame.waitFor({ timeout: STEP_TIMEOUT });
+    assert.doesNotMatch((await panel.locator('.invoke-stack').textContent()) ?? '', /bootstrap|\.local-lambda/, 'no frame of the emulator itself');
+    await workbench().screenshot('invoke-stack-frames.png');
+    await frame.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'index.mjs' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.statusbar-item', { hasText: /Ln 4, Col \d+/ }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await workbench().screenshot('invoke-stack-frame-opened.png');
+  });
 });
