@@ -173,7 +173,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       }
       throw err;
     }
-    await verifySignature(req, body, credentials, auth);
+    verifySignature(req, body, credentials, auth, url);
     if (service === 'logs') {
       await handleLogsRequest(req, res, body, logStore);
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
