@@ -194,7 +194,7 @@ function canonicalQuery(search: string): string {
 
 /** A header value as SigV4 canonicalises it: line breaks become spaces, runs of blanks one space, one space trimmed each end. */
 function canonicalValue(value: string): string {
-  return /[\r\n\t]|  |^ | $/.test(value) ? value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '') : value;
+  return /[\r\n\t]| {2}|^ | $/.test(value) ? value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '') : value;
 }
 
 /**
