@@ -10,6 +10,7 @@ import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
 import { LambdaStore } from './lambda/store';
+import { CodeWatcher } from './lambda/codeWatch';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
 import { handleLogsRequest } from './logs/api';
@@ -126,7 +127,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   let port = 0;
   const hostPart = host === '::1' ? '[::1]' : host;
   const endpoint = () => `http://${hostPart}:${port}`;
-  const api = new LambdaApi({ store, invoker: runtime, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
+  // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
+  const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
+  const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
     runtimeWarnings: (name) => runtime.functionWarnings(name) });
 
   const status = () => ({
@@ -217,6 +220,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       });
     });
   } catch (err) {
+    codeWatcher.close();
     await runtime.shutdown();
     await (logStore as unknown as { close?: () => Promise<void> | void }).close?.();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -227,12 +231,22 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
 
+  // Live code folders (and layer folders) are watched from the start, in the background, so the
+  // first invoke finds the watches set up.
+  for (const fn of store.list()) {
+    if (fn.latest.code.live) codeWatcher.revision(fn.latest.code.dir);
+    for (const arn of fn.latest.settings.layers) {
+      const folder = store.layerFolder(arn);
+      if (folder !== undefined) codeWatcher.revision(folder);
+    }
+  }
+
   // One function at a time: a first start should not run every npm and pip install at once.
   const preparedAhead = opts.prepareAhead
     ? (async () => {
       for (const fn of store.list()) {
         if (fn.source !== 'template' || closing) continue;
-        await runtime.prepare(executionSpecOf(store, fn, fn.latest)).catch(() => undefined); // reported as notes, and again at invoke
+        await runtime.prepare(executionSpecOf(store, fn, fn.latest, codeWatcher)).catch(() => undefined); // reported as notes, and again at invoke
       }
     })()
     : Promise.resolve();
@@ -242,6 +256,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    codeWatcher.close();
     await runtime.shutdown();
     await api.drain();
     const closable = logStore as unknown as { close?: () => Promise<void> | void };

@@ -5,6 +5,7 @@ import { ApiError, sendJson } from '../http';
 import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRecord } from './model';
 import { aliasOf, configurationOf } from './format';
 import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
+import type { CodeWatcher } from './codeWatch';
 import { DEFAULT_SETTINGS, decodePathSegment, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
 import { LambdaStore, notFound } from './store';
 import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, validateFunctionName, validateTags, wrongType } from './validation';
@@ -12,6 +13,8 @@ import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, val
 export interface LambdaApiOptions {
   store: LambdaStore;
   invoker: Invoker;
+  /** Notices edits to live code folders (and layer folders) without a look at the disk per call. */
+  codeWatcher: CodeWatcher;
   /** Base URL of this server, for code download links. */
   endpoint: () => string;
   /** Secret used to sign code download links. */
@@ -331,7 +334,7 @@ export class LambdaApi {
 
   private async invoke(c: Ctx): Promise<Result> {
     const { fn, qualifier } = this.fn(c);
-    await handleInvoke(this.store, this.opts.invoker, fn, qualifier, c.req, c.res, c.body, (p) => {
+    await handleInvoke(this.store, this.opts.invoker, this.opts.codeWatcher, fn, qualifier, c.req, c.res, c.body, (p) => {
       this.pending.add(p);
       void p.finally(() => this.pending.delete(p));
     });
