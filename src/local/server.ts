@@ -148,8 +148,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     return req.method === 'POST' && pathname === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? 'logs' : 'lambda';
   };
 
+  /** The Host values this server answers to; set once its port is known. */
+  let allowedHosts = new Set<string>();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, state: { bodyRead: boolean }): Promise<void> => {
-    const allowedHosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
     if (!allowedHosts.has(req.headers.host ?? '')) {
       throw new ApiError(403, 'AccessDeniedException',
         `Host "${String(req.headers.host ?? '').slice(0, 100)}" is refused: the Local Lambda answers only to ${hostPart}:${port}.`);
@@ -229,6 +230,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     throw err;
   }
   port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   let closing: Promise<void> | undefined;
 
   // Live code folders (and layer folders) are watched from the start, in the background, so the

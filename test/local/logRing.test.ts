@@ -76,6 +76,26 @@ describe('Log streams as ring buffers', () => {
     assert.equal(firstIndexAfter(stream.events, stream.events.get(4)!.timestamp, stream.events.get(4)!.seq), 5);
   });
 
+  it('keeps appending to the group file through a compaction and a deleted group, and reloads what was kept', async () => {
+    const dir = makeTempDir('log-ring-');
+    dirs.push(dir);
+    const store = new LogStore(dir, { maxEventsPerStream: 10, flushDelayMs: 5 });
+    for (let i = 0; i < 1500; i++) store.write('/g', 's', [{ timestamp: 1_000 + i, message: `before ${i}` }]);
+    await store.flush(); // the file holds 1,500 lines for 10 kept events: rewritten
+    const file = fs.readdirSync(`${dir}/logs`).find((f) => f.endsWith('.jsonl'))!;
+    assert.equal(fs.readFileSync(`${dir}/logs/${file}`, 'utf8').trim().split('\n').length, 10, 'compacted');
+    for (let i = 0; i < 5; i++) store.write('/g', 's', [{ timestamp: 5_000 + i, message: `after ${i}` }]);
+    store.write('/gone', 's', [{ timestamp: 1, message: 'x' }]);
+    assert.ok(store.deleteGroup('/gone'));
+    store.write('/gone', 's', [{ timestamp: 2, message: 'made again' }]);
+    await store.close();
+    const reopened = new LogStore(dir, { maxEventsPerStream: 10 });
+    assert.deepEqual(reopened.getGroup('/g')!.streams.get('s')!.events.map((e) => e.message),
+      [...Array.from({ length: 5 }, (_, i) => `before ${1495 + i}`), ...Array.from({ length: 5 }, (_, i) => `after ${i}`)]);
+    assert.deepEqual(reopened.getGroup('/gone')!.streams.get('s')!.events.map((e) => e.message), ['made again']);
+    await reopened.close();
+  });
+
   it('costs as much to append into a stream of 10,000 events (at its cap) as into an empty one', () => {
     const dir = makeTempDir('log-ring-');
     dirs.push(dir);

@@ -51,6 +51,8 @@ export class LambdaApi {
   constructor(private readonly opts: LambdaApiOptions) {
     const r = (method: string, path: string, handler: Handler) =>
       this.routes.push({ method, pattern: new RegExp(`^${path}/?$`), handler });
+    // Invoke first: it is the call made most, and no other route's pattern matches its paths.
+    r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
     r('GET', '/2015-03-31/functions', (c) => this.listFunctions(c));
     r('POST', '/2015-03-31/functions', (c) => this.createFunction(c));
     r('GET', `/2015-03-31/functions/${FN}`, (c) => this.getFunction(c));
@@ -65,7 +67,6 @@ export class LambdaApi {
     r('GET', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.getAlias(c));
     r('PUT', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.updateAlias(c));
     r('DELETE', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.deleteAlias(c));
-    r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
     r('GET', `/2015-03-31/functions/${FN}/policy`, (c) => this.getPolicy(c));
     r('GET', '/2015-03-31/event-source-mappings', () => ({ status: 200, body: { EventSourceMappings: [] } }));
     r('GET', '/2016-08-19/account-settings', () => this.accountSettings());
@@ -84,8 +85,9 @@ export class LambdaApi {
 
   async handle(req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL): Promise<void> {
     for (const route of this.routes) {
+      if (route.method !== req.method) continue;
       const m = route.pattern.exec(url.pathname);
-      if (!m || route.method !== req.method) continue;
+      if (!m) continue;
       const params = m.slice(1).map(decodePathSegment);
       const result = await route.handler({ req, res, body, query: url.searchParams, params });
       if (result) {

@@ -148,6 +148,8 @@ export class LogStore implements LogSink {
   private readonly pending = new Map<string, string[]>();
   /** Lines in each group file (kept and dropped), to decide when to compact. */
   private readonly fileLines = new Map<string, number>();
+  /** Open append descriptors of group files: a write is then one write(2), not an open, a write and a close. */
+  private readonly fds = new Map<string, number>();
   private nextSeq = 1;
   private nextFileId = 1;
   private indexDirty = false;
@@ -229,6 +231,7 @@ export class LogStore implements LogSink {
     this.groups.delete(name);
     this.pending.delete(group.file);
     this.fileLines.delete(group.file);
+    this.closeFile(group.file);
     this.indexDirty = true;
     this.persistNow();
     try {
@@ -283,6 +286,7 @@ export class LogStore implements LogSink {
     await this.flush();
     this.closed = true;
     this.listeners.clear();
+    for (const file of [...this.fds.keys()]) this.closeFile(file);
   }
 
   // ------------------------------------------------------------ internals
@@ -359,8 +363,7 @@ export class LogStore implements LogSink {
     }
     for (const [file, lines] of [...this.pending.entries()]) {
       if (lines.length === 0) continue;
-      makeDir(this.dir);
-      fs.appendFileSync(this.groupPath(file), lines.join('\n') + '\n', { encoding: 'utf8', mode: FILE_MODE });
+      this.append(file, lines.join('\n') + '\n');
       this.pending.delete(file);
       this.fileLines.set(file, (this.fileLines.get(file) ?? 0) + lines.length);
     }
@@ -375,8 +378,35 @@ export class LogStore implements LogSink {
     }
   }
 
+  /** Appends to a group's file through its kept descriptor (opened, and the folder made, on first use). */
+  private append(file: string, text: string): void {
+    let fd = this.fds.get(file);
+    if (fd === undefined) {
+      makeDir(this.dir);
+      fd = fs.openSync(this.groupPath(file), 'a', FILE_MODE);
+      this.fds.set(file, fd);
+    }
+    const data = Buffer.from(text, 'utf8');
+    try {
+      for (let at = 0; at < data.length;) at += fs.writeSync(fd, data, at);
+    } catch (err) {
+      // Opened afresh next time (the disk may have filled, or the file been removed).
+      this.closeFile(file);
+      throw err;
+    }
+  }
+
+  private closeFile(file: string): void {
+    const fd = this.fds.get(file);
+    if (fd === undefined) return;
+    this.fds.delete(file);
+    try { fs.closeSync(fd); } catch { /* already gone */ }
+  }
+
   /** Rewrites a group's file with only the events still kept (synchronously, so no append can fall between). */
   private compact(group: LogGroupState): void {
+    // The rewrite replaces the file: appends go to the new one.
+    this.closeFile(group.file);
     const events: EventLine[] = [];
     for (const s of group.streams.values()) {
       for (const e of s.events) events.push({ s: s.name, t: e.timestamp, i: e.ingestionTime, q: e.seq, m: e.message });
