@@ -92,6 +92,8 @@ export class CodeWatcher {
   }
 
   private rootOf(dir: string): Root {
+    const known = this.roots.get(dir);
+    if (known) return known;
     const abs = path.resolve(dir);
     let root = this.roots.get(abs);
     if (!root) {
@@ -99,6 +101,8 @@ export class CodeWatcher {
       this.roots.set(abs, root);
       if (!this.closed) root.ready = this.start(root);
     }
+    // Known by the name it was asked for as well, so the next call skips resolving it.
+    if (dir !== abs) this.roots.set(dir, root);
     return root;
   }
 
