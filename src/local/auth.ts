@@ -1,8 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import type { HttpRequest } from '@smithy/types';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './http';
 
 export interface Credentials {
@@ -23,6 +20,8 @@ export interface CheckedAuthorization {
   signedHeaders: string[];
   signature: string;
   signingDate: Date;
+  /** The X-Amz-Date header as sent (checked to be a real date and time). */
+  amzDate: string;
 }
 
 const incomplete = (message: string) => new ApiError(403, 'IncompleteSignatureException', message);
@@ -57,15 +56,6 @@ function parseAmzDate(value: string): Date | undefined {
 }
 
 const amzStamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-
-function queryObject(search: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const [k, v] of search) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
 
 /**
  * Everything about a SigV4 request that can be checked from its headers alone: the caller's key,
@@ -131,20 +121,119 @@ export function checkAuthorization(
       throw badSignature(`Signed header "${name.slice(0, 64)}" is missing from the request.`);
     }
   }
-  return { accessKeyId, region, service, signedHeaders: names, signature, signingDate };
+  return { accessKeyId, region, service, signedHeaders: names, signature, signingDate, amzDate };
+}
+
+/** Headers a SigV4 signer leaves out of the canonical request even when listed (as the AWS SDK's signer does). */
+const UNSIGNABLE_HEADERS = new Set([
+  'authorization', 'cache-control', 'connection', 'expect', 'from', 'keep-alive', 'max-forwards', 'pragma', 'referer', 'te',
+  'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id',
+]);
+/** Headers the signer sets itself, so a value the request carries under these names is never what was signed. */
+const GENERATED_HEADERS = new Set(['authorization', 'x-amz-date', 'date']);
+
+/** Signing keys by (date, region, service, secret); a few dates at most are ever valid at once. */
+const signingKeys = new Map<string, Buffer>();
+const SIGNING_KEYS_KEPT = 32;
+
+/**
+ * The SigV4 signing key for one day, region and service: four chained HMAC-SHA256 steps, done
+ * once per (date, region, service, secret) and then reused. A key is only ever reused for the
+ * exact scope it was derived for, so a new day (or another secret) derives a new one.
+ */
+export function signingKey(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer {
+  const cacheKey = `${shortDate}\n${region}\n${service}\n${secretAccessKey}`;
+  const cached = signingKeys.get(cacheKey);
+  if (cached) return cached;
+  const kDate = createHmac('sha256', `AWS4${secretAccessKey}`).update(shortDate, 'utf8').digest();
+  const kRegion = createHmac('sha256', kDate).update(region, 'utf8').digest();
+  const kService = createHmac('sha256', kRegion).update(service, 'utf8').digest();
+  const key = createHmac('sha256', kService).update('aws4_request', 'utf8').digest();
+  if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.delete(signingKeys.keys().next().value as string);
+  signingKeys.set(cacheKey, key);
+  return key;
+}
+
+/** How many signing keys are held (for tests of the cache). */
+export function cachedSigningKeys(): number {
+  return signingKeys.size;
+}
+
+/** RFC 3986 encoding as SigV4 wants it: encodeURIComponent plus ! ' ( ) *. */
+function escapeUri(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return /[!'()*]/.test(encoded) ? encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
+}
+
+/** The canonical URI: dot segments resolved, empty segments dropped, each segment encoded once more (as non-S3 services sign). */
+function canonicalPath(pathname: string): string {
+  const segments: string[] = [];
+  for (const segment of pathname.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const joined = `${pathname.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && pathname.endsWith('/') ? '/' : ''}`;
+  return escapeUri(joined).replace(/%2F/g, '/');
+}
+
+/** The canonical query string: names and values encoded, sorted by name, a name's values sorted. */
+function canonicalQuery(search: string): string {
+  if (search.length <= 1) return '';
+  const byKey = new Map<string, string[]>();
+  for (const [k, v] of new URLSearchParams(search)) {
+    if (k.toLowerCase() === 'x-amz-signature') continue;
+    const key = escapeUri(k);
+    const pair = `${key}=${escapeUri(v)}`;
+    const list = byKey.get(key);
+    if (list) list.push(pair);
+    else byKey.set(key, [pair]);
+  }
+  return [...byKey.keys()].sort().map((key) => byKey.get(key)!.sort().join('&')).join('&');
+}
+
+/** A header value as SigV4 canonicalises it: line breaks become spaces, runs of blanks one space, one space trimmed each end. */
+function canonicalValue(value: string): string {
+  return /[\r\n\t]| {2}|^ | $/.test(value) ? value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '') : value;
+}
+
+/**
+ * The string a SigV4 client signed for this request, rebuilt from what arrived: method, canonical
+ * path and query, the signed headers (with X-Amz-Date as the signer sets it) and the body's hash.
+ */
+export function stringToSign(
+  method: string, url: URL, headers: IncomingMessage['headers'], signedHeaders: readonly string[],
+  amzDate: string, scope: string, bodyHash: string,
+): string {
+  const names: string[] = [];
+  const values = new Map<string, string>();
+  for (const name of signedHeaders) {
+    if (GENERATED_HEADERS.has(name) || UNSIGNABLE_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-') || values.has(name)) continue;
+    const value = headers[name] as string | string[];
+    values.set(name, canonicalValue(Array.isArray(value) ? value.join(',') : value));
+    names.push(name);
+  }
+  values.set('x-amz-date', amzDate);
+  names.push('x-amz-date');
+  names.sort();
+  let canonicalHeaders = '';
+  for (const name of names) canonicalHeaders += `${name}:${values.get(name)}\n`;
+  const canonicalRequest = `${method}\n${canonicalPath(url.pathname)}\n${canonicalQuery(url.search)}\n${canonicalHeaders}\n${names.join(';')}\n${bodyHash}`;
+  return `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
 }
 
 /**
  * Checks the signature itself once the body has been read: the body's SHA-256 against a signed
- * `x-amz-content-sha256`, then the whole request signed again with the known secret and compared
- * in constant time.
+ * `x-amz-content-sha256`, then the request's string to sign rebuilt and signed with the known
+ * secret (node:crypto's HMAC, the day's signing key cached) and compared in constant time.
  *
  * Lambda and CloudWatch Logs clients sign the body's real hash (only S3 accepts
  * `UNSIGNED-PAYLOAD`), so a payload hash that is not the body's is refused rather than trusted.
  */
-export async function verifySignature(
+export function verifySignature(
   req: IncomingMessage, body: Buffer, credentials: Credentials, auth: CheckedAuthorization,
-): Promise<void> {
+  url = new URL(req.url ?? '/', 'http://local'),
+): void {
   const bodyHash = createHash('sha256').update(body).digest('hex');
   const claimed = req.headers['x-amz-content-sha256'];
   if (typeof claimed === 'string') {
@@ -155,39 +244,14 @@ export async function verifySignature(
       throw badSignature("The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
   }
-  const url = new URL(req.url ?? '/', 'http://local');
-  const headers: Record<string, string> = {};
-  for (const name of auth.signedHeaders) {
-    const value = req.headers[name] as string | string[];
-    headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const [hostname, port] = (headers.host ?? '').split(/:(?=\d+$)/);
-  const rebuilt: HttpRequest = {
-    method: req.method ?? 'GET',
-    protocol: 'http:',
-    hostname,
-    port: port ? Number(port) : undefined,
-    // The path exactly as the client sent it (still percent-encoded), as the client signed it.
-    path: url.pathname,
-    query: queryObject(url.searchParams),
-    headers,
-    body,
-  };
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-    region: auth.region,
-    service: auth.service,
-    sha256: Sha256,
-    // Add x-amz-content-sha256 only when the client signed it (Lambda clients usually do not).
-    applyChecksum: auth.signedHeaders.includes('x-amz-content-sha256'),
-  });
-  const signed = await signer.sign(rebuilt, {
-    signingDate: auth.signingDate, signingRegion: auth.region, signingService: auth.service,
-  });
-  const expected = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization ?? '')?.[1] ?? '';
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(auth.signature, 'utf8');
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+  const { amzDate } = auth;
+  const shortDate = amzDate.slice(0, 8);
+  const scope = `${shortDate}/${auth.region}/${auth.service}/aws4_request`;
+  // The path exactly as the client sent it (still percent-encoded), as the client signed it.
+  const text = stringToSign(req.method ?? 'GET', url, req.headers, auth.signedHeaders, amzDate, scope, bodyHash);
+  const expected = createHmac('sha256', signingKey(credentials.secretAccessKey, shortDate, auth.region, auth.service)).update(text, 'utf8').digest();
+  const given = Buffer.from(auth.signature, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw badSignature(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }

@@ -10,6 +10,7 @@ import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
 import { LambdaStore } from './lambda/store';
+import { CodeWatcher } from './lambda/codeWatch';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
 import { handleLogsRequest } from './logs/api';
@@ -139,7 +140,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   let port = 0;
   const hostPart = host === '::1' ? '[::1]' : host;
   const endpoint = () => `http://${hostPart}:${port}`;
-  const api = new LambdaApi({ store, invoker: runtime, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
+  // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
+  const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
+  const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
     runtimeWarnings: (name) => runtime.functionWarnings(name) });
 
   const status = () => ({
@@ -159,8 +162,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     return req.method === 'POST' && pathname === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? 'logs' : 'lambda';
   };
 
+  /** The Host values this server answers to; set once its port is known. */
+  let allowedHosts = new Set<string>();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, state: { bodyRead: boolean }): Promise<void> => {
-    const allowedHosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
     if (!allowedHosts.has(req.headers.host ?? '')) {
       throw new ApiError(403, 'AccessDeniedException',
         `Host "${String(req.headers.host ?? '').slice(0, 100)}" is refused: the Local Lambda answers only to ${hostPart}:${port}.`);
@@ -187,7 +191,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       }
       throw err;
     }
-    await verifySignature(req, body, credentials, auth);
+    verifySignature(req, body, credentials, auth, url);
     if (service === 'logs') {
       await handleLogsRequest(req, res, body, logStore);
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
@@ -231,6 +235,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       });
     });
   } catch (err) {
+    codeWatcher.close();
     await runtime.shutdown();
     await (logStore as unknown as { close?: () => Promise<void> | void }).close?.();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -239,14 +244,25 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     throw err;
   }
   port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   let closing: Promise<void> | undefined;
+
+  // Live code folders (and layer folders) are watched from the start, in the background, so the
+  // first invoke finds the watches set up.
+  for (const fn of store.list()) {
+    if (fn.latest.code.live) codeWatcher.revision(fn.latest.code.dir);
+    for (const arn of fn.latest.settings.layers) {
+      const folder = store.layerFolder(arn);
+      if (folder !== undefined) codeWatcher.revision(folder);
+    }
+  }
 
   // One function at a time: a first start should not run every npm and pip install at once.
   const preparedAhead = opts.prepareAhead
     ? (async () => {
       for (const fn of store.list()) {
         if (fn.source !== 'template' || closing) continue;
-        await runtime.prepare(executionSpecOf(store, fn, fn.latest)).catch(() => undefined); // reported as notes, and again at invoke
+        await runtime.prepare(executionSpecOf(store, fn, fn.latest, codeWatcher)).catch(() => undefined); // reported as notes, and again at invoke
       }
     })()
     : Promise.resolve();
@@ -256,6 +272,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    codeWatcher.close();
     await runtime.shutdown();
     await api.drain();
     const closable = logStore as unknown as { close?: () => Promise<void> | void };

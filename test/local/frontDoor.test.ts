@@ -11,6 +11,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { startLocalLambda } from '../../src/local/server';
 import { ApiError, answerFailure } from '../../src/local/http';
 import { LambdaApi } from '../../src/local/lambda/api';
+import { CodeWatcher } from '../../src/local/lambda/codeWatch';
 import { DEFAULT_SETTINGS } from '../../src/local/lambda/requests';
 import { LambdaStore } from '../../src/local/lambda/store';
 import { makeTempDir, makeZip, rawRequest, startTestLocal, type TestLocal } from './helpers';
@@ -229,7 +230,7 @@ describe('Local Lambda code links: expiry', () => {
       const store = new LambdaStore(dataDir);
       const code = store.storeZip('f', makeZip({ 'index.js': '' }));
       store.create('f', 'upload', { ...DEFAULT_SETTINGS, runtime: 'nodejs20.x', handler: 'index.handler' }, code);
-      const api = new LambdaApi({ store, invoker: { invoke: () => Promise.reject(new Error('not used')) }, endpoint: () => 'http://127.0.0.1:9', linkSecret: 'secret', maxConcurrency: 1 });
+      const api = new LambdaApi({ store, invoker: { invoke: () => Promise.reject(new Error('not used')) }, codeWatcher: new CodeWatcher(), endpoint: () => 'http://127.0.0.1:9', linkSecret: 'secret', maxConcurrency: 1 });
       const sent: number[] = [];
       const res = { writeHead: (status: number) => { sent.push(status); return { end: () => undefined }; } } as unknown as http.ServerResponse;
       const issued = Date.now() - 11 * 60_000;

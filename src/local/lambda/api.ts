@@ -5,6 +5,7 @@ import { ApiError, sendJson } from '../http';
 import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRecord } from './model';
 import { aliasOf, configurationOf } from './format';
 import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
+import type { CodeWatcher } from './codeWatch';
 import { DEFAULT_SETTINGS, decodePathSegment, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
 import { LambdaStore, notFound } from './store';
 import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, validateFunctionName, validateTags, wrongType } from './validation';
@@ -12,6 +13,8 @@ import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, val
 export interface LambdaApiOptions {
   store: LambdaStore;
   invoker: Invoker;
+  /** Notices edits to live code folders (and layer folders) without a look at the disk per call. */
+  codeWatcher: CodeWatcher;
   /** Base URL of this server, for code download links. */
   endpoint: () => string;
   /** Secret used to sign code download links. */
@@ -48,6 +51,8 @@ export class LambdaApi {
   constructor(private readonly opts: LambdaApiOptions) {
     const r = (method: string, path: string, handler: Handler) =>
       this.routes.push({ method, pattern: new RegExp(`^${path}/?$`), handler });
+    // Invoke first: it is the call made most, and no other route's pattern matches its paths.
+    r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
     r('GET', '/2015-03-31/functions', (c) => this.listFunctions(c));
     r('POST', '/2015-03-31/functions', (c) => this.createFunction(c));
     r('GET', `/2015-03-31/functions/${FN}`, (c) => this.getFunction(c));
@@ -62,7 +67,6 @@ export class LambdaApi {
     r('GET', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.getAlias(c));
     r('PUT', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.updateAlias(c));
     r('DELETE', `/2015-03-31/functions/${FN}/aliases/${FN}`, (c) => this.deleteAlias(c));
-    r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
     r('GET', `/2015-03-31/functions/${FN}/policy`, (c) => this.getPolicy(c));
     r('GET', '/2015-03-31/event-source-mappings', () => ({ status: 200, body: { EventSourceMappings: [] } }));
     r('GET', '/2016-08-19/account-settings', () => this.accountSettings());
@@ -81,8 +85,9 @@ export class LambdaApi {
 
   async handle(req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL): Promise<void> {
     for (const route of this.routes) {
+      if (route.method !== req.method) continue;
       const m = route.pattern.exec(url.pathname);
-      if (!m || route.method !== req.method) continue;
+      if (!m) continue;
       const params = m.slice(1).map(decodePathSegment);
       const result = await route.handler({ req, res, body, query: url.searchParams, params });
       if (result) {
@@ -331,7 +336,7 @@ export class LambdaApi {
 
   private async invoke(c: Ctx): Promise<Result> {
     const { fn, qualifier } = this.fn(c);
-    await handleInvoke(this.store, this.opts.invoker, fn, qualifier, c.req, c.res, c.body, (p) => {
+    await handleInvoke(this.store, this.opts.invoker, this.opts.codeWatcher, fn, qualifier, c.req, c.res, c.body, (p) => {
       this.pending.add(p);
       void p.finally(() => this.pending.delete(p));
     });

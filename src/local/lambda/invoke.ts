@@ -7,7 +7,7 @@ import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type Invo
 import { ACCOUNT_ID, REGION, functionArn, type FunctionRecord, type VersionRecord } from './model';
 import { notFound, type LambdaStore } from './store';
 import { invalid } from './validation';
-import { folderFingerprint } from './zip';
+import type { CodeWatcher } from './codeWatch';
 
 /** Runs one invocation; the runtime manager fills this role. */
 export interface Invoker {
@@ -53,8 +53,20 @@ export function resolveQualifier(store: LambdaStore, fn: FunctionRecord, qualifi
   return { record, arnQualifier: qualifier };
 }
 
-export function executionSpecOf(store: LambdaStore, fn: FunctionRecord, v: VersionRecord): ExecutionSpec {
+/**
+ * What the runtime needs to run one version. Its revisionKey changes when the code does: for a
+ * live folder (and for layer folders) the watcher's count of changes seen, read without touching
+ * the disk, so an edit retires warm environments at the next call.
+ */
+export function executionSpecOf(store: LambdaStore, fn: FunctionRecord, v: VersionRecord, code: CodeWatcher): ExecutionSpec {
   const s = v.settings;
+  const layers: string[] = [];
+  let layerKey = '';
+  for (const arn of s.layers) {
+    const dir = store.layerFolder(arn);
+    layerKey += `${dir ?? ''}@${dir === undefined ? '' : code.revision(dir)}|`;
+    if (dir !== undefined) layers.push(dir);
+  }
   return {
     functionName: fn.name,
     version: v.version,
@@ -66,13 +78,11 @@ export function executionSpecOf(store: LambdaStore, fn: FunctionRecord, v: Versi
     timeout: s.timeout,
     ephemeralStorage: s.ephemeralStorage,
     environment: { ...s.environment },
-    layers: s.layers.map((arn) => store.layerFolder(arn)).filter((dir): dir is string => dir !== undefined),
+    layers,
     region: REGION,
     accountId: ACCOUNT_ID,
     logGroupName: `/aws/lambda/${fn.name}`,
-    // Live folders change under us: their fingerprint makes an edit retire warm environments.
-    // Layer folders count by where they are (a restart picks up edits inside them).
-    revisionKey: `${fn.name}:${v.version}:${v.revisionId}:${v.code.live ? folderFingerprint(v.code.dir) : v.code.sha256}:${s.layers.map((arn) => store.layerFolder(arn) ?? '').join('|')}`,
+    revisionKey: `${fn.name}:${v.version}:${v.revisionId}:${v.code.live ? `live@${code.revision(v.code.dir)}` : v.code.sha256}:${layerKey}`,
     reservedConcurrency: fn.reservedConcurrency,
     ...(fn.build ? { build: fn.build } : {}),
   };
@@ -85,7 +95,7 @@ function tail(log: string): string {
 
 /** Handles `POST /2015-03-31/functions/{name}/invocations`. */
 export async function handleInvoke(
-  store: LambdaStore, invoker: Invoker, fn: FunctionRecord, qualifier: string | undefined,
+  store: LambdaStore, invoker: Invoker, code: CodeWatcher, fn: FunctionRecord, qualifier: string | undefined,
   req: IncomingMessage, res: ServerResponse, payload: Buffer, background: (p: Promise<unknown>) => void,
 ): Promise<void> {
   const type = invocationTypeOf(req);
@@ -110,7 +120,7 @@ export async function handleInvoke(
     res.writeHead(204, headers).end();
     return;
   }
-  const spec = executionSpecOf(store, fn, record);
+  const spec = executionSpecOf(store, fn, record, code);
   const invokeRequest: InvokeRequest = {
     requestId,
     payload,

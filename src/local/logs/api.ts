@@ -178,7 +178,7 @@ function describeLogStreams(p: Params, store: LogStore): unknown {
   const decoded = token !== undefined ? decodeToken(token, isOffsetToken) : undefined;
   if (decoded && decoded.g !== group.name) throw invalid('The specified nextToken is invalid.');
   const offset = decoded?.o ?? 0;
-  const lastEventTime = (s: LogStreamState): number => s.events[s.events.length - 1]?.timestamp ?? 0;
+  const lastEventTime = (s: LogStreamState): number => s.events.get(s.events.length - 1)?.timestamp ?? 0;
   const streams = [...group.streams.values()]
     .filter((s) => prefix === undefined || s.name.startsWith(prefix))
     .sort((a, b) => (orderBy === 'LastEventTime' ? lastEventTime(a) - lastEventTime(b) : 0) || compareStrings(a.name, b.name));
@@ -189,8 +189,8 @@ function describeLogStreams(p: Params, store: LogStore): unknown {
       logStreamName: s.name,
       creationTime: s.creationTime,
       ...(s.events.length > 0 ? {
-        firstEventTimestamp: s.events[0].timestamp,
-        lastEventTimestamp: s.events[s.events.length - 1].timestamp,
+        firstEventTimestamp: s.events.get(0)!.timestamp,
+        lastEventTimestamp: s.events.get(s.events.length - 1)!.timestamp,
       } : {}),
       ...(s.lastIngestionTime !== undefined ? { lastIngestionTime: s.lastIngestionTime } : {}),
       arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${group.name}:log-stream:${s.name}`,
@@ -339,22 +339,26 @@ function getLogEvents(p: Params, store: LogStore): unknown {
   let bytes = 0;
   if (forward) {
     for (let i = cursor; i < hi && picked.length < limit; i++) {
-      bytes += eventSize(all[i].message);
+      const e = all.get(i)!;
+      bytes += eventSize(e.message);
       if (bytes > MAX_RESPONSE_BYTES && picked.length > 0) break;
-      picked.push(all[i]);
+      picked.push(e);
     }
   } else {
     for (let i = cursor - 1; i >= lo && picked.length < limit; i--) {
-      bytes += eventSize(all[i].message);
+      const e = all.get(i)!;
+      bytes += eventSize(e.message);
       if (bytes > MAX_RESPONSE_BYTES && picked.length > 0) break;
-      picked.push(all[i]);
+      picked.push(e);
     }
     picked.reverse();
   }
 
   const positionBefore = (e: StoredLogEvent): string => `${e.timestamp}/${e.seq}`;
   const positionAfter = (e: StoredLogEvent): string => `${e.timestamp}/${e.seq + 1}`;
-  const here = all[cursor] ? positionBefore(all[cursor]) : all[cursor - 1] ? positionAfter(all[cursor - 1]) : `${startTime ?? 0}/0`;
+  const atCursor = all.get(cursor);
+  const beforeCursor = all.get(cursor - 1);
+  const here = atCursor ? positionBefore(atCursor) : beforeCursor ? positionAfter(beforeCursor) : `${startTime ?? 0}/0`;
   const first = picked[0];
   const last = picked[picked.length - 1];
   return {
@@ -405,13 +409,13 @@ function filterLogEvents(p: Params, store: LogStore): unknown {
   for (;;) {
     let best: (typeof heads)[number] | undefined;
     for (const h of heads) {
-      const e = h.stream.events[h.i];
+      const e = h.stream.events.get(h.i);
       if (e === undefined || (endTime !== undefined && e.timestamp > endTime)) continue;
-      if (!best || e.timestamp < best.stream.events[best.i].timestamp
-        || (e.timestamp === best.stream.events[best.i].timestamp && e.seq < best.stream.events[best.i].seq)) best = h;
+      const b = best?.stream.events.get(best.i);
+      if (!b || e.timestamp < b.timestamp || (e.timestamp === b.timestamp && e.seq < b.seq)) best = h;
     }
     if (!best) break;
-    const e = best.stream.events[best.i];
+    const e = best.stream.events.get(best.i)!;
     // The clock only counts once a little work is done, so a small search always completes in one page.
     const budgetSpent = (scanned >= MIN_SCAN_EVENTS || scannedBytes >= MAX_RESPONSE_BYTES) && performance.now() > deadline;
     if (events.length >= limit || scanned >= store.filterScanBudget || budgetSpent) {

@@ -24,11 +24,82 @@ export interface StoredLogEvent {
   seq: number;
 }
 
+/** Read access to events sorted by (timestamp, seq), by position from the oldest. */
+export interface EventSequence {
+  readonly length: number;
+  /** The event at position `i` (0 is the oldest), or undefined outside 0 … length - 1. */
+  get(i: number): StoredLogEvent | undefined;
+}
+
+/**
+ * A stream's events sorted by (timestamp, seq), in a ring buffer: appending the newest and
+ * dropping the oldest (what a stream at its cap does on every write) cost O(1), however many
+ * events it holds. An event that sorts before the newest is put in its place by moving the
+ * events after it (batches come in order, so this is rare and short).
+ */
+export class StreamEvents implements EventSequence, Iterable<StoredLogEvent> {
+  private buf: Array<StoredLogEvent | undefined> = new Array<StoredLogEvent | undefined>(16);
+  private mask = 15;
+  private head = 0;
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  get(i: number): StoredLogEvent | undefined {
+    return i >= 0 && i < this.size ? this.buf[(this.head + i) & this.mask] : undefined;
+  }
+
+  /** Adds an event where it sorts: at the end when it is the newest (the usual case). */
+  insert(event: StoredLogEvent): void {
+    if (this.size === this.buf.length) this.grow();
+    const last = this.get(this.size - 1);
+    if (!last || compareEvents(last, event) <= 0) {
+      this.buf[(this.head + this.size) & this.mask] = event;
+      this.size++;
+      return;
+    }
+    const at = firstIndexAfter(this, event.timestamp, event.seq);
+    for (let i = this.size; i > at; i--) this.buf[(this.head + i) & this.mask] = this.buf[(this.head + i - 1) & this.mask];
+    this.buf[(this.head + at) & this.mask] = event;
+    this.size++;
+  }
+
+  /** Removes and returns the oldest event. */
+  shift(): StoredLogEvent | undefined {
+    if (this.size === 0) return undefined;
+    const event = this.buf[this.head];
+    this.buf[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.size--;
+    return event;
+  }
+
+  map<T>(fn: (event: StoredLogEvent, index: number) => T): T[] {
+    const out = new Array<T>(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = fn(this.buf[(this.head + i) & this.mask]!, i);
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<StoredLogEvent> {
+    for (let i = 0; i < this.size; i++) yield this.buf[(this.head + i) & this.mask]!;
+  }
+
+  private grow(): void {
+    const next = new Array<StoredLogEvent | undefined>(this.buf.length * 2);
+    for (let i = 0; i < this.size; i++) next[i] = this.buf[(this.head + i) & this.mask];
+    this.buf = next;
+    this.mask = next.length - 1;
+    this.head = 0;
+  }
+}
+
 export interface LogStreamState {
   readonly name: string;
   readonly creationTime: number;
   /** Sorted by (timestamp, seq). */
-  events: StoredLogEvent[];
+  readonly events: StreamEvents;
   lastIngestionTime?: number;
   storedBytes: number;
 }
@@ -77,6 +148,8 @@ export class LogStore implements LogSink {
   private readonly pending = new Map<string, string[]>();
   /** Lines in each group file (kept and dropped), to decide when to compact. */
   private readonly fileLines = new Map<string, number>();
+  /** Open append descriptors of group files: a write is then one write(2), not an open, a write and a close. */
+  private readonly fds = new Map<string, number>();
   private nextSeq = 1;
   private nextFileId = 1;
   private indexDirty = false;
@@ -116,7 +189,7 @@ export class LogStore implements LogSink {
     for (const e of events) {
       const event: StoredLogEvent = { timestamp: e.timestamp, message: e.message, ingestionTime, seq: this.nextSeq++ };
       stored.push(event);
-      insertSorted(stream.events, event);
+      stream.events.insert(event);
       stream.storedBytes += eventSize(e.message);
       const line: EventLine = { s: logStreamName, t: event.timestamp, i: ingestionTime, q: event.seq, m: event.message };
       lines.push(JSON.stringify(line));
@@ -158,6 +231,7 @@ export class LogStore implements LogSink {
     this.groups.delete(name);
     this.pending.delete(group.file);
     this.fileLines.delete(group.file);
+    this.closeFile(group.file);
     this.indexDirty = true;
     this.persistNow();
     try {
@@ -212,6 +286,7 @@ export class LogStore implements LogSink {
     await this.flush();
     this.closed = true;
     this.listeners.clear();
+    for (const file of [...this.fds.keys()]) this.closeFile(file);
   }
 
   // ------------------------------------------------------------ internals
@@ -231,7 +306,7 @@ export class LogStore implements LogSink {
     const group = this.ensureGroup(groupName);
     let stream = group.streams.get(streamName);
     if (!stream) {
-      stream = { name: streamName, creationTime: Date.now(), events: [], storedBytes: 0 };
+      stream = { name: streamName, creationTime: Date.now(), events: new StreamEvents(), storedBytes: 0 };
       group.streams.set(streamName, stream);
       this.indexDirty = true;
       this.scheduleFlush();
@@ -239,10 +314,9 @@ export class LogStore implements LogSink {
     return stream;
   }
 
+  /** Drops the oldest events past the cap: one per event written once a stream is full, each O(1). */
   private applyRetention(stream: LogStreamState): void {
-    const excess = stream.events.length - this.maxEventsPerStream;
-    if (excess <= 0) return;
-    for (const dropped of stream.events.splice(0, excess)) stream.storedBytes -= eventSize(dropped.message);
+    while (stream.events.length > this.maxEventsPerStream) stream.storedBytes -= eventSize(stream.events.shift()!.message);
   }
 
   private pendingFor(file: string): string[] {
@@ -289,8 +363,7 @@ export class LogStore implements LogSink {
     }
     for (const [file, lines] of [...this.pending.entries()]) {
       if (lines.length === 0) continue;
-      makeDir(this.dir);
-      fs.appendFileSync(this.groupPath(file), lines.join('\n') + '\n', { encoding: 'utf8', mode: FILE_MODE });
+      this.append(file, lines.join('\n') + '\n');
       this.pending.delete(file);
       this.fileLines.set(file, (this.fileLines.get(file) ?? 0) + lines.length);
     }
@@ -305,8 +378,35 @@ export class LogStore implements LogSink {
     }
   }
 
+  /** Appends to a group's file through its kept descriptor (opened, and the folder made, on first use). */
+  private append(file: string, text: string): void {
+    let fd = this.fds.get(file);
+    if (fd === undefined) {
+      makeDir(this.dir);
+      fd = fs.openSync(this.groupPath(file), 'a', FILE_MODE);
+      this.fds.set(file, fd);
+    }
+    const data = Buffer.from(text, 'utf8');
+    try {
+      for (let at = 0; at < data.length;) at += fs.writeSync(fd, data, at);
+    } catch (err) {
+      // Opened afresh next time (the disk may have filled, or the file been removed).
+      this.closeFile(file);
+      throw err;
+    }
+  }
+
+  private closeFile(file: string): void {
+    const fd = this.fds.get(file);
+    if (fd === undefined) return;
+    this.fds.delete(file);
+    try { fs.closeSync(fd); } catch { /* already gone */ }
+  }
+
   /** Rewrites a group's file with only the events still kept (synchronously, so no append can fall between). */
   private compact(group: LogGroupState): void {
+    // The rewrite replaces the file: appends go to the new one.
+    this.closeFile(group.file);
     const events: EventLine[] = [];
     for (const s of group.streams.values()) {
       for (const e of s.events) events.push({ s: s.name, t: e.timestamp, i: e.ingestionTime, q: e.seq, m: e.message });
@@ -369,7 +469,7 @@ export class LogStore implements LogSink {
         if (typeof stream.name !== 'string' || !STREAM_NAME.test(stream.name)) fail('expected a log stream name (1–512 characters, no ":" or "*")', label, `${field}.name`);
         if (group.streams.has(stream.name as string)) fail(`the stream ${JSON.stringify(stream.name)} appears twice`, label, `${field}.name`);
         if (!isTime(stream.creationTime)) fail('expected a time in milliseconds', label, `${field}.creationTime`);
-        group.streams.set(stream.name as string, { name: stream.name as string, creationTime: stream.creationTime as number, events: [], storedBytes: 0 });
+        group.streams.set(stream.name as string, { name: stream.name as string, creationTime: stream.creationTime as number, events: new StreamEvents(), storedBytes: 0 });
       });
       this.groups.set(group.name, group);
       groups.push(group);
@@ -405,12 +505,12 @@ export class LogStore implements LogSink {
       let stream = group.streams.get(line.s);
       if (!stream) {
         // Written before the index recorded the stream: recover it.
-        stream = { name: line.s, creationTime: line.i, events: [], storedBytes: 0 };
+        stream = { name: line.s, creationTime: line.i, events: new StreamEvents(), storedBytes: 0 };
         group.streams.set(line.s, stream);
         this.indexDirty = true;
       }
       const event: StoredLogEvent = { timestamp: line.t, message: line.m, ingestionTime: line.i, seq: line.q };
-      insertSorted(stream.events, event);
+      stream.events.insert(event);
       stream.storedBytes += eventSize(line.m);
       stream.lastIngestionTime = Math.max(stream.lastIngestionTime ?? 0, line.i);
       if (line.q >= this.nextSeq) this.nextSeq = line.q + 1;
@@ -442,22 +542,14 @@ export function compareEvents(a: { timestamp: number; seq: number }, b: { timest
   return a.timestamp - b.timestamp || a.seq - b.seq;
 }
 
-function insertSorted(events: StoredLogEvent[], event: StoredLogEvent): void {
-  const last = events[events.length - 1];
-  if (!last || compareEvents(last, event) <= 0) {
-    events.push(event);
-    return;
-  }
-  events.splice(firstIndexAfter(events, event.timestamp, event.seq), 0, event);
-}
-
 /** Index of the first event ordered after (timestamp, seq). */
-export function firstIndexAfter(events: readonly StoredLogEvent[], timestamp: number, seq: number): number {
+export function firstIndexAfter(events: EventSequence, timestamp: number, seq: number): number {
   let lo = 0;
   let hi = events.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareEvents(events[mid], { timestamp, seq }) <= 0) lo = mid + 1;
+    const e = events.get(mid)!;
+    if (e.timestamp < timestamp || (e.timestamp === timestamp && e.seq <= seq)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
