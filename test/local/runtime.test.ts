@@ -154,6 +154,7 @@ describe('RuntimeManager', function () {
       assert.strictEqual(doc.errorType, 'TypeError');
       assert.strictEqual(doc.errorMessage, 'the input was not what I expected');
       assert.ok(Array.isArray(doc.trace) && doc.trace.some((l: string) => l.includes('cjs.js')), JSON.stringify(doc.trace));
+      assert.ok(!doc.trace.some((l: string) => /nodeBootstrap/.test(l)), `the trace ends at the function's own frames: ${JSON.stringify(doc.trace)}`);
       assert.match(out.log, /\tERROR\tInvoke Error \t\{"errorType":"TypeError"/);
     });
 
@@ -236,6 +237,7 @@ describe('RuntimeManager', function () {
       assert.strictEqual(doc.errorType, 'ValueError');
       assert.strictEqual(doc.errorMessage, 'python does not like x');
       assert.ok(doc.stackTrace.some((l: string) => l.includes('app.py')));
+      assert.ok(!doc.stackTrace.some((l: string) => l.includes('bootstrap.py')), `only the function's own frames: ${JSON.stringify(doc.stackTrace)}`);
       assert.match(out.log, /\[ERROR\] ValueError: python does not like x/);
     });
 

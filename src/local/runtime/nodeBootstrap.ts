@@ -224,6 +224,15 @@ interface ErrorDoc {
 }
 
 /**
+ * A stack without the frames of this bootstrap, which called the handler, and what called it:
+ * the trace ends at the function's own code.
+ */
+function ownFrames(lines: string[]): string[] {
+  const first = lines.findIndex((line) => line.trimStart().startsWith('at ') && line.includes(__filename));
+  return first < 0 ? lines : lines.slice(0, first);
+}
+
+/**
  * The error document Lambda's Node.js runtime client makes: an Error's name, message and stack;
  * for any other thrown value its type and toString(); and a fixed one when even that throws (a
  * getter that throws, an object without a prototype), so no thrown value can stop the answer.
@@ -234,7 +243,7 @@ function errorDoc(err: unknown, forcedType?: string): ErrorDoc {
       return {
         errorType: forcedType ?? (err.name || err.constructor?.name || 'Error'),
         errorMessage: String(err.message),
-        trace: String(err.stack ?? '').split('\n'),
+        trace: ownFrames(String(err.stack ?? '').split('\n')),
       };
     }
     return { errorType: forcedType ?? typeof err, errorMessage: String((err as { toString(): unknown }).toString()), trace: [] };

@@ -166,7 +166,10 @@ def error_doc(exc, error_type=None):
         "errorMessage": str(exc),
         "errorType": error_type or type(exc).__name__,
         "requestId": _request_id or "",
-        "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)),
+        # The function's own frames: those of this bootstrap, which called the handler, are left out.
+        "stackTrace": traceback.format_list(
+            [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename != __file__]
+        ),
     }
 
 
