@@ -277,10 +277,10 @@ export async function runComparison(options: { quick: boolean; log?: (line: stri
   const quick = options.quick;
   const rounds = quick ? 2 : 4;
   const nodeCalls = quick ? 600 : 2000;
-  const pythonCalls = quick ? 400 : 2000;
-  const bigCalls = quick ? 600 : 2000;
+  const pythonCalls = quick ? 400 : 1000;
+  const bigCalls = quick ? 600 : 1000;
   /** Time the calls to the big folder may take per server, in all. */
-  const bigSeconds = quick ? 8 : 20;
+  const bigSeconds = quick ? 8 : 12;
   const loadRounds = quick ? 1 : 2;
   const loadSeconds = quick ? 4 : 10;
   const readyRuns = quick ? 2 : 3;
