@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: builds and packages the production extension, then measures activation (plain
  * Node and the real extension host), bundle and VSIX sizes, the tree at 10,000 functions, Local
- * invoke latency and (when the logs benchmark has run) log throughput. Every figure is shown with
- * its budget and against a baseline from the same run. Prints a table, writes bench/results.json.
+ * invoke latency, builds, hostile input, log throughput, and the Local Lambda against
+ * serverless-offline and a bare floor. Every figure is measured in this run and shown with its
+ * budget and against a baseline from the same run. Prints a table, writes bench/results.json.
  *
- *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks] [-- --functions N]
+ *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks,logs,compare] [-- --functions N]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { HOST_PRELOADED_BUILTINS, measureNodeActivation, type NodeActivationResu
 import type { HostActivationResult } from './hostActivation';
 import { runAttackBench } from './attacks';
 import { runBuildBench } from './build';
+import { runComparison } from './compare';
 import { runLocalBench } from './local';
 import { isSdkChunk, kb, measureSizes, type SizeFigures } from './sizes';
 import { ms, printTable, type BudgetRow } from './stats';
@@ -131,22 +133,17 @@ function treeSection(t: TreeResult): Section {
   };
 }
 
-/** Rows of the logs benchmark: its own BudgetRows when it wrote them, else its numeric figures. */
-function logsSection(): Section {
+/** Runs the logs benchmark (bench/logs.ts) in its own process and takes the rows it wrote this run. */
+function logsSection(): { section: Section; results?: unknown } {
   const file = path.join(ROOT, 'bench', 'results-logs.json');
-  const title = 'Logs (from `npm run bench:logs`, bench/results-logs.json)';
-  if (!fs.existsSync(file)) return { title, rows: [notRun('logs throughput and latency', 'bench/results-logs.json not present: run npm run bench:logs')] };
+  const title = 'Logs: Live Tail burst through the pipeline into the Logs view (bench/logs.ts)';
+  const startedAt = new Date();
+  const args = ['--expose-gc', '--no-warnings', path.join(__dirname, 'logs.js'), ...(quick ? ['--seconds', '2', '--events', '50000'] : [])];
+  runProgram(args, false);
   const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { rows?: BudgetRow[]; when?: string } & Record<string, unknown>;
-  const when = data.when ? ` (measured ${data.when})` : '';
-  if (Array.isArray(data.rows)) return { title: title + when, rows: data.rows };
-  const rows: BudgetRow[] = [];
-  const walk = (value: unknown, name: string) => {
-    if (typeof value === 'number' && /(^|\.)n$/.test(name)) return; // sample counts
-    if (typeof value === 'number') rows.push({ name, value: String(Number.isInteger(value) ? value : value.toFixed(2)), budget: '-', ratio: '-', ok: undefined });
-    else if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) walk(v, name ? `${name}.${k}` : k);
-  };
-  walk(data, '');
-  return { title: title + when, rows };
+  // The file must be this run's: a result left from an earlier run is never shown as this one's.
+  if (!data.when || new Date(data.when) < startedAt || !Array.isArray(data.rows)) throw new Error('bench/logs.js wrote no rows this run');
+  return { section: { title, rows: data.rows }, results: { ...data, rows: undefined } };
 }
 
 /** Runs a bench program in its own process (under the VS Code test lock when `lock`); returns its stdout. */
@@ -250,10 +247,36 @@ async function main(): Promise<void> {
     results.attacks = attacks.results;
   }
 
-  sections.push(logsSection());
+  if (skip.has('logs')) {
+    sections.push({ title: 'Logs', rows: [notRun('logs throughput and latency', 'skipped (--skip logs)')] });
+  } else {
+    done = step('Logs: a Live Tail burst into the Logs view (bench/logs.ts)');
+    let logs: ReturnType<typeof logsSection>;
+    try {
+      logs = logsSection();
+    } catch (err) {
+      logs = { section: { title: 'Logs (bench/logs.ts)', rows: [{ name: 'logs throughput and latency', value: 'failed', budget: '-', ratio: (err as Error).message.split('\n')[0].slice(0, 160), ok: false }] } };
+    }
+    done();
+    sections.push(logs.section);
+    results.logs = logs.results;
+  }
+
+  if (skip.has('compare')) {
+    sections.push({ title: 'Against serverless-offline and the floor', rows: [notRun('peer comparison', 'skipped (--skip compare)')] });
+  } else {
+    done = step('Ours against serverless-offline and a bare floor (bench/compare.ts)');
+    const compare = await runComparison({ quick, log: (line) => process.stderr.write(`${line}\n`) });
+    done();
+    sections.push({
+      title: 'Ours / serverless-offline 13.10 (serverless 3.40) / floor (node:http calling the handler in-process); same handlers, same SDK LambdaClient, interleaved rounds (bench/compare.ts)',
+      rows: compare.rows,
+    });
+    results.compare = compare.results;
+  }
 
   const missed = sections.flatMap((s) => s.rows.filter((r) => r.ok === false).map((r) => `${s.title.split(' (')[0]}: ${r.name}`));
-  console.log(`\nLambda Workbench benchmark — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`\nLambda Workbench benchmark — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, load average (1, 5, 15 min) ${(results.loadavg as number[]).map((l) => l.toFixed(1)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
   for (const section of sections) {
     console.log(`\n${section.title}`);
     printTable(section.rows);

@@ -303,7 +303,7 @@ async function main(): Promise<void> {
     console.log(`Logs benchmark: Node ${process.version}, ${os.cpus().length} cores${view ? ', view in headless Chromium' : ', no view (build the webview with npm run build)'}`);
     printTable(rows);
     const results = {
-      when: new Date().toISOString(), node: process.version, cores: os.cpus().length, rate, seconds, capacity: CAPACITY,
+      when: new Date().toISOString(), node: process.version, cores: os.cpus().length, rate, seconds, capacity: CAPACITY, rows,
       live: {
         sampled: live.out.sampled,
         written: live.total, writeSeconds: live.writeSeconds, delivered, duplicates: live.out.duplicates, messages: live.out.messages, messageBytes: live.out.bytes,

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the bundled Local Lambda when built with webpack, else the tsc output.
-const fs = require('node:fs');
-const path = require('node:path');
-
-const bundle = path.join(__dirname, '..', 'dist', 'local.js');
-require(fs.existsSync(bundle) ? bundle : path.join(__dirname, '..', 'out', 'src', 'local', 'cli.js'));
+// The Local Lambda program: runs the bundle dist/local.js, building it first when it is missing or
+// older than its sources (see scripts/lib/local-bundle.js). `npm run local` runs this file.
+let bundle;
+try {
+  ({ bundle } = require('../scripts/lib/local-bundle.js').ensureLocalBundle());
+} catch (err) {
+  process.stderr.write(`local-lambda: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+require(bundle);

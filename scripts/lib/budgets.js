@@ -19,6 +19,15 @@ module.exports = {
   ACTIVATION_MAX_BYTES_OVER_EMPTY: 2 * MB,
   /** Expanding a region of 10,000 functions until the first page is shown. */
   TREE_FIRST_PAGE_MAX_MS: 300,
+  /** Peer comparison (bench/compare.ts), same run, same handler: warm Invoke p50 against serverless-offline and the floor. */
+  PEER_WARM_P50_MAX_RATIO: 0.9,
+  FLOOR_WARM_P50_MAX_RATIO: 1.6,
+  /** Requests answered per second at 8 and 32 clients against serverless-offline's, with no errors. */
+  PEER_THROUGHPUT_MIN_RATIO: 1.5,
+  /** What a function folder's 26,000-file node_modules may add to warm Invoke p99. */
+  NODE_MODULES_P99_MAX_DELTA_MS: 2,
+  /** `npm run local` until the ready line, on a built checkout. */
+  LOCAL_READY_MAX_MS: 1500,
   /** Packages that must never be in the main chunk (they load on first use, from their own chunks). */
   LAZY_ONLY_PACKAGES: ['@aws-sdk', '@smithy', '@aws-crypto', 'ajv', 'yaml', 'smol-toml', 'fflate', '@vscode-elements', 'lit', '@lit'],
 };
