@@ -1,3 +1,4 @@
+import { performance } from 'perf_hooks';
 import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
 import { TooManyRequestsError } from '../types';
 import { NodeBuildError, NodeBuilder, type NodeBuildEvent } from '../build/nodeBuild';
@@ -95,6 +96,8 @@ const EVENT_MAX_AGE_MS = 6 * 60 * 60_000;
 
 /** Notes kept for status and the API; older ones are dropped. */
 const NOTES_KEPT = 500;
+/** How long a Node.js build's check holds for one revision of the function (see built()). */
+const PREPARED_FOR_MS = 500;
 
 interface Pool {
   key: string;
@@ -126,6 +129,8 @@ export class RuntimeManager {
   private readonly inFlightByFunction = new Map<string, number>();
   private closed = false;
   private readonly kept: RuntimeNote[] = [];
+  /** The last build check per function version: for which revision, when, and what it gave. */
+  private readonly prepared = new Map<string, { revisionKey: string; at: number; spec: ExecutionSpec }>();
   private readonly noted = new Set<string>();
   private readonly warningsByFunction = new Map<string, RuntimeNote[]>();
   private readonly services: LaunchServices;
@@ -179,16 +184,28 @@ export class RuntimeManager {
   private async built(spec: ExecutionSpec): Promise<ExecutionSpec> {
     const builder = this.nodeBuilder;
     if (!builder || !spec.build || runtimeFamily(spec.runtime) !== 'node') return spec;
+    // The build's check (a look at its sources and dependencies on disk) runs at most every
+    // PREPARED_FOR_MS for one revision: an edit in the code folder makes a new revision at once,
+    // one elsewhere (the project's own package.json, say) is seen within that time.
+    const id = `${spec.functionName}:${spec.version}`;
+    const cached = this.prepared.get(id);
+    if (cached && cached.revisionKey === spec.revisionKey && performance.now() - cached.at < PREPARED_FOR_MS) return cached.spec;
+    const built = await this.build(builder, spec, spec.build);
+    this.prepared.set(id, { revisionKey: spec.revisionKey, at: performance.now(), spec: built });
+    return built;
+  }
+
+  private async build(builder: NodeBuilder, spec: ExecutionSpec, build: NonNullable<ExecutionSpec['build']>): Promise<ExecutionSpec> {
     const prepared = await builder.prepare({
       id: spec.version === '$LATEST' ? spec.functionName : `${spec.functionName}:${spec.version}`,
       codeDir: spec.codeDir,
       handler: spec.handler,
       runtime: spec.runtime,
-      metadata: spec.build.metadata,
+      metadata: build.metadata,
       environment: spec.environment,
       layerNodePath: layerPaths(spec.layers ?? [], spec.runtime).NODE_PATH,
-      templateDir: spec.build.templateDir,
-      logicalId: spec.build.logicalId,
+      templateDir: build.templateDir,
+      logicalId: build.logicalId,
     }, this.buildAbort.signal);
     for (const warning of prepared.warnings) {
       this.note({ level: 'warning', kind: 'runtime-libraries', functionName: spec.functionName, runtime: spec.runtime, message: `${spec.functionName}: ${warning}` }, `node-warning\0${spec.functionName}\0${warning}`);
