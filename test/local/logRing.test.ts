@@ -2,18 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { LogStore, StreamEvents, compareEvents, eventSize, firstIndexAfter, type StoredLogEvent } from '../../src/local/logs/store';
 import { makeTempDir } from './helpers';
-
-/** A small seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/seededRandom';
 
 const ev = (timestamp: number, seq: number): StoredLogEvent => ({ timestamp, seq, message: `m${seq}`, ingestionTime: 0 });
 const cpu = () => { const u = process.cpuUsage(); return u.user + u.system; };

@@ -1,18 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { compileFilterPattern, globMatches } from '../../../src/local/logs/filterPattern';
 import { compileFilterRegex, RegexSyntaxError } from '../../../src/local/logs/filterRegex';
-
-/** A small seeded generator, so a failure names an input that reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../support/seededRandom';
 
 function pick<T>(r: () => number, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)];
