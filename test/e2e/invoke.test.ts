@@ -31,7 +31,10 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
 
   it('loads the S3 put sample into the event editor', async () => {
     await panel.locator('vscode-single-select.invoke-event-select').click();
-    await panel.getByRole('option', { name: 'S3 Object Created (Put)' }).click();
+    const s3 = panel.getByRole('option', { name: 'S3 Object Created (Put)' });
+    await s3.waitFor({ timeout: STEP_TIMEOUT });
+    await workbench().screenshot('invoke-event-picker.png');
+    await s3.click();
     const editor = panel.locator('textarea.invoke-editor').first();
     await panel.locator('.invoke-status-label', { hasText: 'S3' }).waitFor({ timeout: STEP_TIMEOUT });
     const event = JSON.parse(await editor.inputValue()) as { Records: { eventSource: string; s3: { bucket: { name: string } } }[] };
