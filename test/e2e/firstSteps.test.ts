@@ -76,7 +76,10 @@ describe('First steps in the workbench (e2e)', function () {
     // A tree that re-renders under the pointer (the Local Lambda's row updating) can put the
     // region's row there, whose Invoke Function… asks which function first.
     const placeholder = (await page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '';
-    if (/^Function in/.test(placeholder)) await pickQuickItem(page, 'hello-node');
+    if (/^Function in/.test(placeholder)) {
+      await pickQuickItem(page, 'hello-node');
+      await title.filter({ hasText: /version or alias|event/ }).waitFor({ timeout: STEP_TIMEOUT });
+    }
     if (/version or alias/.test((await title.textContent()) ?? '')) await pickQuickItem(page, '$LATEST');
     await title.filter({ hasText: /event/ }).waitFor({ timeout: STEP_TIMEOUT });
     await pickQuickItem(page, 'S3 Object Created (Put)');
