@@ -106,6 +106,15 @@ async function openView(): Promise<ViewHarness | undefined> {
   const script = path.join(repoRoot, 'dist', 'webview', 'function.js');
   if (!fs.existsSync(script)) return undefined;
   const browser = await codeServerLib.launchChromium();
+  try {
+    return await openViewIn(browser, script);
+  } catch (error) {
+    await browser.close(); // a browser left open would keep the bench from ending
+    throw error;
+  }
+}
+
+async function openViewIn(browser: Awaited<ReturnType<typeof codeServerLib.launchChromium>>, script: string): Promise<ViewHarness> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.setContent('<!DOCTYPE html><html><head></head><body><div id="app"></div></body></html>');
   await page.evaluate(PAGE_PROBE);
@@ -113,13 +122,13 @@ async function openView(): Promise<ViewHarness | undefined> {
   if (fs.existsSync(css)) await page.addStyleTag({ path: css });
   await page.addScriptTag({ path: script });
   const target = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName: 'bench' };
-  await page.evaluate((m) => (globalThis as unknown as PageGlobal).postMessage(m, '*'), { tab: 'frame', kind: 'notify', type: 'init', payload: { target, activeTab: 'logs', tabs: ['logs'] } });
+  await page.evaluate((m) => (globalThis as unknown as PageGlobal).postMessage(m, '*'), { channel: 'frame', kind: 'notify', type: 'init', payload: { target, activeTab: 'logs', tabs: ['logs'] } });
   await page.locator('.logs-viewport').waitFor();
   let chain: Promise<unknown> = Promise.resolve();
   return {
     page,
     post(message) {
-      const envelope = { tab: 'logs', kind: 'notify', type: message.type, payload: message.payload };
+      const envelope = { channel: 'logs', kind: 'notify', type: message.type, payload: message.payload };
       // As one JSON string: much cheaper for the test driver to carry than a structured object.
       const json = JSON.stringify(envelope);
       chain = chain.then(() => page.evaluate((text) => (globalThis as unknown as PageGlobal).postMessage(JSON.parse(text), '*'), json)).catch(() => undefined);
