@@ -120,6 +120,23 @@ exports.handler = async (event, context) => {
   };
 };
 exports.sleep = async (event) => { await new Promise((r) => setTimeout(r, event.ms)); return 'slept'; };
+exports.mixed = async () => {
+  console.log('one');
+  process.stdout.write('two\\n');
+  process.stdout.write(Buffer.from('thr'));
+  process.stdout.write('ee: é\\n');
+  console.error('four');
+  return 'mixed';
+};
+exports.slowLog = async () => {
+  console.log('early');
+  await new Promise((r) => setTimeout(r, 600));
+  return 'late';
+};
+exports.exits = async () => {
+  console.log('last words');
+  process.exit(0);
+};
 `;
 
 const PYTHON_CONTEXT = `
@@ -262,6 +279,33 @@ describe('runtime channel: real runtimes', function () {
       });
     });
   }
+
+  it('carries a Node.js function\'s stdout on the channel in order, a running call\'s lines at once, and lines before process.exit', async () => {
+    const mixed = await environment(spec('nodejs20.x', 'index.mixed'));
+    const out = await mixed.invoke(request({}));
+    const lines = out.log.split('\n');
+    const at = (text: string) => lines.findIndex((l) => l.endsWith(text));
+    assert.ok(at('\tINFO\tone') > 0 && at('two') > at('\tINFO\tone') && at('three: é') > at('two'), out.log);
+    assert.ok(at('\tERROR\tfour') > 0, out.log);
+    assert.ok(at('\tERROR\tfour') < lines.findIndex((l) => l.startsWith('END RequestId')), 'every line before END');
+
+    // A line written while the call runs reaches the log sink before the call ends.
+    const sink = new CountingSink();
+    const slow = await environment(spec('nodejs20.x', 'index.slowLog'), sink);
+    const started = Date.now();
+    const call = slow.invoke(request({}));
+    let seenAt = 0;
+    while (!seenAt && Date.now() - started < 2000) {
+      if (sink.writes.some((batch) => batch.some((e) => e.message.endsWith('\tINFO\tearly')))) seenAt = Date.now() - started;
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    await call;
+    assert.ok(seenAt > 0 && seenAt < 500, `the running call's line was stored after ${seenAt} ms`);
+
+    const exits = await environment(spec('nodejs20.x', 'index.exits'));
+    const gone = await exits.invoke(request({}));
+    assert.match(gone.log, /\tINFO\tlast words/);
+  });
 
   it('gives a custom runtime no channel: it speaks the HTTP Runtime API', async function () {
     if (!hasCommand('curl', ['--version'])) this.skip();

@@ -13,6 +13,7 @@
  *                   RESPONSE    { requestId, maxRssKb? }             payload    POST /invocation/{id}/response
  *                   ERROR       { requestId, errorType?, maxRssKb? } error doc  POST /invocation/{id}/error
  *                   INIT_ERROR  { errorType? }                       error doc  POST /init/error
+ *                   LOG         {}                                   output     what the process wrote to stdout
  *   host → runtime  EVENT       { requestId, deadlineMs, invokedFunctionArn, traceId,
  *                                 clientContext?, cognitoIdentity? } event     the answer to /next
  *
@@ -32,6 +33,7 @@ export const FrameType = {
   ERROR: 3,
   INIT_ERROR: 4,
   EVENT: 5,
+  LOG: 6,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import type { Duplex } from 'stream';
 import { randomBytes } from 'crypto';
+import { StringDecoder } from 'string_decoder';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
@@ -91,6 +92,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private reaper?: ProcessReaper;
   private api?: RuntimeApiServer;
   /** Output events seen so far, to tell when the pipes have gone quiet. */
+  /** Decodes the LOG frames' UTF-8, as the stdout pipe's decoder does. */
+  private readonly channelText = new StringDecoder('utf8');
   private outputCount = 0;
   private spawnedAt = 0;
   private initDurationMs?: number;
@@ -363,7 +366,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (!channel) return;
     this.channel = channel;
     const decoder = new FrameDecoder({
-      accept: [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR],
+      accept: [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR, FrameType.LOG],
       maxBodyBytes: MAX_RESPONSE_BYTES,
       onFrame: (frame) => this.onFrame(frame),
       onMalformed: (reason) => this.onChannelBroken(`sent a malformed frame on its channel (${reason})`),
@@ -384,6 +387,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   private onFrame(frame: Frame): void {
     if (this.gone) return;
+    if (frame.type === FrameType.LOG) {
+      // Its stdout, as the process wrote it (a character may be split between frames).
+      this.onOutput('stdout', this.channelText.write(frame.body));
+      return;
+    }
     this.lastTransport = 'channel';
     const head = frame.head;
     switch (frame.type) {

@@ -57,6 +57,8 @@ interface Transport {
   respond(requestId: string, text: string): Promise<void>;
   error(requestId: string, doc: ErrorDoc): Promise<void>;
   initError(doc: ErrorDoc): Promise<void>;
+  /** Carries what the process writes to stdout, in order, when the transport can (see channelTransport). */
+  log?(data: Buffer): void;
 }
 
 function httpTransport(): Transport {
@@ -129,9 +131,32 @@ function channelTransport(fd: number): Transport {
     },
   });
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
-  /** Writes what is held (and `more`), resolving once it has left this process. */
+
+  // What the process writes to stdout travels as LOG frames ahead of the answer in the same
+  // write, so a call's output costs no pipe of its own; output of a call still running leaves
+  // within LOG_FLUSH_MS, and a burst as soon as it reaches LOG_FLUSH_BYTES.
+  let logParts: Buffer[] = [];
+  let logBytes = 0;
+  let logTimer: NodeJS.Timeout | undefined;
+  const takeLog = (): Buffer[] => {
+    if (logTimer) clearTimeout(logTimer);
+    logTimer = undefined;
+    if (logBytes === 0) return [];
+    const body = Buffer.concat(logParts, logBytes);
+    logParts = [];
+    logBytes = 0;
+    const frames: Buffer[] = [];
+    for (let at = 0; at < body.length; at += LOG_FRAME_BYTES) frames.push(...encodeFrame(FrameType.LOG, {}, body.subarray(at, at + LOG_FRAME_BYTES)));
+    return frames;
+  };
+  // A process that exits at once (process.exit in the handler) still hands over its output.
+  process.on('exit', () => {
+    if (logBytes > 0) fs.writeSync(1, Buffer.concat(logParts, logBytes));
+  });
+
+  /** Writes the output so far, what is held and `more`, resolving once it has left this process. */
   const send = (more: Buffer[] = []): Promise<void> => {
-    const parts = [...held, ...more];
+    const parts = [...takeLog(), ...held, ...more];
     held = [];
     if (!parts.length) return Promise.resolve();
     return new Promise((resolve) => {
@@ -157,13 +182,40 @@ function channelTransport(fd: number): Transport {
       await send();
     },
     initError: (doc) => send(encodeFrame(FrameType.INIT_ERROR, { errorType: doc.errorType }, Buffer.from(JSON.stringify(doc)))),
+    log(data) {
+      logParts.push(data);
+      logBytes += data.length;
+      if (logBytes >= LOG_FLUSH_BYTES) void send();
+      else logTimer ??= setTimeout(() => void send(), LOG_FLUSH_MS);
+    },
   };
 }
+
+/** How long output waits for the answer it would travel with. */
+const LOG_FLUSH_MS = 20;
+/** Output held past this leaves at once. */
+const LOG_FLUSH_BYTES = 64 * 1024;
+/** The largest LOG frame body (the host skips frames past its body limit). */
+const LOG_FRAME_BYTES = 1024 * 1024;
 
 const channelFd = Number(process.env[CHANNEL_ENV]);
 // Not the function's to see (nor to pass on to what it starts).
 delete process.env[CHANNEL_ENV];
 const transport: Transport = Number.isInteger(channelFd) && channelFd > 2 ? channelTransport(channelFd) : httpTransport();
+if (transport.log) {
+  const log = transport.log;
+  // Everything written to stdout (console lines and direct writes alike) goes the same way, in order.
+  const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const data = typeof chunk === 'string'
+      ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+      : Buffer.from(chunk as Uint8Array);
+    log(data);
+    if (typeof done === 'function') process.nextTick(done as () => void);
+    return true;
+  };
+  process.stdout.write = write as typeof process.stdout.write;
+}
 
 function call(method: string, route: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
