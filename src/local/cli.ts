@@ -98,8 +98,8 @@ async function main(): Promise<void> {
   const early: RuntimeNote[] = [];
   const printNote = (note: RuntimeNote) => {
     if (notesAs === 'json') {
-      const { level, kind, message, functionName, build } = note;
-      process.stdout.write(`${formatNote({ level, kind, message, ...(functionName ? { functionName } : {}), ...(build ? { build } : {}) })}\n`);
+      const { level, kind, message, functionName, build, debug } = note;
+      process.stdout.write(`${formatNote({ level, kind, message, ...(functionName ? { functionName } : {}), ...(build ? { build } : {}), ...(debug ? { debug } : {}) })}\n`);
       return;
     }
     const line = `${note.level === 'info' ? '' : `${note.level}: `}${note.message}\n`;

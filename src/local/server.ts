@@ -43,6 +43,8 @@ export interface LocalLambdaOptions {
   interpreters?: InterpreterMap;
   /** Called with each runtime note (interpreter choice, version warnings, builds, runtime libraries). */
   onRuntimeNote?: (note: RuntimeNote) => void;
+  /** How long a debug session's runtime waits for a debugger to attach (default 60 s). */
+  debugAttachMs?: number;
   /**
    * Right after start, build and prepare every template function one after the other (installs,
    * bundles, interpreter checks), so builds show before the first invoke (default false).
@@ -135,6 +137,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const runtime = new RuntimeManager({
     logSink: logStore, dataDir, maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
     queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, interpreters: opts.interpreters, onNote: opts.onRuntimeNote,
+    debugAttachMs: opts.debugAttachMs,
   });
 
   let port = 0;

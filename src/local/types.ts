@@ -66,6 +66,16 @@ export interface InvokeRequest {
   invokedFunctionArn: string;
 }
 
+/** A debug session's invocation (X-Local-Debug-Session): it runs in an environment of its own, under a debugger. */
+export interface DebugInvocation {
+  /** The caller's id for the session; the note that says where the debugger listens carries it. */
+  session: string;
+  /** Variables over the function's own, for this session only. */
+  environment?: Record<string, string>;
+  /** Aborted when the caller goes away (its debugger stopped): the environment and all it started are stopped. */
+  signal?: AbortSignal;
+}
+
 export interface InvokeOutcome {
   /** The response payload bytes (JSON text), or the error document on a function error. */
   payload: Buffer;
@@ -97,5 +107,13 @@ export class TooManyRequestsError extends Error {
     super(message);
     this.name = 'TooManyRequestsException';
     this.reason = reason;
+  }
+}
+
+/** A debug invocation the runtime cannot take: 400 for one it never could, 409 for one that clashes with what runs. */
+export class DebugSessionError extends Error {
+  constructor(readonly status: 400 | 409, message: string) {
+    super(message);
+    this.name = status === 409 ? 'ResourceConflictException' : 'InvalidParameterValueException';
   }
 }

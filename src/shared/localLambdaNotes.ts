@@ -21,6 +21,22 @@ export interface BuildStepNote {
   durationMs?: number;
 }
 
+/**
+ * A debug session's runtime is waiting for a debugger: where it listens (loopback only, a fresh
+ * port per session) and what the debugger needs to know of the function's files.
+ */
+export interface DebugTargetNote {
+  /** The id the caller gave the invocation (X-Local-Debug-Session). */
+  session: string;
+  runtime: 'node' | 'python';
+  host: '127.0.0.1';
+  port: number;
+  /** The folder the function runs from (for a built function, its build output with source maps). */
+  codeDir: string;
+  /** The folder of the Local Lambda's own bootstrap, for the debugger to skip. */
+  runtimeDir: string;
+}
+
 export interface LocalLambdaNote {
   level: NoteLevel;
   /** e.g. "build", "dependencies", "runtime-version", "runtime-libraries", "template", "configuration". */
@@ -28,6 +44,7 @@ export interface LocalLambdaNote {
   message: string;
   functionName?: string;
   build?: BuildStepNote;
+  debug?: DebugTargetNote;
 }
 
 const LEVELS: readonly string[] = ['info', 'warning', 'error'];
@@ -60,6 +77,11 @@ export function parseNote(line: string): LocalLambdaNote | undefined {
     note.build = { id: b.id, phase: b.phase as BuildStepNote['phase'], title: b.title };
     if (str(b.command)) note.build.command = b.command;
     if (typeof b.durationMs === 'number' && Number.isFinite(b.durationMs)) note.build.durationMs = b.durationMs;
+  }
+  const d = v.debug as Record<string, unknown> | undefined;
+  if (typeof d === 'object' && d !== null && str(d.session) && (d.runtime === 'node' || d.runtime === 'python') && d.host === '127.0.0.1'
+    && typeof d.port === 'number' && Number.isInteger(d.port) && d.port > 0 && d.port < 65536 && str(d.codeDir) && str(d.runtimeDir)) {
+    note.debug = { session: d.session, runtime: d.runtime, host: d.host, port: d.port, codeDir: d.codeDir, runtimeDir: d.runtimeDir };
   }
   return note;
 }

@@ -8,6 +8,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { strToU8, zipSync } from 'fflate';
 import { startLocalLambda, type LocalLambda } from '../../src/local/server';
+import type { RuntimeNote } from '../../src/local/runtime/notes';
 
 export interface TestLocalOptions {
   /** Folder with templates; default an empty temp folder. */
@@ -24,6 +25,10 @@ export interface TestLocalOptions {
   parameterOverrides?: Record<string, string>;
   /** As --layer ARN=folder gives them. */
   layers?: Record<string, string>;
+  /** As --interpreter runtime=path gives them. */
+  interpreters?: Record<string, string>;
+  onRuntimeNote?: (note: RuntimeNote) => void;
+  debugAttachMs?: number;
 }
 
 export interface TestLocal {
@@ -46,6 +51,7 @@ export async function startTestLocal(opts: TestLocalOptions = {}): Promise<TestL
   const local = await startLocalLambda({
     dir, dataDir, port: 0, maxConcurrency: opts.maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
     queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, parameterOverrides: opts.parameterOverrides, layers: opts.layers,
+    interpreters: opts.interpreters, onRuntimeNote: opts.onRuntimeNote, debugAttachMs: opts.debugAttachMs,
   });
   const config = {
     endpoint: local.endpoint,

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { CLIENT_CONTEXT_ERROR_MESSAGE, CLIENT_CONTEXT_ERROR_TYPE, isValidClientContext } from '../../shared/lambda/clientContext';
 import { INVOKE_LIMITS, MAX_RESPONSE_BYTES, payloadLimit, type InvocationKind } from '../../shared/lambda/limits';
 import { ApiError, sendJson } from '../http';
-import { TooManyRequestsError, type ExecutionSpec, type InvokeOutcome, type InvokeRequest } from '../types';
+import { DebugSessionError, TooManyRequestsError, type DebugInvocation, type ExecutionSpec, type InvokeOutcome, type InvokeRequest } from '../types';
+import { ENV_LIMIT_BYTES, isReservedEnvKey, isValidEnvKey, measureEnvironment } from '../../shared/lambda/environment';
 import { ACCOUNT_ID, REGION, functionArn, type FunctionRecord, type VersionRecord } from './model';
 import { notFound, type LambdaStore } from './store';
 import { invalid } from './validation';
@@ -12,6 +13,50 @@ import type { CodeWatcher } from './codeWatch';
 /** Runs one invocation; the runtime manager fills this role. */
 export interface Invoker {
   invoke(spec: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome>;
+  /** Runs it under a debugger, in an environment of its own (see RuntimeManager.invokeDebug). */
+  invokeDebug?(spec: ExecutionSpec, req: InvokeRequest, debug: DebugInvocation): Promise<InvokeOutcome>;
+}
+
+/** The Local Lambda's own Invoke headers: run this call under a debugger, with these variables over the function's. */
+export const DEBUG_SESSION_HEADER = 'x-local-debug-session';
+export const DEBUG_ENVIRONMENT_HEADER = 'x-local-debug-environment';
+const DEBUG_SESSION_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+
+/**
+ * The debug session an Invoke asks for, checked: an id of 8–64 letters, digits and dashes, a
+ * synchronous call, and variables (base64 of a JSON object of strings) that Lambda would accept.
+ */
+export function debugRequestOf(req: IncomingMessage, type: InvocationType): Omit<DebugInvocation, 'signal'> | undefined {
+  const session = req.headers[DEBUG_SESSION_HEADER];
+  const envHeader = req.headers[DEBUG_ENVIRONMENT_HEADER];
+  if (session === undefined) {
+    if (envHeader !== undefined) throw invalid(`${DEBUG_ENVIRONMENT_HEADER} is only read with ${DEBUG_SESSION_HEADER}.`);
+    return undefined;
+  }
+  if (typeof session !== 'string' || !DEBUG_SESSION_PATTERN.test(session)) {
+    throw invalid(`${DEBUG_SESSION_HEADER} must be 8 to 64 letters, digits or dashes (a UUID, say).`);
+  }
+  if (type !== 'RequestResponse') {
+    throw invalid(`A debug session runs a synchronous (RequestResponse) invocation; ${type} calls have no caller to wait for the debugger.`);
+  }
+  if (envHeader === undefined) return { session };
+  if (typeof envHeader !== 'string' || envHeader.length > 8192) throw invalid(`${DEBUG_ENVIRONMENT_HEADER} must be base64 of a JSON object under 4 KB.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(envHeader, 'base64').toString('utf8'));
+  } catch {
+    throw invalid(`${DEBUG_ENVIRONMENT_HEADER} must be base64 of a JSON object of strings, e.g. {"LOG_LEVEL":"debug"}.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${DEBUG_ENVIRONMENT_HEADER} must hold a JSON object of strings.`);
+  const environment: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!isValidEnvKey(key)) throw invalid(`Debug environment variable "${key.slice(0, 100)}" is not a valid name: letters, digits and _, starting with a letter, at least 2 characters.`);
+    if (isReservedEnvKey(key)) throw invalid(`Debug environment variable ${key} is reserved by Lambda and cannot be set.`);
+    if (typeof v !== 'string') throw invalid(`Debug environment variable ${key} must be a string.`);
+    environment[key] = v;
+  }
+  if (measureEnvironment(environment) > ENV_LIMIT_BYTES) throw invalid(`The debug environment variables take more than Lambda's ${ENV_LIMIT_BYTES} bytes.`);
+  return { session, environment };
 }
 
 const LOG_TAIL_BYTES = 4096;
@@ -113,6 +158,8 @@ export async function handleInvoke(
     throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);
   }
   if (typeof clientContext === 'string' && clientContext && !isValidClientContext(clientContext)) throw new ApiError(400, CLIENT_CONTEXT_ERROR_TYPE, CLIENT_CONTEXT_ERROR_MESSAGE);
+  const debug = debugRequestOf(req, type);
+  if (debug && !invoker.invokeDebug) throw invalid('This Local Lambda cannot run debug sessions.');
   const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
   const requestId = randomUUID();
   const headers = { 'x-amzn-RequestId': requestId };
@@ -136,8 +183,23 @@ export async function handleInvoke(
   }
   let outcome: InvokeOutcome;
   try {
-    outcome = await invoker.invoke(spec, invokeRequest);
+    if (debug && invoker.invokeDebug) {
+      // The caller going away (its debugger stopped) stops the session's runtime.
+      const gone = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) gone.abort();
+      };
+      res.once('close', onClose);
+      try {
+        outcome = await invoker.invokeDebug(spec, invokeRequest, { ...debug, signal: gone.signal });
+      } finally {
+        res.off('close', onClose);
+      }
+    } else {
+      outcome = await invoker.invoke(spec, invokeRequest);
+    }
   } catch (err) {
+    if (err instanceof DebugSessionError) throw new ApiError(err.status, err.name, err.message);
     if (!(err instanceof TooManyRequestsError)) throw err;
     // Sent here rather than through sendError because the body also carries Reason.
     sendJson(res, 429, {

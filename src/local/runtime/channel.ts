@@ -14,6 +14,7 @@
  *                   ERROR       { requestId, errorType?, maxRssKb? } error doc  POST /invocation/{id}/error
  *                   INIT_ERROR  { errorType? }                       error doc  POST /init/error
  *                   LOG         {}                                   output     what the process wrote to stdout
+ *                   DEBUG       { port } | { attached: true }        (no body)  a debug session's debugger listens / is attached
  *   host → runtime  EVENT       { requestId, deadlineMs, invokedFunctionArn, traceId,
  *                                 clientContext?, cognitoIdentity? } event     the answer to /next
  *
@@ -26,6 +27,8 @@
 
 export const CHANNEL_FD = 3;
 export const CHANNEL_ENV = 'LOCAL_LAMBDA_RUNTIME_CHANNEL';
+/** Set to 1 for a debug session's runtime (removed by the bootstrap before the handler loads). */
+export const DEBUG_ENV = 'LOCAL_LAMBDA_DEBUG';
 
 export const FrameType = {
   NEXT: 1,
@@ -34,6 +37,7 @@ export const FrameType = {
   INIT_ERROR: 4,
   EVENT: 5,
   LOG: 6,
+  DEBUG: 7,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 

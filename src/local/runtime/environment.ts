@@ -52,7 +52,25 @@ export interface EnvironmentOptions {
   dataDir: string;
   logSink: LogSink;
   services?: LaunchServices;
+  /** A debug session's environment (see DebugOptions). */
+  debug?: DebugOptions;
 }
+
+/**
+ * A debug session's environment: its runtime opens a debugger port (the Node.js inspector or
+ * debugpy, on 127.0.0.1) and waits for a debugger before loading the handler. The function's
+ * timeout is not enforced (a breakpoint may hold it as long as the person looks), only the wait
+ * for the debugger to attach is bounded.
+ */
+export interface DebugOptions {
+  /** How long the runtime may wait for a debugger to attach. */
+  attachMs: number;
+  /** The runtime's debugger listens on this port. */
+  onListening(port: number): void;
+}
+
+/** What the Node.js inspector prints on stderr about itself: not the function's output. */
+const INSPECTOR_LINES = ['Debugger listening on ws://', 'For help, see: https://nodejs.org/en/docs/inspector', 'Debugger attached.', 'Waiting for the debugger to disconnect...'];
 
 interface Invocation {
   req: InvokeRequest;
@@ -121,6 +139,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private outputRest = { stdout: '', stderr: '' };
   /** Written to the log at start; repeated at the top of the first invocation's log. */
   private initLines: string[] = [];
+  /** A debug session's progress: its debugger port is open, then a debugger is attached. */
+  private debugPhase: 'waiting' | 'listening' | 'attached' = 'waiting';
+  private attachTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: EnvironmentOptions) {
     this.spec = opts.spec;
@@ -154,6 +175,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         tmpDir: this.tmpDir,
         dataDir: this.opts.dataDir,
         services: this.opts.services,
+        debug: this.opts.debug !== undefined,
       });
     } catch (err) {
       await this.dispose();
@@ -213,6 +235,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       this.watch();
       if (this.channelWaiting || this.api?.hasWaitingRuntime) {
         this.deliver(inv);
+      } else if (this.opts.debug) {
+        // Bounded by the wait for the debugger (armed when its port opens), then not at all.
+        if (this.debugPhase === 'waiting') this.armAttachLimit(INIT_LIMIT_MS + this.opts.debug.attachMs);
       } else {
         // Also a warm runtime that never asks for the event again (stuck after answering) times out.
         this.armDeadline(inv, (this.initDurationMs === undefined ? INIT_LIMIT_MS : 0) + this.spec.timeout * 1000);
@@ -224,6 +249,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.gone = true;
     this.unwatch();
     clearTimeout(this.deadlineTimer);
+    clearTimeout(this.attachTimer);
     this.flushLog();
     this.killProcesses();
     live.delete(this);
@@ -309,7 +335,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private deliver(inv: Invocation): void {
     this.begin(inv);
     const deadlineMs = Date.now() + this.spec.timeout * 1000;
-    this.armDeadline(inv, this.spec.timeout * 1000);
+    // Under a debugger the timeout is not enforced: context.getRemainingTimeInMillis() still counts down.
+    if (!this.opts.debug) this.armDeadline(inv, this.spec.timeout * 1000);
     const event: NextEvent = {
       requestId: inv.req.requestId,
       payload: inv.req.payload,
@@ -366,7 +393,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (!channel) return;
     this.channel = channel;
     const decoder = new FrameDecoder({
-      accept: [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR, FrameType.LOG],
+      accept: this.opts.debug
+        ? [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR, FrameType.LOG, FrameType.DEBUG]
+        : [FrameType.NEXT, FrameType.RESPONSE, FrameType.ERROR, FrameType.INIT_ERROR, FrameType.LOG],
       maxBodyBytes: MAX_RESPONSE_BYTES,
       onFrame: (frame) => this.onFrame(frame),
       onMalformed: (reason) => this.onChannelBroken(`sent a malformed frame on its channel (${reason})`),
@@ -412,7 +441,51 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       case FrameType.INIT_ERROR:
         this.onInitError(frame.body, headString(head, 'errorType'));
         return;
+      case FrameType.DEBUG:
+        this.onDebugFrame(head);
+        return;
     }
+  }
+
+  /** `{ port }`: the runtime's debugger listens; `{ attached: true }`: a debugger is attached. */
+  private onDebugFrame(head: Record<string, unknown>): void {
+    const debug = this.opts.debug;
+    if (!debug) return;
+    const port = headNumber(head, 'port');
+    if (this.debugPhase === 'waiting' && port !== undefined && Number.isInteger(port) && port > 0 && port < 65536) {
+      this.debugPhase = 'listening';
+      this.armAttachLimit(debug.attachMs);
+      debug.onListening(port);
+    } else if (this.debugPhase === 'listening' && head.attached === true) {
+      this.debugPhase = 'attached';
+      clearTimeout(this.attachTimer);
+    } else {
+      this.onChannelBroken('sent a malformed frame on its channel (an unexpected debug frame)');
+    }
+  }
+
+  private armAttachLimit(ms: number): void {
+    clearTimeout(this.attachTimer);
+    this.attachTimer = setTimeout(() => this.onNoDebugger(ms), ms);
+    this.attachTimer.unref();
+  }
+
+  /** No debugger came: the invocation fails with Runtime.DebuggerTimeout and the environment goes. */
+  private onNoDebugger(ms: number): void {
+    if (this.gone || this.debugPhase === 'attached') return;
+    this.gone = true;
+    const inv = this.active;
+    if (inv && !inv.finished) {
+      const errorType = 'Runtime.DebuggerTimeout';
+      const message = this.debugPhase === 'waiting'
+        ? `RequestId: ${inv.req.requestId} Error: The runtime did not open its debugger port within ${Math.round(ms / 1000)} s`
+        : `RequestId: ${inv.req.requestId} Error: No debugger attached within ${Math.round(ms / 1000)} s`;
+      this.begin(inv);
+      this.emit(message, inv);
+      this.emit(errorType, inv);
+      this.finish(inv, { payload: Buffer.from(JSON.stringify({ errorType, errorMessage: message })), functionError: 'Unhandled' });
+    }
+    void this.dispose().then(() => this.onGone?.(this));
   }
 
   /**
@@ -569,6 +642,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** One line of output as log events: no event larger than Lambda makes one. */
   private emitLine(line: string): void {
+    if (this.opts.debug && INSPECTOR_LINES.some((prefix) => line.startsWith(prefix))) return;
     for (const piece of splitLogEvent(line.replace(/\r/g, '\n'))) this.emit(piece);
   }
 
@@ -663,7 +737,7 @@ export function launchFailureOutcome(spec: ExecutionSpec, req: InvokeRequest, er
   const now = Date.now();
   logSink.write(spec.logGroupName, stream, lines.map((m) => ({ timestamp: now, message: m })));
   return {
-    payload: Buffer.from(JSON.stringify({ errorType: err.errorType, errorMessage: err.message })),
+    payload: Buffer.from(JSON.stringify({ errorType: err.errorType, errorMessage: err.message, ...err.details })),
     functionError: 'Unhandled',
     log: lines.join('\n'),
     durationMs: 0,

@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import { constants as fsConstants, existsSync, promises as fsp } from 'fs';
 import * as path from 'path';
 import { ensurePythonDeps, type PythonBuildEvent, type PythonDepsResult } from '../build/pythonDeps';
@@ -8,7 +9,7 @@ import { chooseNode, choosePython, type InterpreterChoice, type InterpreterMap }
 import type { NoteSink } from './notes';
 import { inlineModulesDir, pythonAssetsDir, pythonBootstrapPath } from './pythonBootstrap';
 import { withLayerPaths } from './layerPaths';
-import { CHANNEL_ENV, CHANNEL_FD } from './channel';
+import { CHANNEL_ENV, CHANNEL_FD, DEBUG_ENV } from './channel';
 
 /** Our bootstraps get the channel where a child can inherit a pipe as a numbered descriptor. */
 const CHANNEL_SUPPORTED = process.platform !== 'win32';
@@ -42,7 +43,8 @@ export interface LaunchServices {
 
 /** Why an environment could not be started; reported to the caller as a function error. */
 export class LaunchError extends Error {
-  constructor(readonly errorType: string, message: string) {
+  /** `details`: more fields for the error document (e.g. the commands that install what is missing). */
+  constructor(readonly errorType: string, message: string, readonly details?: Record<string, unknown>) {
     super(message);
   }
 }
@@ -63,6 +65,8 @@ export interface LaunchContext {
   tmpDir: string;
   dataDir: string;
   services?: LaunchServices;
+  /** A debug session's environment: the runtime waits for a debugger before loading the handler. */
+  debug?: boolean;
 }
 
 /** Locates the Node bootstrap next to this module (tsc output) or next to the bundle (dist/). */
@@ -120,17 +124,20 @@ export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
       return {
         command: node.executable,
         args: [`--max-old-space-size=${spec.memorySize}`, nodeBootstrapPath()],
-        env: { ...env, ELECTRON_RUN_AS_NODE: '1', ...channelEnv() },
+        env: { ...env, ELECTRON_RUN_AS_NODE: '1', ...channelEnv(), ...(ctx.debug ? { [DEBUG_ENV]: '1' } : {}) },
         logLines: versionLogLines(spec, node, services),
         channel: CHANNEL_SUPPORTED,
       };
     }
     case 'python': {
       const py = await preparePython(spec, ctx.dataDir, services);
+      if (ctx.debug) await requireDebugpy(spec, py.python);
       const userPath = spec.environment.PYTHONPATH;
       return {
         command: py.python.executable,
-        args: ['-u', pythonBootstrapPath(), JSON.stringify({ front: py.front, end: py.end, hints: py.hints })],
+        // Frozen standard modules would hide some lines from the debugger (debugpy warns of it).
+        args: [...(ctx.debug ? ['-Xfrozen_modules=off'] : []), '-u', pythonBootstrapPath(),
+          JSON.stringify({ front: py.front, end: py.end, hints: py.hints, ...(ctx.debug ? { debug: true } : {}) })],
         env: {
           ...env,
           // Child Python processes the handler starts see the dependencies too (the bootstrap orders sys.path itself).
@@ -140,6 +147,7 @@ export async function planLaunch(ctx: LaunchContext): Promise<LaunchPlan> {
           PYTHONDONTWRITEBYTECODE: '1',
           LAMBDA_RUNTIME_DIR: pythonAssetsDir(),
           ...channelEnv(),
+          ...(ctx.debug ? { PYDEVD_DISABLE_FILE_VALIDATION: '1' } : {}),
         },
         logLines: versionLogLines(spec, py.python, services),
         channel: CHANNEL_SUPPORTED,
@@ -264,4 +272,38 @@ function reportBuild(spec: ExecutionSpec, event: PythonBuildEvent, services: Lau
       : event.type === 'failed' ? { id, phase: 'failed', title, command: event.command, durationMs: event.durationMs } : undefined;
   services.note({ level: event.type === 'failed' ? 'error' : 'info', kind, functionName: spec.functionName,
     runtime: spec.runtime, message, ...(build ? { build } : {}) });
+}
+
+/** Whether an interpreter can import debugpy, asked once per executable in this run. */
+const debugpyProbes = new Map<string, Promise<boolean>>();
+
+function hasDebugpy(executable: string): Promise<boolean> {
+  let probe = debugpyProbes.get(executable);
+  if (!probe) {
+    probe = new Promise((resolve) => {
+      execFile(executable, ['-c', 'import debugpy'], { timeout: 15_000, windowsHide: true }, (err) => resolve(!err));
+    });
+    debugpyProbes.set(executable, probe);
+    // A failed probe is asked again next time: the person may have installed it meanwhile.
+    void probe.then((ok) => {
+      if (!ok) debugpyProbes.delete(executable);
+    });
+  }
+  return probe;
+}
+
+/** The commands that make debugpy importable for `executable`. */
+export function debugpyInstallCommands(executable: string): string[] {
+  return [`${executable} -m pip install debugpy`, 'sudo apt-get install python3-debugpy'];
+}
+
+/** Debugging a Python function needs debugpy in the interpreter that runs it; says how to get it when it is missing. */
+async function requireDebugpy(spec: ExecutionSpec, python: InterpreterChoice): Promise<void> {
+  if (await hasDebugpy(python.executable)) return;
+  const [pip, apt] = debugpyInstallCommands(python.executable);
+  throw new LaunchError('Runtime.DebuggerUnavailable',
+    `Debugging ${spec.functionName} needs debugpy, which ${python.executable} (Python ${python.version}) cannot import. ` +
+    `Install it with: ${pip} — or on Debian and Ubuntu: ${apt} (that one is for /usr/bin/python3; ` +
+    'name it for the runtime with the lambdaWorkbench.local.interpreters setting or --interpreter).',
+    { installCommands: [pip, apt] });
 }

@@ -1,12 +1,14 @@
 import { performance } from 'perf_hooks';
-import type { ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
-import { TooManyRequestsError } from '../types';
+import * as path from 'path';
+import type { DebugInvocation, ExecutionSpec, InvokeOutcome, InvokeRequest, LogSink } from '../types';
+import { DebugSessionError, TooManyRequestsError } from '../types';
 import { NodeBuildError, NodeBuilder, type NodeBuildEvent } from '../build/nodeBuild';
 import type { RuntimeLibrarySources } from '../build/pythonRuntime';
 import { layerPaths } from './layerPaths';
 import { EnvironmentLostError, ExecutionEnvironment, launchFailureOutcome } from './environment';
 import { interpretersFromEnv, type InterpreterMap } from './interpreters';
-import { LaunchError, prepareLaunch, runtimeFamily, type LaunchServices } from './launch';
+import { LaunchError, nodeBootstrapPath, prepareLaunch, runtimeFamily, type LaunchServices } from './launch';
+import { pythonAssetsDir } from './pythonBootstrap';
 import type { NoteInput, RuntimeNote } from './notes';
 import { ACCOUNT_CONCURRENCY, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_QUEUE_LENGTH, DEFAULT_QUEUE_WAIT_MS, defaultEnvironmentCap, fitsAnother, freeMemoryMb } from './capacity';
 
@@ -46,7 +48,13 @@ export interface RuntimeManagerOptions {
    * the steps reported as notes (default true); without, they run from their folder as they are.
    */
   buildNodeFunctions?: boolean;
+  /** How long a debug session's runtime waits for a debugger to attach (default 60 s). */
+  debugAttachMs?: number;
 }
+
+/** Debug sessions at once; each has an environment of its own, outside the pools and their cap. */
+export const DEBUG_SESSIONS_MAX = 4;
+const DEBUG_ATTACH_MS = 60_000;
 
 /** The note a Node build event makes (steps that did work show as progress; output lines are not notes). */
 export function nodeBuildNote(event: NodeBuildEvent): NoteInput | undefined {
@@ -134,6 +142,8 @@ export class RuntimeManager {
   private readonly noted = new Set<string>();
   private readonly warningsByFunction = new Map<string, RuntimeNote[]>();
   private readonly services: LaunchServices;
+  /** Debug sessions running now, by id, with their environments. */
+  private readonly debugSessions = new Map<string, ExecutionEnvironment | undefined>();
 
   constructor(private readonly opts: RuntimeManagerOptions) {
     this.maxConcurrency = opts.maxConcurrency ?? ACCOUNT_CONCURRENCY;
@@ -297,11 +307,90 @@ export class RuntimeManager {
         return await this.runOnce(spec, req);
       }
     } finally {
-      this.inFlight--;
-      const left = (this.inFlightByFunction.get(spec.functionName) ?? 1) - 1;
-      if (left > 0) this.inFlightByFunction.set(spec.functionName, left);
-      else this.inFlightByFunction.delete(spec.functionName);
+      this.leave(spec);
     }
+  }
+
+  /**
+   * Runs one invocation under a debugger, in an environment of its own that no other invocation
+   * uses and that stops when the invocation ends (or when `debug.signal` aborts: the caller's
+   * debugger went away). Its runtime opens a debugger port on 127.0.0.1 and waits for a debugger;
+   * a note of kind "debug" says where, with the session id. The function's timeout is not
+   * enforced while it runs. Throws DebugSessionError for a runtime that cannot be debugged, an id
+   * in use, or too many sessions.
+   */
+  async invokeDebug(source: ExecutionSpec, req: InvokeRequest, debug: DebugInvocation): Promise<InvokeOutcome> {
+    if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+    const family = runtimeFamily(source.runtime);
+    if (family === 'provided') {
+      throw new DebugSessionError(400, `Debugging runs Node.js and Python functions; ${source.functionName} uses the custom runtime ${source.runtime}, whose own program would have to offer a debugger.`);
+    }
+    if (this.debugSessions.has(debug.session)) throw new DebugSessionError(409, `The debug session ${debug.session} is already running an invocation.`);
+    if (this.debugSessions.size >= DEBUG_SESSIONS_MAX) throw new DebugSessionError(409, `${DEBUG_SESSIONS_MAX} debug sessions are running already; stop one of them first.`);
+    this.debugSessions.set(debug.session, undefined);
+    try {
+      let spec: ExecutionSpec;
+      try {
+        spec = await this.built(source);
+      } catch (err) {
+        if (!(err instanceof NodeBuildError)) throw err;
+        const type = err.step === 'bundle' || err.step === 'esbuild' ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
+        return launchFailureOutcome(source, req, new LaunchError(type, err.message), this.opts.logSink);
+      }
+      if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+      if (debug.environment) spec = { ...spec, environment: { ...spec.environment, ...debug.environment } };
+      this.admit(spec);
+      try {
+        return await this.runDebug(spec, req, debug, family);
+      } finally {
+        this.leave(spec);
+      }
+    } finally {
+      this.debugSessions.delete(debug.session);
+    }
+  }
+
+  private async runDebug(spec: ExecutionSpec, req: InvokeRequest, debug: DebugInvocation, family: 'node' | 'python'): Promise<InvokeOutcome> {
+    const runtimeDir = family === 'node' ? path.dirname(nodeBootstrapPath()) : pythonAssetsDir();
+    const env = new ExecutionEnvironment({
+      spec, dataDir: this.opts.dataDir, logSink: this.opts.logSink, services: this.services,
+      debug: {
+        attachMs: this.opts.debugAttachMs ?? DEBUG_ATTACH_MS,
+        onListening: (port) => this.note({
+          level: 'info', kind: 'debug', functionName: spec.functionName, runtime: spec.runtime,
+          message: `${spec.functionName}: the debugger listens on 127.0.0.1:${port} (debug session ${debug.session}).`,
+          debug: { session: debug.session, runtime: family, host: '127.0.0.1', port, codeDir: spec.codeDir, runtimeDir },
+        }),
+      },
+    });
+    this.debugSessions.set(debug.session, env);
+    const stop = () => env.killProcesses();
+    debug.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      try {
+        await env.start();
+      } catch (err) {
+        if (err instanceof LaunchError) return launchFailureOutcome(spec, req, err, this.opts.logSink);
+        throw err;
+      }
+      if (debug.signal?.aborted || this.closed) stop();
+      return await env.invoke(req);
+    } catch (err) {
+      // The runtime was stopped before it took the event (the caller left): say so, as for a crash.
+      if (!(err instanceof EnvironmentLostError)) throw err;
+      return launchFailureOutcome(spec, req, new LaunchError('Runtime.ExitError', 'The debug session ended before the function ran'), this.opts.logSink);
+    } finally {
+      debug.signal?.removeEventListener('abort', stop);
+      await env.dispose();
+    }
+  }
+
+  /** Counts an admitted invocation out again. */
+  private leave(spec: ExecutionSpec): void {
+    this.inFlight--;
+    const left = (this.inFlightByFunction.get(spec.functionName) ?? 1) - 1;
+    if (left > 0) this.inFlightByFunction.set(spec.functionName, left);
+    else this.inFlightByFunction.delete(spec.functionName);
   }
 
   /**
@@ -491,6 +580,7 @@ export class RuntimeManager {
     }
     for (const wake of [...this.pauses]) wake();
     const all = [...this.environments.keys()];
+    for (const env of this.debugSessions.values()) if (env) all.push(env);
     this.environments.clear();
     this.environmentMemoryMb = 0;
     this.pools.clear();

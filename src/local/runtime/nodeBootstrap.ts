@@ -12,7 +12,7 @@ import * as path from 'path';
 import { Writable } from 'stream';
 import { pathToFileURL } from 'url';
 import { format } from 'util';
-import { CHANNEL_ENV, FrameDecoder, FrameType, encodeFrame, headNumber, headString, type Frame } from './channel';
+import { CHANNEL_ENV, DEBUG_ENV, FrameDecoder, FrameType, encodeFrame, headNumber, headString, type Frame } from './channel';
 
 // Node's own require, also when this file is emitted by a bundler (whose `require` is its own).
 // Handler paths are absolute, so the base file does not matter.
@@ -59,6 +59,8 @@ interface Transport {
   initError(doc: ErrorDoc): Promise<void>;
   /** Carries what the process writes to stdout, in order, when the transport can (see channelTransport). */
   log?(data: Buffer): void;
+  /** Tells the host about a debug session's inspector (channel only). */
+  debug?(head: { port: number } | { attached: true }): Promise<void>;
 }
 
 function httpTransport(): Transport {
@@ -182,6 +184,7 @@ function channelTransport(fd: number): Transport {
       await send();
     },
     initError: (doc) => send(encodeFrame(FrameType.INIT_ERROR, { errorType: doc.errorType }, Buffer.from(JSON.stringify(doc)))),
+    debug: (head) => send(encodeFrame(FrameType.DEBUG, head)),
     log(data) {
       logParts.push(data);
       logBytes += data.length;
@@ -201,6 +204,8 @@ const LOG_FRAME_BYTES = 1024 * 1024;
 const channelFd = Number(process.env[CHANNEL_ENV]);
 // Not the function's to see (nor to pass on to what it starts).
 delete process.env[CHANNEL_ENV];
+const debugging = process.env[DEBUG_ENV] === '1';
+delete process.env[DEBUG_ENV];
 const transport: Transport = Number.isInteger(channelFd) && channelFd > 2 ? channelTransport(channelFd) : httpTransport();
 if (transport.log) {
   const log = transport.log;
@@ -567,9 +572,27 @@ process.on('unhandledRejection', (reason) =>
   void failAndExit({ ...errorDoc(reason), errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: String(reason) }),
 );
 
+/**
+ * A debug session: the inspector opens on a fresh loopback port, the host learns the port, and
+ * nothing of the function loads until a debugger has attached and set its breakpoints (it sends
+ * Runtime.runIfWaitingForDebugger), so breakpoints in the module's top level bind too.
+ */
+async function startDebugger(): Promise<void> {
+  if (!transport.debug) throw new LoadError('Runtime.DebuggerUnavailable', 'Debugging needs the runtime channel, which this platform does not offer');
+  const inspector = nodeRequire('inspector') as typeof import('inspector');
+  inspector.open(0, '127.0.0.1', false);
+  const url = inspector.url();
+  const port = url ? Number(new URL(url).port) : 0;
+  if (!port) throw new LoadError('Runtime.DebuggerUnavailable', 'The Node.js inspector did not open');
+  await transport.debug({ port });
+  inspector.waitForDebugger();
+  await transport.debug({ attached: true });
+}
+
 async function main(): Promise<void> {
   let handler: Handler;
   try {
+    if (debugging) await startDebugger();
     handler = await loadHandler();
   } catch (err) {
     const doc = errorDoc(err, err instanceof LoadError ? err.errorType : undefined);

@@ -1,4 +1,4 @@
-import type { BuildStepNote } from '../../shared/localLambdaNotes';
+import type { BuildStepNote, DebugTargetNote } from '../../shared/localLambdaNotes';
 
 /**
  * What the runtimes tell the person running the Local Lambda, beside the functions' own logs:
@@ -9,13 +9,15 @@ import type { BuildStepNote } from '../../shared/localLambdaNotes';
 export interface RuntimeNote {
   time: number;
   level: 'info' | 'warning' | 'error';
-  kind: 'runtime-version' | 'runtime-libraries' | 'dependencies' | 'build' | 'configuration';
+  kind: 'runtime-version' | 'runtime-libraries' | 'dependencies' | 'build' | 'configuration' | 'debug';
   message: string;
   /** The function the note is about; absent for notes about a runtime or the whole program. */
   functionName?: string;
   runtime?: string;
   /** A build step the note reports (a pip or npm install, a bundle): started, then finished or failed. */
   build?: BuildStepNote;
+  /** A debug session's runtime waits for a debugger here. */
+  debug?: DebugTargetNote;
 }
 
 export type NoteInput = Omit<RuntimeNote, 'time'>;

@@ -38,7 +38,7 @@ _CHANNEL_ENV = "LOCAL_LAMBDA_RUNTIME_CHANNEL"
 _channel_fd = os.environ.pop(_CHANNEL_ENV, None)
 _channel_in = None
 _held = []
-NEXT, RESPONSE, ERROR, INIT_ERROR, EVENT = 1, 2, 3, 4, 5
+NEXT, RESPONSE, ERROR, INIT_ERROR, EVENT, DEBUG = 1, 2, 3, 4, 5, 7
 _PREFIX = struct.Struct(">BII")
 MAX_HEAD_BYTES = 64 * 1024
 
@@ -258,6 +258,22 @@ def load_handler():
     return handler
 
 
+def start_debugger():
+    """A debug session: debugpy listens on a fresh loopback port, the host learns the port, and
+    the handler's module is imported only once a debugger is attached and configured, so
+    breakpoints in its top level bind too."""
+    if _channel_in is None:
+        raise LoadError("Runtime.DebuggerUnavailable", "Debugging needs the runtime channel, which this platform does not offer")
+    try:
+        import debugpy
+    except ImportError as exc:
+        raise LoadError("Runtime.DebuggerUnavailable", "debugpy is not installed for %s: %s" % (sys.executable, exc))
+    _host, port = debugpy.listen(("127.0.0.1", 0))
+    channel_send(frame(DEBUG, {"port": port}))
+    debugpy.wait_for_client()
+    channel_send(frame(DEBUG, {"attached": True}))
+
+
 class LoadError(Exception):
     def __init__(self, error_type, message):
         super().__init__(message)
@@ -273,6 +289,8 @@ def main():
     configure_logging()
     open_channel()
     try:
+        if config.get("debug") is True:
+            start_debugger()
         handler = load_handler()
     except Exception as exc:
         doc = error_doc(exc, getattr(exc, "error_type", None))
