@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCode } from './features/code/register';
 import { registerCodeLens } from './features/codelens/register';
 import { registerConfiguration } from './features/configuration/register';
+import { registerDebug } from './features/debug/register';
 import { registerExplorer } from './features/explorer/register';
 import { registerFunctionPanel } from './features/functionPanel/register';
 import { registerInvoke } from './features/invoke/register';
@@ -17,6 +18,7 @@ export function activate(extension: vscode.ExtensionContext): WorkbenchApi {
   const explorer = registerExplorer(ws);
   const functionPanels = registerFunctionPanel(ws);
   registerInvoke(ws);
+  registerDebug(ws);
   registerLogs(ws);
   registerConfiguration(ws);
   registerTraffic(ws);

@@ -14,7 +14,16 @@ export interface InvokeRequest {
   /** Client context as JSON text; sent base64-encoded (synchronous calls only). */
   clientContext?: string;
   signal?: AbortSignal;
+  /**
+   * The Local Lambda only: run this call under a debugger, as debug session `session` (its note
+   * says where the debugger listens), with `environment` over the function's variables.
+   */
+  debug?: { session: string; environment?: Record<string, string> };
 }
+
+/** The Local Lambda's Invoke headers for a debug session. */
+export const DEBUG_SESSION_HEADER = 'x-local-debug-session';
+export const DEBUG_ENVIRONMENT_HEADER = 'x-local-debug-environment';
 
 export interface InvokeResponse {
   statusCode: number;
@@ -46,17 +55,28 @@ export async function sendInvoke(
 ): Promise<InvokeResponse> {
   const started = Date.now();
   const sync = request.invocationType === 'RequestResponse';
-  const output = await client.send(
-    new sdk.InvokeCommand({
-      FunctionName: request.functionName,
-      Qualifier: request.qualifier || undefined,
-      InvocationType: request.invocationType,
-      LogType: sync ? 'Tail' : 'None',
-      ClientContext: sync && request.clientContext ? Buffer.from(request.clientContext, 'utf8').toString('base64') : undefined,
-      Payload: Buffer.from(request.payload, 'utf8'),
-    }),
-    { abortSignal: request.signal },
-  );
+  const command = new sdk.InvokeCommand({
+    FunctionName: request.functionName,
+    Qualifier: request.qualifier || undefined,
+    InvocationType: request.invocationType,
+    LogType: sync ? 'Tail' : 'None',
+    ClientContext: sync && request.clientContext ? Buffer.from(request.clientContext, 'utf8').toString('base64') : undefined,
+    Payload: Buffer.from(request.payload, 'utf8'),
+  });
+  const debug = request.debug;
+  if (debug) {
+    // Added before signing, so the headers are signed with the rest.
+    command.middlewareStack.add((next) => (args) => {
+      const headers = (args.request as { headers: Record<string, string> }).headers;
+      headers[DEBUG_SESSION_HEADER] = debug.session;
+      if (debug.environment && Object.keys(debug.environment).length) {
+        headers[DEBUG_ENVIRONMENT_HEADER] = Buffer.from(JSON.stringify(debug.environment), 'utf8').toString('base64');
+      }
+      return next(args);
+    }, { step: 'build', name: 'localDebugSession' });
+  }
+  // A call held at a breakpoint lasts as long as the person looks: no request timeout for it.
+  const output = await client.send(command, { abortSignal: request.signal, ...(debug ? { requestTimeout: 0 } : {}) });
   return {
     statusCode: output.StatusCode ?? 0,
     payload: output.Payload ? Buffer.from(output.Payload).toString('utf8') : '',

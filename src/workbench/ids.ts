@@ -23,6 +23,7 @@ export const Commands = {
   openFunctionPanel: 'lambdaWorkbench.openFunctionPanel',
   invokeFunction: 'lambdaWorkbench.invokeFunction',
   invokeAgain: 'lambdaWorkbench.invokeAgain',
+  debugFunction: 'lambdaWorkbench.debugFunction',
   newSampleEvent: 'lambdaWorkbench.newSampleEvent',
   invokeHandler: 'lambdaWorkbench.invokeHandler',
   forgetHandlerFunction: 'lambdaWorkbench.forgetHandlerFunction',
@@ -51,6 +52,14 @@ export const Commands = {
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ALL_COMMAND_IDS: readonly CommandId[] = Object.values(Commands);
+
+/** Debug types the extension contributes (package.json `debuggers`). */
+export const DebugTypes = {
+  /** launch.json: debug a function on the Local Lambda (`function`, `qualifier`, `event`, `env`). */
+  launch: 'lambda-workbench',
+  /** Internal: VS Code's side of a Python debug session, connected to debugpy in the function's runtime. */
+  python: 'lambda-workbench-python',
+} as const;
 
 /** The Connections tree. */
 export const EXPLORER_VIEW_ID = 'lambdaWorkbench.explorer';

@@ -57,11 +57,11 @@ export async function invokeHandler(ctx: Workbench, services: CodeLensServices, 
   if (!args) return;
   if (args.local) {
     if (!args.functionName) return;
-    requireTrust(ctx.isTrusted, 'Invoking a handler locally');
+    requireTrust(ctx.isTrusted, args.debug ? 'Debugging a handler locally' : 'Invoking a handler locally');
     // The Local Lambda runs the file from disk: save it so the call sees what is on screen.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.file);
     if (document?.isDirty) await document.save();
-    await openTab(localTarget(args.functionName), 'invoke');
+    await openTab(localTarget(args.functionName), 'invoke', args.debug === true);
     return;
   }
   let mapping = services.mappings.get(args.file, args.exportName);
@@ -84,9 +84,9 @@ export async function invokeHandler(ctx: Workbench, services: CodeLensServices, 
   await openTab(mapping.target, args.tab);
 }
 
-/** Invoke runs what the function's Invoke tab holds, at once; Logs opens its Logs tab. */
-async function openTab(target: FunctionTarget, tab: HandlerLensArgs['tab']): Promise<void> {
-  if (tab === 'invoke') await vscode.commands.executeCommand(Commands.invokeFunction, target, { form: true });
+/** Invoke runs what the function's Invoke tab holds, at once (under the debugger with `debug`); Logs opens its Logs tab. */
+async function openTab(target: FunctionTarget, tab: HandlerLensArgs['tab'], debug = false): Promise<void> {
+  if (tab === 'invoke') await vscode.commands.executeCommand(Commands.invokeFunction, target, debug ? { form: true, debug } : { form: true });
   else await vscode.commands.executeCommand(Commands.openFunctionPanel, target, tab);
 }
 

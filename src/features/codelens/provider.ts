@@ -18,9 +18,11 @@ export interface HandlerLensArgs {
   tab: Extract<TabId, 'invoke' | 'logs'>;
   /** Run the template function on the Local Lambda (saving the file first). */
   local?: boolean;
+  /** …under the debugger. */
+  debug?: boolean;
 }
 
-type LensAction = 'invoke' | 'local' | 'logs';
+type LensAction = 'invoke' | 'local' | 'debug' | 'logs';
 
 interface LensInfo {
   action: LensAction;
@@ -110,7 +112,11 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
       const range = document.lineAt(h.line).range;
       const base = { file, exportName: h.exportName, templateFunctions: h.templateFunctions };
       lenses.push(new HandlerLens(range, { ...base, action: 'invoke' }));
-      if (this.deps.localEnabled()) for (const functionName of h.templateFunctions) lenses.push(new HandlerLens(range, { ...base, action: 'local', functionName }));
+      if (this.deps.localEnabled()) {
+        for (const functionName of h.templateFunctions) {
+          lenses.push(new HandlerLens(range, { ...base, action: 'local', functionName }), new HandlerLens(range, { ...base, action: 'debug', functionName }));
+        }
+      }
       lenses.push(new HandlerLens(range, { ...base, action: 'logs' }));
     }
     return lenses;
@@ -136,6 +142,16 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
           tooltip: `Run ${info.functionName} on the Local Lambda with this file's code and the event in its Invoke tab`,
           command: this.deps.commandId,
           arguments: [{ file: info.file, exportName: info.exportName, functionName: info.functionName, tab: 'invoke', local: true } satisfies HandlerLensArgs],
+        };
+        break;
+      }
+      case 'debug': {
+        const several = info.templateFunctions.length > 1;
+        lens.command = {
+          title: several ? `Debug ${info.functionName}` : 'Debug',
+          tooltip: `Run ${info.functionName} on the Local Lambda under the debugger, with the event in its Invoke tab: breakpoints in this file stop it`,
+          command: this.deps.commandId,
+          arguments: [{ file: info.file, exportName: info.exportName, functionName: info.functionName, tab: 'invoke', local: true, debug: true } satisfies HandlerLensArgs],
         };
         break;
       }

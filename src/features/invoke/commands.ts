@@ -27,8 +27,8 @@ async function invokeTab(ws: Workbench, target: FunctionTarget, keepLogs = false
 }
 
 /** Opens the function's panel on the Invoke tab and runs the call there, so the result shows in it. */
-export async function invokeInPanel(ws: Workbench, target: FunctionTarget, params: InvokeParams): Promise<InvocationView> {
-  return (await invokeTab(ws, target, true)).invoke(params);
+export async function invokeInPanel(ws: Workbench, target: FunctionTarget, params: InvokeParams, debugEnvironment?: Record<string, string>): Promise<InvocationView> {
+  return (await invokeTab(ws, target, true)).invoke(params, { debugEnvironment });
 }
 
 async function pickEvent(ws: Workbench, target: FunctionTarget): Promise<EventChoice | undefined> {
@@ -52,23 +52,51 @@ async function pickEvent(ws: Workbench, target: FunctionTarget): Promise<EventCh
   return picked?.load?.();
 }
 
-/** `{ form: true }`: run what the function's Invoke tab holds (its event, qualifier and type), without asking. */
+/**
+ * `{ form: true }`: run what the function's Invoke tab holds (its event, qualifier and type),
+ * without asking. `debug`: run it under the debugger (Local Lambda functions). `params`: run
+ * this event and qualifier instead of asking; `environment`: with `debug`, variables over the
+ * function's own (a launch configuration's `env`).
+ */
 export interface InvokeOptions {
   form?: boolean;
+  debug?: boolean;
+  params?: InvokeParams;
+  environment?: Record<string, string>;
+}
+
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+function isParams(v: unknown): v is InvokeParams {
+  const p = v as Partial<InvokeParams> | null;
+  return typeof p === 'object' && p !== null && typeof p.payload === 'string' && typeof p.qualifier === 'string'
+    && (p.invocationType === 'RequestResponse' || p.invocationType === 'Event' || p.invocationType === 'DryRun')
+    && typeof p.clientContext === 'string' && typeof p.eventLabel === 'string' && (p.eventSource === 'sample' || p.eventSource === 'saved' || p.eventSource === 'custom');
 }
 
 function isInvokeOptions(value: unknown): value is InvokeOptions {
-  return typeof value === 'object' && value !== null && typeof (value as InvokeOptions).form === 'boolean';
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  return (o.form === undefined || typeof o.form === 'boolean') && (o.debug === undefined || typeof o.debug === 'boolean')
+    && (o.params === undefined || isParams(o.params)) && (o.environment === undefined || isStringMap(o.environment))
+    && (o.form !== undefined || o.debug !== undefined || o.params !== undefined);
 }
 
 export async function invokeFunction(ws: Workbench, arg?: unknown, options?: unknown): Promise<InvocationView | undefined> {
   const target = toFunctionTarget(arg) ?? (await pickFunction(ws, 'Invoke Function'));
   if (!target) return undefined;
-  if (isInvokeOptions(options) && options.form) {
-    (await invokeTab(ws, target, true)).runForm();
+  const opts = isInvokeOptions(options) ? options : {};
+  const debug = opts.debug === true;
+  if (opts.params) return invokeInPanel(ws, target, { ...opts.params, ...(debug ? { debug } : {}) }, debug ? opts.environment : undefined);
+  if (opts.form) {
+    const tab = await invokeTab(ws, target, true);
+    if (debug) tab.setDebugEnvironment(opts.environment);
+    tab.runForm(debug);
     return undefined;
   }
-  const qualifier = target.qualifier ?? (await pickQualifier(ws, target, `Invoke ${target.functionName}: version or alias`));
+  const verb = debug ? 'Debug' : 'Invoke';
+  const qualifier = target.qualifier ?? (await pickQualifier(ws, target, `${verb} ${target.functionName}: version or alias`));
   if (!qualifier) return undefined;
   const event = await pickEvent(ws, target);
   if (!event) return undefined;
@@ -79,7 +107,8 @@ export async function invokeFunction(ws: Workbench, arg?: unknown, options?: unk
     clientContext: '',
     eventLabel: event.label,
     eventSource: event.source,
-  });
+    ...(debug ? { debug } : {}),
+  }, debug ? opts.environment : undefined);
 }
 
 export async function invokeAgain(ws: Workbench): Promise<InvocationView | undefined> {

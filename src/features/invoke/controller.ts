@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
 import { InvocationCancelledError } from '../../aws/invoke';
 import { errorMessage } from '../../shared/errors';
 import { LATEST_OPTION, qualifierOptions } from '../../shared/format';
@@ -7,6 +8,8 @@ import type { RequestHandlers } from '../../shared/protocol';
 import { targetKey } from '../../shared/target';
 import { sameFunction } from '../../workbench/context';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
+import { offerDebuggerInstall, runUnderDebugger } from '../../workbench/localDebug';
+import { requireTrust } from '../../workbench/trust';
 import { EventCatalog } from './eventCatalog';
 import { InvokeHistory } from './history';
 import { INVOKE_LIMITS, invokeInputProblem } from './invocation';
@@ -24,8 +27,10 @@ export class InvokeController implements TabController<InvokeProtocol> {
   private readonly history: InvokeHistory;
   private readonly events: EventCatalog;
 
-  /** A run of the form was asked for and the webview has not sent an invoke since. */
-  private pendingRun = false;
+  /** A run of the form was asked for (under the debugger or not) and the webview has not sent an invoke since. */
+  private pendingRun: false | 'run' | 'debug' = false;
+  /** Variables over the function's own for the next debug run (from a launch configuration). */
+  private debugEnvironment?: Record<string, string>;
   /** What the webview's form holds (it reports changes), kept for the window when the panel closes. */
   private form?: InvokeParams;
   /** The form kept when this function's panel last closed, until the webview gets it. */
@@ -78,10 +83,10 @@ export class InvokeController implements TabController<InvokeProtocol> {
     this.host.notify('setEvent', this.pendingEvent);
   }
 
-  /** Runs what the tab's form holds (event, qualifier, type), as its Invoke button does. */
-  runForm(): void {
-    this.pendingRun = true;
-    this.host.notify('run');
+  /** Runs what the tab's form holds (event, qualifier, type), as its Invoke button does (or its Debug button, with `debug`). */
+  runForm(debug = false): void {
+    this.pendingRun = debug ? 'debug' : 'run';
+    this.host.notify('run', debug ? { debug } : {});
   }
 
   get isRunning(): boolean {
@@ -92,11 +97,19 @@ export class InvokeController implements TabController<InvokeProtocol> {
    * Runs one invocation. Input that Lambda would refuse (invalid JSON, over the size limits)
    * throws before anything is sent; a refused or failed call resolves with outcome "failed".
    */
-  async invoke(params: InvokeParams): Promise<InvocationView> {
+  async invoke(params: InvokeParams, options: { debugEnvironment?: Record<string, string> } = {}): Promise<InvocationView> {
     if (this.running) throw new Error('An invocation of this function is already running. Wait for it or cancel it.');
     this.pendingRun = false;
     const problem = invokeInputProblem(params);
     if (problem) throw new Error(problem);
+    if (params.debug) {
+      const { target } = this.host;
+      if (target.connectionKind !== 'local') throw new Error(`Debugging runs functions on the Local Lambda; ${target.functionName} is on ${target.connectionLabel}.`);
+      if (params.invocationType !== 'RequestResponse') throw new Error('Debug runs a synchronous (RequestResponse) call: choose that invocation type.');
+      requireTrust(this.host.workbench.isTrusted, 'Debugging a function');
+    }
+    const debugEnvironment = options.debugEnvironment ?? this.debugEnvironment;
+    this.debugEnvironment = undefined;
 
     const id = randomUUID();
     const at = new Date();
@@ -105,7 +118,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
     this.host.notify('started', { ...params, id });
     let view: InvocationView;
     try {
-      view = await this.call(id, at, params, abort.signal);
+      view = await this.call(id, at, params, abort.signal, debugEnvironment);
     } finally {
       this.running = undefined;
     }
@@ -119,12 +132,26 @@ export class InvokeController implements TabController<InvokeProtocol> {
     this.running?.abort.abort();
   }
 
-  private async call(id: string, at: Date, params: InvokeParams, signal: AbortSignal): Promise<InvocationView> {
+  /** Variables over the function's own for the next debug run, until it starts. */
+  setDebugEnvironment(environment: Record<string, string> | undefined): void {
+    this.debugEnvironment = environment;
+  }
+
+  private async call(id: string, at: Date, params: InvokeParams, signal: AbortSignal, debugEnvironment?: Record<string, string>): Promise<InvocationView> {
     const { functionName } = this.host.target;
     const qualifier = params.qualifier || undefined;
     try {
       const api = await this.host.lambda();
-      const response = await api.invoke({ functionName, qualifier, payload: params.payload, invocationType: params.invocationType, clientContext: params.clientContext || undefined, signal });
+      const request = { functionName, qualifier, payload: params.payload, invocationType: params.invocationType, clientContext: params.clientContext || undefined, signal };
+      const ws = this.host.workbench;
+      const response = params.debug
+        ? await runUnderDebugger({ onDidNote: (l) => ws.local.onDidNote(l), log: this.host.log, folder: vscode.workspace.workspaceFolders?.[0] }, {
+          functionName,
+          signal,
+          call: (session, debugSignal) => api.invoke({ ...request, signal: debugSignal, debug: { session, environment: debugEnvironment } }),
+        })
+        : await api.invoke(request);
+      if (params.debug && response.functionError) offerDebuggerInstall(response.payload);
       let pricing: PricingConfig | undefined;
       if (response.logTail) {
         const config = await api.getFunction(functionName, response.executedVersion ?? qualifier).then((f) => f.Configuration).catch(() => undefined);
@@ -133,6 +160,10 @@ export class InvokeController implements TabController<InvokeProtocol> {
       this.host.log.info(`Invoked ${functionName}${qualifier ? `:${qualifier}` : ''} (${params.invocationType}): ${response.statusCode}${response.functionError ? ` ${response.functionError}` : ''}`);
       return invocationView(id, at, params, response, pricing);
     } catch (error) {
+      if (params.debug && error instanceof InvocationCancelledError && !signal.aborted) {
+        return failedView(id, at, params, 'The debug session ended before the function returned, so the Local Lambda stopped its runtime.', true);
+      }
+      if (params.debug && signal.aborted) return failedView(id, at, params, 'Cancelled. The Local Lambda stopped the runtime and ended the debug session.', true);
       if (error instanceof InvocationCancelledError || signal.aborted) return failedView(id, at, params, 'Cancelled. Lambda may still finish the call; its result is not shown.', true);
       const message = errorMessage(error);
       this.host.log.error(`Invoking ${functionName}${qualifier ? `:${qualifier}` : ''} failed: ${message}`);
@@ -166,6 +197,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
     if (this.last) state.last = this.last;
     if (this.pendingEvent) this.host.notify('setEvent', this.pendingEvent);
     if (this.pendingRun) state.runNow = true;
+    if (this.pendingRun === 'debug') state.runNowDebug = true;
     // An event or a run a command asked for wins over the form kept from before.
     if (this.restoredForm && !this.pendingEvent && !this.pendingRun && !this.running) state.draft = this.restoredForm;
     this.restoredForm = undefined;

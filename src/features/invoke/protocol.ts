@@ -28,6 +28,8 @@ export interface InvokeParams {
   clientContext: string;
   eventLabel: string;
   eventSource: EventSource;
+  /** Run it under the debugger (Local Lambda functions, synchronous calls). */
+  debug?: boolean;
 }
 
 export interface QualifierList {
@@ -138,6 +140,8 @@ export interface InvokeTabState {
   last?: InvocationView;
   /** Run what the form holds as soon as it is loaded (a CodeLens asked while the tab was loading). */
   runNow?: boolean;
+  /** …and run it under the debugger. */
+  runNowDebug?: boolean;
   /** The form as it was when this function's panel was last closed in this window. */
   draft?: InvokeParams;
 }
@@ -151,6 +155,7 @@ const invokeParamsSchema: Schema<InvokeParams> = {
     clientContext: { type: 'string' },
     eventLabel: { type: 'string', maxLength: 300 },
     eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
+    debug: { type: 'boolean', nullable: true },
   },
   required: ['payload', 'qualifier', 'invocationType', 'clientContext', 'eventLabel', 'eventSource'],
   additionalProperties: false,
@@ -168,6 +173,7 @@ const invokeDraftSchema: Schema<InvokeParams> = {
     clientContext: { type: 'string', maxLength: 16384 },
     eventLabel: { type: 'string', maxLength: 300 },
     eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
+    debug: { type: 'boolean', nullable: true },
   },
   required: ['payload', 'qualifier', 'invocationType', 'clientContext', 'eventLabel', 'eventSource'],
   additionalProperties: false,
@@ -222,8 +228,8 @@ export const invokeProtocol = {
     events: signal<EventLists>(),
     /** Versions or aliases changed (published, created, deleted elsewhere). */
     qualifiers: signal<QualifierList>(),
-    /** Run what the form holds now, as the Invoke button would. */
-    run: signal(),
+    /** Run what the form holds now, as the Invoke button would (or the Debug button, with `debug`). */
+    run: signal<{ debug?: boolean }>(),
   },
 } as const;
 export type InvokeProtocol = typeof invokeProtocol;

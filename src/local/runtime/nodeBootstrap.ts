@@ -577,6 +577,35 @@ process.on('unhandledRejection', (reason) =>
  * nothing of the function loads until a debugger has attached and set its breakpoints (it sends
  * Runtime.runIfWaitingForDebugger), so breakpoints in the module's top level bind too.
  */
+/**
+ * Whether the handler's module names a source map (a bundle or compiled TypeScript). The
+ * debugger binds breakpoints in the sources of such a module only once it has read the map, and
+ * Node.js gives it no pause to do so for a CommonJS module that loads after it attached; so such
+ * a module is loaded before the debugger attaches, and its map is read while attaching.
+ */
+function handlerHasSourceMap(): boolean {
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const spec = process.env._HANDLER ?? '';
+  const dot = spec.indexOf('.', spec.lastIndexOf('/') + 1);
+  if (dot <= 0) return false;
+  const base = path.resolve(root, spec.slice(0, dot));
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!file) return false;
+  try {
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const tail = Buffer.alloc(Math.min(size, 4096));
+      fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+      return tail.toString('utf8').includes('//# sourceMappingURL=');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 async function startDebugger(): Promise<void> {
   if (!transport.debug) throw new LoadError('Runtime.DebuggerUnavailable', 'Debugging needs the runtime channel, which this platform does not offer');
   const inspector = nodeRequire('inspector') as typeof import('inspector');
@@ -592,8 +621,13 @@ async function startDebugger(): Promise<void> {
 async function main(): Promise<void> {
   let handler: Handler;
   try {
-    if (debugging) await startDebugger();
-    handler = await loadHandler();
+    if (debugging && handlerHasSourceMap()) {
+      handler = await loadHandler();
+      await startDebugger();
+    } else {
+      if (debugging) await startDebugger();
+      handler = await loadHandler();
+    }
   } catch (err) {
     const doc = errorDoc(err, err instanceof LoadError ? err.errorType : undefined);
     writeLog('ERROR', [`Uncaught Exception \t${JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })}`]);

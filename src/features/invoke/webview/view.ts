@@ -75,6 +75,8 @@ export class InvokeView implements TabView<InvokeProtocol> {
   private eventSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private invokeButton!: HTMLElementTagNameMap['vscode-button'];
   private cancelButton!: HTMLElementTagNameMap['vscode-button'];
+  /** Shown for Local Lambda functions only: runs the form's call under the debugger. */
+  private debugButton!: HTMLElementTagNameMap['vscode-button'];
   private editor!: HTMLTextAreaElement;
   private contextEditor!: HTMLTextAreaElement;
   private editorStatus!: HTMLElement;
@@ -122,7 +124,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       this.setRunning(running.id, running);
     },
     qualifiers: (list: QualifierList) => this.renderQualifiers(list),
-    run: () => void this.invoke(),
+    run: (options?: { debug?: boolean }) => void this.invoke(options?.debug === true),
     finished: (view: InvocationView) => this.finish(view),
     setEvent: ({ payload, label }: { payload: string; label: string }) => {
       this.setEvent(payload, label, 'sample');
@@ -155,6 +157,11 @@ export class InvokeView implements TabView<InvokeProtocol> {
 
     this.invokeButton = h('vscode-button', { class: 'invoke-run', icon: 'play', title: 'Invoke (Ctrl+Enter / Cmd+Enter)' }, 'Invoke');
     this.invokeButton.addEventListener('click', () => void this.invoke());
+    this.debugButton = h('vscode-button', {
+      class: 'invoke-debug', icon: 'debug-alt', secondary: true, hidden: this.api.target.connectionKind !== 'local',
+      title: 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached',
+    }, 'Debug');
+    this.debugButton.addEventListener('click', () => void this.invoke(true));
     this.cancelButton = h('vscode-button', { class: 'invoke-cancel', icon: 'debug-stop', secondary: true, hidden: true }, 'Cancel');
     this.cancelButton.addEventListener('click', () => void this.api.request('cancel').catch(() => undefined));
 
@@ -163,7 +170,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       { class: 'invoke-controls' },
       h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Qualifier'), this.qualifierSelect),
       h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Invocation type'), this.typeSelect),
-      h('div', { class: 'invoke-actions' }, this.invokeButton, this.cancelButton, h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter')),
+      h('div', { class: 'invoke-actions' }, this.invokeButton, this.debugButton, this.cancelButton, h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter')),
     );
 
     // Searchable: type a few letters of a sample, a saved or a recent event.
@@ -408,6 +415,11 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.contextStatus.replaceChildren(...(contextProblem ? [icon('error'), ` ${contextProblem}`] : []));
     ok &&= !contextProblem;
     this.invokeButton.disabled = !ok || this.running !== undefined;
+    const sync = this.state.invocationType === 'RequestResponse';
+    this.debugButton.disabled = !ok || this.running !== undefined || !sync;
+    this.debugButton.title = sync
+      ? 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached'
+      : 'Debug runs synchronous (RequestResponse) calls';
     return ok;
   }
 
@@ -441,14 +453,14 @@ export class InvokeView implements TabView<InvokeProtocol> {
       if (state.running) this.setRunning(state.running.id, state.running);
       if (state.last && state.last.id !== this.shownResult) this.showResult(state.last);
       this.validate();
-      if (state.runNow) void this.invoke();
+      if (state.runNow) void this.invoke(state.runNowDebug === true);
     } catch (error) {
       this.qualifierNote.hidden = false;
       this.qualifierNote.textContent = errorMessage(error);
     }
   }
 
-  private async invoke(): Promise<void> {
+  private async invoke(debug = false): Promise<void> {
     if (this.running || !this.validate()) return;
     const params: InvokeParams = {
       payload: this.editor.value,
@@ -457,6 +469,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       clientContext: this.state.invocationType === 'Event' ? '' : this.contextEditor.value,
       eventLabel: this.state.eventLabel,
       eventSource: this.state.eventSource,
+      ...(debug ? { debug } : {}),
     };
     this.setRunning('pending', params);
     try {
@@ -471,18 +484,24 @@ export class InvokeView implements TabView<InvokeProtocol> {
     }
   }
 
-  private setRunning(id: string, params: Pick<InvokeParams, 'qualifier' | 'invocationType' | 'eventLabel'>): void {
+  private setRunning(id: string, params: Pick<InvokeParams, 'qualifier' | 'invocationType' | 'eventLabel' | 'debug'>): void {
     this.running = id;
     this.invokeButton.disabled = true;
-    this.invokeButton.setAttribute('icon', 'loading');
-    this.invokeButton.setAttribute('icon-spin', '');
+    this.debugButton.disabled = true;
+    const busy = params.debug ? this.debugButton : this.invokeButton;
+    busy.setAttribute('icon', 'loading');
+    busy.setAttribute('icon-spin', '');
     this.cancelButton.hidden = false;
+    const what = `${this.api.target.functionName}:${params.qualifier || '$LATEST'}`;
     this.resultBox.replaceChildren(
       h(
         'div',
         { class: 'invoke-running' },
         h('vscode-progress-ring'),
-        h('span', {}, `Invoking ${this.api.target.functionName}:${params.qualifier || '$LATEST'} (${params.invocationType}) with ${params.eventLabel}…`),
+        params.debug
+          ? h('span', {}, `Debugging ${what} with ${params.eventLabel}…`,
+            h('span', { class: 'invoke-debug-note' }, icon('debug-pause'), ' The function\'s timeout is not enforced while the debugger is attached. Continue in the debugger, or stop its session to end the call.'))
+          : h('span', {}, `Invoking ${what} (${params.invocationType}) with ${params.eventLabel}…`),
       ),
     );
   }
@@ -491,6 +510,8 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.running = undefined;
     this.invokeButton.setAttribute('icon', 'play');
     this.invokeButton.removeAttribute('icon-spin');
+    this.debugButton.setAttribute('icon', 'debug-alt');
+    this.debugButton.removeAttribute('icon-spin');
     this.cancelButton.hidden = true;
     this.validate();
   }
