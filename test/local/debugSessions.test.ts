@@ -48,6 +48,9 @@ Resources:
   PyFn:
     Type: AWS::Serverless::Function
     Properties: { FunctionName: debug-py, Runtime: python3.12, Handler: app.handler, CodeUri: py/, Timeout: 1 }
+  RogueFn:
+    Type: AWS::Serverless::Function
+    Properties: { FunctionName: debug-rogue, Runtime: nodejs20.x, Handler: app.handler, CodeUri: rogue/ }
   CustomFn:
     Type: AWS::Serverless::Function
     Properties: { FunctionName: debug-custom, Runtime: provided.al2023, Handler: bootstrap, CodeUri: custom/ }
@@ -57,6 +60,17 @@ Resources:
   await new Promise((r) => setTimeout(r, 1500));
   console.log('slept');
   return { got: event, before, after: context.getRemainingTimeInMillis(), variable: process.env.DEBUG_VAR || null, pid: process.pid };
+};
+`);
+  // Claims to open a debugger port again, from the handler: a frame only the bootstrap may send, once.
+  write(path.join(dir, 'rogue', 'app.js'), `const fs = require('fs');
+exports.handler = async () => {
+  const head = Buffer.from(JSON.stringify({ port: 9229 }));
+  const prefix = Buffer.alloc(9);
+  prefix[0] = 7; prefix.writeUInt32BE(head.length, 1); prefix.writeUInt32BE(0, 5);
+  fs.writeSync(3, Buffer.concat([prefix, head]));
+  await new Promise((r) => setTimeout(r, 500));
+  return 'late';
 };
 `);
   write(path.join(dir, 'py', 'app.py'), `import os, time
@@ -182,6 +196,21 @@ describe('Local Lambda: debug sessions (X-Local-Debug-Session)', function () {
     assert.match(doc.errorMessage, /No debugger attached within 3 s/);
     const target = await debugNote(session);
     assert.equal(await portOpen(target.port), false);
+  });
+
+  it('a debug frame the runtime did not expect breaks its channel: Runtime.ChannelError, and the environment goes', async () => {
+    const session = randomUUID();
+    const call = debugInvoke(local.lambda, 'debug-rogue', session);
+    const target = await debugNote(session);
+    const inspector = await InspectorClient.attach(target.port);
+    await inspector.run();
+    const out = await call;
+    inspector.close();
+    assert.equal(out.FunctionError, 'Unhandled');
+    const doc = JSON.parse(text(out)) as { errorType: string; errorMessage: string };
+    assert.equal(doc.errorType, 'Runtime.ChannelError');
+    assert.match(doc.errorMessage, /The runtime sent a malformed frame on its channel \(an unexpected debug frame\)/);
+    await until(async () => !(await portOpen(target.port)));
   });
 
   it('a custom runtime cannot be debugged: 400 with the reason', async () => {

@@ -377,6 +377,31 @@ row('Invoke: payload over 6 MB', invoke(Buffer.alloc(6 * 1024 * 1024 + 1, 0x20))
 row('Invoke: Event payload over 1 MB', invoke(Buffer.alloc(1024 * 1024 + 1, 0x20), { 'x-amz-invocation-type': 'Event' }), v(413, 'RequestEntityTooLargeException', 'Request must be smaller than 1048576 bytes for the InvokeAsync operation (received 1048577 bytes).'));
 row('Invoke: unknown invocation type', invoke('{}', { 'x-amz-invocation-type': 'Sometimes' }), invalid('Invalid InvocationType "Sometimes": use RequestResponse, Event or DryRun.'));
 row('Invoke: client context too long', invoke('{}', { 'x-amz-client-context': 'a'.repeat(3584) }), invalid('Client context must be at most 3583 bytes (got 3584).'));
+const SESSION = 'x-local-debug-session';
+const DEBUG_ENV = 'x-local-debug-environment';
+const okSession = { [SESSION]: '0123456789abcdef' };
+const debugEnv = (value: unknown) => ({ ...okSession, [DEBUG_ENV]: Buffer.from(JSON.stringify(value)).toString('base64') });
+const SESSION_SHAPE = `${SESSION} must be 8 to 64 letters, digits or dashes (a UUID, say).`;
+row('Invoke: debug session id too short', invoke('{}', { [SESSION]: 'abc' }), invalid(SESSION_SHAPE));
+row('Invoke: debug session id too long', invoke('{}', { [SESSION]: 'a'.repeat(65) }), invalid(SESSION_SHAPE));
+row('Invoke: debug session id with a path in it', invoke('{}', { [SESSION]: 'abcdefgh/../../x' }), invalid(SESSION_SHAPE));
+row('Invoke: debug session id with spaces', invoke('{}', { [SESSION]: 'abcd efgh ijkl' }), invalid(SESSION_SHAPE));
+row('Invoke: debug session on an Event call', invoke('{}', { ...okSession, 'x-amz-invocation-type': 'Event' }),
+  invalid('A debug session runs a synchronous (RequestResponse) invocation; Event calls have no caller to wait for the debugger.'));
+row('Invoke: debug session on a DryRun call', invoke('{}', { ...okSession, 'x-amz-invocation-type': 'DryRun' }),
+  invalid('A debug session runs a synchronous (RequestResponse) invocation; DryRun calls have no caller to wait for the debugger.'));
+row('Invoke: debug variables without a session', invoke('{}', { [DEBUG_ENV]: Buffer.from('{}').toString('base64') }),
+  invalid(`${DEBUG_ENV} is only read with ${SESSION}.`));
+row('Invoke: debug variables that are not base64 JSON', invoke('{}', { ...okSession, [DEBUG_ENV]: '%%%not-base64%%%' }),
+  invalid(`${DEBUG_ENV} must be base64 of a JSON object of strings, e.g. {"LOG_LEVEL":"debug"}.`));
+row('Invoke: debug variables as an array', invoke('{}', debugEnv(['A', 'B'])), invalid(`${DEBUG_ENV} must hold a JSON object of strings.`));
+row('Invoke: debug variables as null', invoke('{}', debugEnv(null)), invalid(`${DEBUG_ENV} must hold a JSON object of strings.`));
+row('Invoke: debug variable that is a number', invoke('{}', debugEnv({ LEVEL: 3 })), invalid('Debug environment variable LEVEL must be a string.'));
+row('Invoke: debug variable with a bad name', invoke('{}', debugEnv({ '1ABC': 'x' })),
+  invalid('Debug environment variable "1ABC" is not a valid name: letters, digits and _, starting with a letter, at least 2 characters.'));
+row('Invoke: debug variable reserved by Lambda', invoke('{}', debugEnv({ AWS_REGION: 'x' })), invalid('Debug environment variable AWS_REGION is reserved by Lambda and cannot be set.'));
+row('Invoke: debug variables over 4 KB', invoke('{}', debugEnv({ BIG: 'x'.repeat(4100) })), invalid("The debug environment variables take more than Lambda's 4096 bytes."));
+row('Invoke: debug variables header over 8 KB', invoke('{}', { ...okSession, [DEBUG_ENV]: 'e'.repeat(8193) }), invalid(`${DEBUG_ENV} must be base64 of a JSON object under 4 KB.`));
 row('Invoke: unknown function', invoke('{}', {}, 'nope'), notFound(/^Function not found: .*:function:nope$/));
 row('Invoke: unknown alias', invoke('{}', {}, 'sentinel:nosuch'), notFound(/^Function not found: .*:function:sentinel:nosuch$/));
 row('Invoke: broken percent-encoding', invoke('{}', {}, '%E0%A4%A'), validation("The path segment '%E0%A4%A' is not valid percent-encoding (each % must start a UTF-8 byte such as %2F)."));

@@ -84,6 +84,7 @@ exports.handler = async (event, context) => {
     case 'channel-unknown-type': await toChannel(Buffer.from('{"requestId":"' + id + '"}')); await sleep(500); return 'late';
     case 'channel-huge-head': await toChannel(Buffer.from([2, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])); await sleep(500); return 'late';
     case 'channel-bad-json': await toChannel(frame(2, Buffer.from('{not json'))); await sleep(500); return 'late';
+    case 'channel-debug-frame': await toChannel(frame(7, { port: 9229 })); await sleep(500); return 'late';
     case 'channel-no-id': await toChannel(frame(2, {}, Buffer.from('"forged"'))); await sleep(500); return 'late';
     case 'channel-next-body': await toChannel(frame(1, {}, Buffer.from('x'))); await sleep(500); return 'late';
     case 'channel-oversized': await toChannel(frame(2, { requestId: id }, Buffer.alloc(${SIX_MB} + 1, 0x79))); await sleep(200); return 'late';
@@ -205,6 +206,7 @@ const rows: Row[] = [
   { name: 'orphaned background processes and an exit', event: { case: 'orphans' }, expect: { errorType: 'Runtime.ExitError', errorMessage: exited('exit status 7') } },
   { name: 'channel: bytes that are no frame (an unknown frame type)', event: { case: 'channel-unknown-type' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (unknown frame type 123)` } },
   { name: 'channel: a frame head longer than the limit', event: { case: 'channel-huge-head' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (a frame head of 4294967295 bytes (at most 65536))` } },
+  { name: 'channel: a debug frame from an environment that is not being debugged', event: { case: 'channel-debug-frame' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (unknown frame type 7)` } },
   { name: 'channel: a frame head that is not JSON', event: { case: 'channel-bad-json' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (a frame head that is not JSON)` } },
   { name: 'channel: an answer without a request id', event: { case: 'channel-no-id' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (an answer without a requestId)` } },
   { name: 'channel: a NEXT frame with a body', event: { case: 'channel-next-body' }, expect: { errorType: 'Runtime.ChannelError', errorMessage: (id) => `RequestId: ${id} Error: The runtime sent a malformed frame on its channel (a NEXT frame with a body)` } },
