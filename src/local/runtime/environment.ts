@@ -688,7 +688,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const reading = readMemory(pid);
     if (!reading) return;
     this.peakKb = Math.max(this.peakKb, reading.hwmKb, reading.rssKb);
-    if (reading.rssKb > this.spec.memorySize * 1024 && !this.memoryExceeded) {
+    // Under a debugger the process also holds the debugger's own memory: not the function's to answer for.
+    if (reading.rssKb > this.spec.memorySize * 1024 && !this.memoryExceeded && !this.opts.debug) {
       this.memoryExceeded = true;
       this.killProcesses();
     }
