@@ -17,6 +17,9 @@ import { DebugTypes } from './ids';
 /** Marks the debug configurations this module starts, with the session id they serve. */
 export const SESSION_KEY = '__lambdaWorkbenchSession';
 
+/** How long a call may take to answer after its debug session ended before it is stopped. */
+const SESSION_END_GRACE_MS = 750;
+
 /** How long the runtime's debugger port may take to be announced before the attach is given up. */
 const NOTE_WAIT_MS = 60_000;
 
@@ -118,12 +121,18 @@ export async function runUnderDebugger<T>(host: DebugHost, run: DebuggedCall<T>)
   subscriptions.push(vscode.debug.onDidStartDebugSession((s) => {
     if (!started && s.configuration[SESSION_KEY] === session) started = s;
   }));
+  let finished = false;
+  let stopTimer: NodeJS.Timeout | undefined;
   subscriptions.push(vscode.debug.onDidTerminateDebugSession((s) => {
-    if (s === started) ended.abort();
+    // The session also ends when the runtime goes after answering: the answer may still be on its
+    // way, so the call is stopped only if it has not come back shortly after.
+    if (s === started && !finished) stopTimer = setTimeout(() => ended.abort(), SESSION_END_GRACE_MS);
   }));
+  subscriptions.push({ dispose: () => clearTimeout(stopTimer) });
   try {
     return await run.call(session, anySignal([ended.signal, run.signal]));
   } finally {
+    finished = true;
     for (const d of subscriptions.splice(0)) d.dispose();
     if (started && !ended.signal.aborted) void vscode.debug.stopDebugging(started);
   }

@@ -381,7 +381,9 @@ export class RuntimeManager {
       return launchFailureOutcome(spec, req, new LaunchError('Runtime.ExitError', 'The debug session ended before the function ran'), this.opts.logSink);
     } finally {
       debug.signal?.removeEventListener('abort', stop);
-      await env.dispose();
+      // Stopped once the answer is on its way: a debugger that sees its runtime go must not beat
+      // the answer to the caller (which would take the session's end for a Stop).
+      setImmediate(() => void env.dispose());
     }
   }
 
