@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: builds and packages the production extension, then measures activation (plain
  * Node and the real extension host), bundle and VSIX sizes, the tree at 10,000 functions, Local
- * invoke latency, builds, hostile input, log throughput, and the Local Lambda against
- * serverless-offline and a bare floor. Every figure is measured in this run and shown with its
- * budget and against a baseline from the same run. Prints a table, writes bench/results.json.
+ * invoke latency, builds, hostile input, log throughput, the Local Lambda against
+ * serverless-offline and a bare floor, and Debug's click-to-stopped time in the real extension
+ * host. Every figure is measured in this run and shown with its budget and against a baseline
+ * from the same run. Prints a table, writes bench/results.json.
  *
- *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks,logs,compare] [-- --functions N]
+ *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks,logs,compare,debug] [-- --functions N]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,6 +18,7 @@ import type { HostActivationResult } from './hostActivation';
 import { runAttackBench } from './attacks';
 import { runBuildBench } from './build';
 import { runComparison } from './compare';
+import { debugRows, type DebugBenchResult } from './debug';
 import { runLocalBench } from './local';
 import { isSdkChunk, kb, measureSizes, type SizeFigures } from './sizes';
 import { ms, printTable, type BudgetRow } from './stats';
@@ -273,6 +275,30 @@ async function main(): Promise<void> {
       rows: compare.rows,
     });
     results.compare = compare.results;
+  }
+
+  const debugTitle = 'Debug on the Local Lambda: click → stopped on the breakpoint (bench/debug.ts)';
+  if (skip.has('debug')) {
+    sections.push({ title: debugTitle, rows: [notRun('Debug: click → stopped', 'skipped (--skip debug)')] });
+  } else if (!fs.existsSync(paths.CODE_SERVER_BIN)) {
+    sections.push({ title: debugTitle, rows: [notRun('Debug: click → stopped', 'code-server not installed: npm run setup:vscode')] });
+  } else {
+    done = step('Debug: click → stopped in the extension host (code-server, under /tmp/vscode-test.lock)');
+    const outFile = path.join(os.tmpdir(), `lw-debug-bench-${process.pid}.json`);
+    try {
+      runProgram([path.join(__dirname, 'debug.js'), '--extension', pkg.staging, '--samples', quick ? '3' : '5', '--out', outFile], true);
+      const debug = JSON.parse(fs.readFileSync(outFile, 'utf8')) as DebugBenchResult;
+      sections.push({
+        title: `Debug on the Local Lambda: the Invoke tab's Debug (lambdaWorkbench.invokeFunction) → the debugger's stopped event on the breakpoint, in VS Code ${debug.vscodeVersion} (code-server); ${debug.samples} samples per runtime after one warm-up, runtimes taking turns (bench/debug.ts)`,
+        rows: debugRows(debug),
+      });
+      results.debug = debug;
+    } catch (err) {
+      sections.push({ title: debugTitle, rows: [{ name: 'Debug: click → stopped', value: 'failed', budget: '-', ratio: (err as Error).message.split('\n')[0].slice(0, 160), ok: false }] });
+    } finally {
+      fs.rmSync(outFile, { force: true });
+    }
+    done();
   }
 
   const missed = sections.flatMap((s) => s.rows.filter((r) => r.ok === false).map((r) => `${s.title.split(' (')[0]}: ${r.name}`));

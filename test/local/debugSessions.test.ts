@@ -86,7 +86,7 @@ def handler(event, context):
 }
 
 /** Invoke with the Local Lambda's debug headers. */
-function debugInvoke(lambda: LambdaClient, name: string, session: string, opts: { payload?: unknown; environment?: Record<string, string>; signal?: AbortSignal } = {}): Promise<InvokeCommandOutput> {
+function debugInvoke(lambda: LambdaClient, name: string, session: string, opts: { payload?: unknown; environment?: Record<string, string>; signal?: AbortSignal; onAnswer?: () => void } = {}): Promise<InvokeCommandOutput> {
   const command = new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(opts.payload ?? {})), LogType: 'Tail' });
   command.middlewareStack.add((next) => (args) => {
     const headers = (args.request as { headers: Record<string, string> }).headers;
@@ -94,6 +94,15 @@ function debugInvoke(lambda: LambdaClient, name: string, session: string, opts: 
     if (opts.environment) headers['x-local-debug-environment'] = Buffer.from(JSON.stringify(opts.environment)).toString('base64');
     return next(args);
   }, { step: 'build', name: 'localDebugSession' });
+  // Next to the HTTP handler: runs as soon as the answer's status and headers have arrived.
+  const onAnswer = opts.onAnswer;
+  if (onAnswer) {
+    command.middlewareStack.add((next) => async (args) => {
+      const out = await next(args);
+      onAnswer();
+      return out;
+    }, { step: 'deserialize', priority: 'low', name: 'answerArrived' });
+  }
   return lambda.send(command, { abortSignal: opts.signal });
 }
 
@@ -175,6 +184,20 @@ describe('Local Lambda: debug sessions (X-Local-Debug-Session)', function () {
     // And a normal invoke is still held to the timeout.
     const plain = await local.lambda.send(new InvokeCommand({ FunctionName: 'debug-node', Payload: Buffer.from('{}') }));
     assert.match(text(plain), /Task timed out after 1\.00 seconds/);
+  });
+
+  it('the answer reaches the caller before the runtime goes, so its debugger never sees the session end first', async () => {
+    // A debugger whose session ends while the call is still out takes it for Stop and cancels the call.
+    const session = randomUUID();
+    const order: string[] = [];
+    const call = debugInvoke(local.lambda, 'debug-node', session, { payload: { n: 2 }, onAnswer: () => order.push('answer') });
+    const inspector = await InspectorClient.attach((await debugNote(session)).port);
+    const gone = inspector.disconnected().then(() => order.push('runtime gone'));
+    await inspector.run();
+    const out = await call;
+    await gone;
+    assert.equal(out.FunctionError, undefined, text(out));
+    assert.deepEqual(order, ['answer', 'runtime gone']);
   });
 
   it('stopping the caller (its debugger went away) stops the runtime and everything it runs', async () => {

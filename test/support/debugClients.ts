@@ -50,6 +50,14 @@ class WebSocketClient {
     this.socket.destroy();
   }
 
+  /** Resolves when the other side ends the connection. */
+  ended(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.readableEnded || this.socket.destroyed) resolve();
+      else this.socket.once('close', () => resolve());
+    });
+  }
+
   private onData(chunk: Buffer): void {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (;;) {
@@ -126,6 +134,11 @@ export class InspectorClient {
     const i = this.events.findIndex((e) => e.method === method);
     if (i >= 0) return Promise.resolve(this.events.splice(i, 1)[0]);
     return new Promise((resolve) => this.eventWaiters.push({ method, resolve }));
+  }
+
+  /** Resolves when the runtime closes the inspector connection (it exited). */
+  disconnected(): Promise<void> {
+    return this.ws.ended();
   }
 
   /** Lets a runtime waiting for a debugger go on. */

@@ -144,6 +144,8 @@ export class RuntimeManager {
   private readonly services: LaunchServices;
   /** Debug sessions running now, by id, with their environments. */
   private readonly debugSessions = new Map<string, ExecutionEnvironment | undefined>();
+  /** Debug sessions' environments stopping now, their answers sent. */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(private readonly opts: RuntimeManagerOptions) {
     this.maxConcurrency = opts.maxConcurrency ?? ACCOUNT_CONCURRENCY;
@@ -381,10 +383,21 @@ export class RuntimeManager {
       return launchFailureOutcome(spec, req, new LaunchError('Runtime.ExitError', 'The debug session ended before the function ran'), this.opts.logSink);
     } finally {
       debug.signal?.removeEventListener('abort', stop);
-      // Stopped once the answer is on its way: a debugger that sees its runtime go must not beat
-      // the answer to the caller (which would take the session's end for a Stop).
-      setImmediate(() => void env.dispose());
+      this.retireAfterAnswer(env);
     }
+  }
+
+  /**
+   * Stops a debug session's environment once its answer is on the way: the caller's HTTP answer
+   * is written within the turn the outcome is returned in, the runtime stops in the next. The
+   * debugger's connection closes with the runtime, and a debugger that sees its session end
+   * while the call is still out takes it for Stop and gives the call up.
+   */
+  private retireAfterAnswer(env: ExecutionEnvironment): void {
+    const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => env.dispose())
+      .finally(() => this.retiring.delete(done));
+    this.retiring.add(done);
   }
 
   /** Counts an admitted invocation out again. */
@@ -586,7 +599,7 @@ export class RuntimeManager {
     this.environments.clear();
     this.environmentMemoryMb = 0;
     this.pools.clear();
-    await Promise.all(all.map((env) => env.dispose()));
+    await Promise.all([...all.map((env) => env.dispose()), ...this.retiring]);
   }
 
   private poolFor(spec: ExecutionSpec): Pool {

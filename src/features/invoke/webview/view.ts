@@ -47,6 +47,19 @@ const DEFAULT_EVENT = '{\n  "hello": "world"\n}';
 const MAX_SAVED_RESULT_CHARS = 256 * 1024;
 const DEFAULT_LIMITS: InvokeLimits = INVOKE_LIMITS;
 
+/**
+ * Scrolls the tab, when needed, just far enough that the top `px` pixels of `el` show. The tab's
+ * own document scrolls (element.scrollIntoView could also move the workbench around the webview).
+ */
+function reveal(el: Element, px: number): void {
+  const rect = el.getBoundingClientRect();
+  const height = window.innerHeight;
+  if (height === 0) return;
+  const bottom = Math.min(rect.bottom, rect.top + px);
+  if (rect.top >= 0 && bottom <= height) return;
+  window.scrollBy({ top: rect.top < 0 ? rect.top - 8 : bottom - height + 8 });
+}
+
 function badge(iconName: string, label: string, value: string, kind = '', title?: string): HTMLElement {
   return h('span', { class: `invoke-badge ${kind}`.trim(), title: title ?? `${label}: ${value}` }, icon(iconName), h('span', { class: 'invoke-badge-label' }, label), h('span', { class: 'invoke-badge-value' }, value));
 }
@@ -75,6 +88,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
   private eventSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private invokeButton!: HTMLElementTagNameMap['vscode-button'];
   private cancelButton!: HTMLElementTagNameMap['vscode-button'];
+  private keyHint!: HTMLElement;
   /** Shown for Local Lambda functions only: runs the form's call under the debugger. */
   private debugButton!: HTMLElementTagNameMap['vscode-button'];
   private editor!: HTMLTextAreaElement;
@@ -122,6 +136,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       // Started by a command (Invoke Function…, Invoke Again): the form shows what runs.
       if (this.running !== 'pending') this.applyParams(running);
       this.setRunning(running.id, running);
+      reveal(this.resultBox, 80);
     },
     qualifiers: (list: QualifierList) => this.renderQualifiers(list),
     run: (options?: { debug?: boolean }) => void this.invoke(options?.debug === true),
@@ -164,13 +179,15 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.debugButton.addEventListener('click', () => void this.invoke(true));
     this.cancelButton = h('vscode-button', { class: 'invoke-cancel', icon: 'debug-stop', secondary: true, hidden: true }, 'Cancel');
     this.cancelButton.addEventListener('click', () => void this.api.request('cancel').catch(() => undefined));
+    // Cancel shows in the key hint's place while a call runs, so the row does not reflow.
+    this.keyHint = h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter');
 
     const controls = h(
       'div',
       { class: 'invoke-controls' },
       h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Qualifier'), this.qualifierSelect),
       h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Invocation type'), this.typeSelect),
-      h('div', { class: 'invoke-actions' }, this.invokeButton, this.debugButton, this.cancelButton, h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter')),
+      h('div', { class: 'invoke-actions' }, this.invokeButton, this.debugButton, h('span', { class: 'invoke-hint-slot' }, this.keyHint, this.cancelButton)),
     );
 
     // Searchable: type a few letters of a sample, a saved or a recent event.
@@ -450,8 +467,16 @@ export class InvokeView implements TabView<InvokeProtocol> {
       if (state.draft && this.fresh) this.applyParams(state.draft);
       this.renderEventOptions();
       this.renderHistory();
-      if (state.running) this.setRunning(state.running.id, state.running);
-      if (state.last && state.last.id !== this.shownResult) this.showResult(state.last);
+      if (state.last && state.last.id !== this.shownResult) {
+        this.showResult(state.last);
+        // The panel's document is rebuilt when it is shown again: a result that came meanwhile (a
+        // debug run continued in the editor) is brought into view, as if it had arrived here.
+        if (!this.fresh && !state.running) reveal(this.resultBox, 48);
+      }
+      if (state.running) {
+        this.setRunning(state.running.id, state.running);
+        reveal(this.resultBox, 80);
+      }
       this.validate();
       if (state.runNow) void this.invoke(state.runNowDebug === true);
     } catch (error) {
@@ -472,6 +497,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       ...(debug ? { debug } : {}),
     };
     this.setRunning('pending', params);
+    reveal(this.resultBox, 80);
     try {
       this.finish(await this.api.request('invoke', params));
     } catch (error) {
@@ -492,6 +518,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     busy.setAttribute('icon', 'loading');
     busy.setAttribute('icon-spin', '');
     this.cancelButton.hidden = false;
+    this.keyHint.hidden = true;
     const what = `${this.api.target.functionName}:${params.qualifier || '$LATEST'}`;
     this.resultBox.replaceChildren(
       h(
@@ -513,6 +540,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.debugButton.setAttribute('icon', 'debug-alt');
     this.debugButton.removeAttribute('icon-spin');
     this.cancelButton.hidden = true;
+    this.keyHint.hidden = false;
     this.validate();
   }
 
@@ -520,6 +548,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.setIdle();
     if (view.id !== this.shownResult) {
       this.showResult(view);
+      reveal(this.resultBox, 48);
       this.history = [
         { id: view.id, at: view.at, params: { ...view.params, payload: this.editor.value }, outcome: view.outcome, statusText: view.statusText, durationMs: view.report?.durationMs, coldStart: view.report?.coldStart, costText: view.cost?.text },
         ...this.history.filter((e) => e.id !== view.id),
