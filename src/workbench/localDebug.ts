@@ -134,29 +134,8 @@ export async function runUnderDebugger<T>(host: DebugHost, run: DebuggedCall<T>)
   } finally {
     finished = true;
     for (const d of subscriptions.splice(0)) d.dispose();
-    if (started && !ended.signal.aborted) stopUnlessItEnds(started, LINGER_MS);
+    if (started && !ended.signal.aborted) void vscode.debug.stopDebugging(started);
   }
-}
-
-/** How long a debug session may outlive its call before it is stopped. */
-const LINGER_MS = 3000;
-
-/**
- * The runtime stops once its call has answered, and its debug session ends with it. Stopping the
- * session at that same moment races the runtime's exit (VS Code's JavaScript debugger can then be
- * left with a session that never ends), so a session is stopped only when it outlives its call
- * by `ms`.
- */
-function stopUnlessItEnds(session: vscode.DebugSession, ms: number): void {
-  const timer = setTimeout(() => {
-    ended.dispose();
-    void vscode.debug.stopDebugging(session);
-  }, ms);
-  const ended = vscode.debug.onDidTerminateDebugSession((s) => {
-    if (s !== session) return;
-    clearTimeout(timer);
-    ended.dispose();
-  });
 }
 
 /**
