@@ -197,7 +197,8 @@ describe('Debugging on the Local Lambda in VS Code', function () {
       const { stop, result } = await stopAt('hello-python/app.py', 10, 'name', 'Ada',
         () => vscode.commands.executeCommand(Commands.invokeFunction, target('hello-python'), { debug: true, params: params('{"name":"Ada"}') }));
       assert.equal(stop.session.type, DebugTypes.python);
-      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      // debugpy may not answer Continue before its runtime stops; the call's result is what counts.
+      await Promise.resolve(stop.session.customRequest('continue', { threadId: stop.threadId })).catch(() => undefined);
       const view = await result as InvocationView;
       assert.equal(view.outcome, 'ok', JSON.stringify(view));
       assert.match(view.payload ?? '', /Hello, Ada!/);
