@@ -58,7 +58,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     for (const file of scratch) fs.rmSync(file, { force: true });
   });
 
-  it('shows Invoke, Invoke locally and Logs above the Node.js handler', async () => {
+  it('shows Invoke, Invoke locally, Debug and Logs above the Node.js handler', async () => {
     const uri = vscode.Uri.file(path.join(examples(), 'hello-node', 'index.mjs'));
     const document = await vscode.workspace.openTextDocument(uri);
     const lenses = await waitForLenses(uri, true);
@@ -66,14 +66,17 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
       [handlerLine, '▶ Invoke hello-node'],
       [handlerLine, 'Invoke locally'],
+      [handlerLine, 'Debug'],
       [handlerLine, 'Logs'],
     ]);
     const local = lenses[1];
     assert.equal(local.command, 'lambdaWorkbench.invokeHandler');
     assert.deepEqual(local.args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true });
+    assert.equal(lenses[2].command, 'lambdaWorkbench.invokeHandler');
+    assert.deepEqual(lenses[2].args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true, debug: true });
     // Not yet mapped to a deployed function: Invoke and Logs ask which one (and remember).
     assert.deepEqual(lenses[0].args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke' });
-    assert.deepEqual(lenses[2].args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'logs' });
+    assert.deepEqual(lenses[3].args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'logs' });
   });
 
   it('shows the lenses above the Python handler', async () => {
@@ -84,8 +87,10 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
       [handlerLine, '▶ Invoke hello-python'],
       [handlerLine, 'Invoke locally'],
+      [handlerLine, 'Debug'],
       [handlerLine, 'Logs'],
     ]);
+    assert.equal((lenses[2].args[0] as { functionName: string; debug: boolean }).debug, true);
     assert.equal((lenses[1].args[0] as { functionName: string }).functionName, 'hello-python');
   });
 
@@ -109,7 +114,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
     assert.deepEqual(await waitForLenses(uri, false), []);
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
-    assert.equal((await waitForLenses(uri, true)).length, 3);
+    assert.equal((await waitForLenses(uri, true)).length, 4);
   });
 
   it('with only the Local Lambda, ▶ Invoke runs the template\'s function at once and the result shows in its panel', async () => {
@@ -158,6 +163,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
       assert.deepEqual(lenses.map((l) => [l.title, l.command, l.args]), [
         ['▶ Invoke hello-node', 'lambdaWorkbench.invokeFunction', [target, { form: true }]],
         ['Invoke locally', 'lambdaWorkbench.invokeHandler', [{ file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true }]],
+        ['Debug', 'lambdaWorkbench.invokeHandler', [{ file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true, debug: true }]],
         ['Logs', 'lambdaWorkbench.openFunctionPanel', [target, 'logs']],
       ]);
     } finally {
