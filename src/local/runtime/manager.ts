@@ -287,17 +287,24 @@ export class RuntimeManager {
     return req.invocationType === 'Event' ? this.invokeEvent(source, req) : this.invokeNow(source, req);
   }
 
-  private async invokeNow(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
-    if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
-    let spec: ExecutionSpec;
+  /** What runs for the spec once built; a failed build is the invocation's outcome, as Lambda reports an init failure. */
+  private async builtOrFailure(source: ExecutionSpec, req: InvokeRequest): Promise<{ spec: ExecutionSpec } | { failure: InvokeOutcome }> {
     try {
-      spec = await this.built(source);
+      const spec = await this.built(source);
+      if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+      return { spec };
     } catch (err) {
       if (!(err instanceof NodeBuildError)) throw err;
       const type = err.step === 'bundle' || err.step === 'esbuild' ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
-      return launchFailureOutcome(source, req, new LaunchError(type, err.message), this.opts.logSink);
+      return { failure: launchFailureOutcome(source, req, new LaunchError(type, err.message), this.opts.logSink) };
     }
+  }
+
+  private async invokeNow(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+    const built = await this.builtOrFailure(source, req);
+    if ('failure' in built) return built.failure;
+    const { spec } = built;
     // Checked and counted with no await in between, so concurrent calls cannot all slip past the limit.
     this.admit(spec);
     try {
@@ -331,15 +338,9 @@ export class RuntimeManager {
     if (this.debugSessions.size >= DEBUG_SESSIONS_MAX) throw new DebugSessionError(409, `${DEBUG_SESSIONS_MAX} debug sessions are running already; stop one of them first.`);
     this.debugSessions.set(debug.session, undefined);
     try {
-      let spec: ExecutionSpec;
-      try {
-        spec = await this.built(source);
-      } catch (err) {
-        if (!(err instanceof NodeBuildError)) throw err;
-        const type = err.step === 'bundle' || err.step === 'esbuild' ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
-        return launchFailureOutcome(source, req, new LaunchError(type, err.message), this.opts.logSink);
-      }
-      if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
+      const built = await this.builtOrFailure(source, req);
+      if ('failure' in built) return built.failure;
+      let { spec } = built;
       if (debug.environment) spec = { ...spec, environment: { ...spec.environment, ...debug.environment } };
       this.admit(spec);
       try {
