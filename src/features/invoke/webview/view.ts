@@ -51,6 +51,9 @@ const DEFAULT_LIMITS: InvokeLimits = INVOKE_LIMITS;
  * Scrolls the tab, when needed, just far enough that the top `px` pixels of `el` show. The tab's
  * own document scrolls (element.scrollIntoView could also move the workbench around the webview).
  */
+/** The Debug button's tooltip while it can run. */
+const DEBUG_TITLE = 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached';
+
 function reveal(el: Element, px: number): void {
   const rect = el.getBoundingClientRect();
   const height = window.innerHeight;
@@ -174,7 +177,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.invokeButton.addEventListener('click', () => void this.invoke());
     this.debugButton = h('vscode-button', {
       class: 'invoke-debug', icon: 'debug-alt', secondary: true, hidden: this.api.target.connectionKind !== 'local',
-      title: 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached',
+      title: DEBUG_TITLE,
     }, 'Debug');
     this.debugButton.addEventListener('click', () => void this.invoke(true));
     this.cancelButton = h('vscode-button', { class: 'invoke-cancel', icon: 'debug-stop', secondary: true, hidden: true }, 'Cancel');
@@ -435,7 +438,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     const sync = this.state.invocationType === 'RequestResponse';
     this.debugButton.disabled = !ok || this.running !== undefined || !sync;
     this.debugButton.title = sync
-      ? 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached'
+      ? DEBUG_TITLE
       : 'Debug runs synchronous (RequestResponse) calls';
     return ok;
   }
