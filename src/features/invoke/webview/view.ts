@@ -47,13 +47,13 @@ const DEFAULT_EVENT = '{\n  "hello": "world"\n}';
 const MAX_SAVED_RESULT_CHARS = 256 * 1024;
 const DEFAULT_LIMITS: InvokeLimits = INVOKE_LIMITS;
 
+/** The Debug button's tooltip while it can run. */
+const DEBUG_TITLE = 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached';
+
 /**
  * Scrolls the tab, when needed, just far enough that the top `px` pixels of `el` show. The tab's
  * own document scrolls (element.scrollIntoView could also move the workbench around the webview).
  */
-/** The Debug button's tooltip while it can run. */
-const DEBUG_TITLE = 'Run this call under the debugger: breakpoints in the handler stop it, and its timeout waits while the debugger is attached';
-
 function reveal(el: Element, px: number): void {
   const rect = el.getBoundingClientRect();
   const height = window.innerHeight;
