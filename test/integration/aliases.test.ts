@@ -22,6 +22,7 @@ import type { RolloutRecord } from '../../src/features/traffic/rollout';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
 import { REPO_ROOT } from '../support/repo';
 import { activateOnce } from './support/activation';
+import { until } from './support/until';
 
 /** A function package whose handler answers with `tag`, or throws when `fail` is set. */
 function handlerZip(tag: string, fail = false): Uint8Array {
@@ -37,15 +38,6 @@ function find(nodes: ExplorerNode[], label: string): ExplorerNode {
   return node;
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Versions, aliases and traffic against the Local Lambda', function () {
   this.timeout(180_000);

@@ -8,6 +8,7 @@ import type { InvocationView, InvokeParams, InvokeTabState } from '../../src/fea
 import type { FunctionTarget } from '../../src/shared/target';
 import { Commands, DebugTypes } from '../../src/workbench/ids';
 import { activateOnce } from './support/activation';
+import { until } from './support/until';
 
 function target(functionName: string): FunctionTarget {
   return { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName, qualifier: '$LATEST' };
@@ -17,15 +18,6 @@ function params(payload: string): InvokeParams {
   return { payload, qualifier: '$LATEST', invocationType: 'RequestResponse', clientContext: '', eventLabel: 'debug test', eventSource: 'custom' };
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Stop {
   session: vscode.DebugSession;

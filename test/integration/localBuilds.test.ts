@@ -5,18 +5,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkbenchApi } from '../../src/testApi';
 import { REPO_ROOT } from '../support/repo';
 import { activateOnce } from './support/activation';
+import { until } from './support/until';
 
 const decoder = new TextDecoder();
 
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function client(api: WorkbenchApi): Promise<LambdaClient> {
   const local = await api.localEndpoint();
