@@ -1,6 +1,7 @@
 import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse, LambdaClient } from '@aws-sdk/client-lambda';
 import type {
   EventSourceMappingConfiguration,
+  FunctionEventInvokeConfig,
   GetAccountSettingsResponse,
   GetFunctionUrlConfigResponse,
   ProvisionedConcurrencyConfigListItem,
@@ -255,6 +256,11 @@ export class LambdaApi {
     return absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: qualifier }))));
   }
 
+  /** How asynchronous invocations are retried and where their outcomes go; undefined when nothing is configured. */
+  getFunctionEventInvokeConfig(functionName: string, qualifier?: string): Promise<FunctionEventInvokeConfig | undefined> {
+    return absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetFunctionEventInvokeConfigCommand({ FunctionName: functionName, Qualifier: qualifier }))));
+  }
+
   /** The resource-based policy document (JSON text); undefined when none is attached. */
   async getPolicy(functionName: string, qualifier?: string): Promise<string | undefined> {
     const out = await absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetPolicyCommand({ FunctionName: functionName, Qualifier: qualifier }))));
@@ -432,7 +438,7 @@ export async function downloadCode(location: string, maxBytes: number, signal?: 
 /** The settings UpdateFunctionConfiguration changes here. */
 export type ConfigurationPatch = Pick<UpdateFunctionConfigurationCommandInput, 'MemorySize' | 'Timeout' | 'EphemeralStorage' | 'Description' | 'Environment'>;
 
-export type { EventSourceMappingConfiguration, GetFunctionUrlConfigResponse, ProvisionedConcurrencyConfigListItem };
+export type { EventSourceMappingConfiguration, FunctionEventInvokeConfig, GetFunctionUrlConfigResponse, ProvisionedConcurrencyConfigListItem };
 
 /** A read whose "not found" means "there is none". */
 async function absentIfNotFound<T>(read: Promise<T>): Promise<T | undefined> {

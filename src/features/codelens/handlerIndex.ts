@@ -1,7 +1,6 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileLanguage, matchHandlerFile, runtimeLanguage, type HandlerLanguage } from '../../shared/handlers';
-import { SAMCONFIG_NAMES, templateCandidates } from '../../shared/sam/discovery';
+import { readFolderTemplates } from '../../workbench/samTemplates';
 
 /**
  * Which template functions a source file is the handler of. Templates are found and read the
@@ -33,26 +32,6 @@ export interface TemplateHandlerMatch {
 
 export interface TemplateProblemReporter {
   (templateFile: string, message: string): void;
-}
-
-async function isFile(file: string): Promise<boolean> {
-  const stat = await fs.stat(file).catch(() => undefined);
-  return stat?.isFile() ?? false;
-}
-
-export async function findTemplateFiles(folder: string): Promise<string[]> {
-  const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
-  const found: string[] = [];
-  for (const group of templateCandidates(entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() })))) {
-    for (const relative of group) {
-      const file = path.join(folder, relative);
-      if (await isFile(file)) {
-        found.push(file);
-        break;
-      }
-    }
-  }
-  return found;
 }
 
 /** A file below (or equal to) a folder, as a POSIX path relative to it; undefined when outside. */
@@ -103,31 +82,9 @@ export class TemplateHandlerIndex {
   }
 
   private async load(folder: string): Promise<IndexedFunction[]> {
-    // Imported here, not at the top, so the YAML parser loads only once a template is read.
-    const { readSamProject } = await import('../../shared/sam/project.js');
-    const inputs: Array<{ file: string; relativeFile: string; text: string; samconfig?: { file: string; text: string } }> = [];
-    for (const templateFile of await findTemplateFiles(folder)) {
-      let text: string;
-      try {
-        text = await fs.readFile(templateFile, 'utf8');
-      } catch (error) {
-        this.reportProblem(templateFile, (error as Error).message);
-        continue;
-      }
-      let samconfig: { file: string; text: string } | undefined;
-      for (const name of SAMCONFIG_NAMES) {
-        const file = path.join(path.dirname(templateFile), name);
-        const configText = await fs.readFile(file, 'utf8').catch(() => undefined);
-        if (configText !== undefined) {
-          samconfig = { file, text: configText };
-          break;
-        }
-      }
-      inputs.push({ file: templateFile, relativeFile: path.relative(folder, templateFile).split(path.sep).join('/'), text, samconfig });
-    }
     const functions: IndexedFunction[] = [];
     // Read as one project, as the Local Lambda reads it, so both give functions the same names.
-    for (const { file: templateFile, read } of await readSamProject(inputs, { parameterOverrides: this.parameterOverrides() })) {
+    for (const { file: templateFile, read } of await readFolderTemplates(folder, this.parameterOverrides(), this.reportProblem)) {
       if (read.problem) {
         this.reportProblem(templateFile, read.problem.line === undefined ? read.problem.message : `line ${read.problem.line}: ${read.problem.message}`);
         continue;

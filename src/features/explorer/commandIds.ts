@@ -12,6 +12,9 @@ export const EXPLORER_COMMANDS = [
   Commands.addCustomEndpoint,
   Commands.copyArn,
   Commands.openInConsole,
+  Commands.openFunctionUrl,
+  Commands.copyFunctionUrl,
+  Commands.copyCurlCommand,
   Commands.signInHint,
 ] as const;
 

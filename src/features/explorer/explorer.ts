@@ -5,7 +5,10 @@ import type { Workbench } from '../../workbench/context';
 import { Commands, EXPLORER_VIEW_ID } from '../../workbench/ids';
 import { EXPLORER_COMMANDS, type ExplorerCommandId } from './commandIds';
 import { ExplorerModel } from './model';
-import { ConnectionNode, ExplorerNode, FunctionNode, hasArn, LoadMoreNode, RegionNode, SignedOutNode } from './nodes';
+import { ConnectionNode, ExplorerNode, FunctionNode, hasArn, LoadMoreNode, RegionNode, SignedOutNode, TriggerNode } from './nodes';
+import { functionEvents } from '../../shared/sam/events';
+import { readFolderTemplates } from '../../workbench/samTemplates';
+import { curlCommand } from './curl';
 import { ExplorerProvider } from './provider';
 import { consoleUrl } from './tooltips';
 
@@ -43,6 +46,16 @@ export function createExplorer(ws: Workbench): ExplorerParts {
   const model = ws.own(new ExplorerModel({
     connections: ws.connections, pageSize: () => readSettings().pageSize, log,
     isLinked: (connectionId, region, functionName) => ws.codeLinks.forFunction(connectionId, region, functionName).length > 0,
+    templateEvents: async (functionName) => {
+      const { localFolder, localRun } = readSettings();
+      if (!localFolder) return undefined;
+      const project = await readFolderTemplates(localFolder, localRun.parameterOverrides, (file, message) => log.warn(`Triggers: cannot read ${file}: ${message}`));
+      for (const { read } of project) {
+        const fn = read.template?.functions.find((f) => f.functionName === functionName);
+        if (fn && read.template) return functionEvents(fn, read.template.context);
+      }
+      return undefined;
+    },
   }));
   ws.own(ws.codeLinks.onDidChange(() => model.refreshLinks()));
   const provider = ws.own(new ExplorerProvider(model));
@@ -141,6 +154,47 @@ export function createExplorer(ws: Workbench): ExplorerParts {
   on(Commands.openInConsole, async (node?: ExplorerNode) => {
     if (!(node instanceof FunctionNode) || node.region.connection.connectionKind !== 'profile') return;
     await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(node.arn ?? '', node.region.region, node.functionName), true));
+  });
+
+  /** The URL of a Function URL row; undefined for any other node or an address that is not http(s). */
+  const functionUrlOf = (node?: ExplorerNode) => {
+    if (!(node instanceof TriggerNode) || !node.item.url) return undefined;
+    const { url } = node.item;
+    return /^https?:\/\//i.test(url.url) ? { node, url } : undefined;
+  };
+
+  on(Commands.openFunctionUrl, async (node?: ExplorerNode) => {
+    const found = functionUrlOf(node);
+    if (!found) return;
+    if (found.url.authType === 'AWS_IAM') {
+      const choice = await vscode.window.showWarningMessage(
+        'This URL takes only SigV4-signed requests (AuthType AWS_IAM), so a browser gets 403 Forbidden. Copy a curl command that signs the request instead?',
+        'Copy curl Command', 'Open Anyway',
+      );
+      if (choice === 'Copy curl Command') return vscode.commands.executeCommand(Commands.copyCurlCommand, node);
+      if (choice !== 'Open Anyway') return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(found.url.url, true));
+  });
+
+  on(Commands.copyFunctionUrl, async (node?: ExplorerNode) => {
+    const found = functionUrlOf(node);
+    if (!found) return;
+    await vscode.env.clipboard.writeText(found.url.url);
+    vscode.window.setStatusBarMessage(`Copied ${found.url.url}`, 3000);
+  });
+
+  on(Commands.copyCurlCommand, async (node?: ExplorerNode) => {
+    const found = functionUrlOf(node);
+    if (!found) return;
+    const fn = found.node.triggers.fn;
+    // Profiles may hand out temporary credentials (SSO, roles); curl drops the header when the variable is empty.
+    const line = curlCommand(found.url, { region: fn.region.region, sessionToken: fn.region.connection.connectionKind === 'profile' });
+    await vscode.env.clipboard.writeText(line);
+    vscode.window.setStatusBarMessage(
+      found.url.authType === 'AWS_IAM' ? 'Copied a curl command; it signs with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from your shell' : 'Copied a curl command',
+      5000,
+    );
   });
 
   on(Commands.signInHint, async (node?: ExplorerNode) => {

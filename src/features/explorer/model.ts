@@ -22,9 +22,13 @@ import {
   RestrictedNode,
   RegionNode,
   SignedOutNode,
+  TriggerNode,
+  TriggersNode,
   VersionNode,
   VersionsNode,
 } from './nodes';
+import { settleRead, triggerItems, type TriggerReads } from './triggers';
+import type { SamEvent } from '../../shared/sam/events';
 import { escapeMarkdown, markdownCode } from './tooltips';
 
 /** The Local Lambda node's description in each state but running (which shows the endpoint). */
@@ -39,6 +43,11 @@ export interface ExplorerModelDeps {
   log: Logger;
   /** Whether a workspace folder is linked to the function (its menu then offers deploy, unlink…). */
   isLinked?: (connectionId: string, region: string, functionName: string) => boolean;
+  /**
+   * The events the SAM template declares for a Local Lambda function, read as the Local Lambda
+   * reads its templates; undefined when no template defines the function.
+   */
+  templateEvents?: (functionName: string) => Promise<SamEvent[] | undefined>;
 }
 
 function errorNode(parent: ExplorerNode | undefined, error: unknown): ErrorNode {
@@ -110,14 +119,21 @@ export class ExplorerModel extends Disposable {
         case 'region':
           return await this.regionChildren(node as RegionNode);
         case 'function': {
-          const children = [new VersionsNode(node as FunctionNode), new AliasesNode(node as FunctionNode)];
+          const fn = node as FunctionNode;
+          const children = [new VersionsNode(fn), new AliasesNode(fn)];
           this.functionChildren.set(node.id, children);
-          return children;
+          return [...children, new TriggersNode(fn, fn)];
         }
         case 'versions':
           return await this.versionChildren(node as VersionsNode);
         case 'aliases':
           return await this.aliasChildren(node as AliasesNode);
+        case 'alias': {
+          const alias = node as AliasNode;
+          return [new TriggersNode(alias, alias.aliases.fn, alias.label)];
+        }
+        case 'triggers':
+          return await this.triggerChildren(node as TriggersNode);
         default:
           return [];
       }
@@ -287,6 +303,32 @@ export class ExplorerModel extends Disposable {
     const aliases = await (await this.apiFor(node.fn)).listAliases(node.fn.functionName);
     if (aliases.length === 0) return [new MessageNode(node, 'No aliases')];
     return aliases.map((a) => new AliasNode(node, a));
+  }
+
+  /**
+   * Every read made at once and settled on its own, so a call that fails (or is not allowed)
+   * shows as its own row and the others still show what they found.
+   */
+  private async triggerChildren(node: TriggersNode): Promise<ExplorerNode[]> {
+    const api = await this.apiFor(node.fn);
+    const name = node.fn.functionName;
+    const qualifier = node.qualifier;
+    const local = node.fn.region.connection.connectionKind === 'local';
+    const templateEvents = local && !qualifier ? this.deps.templateEvents : undefined;
+    const [url, async, mappings, policy, events] = await Promise.all([
+      settleRead(api.getFunctionUrlConfig(name, qualifier)),
+      settleRead(api.getFunctionEventInvokeConfig(name, qualifier)),
+      settleRead(api.listEventSourceMappings(qualifier ? `${name}:${qualifier}` : name)),
+      // The Local Lambda keeps no resource-based policies; AWS (and AWS-like endpoints) do.
+      local ? undefined : settleRead(api.getPolicy(name, qualifier)),
+      templateEvents ? settleRead(templateEvents(name)) : undefined,
+    ]);
+    const reads: TriggerReads = { url, async, mappings, policy };
+    if (events && !(events.ok && events.value === undefined)) reads.templateEvents = events as TriggerReads['templateEvents'];
+    for (const [read, outcome] of Object.entries(reads)) {
+      if (outcome && !outcome.ok) this.deps.log.warn(`Reading ${read} of ${name}${qualifier ? `:${qualifier}` : ''} failed: ${errorMessage(outcome.error)}`);
+    }
+    return triggerItems(reads).map((item) => new TriggerNode(node, item));
   }
 
 }

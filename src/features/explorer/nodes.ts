@@ -5,13 +5,15 @@ import { escapeMarkdown, functionTooltip, markdownCode } from './tooltips';
 import type { FunctionTarget } from '../../shared/target';
 import { Commands } from '../../workbench/ids';
 import type { TargetCarrier } from '../../workbench/target';
+import type { TriggerItem } from './triggers';
 import { MANAGE_TRUST_COMMAND, RESTRICTED_LOCAL_MESSAGE } from '../../workbench/trust';
 
 /**
  * Tree nodes as plain data (no VS Code types), so the model can be walked by tests and the
  * provider alone turns them into TreeItems. Each kind has its own contextValue for menus.
  */
-export type NodeKind = 'connection' | 'region' | 'function' | 'versions' | 'version' | 'aliases' | 'alias' | 'loadMore' | 'error' | 'signedOut' | 'message' | 'restricted';
+export type NodeKind = 'connection' | 'region' | 'function' | 'versions' | 'version' | 'aliases' | 'alias' | 'triggers' | 'trigger'
+  | 'loadMore' | 'error' | 'signedOut' | 'message' | 'restricted';
 
 export interface NodeCommand {
   command: string;
@@ -211,6 +213,8 @@ export class AliasNode extends ExplorerNode {
   readonly label: string;
   readonly contextValue = 'alias';
   override iconId = 'link';
+  /** Holds the alias's Triggers (its URL, async settings, mappings and permissions are its own). */
+  override collapsible = true;
 
   constructor(
     readonly aliases: AliasesNode,
@@ -234,6 +238,58 @@ export class AliasNode extends ExplorerNode {
 
   override get functionTarget(): FunctionTarget {
     return { ...this.aliases.fn.functionTarget, qualifier: this.label };
+  }
+}
+
+/** What calls a function (unqualified, i.e. $LATEST) or one of its aliases; loads when expanded. */
+export class TriggersNode extends ExplorerNode {
+  readonly kind = 'triggers';
+  readonly label = 'Triggers';
+  override collapsible = true;
+  override iconId = 'zap';
+  readonly contextValue = 'triggers';
+
+  constructor(
+    parent: FunctionNode | AliasNode,
+    readonly fn: FunctionNode,
+    /** The alias the reads are qualified by; undefined for the function itself. */
+    readonly qualifier?: string,
+  ) {
+    super(`${parent.id}/triggers`, parent);
+    this.tooltip = qualifier
+      ? `What invokes alias ${markdownCode(qualifier)}: its function URL, asynchronous invocation settings, event source mappings and permitted services`
+      : 'What invokes the function: its function URL, asynchronous invocation settings, event source mappings, permitted services and template events';
+  }
+
+  override get functionTarget(): FunctionTarget {
+    return { ...this.fn.functionTarget, ...(this.qualifier ? { qualifier: this.qualifier } : {}) };
+  }
+}
+
+/** One trigger row (a URL, a mapping, a permitted service, a template event, "No triggers"…). */
+export class TriggerNode extends ExplorerNode {
+  readonly kind = 'trigger';
+  readonly label: string;
+
+  constructor(
+    readonly triggers: TriggersNode,
+    readonly item: TriggerItem,
+  ) {
+    super(`${triggers.id}/${item.key}`, triggers);
+    this.label = item.label;
+    this.description = item.description;
+    this.tooltip = item.tooltip;
+    this.iconId = item.iconId;
+    if (item.kind === 'needsPermission') this.iconColor = 'problemsWarningIcon.foreground';
+    if (item.kind === 'failed') this.iconColor = 'problemsWarningIcon.foreground';
+  }
+
+  get contextValue(): string {
+    return `trigger-${this.item.kind}`;
+  }
+
+  override get functionTarget(): FunctionTarget {
+    return this.triggers.functionTarget;
   }
 }
 
