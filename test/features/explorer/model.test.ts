@@ -6,7 +6,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { LocalLambdaSource } from '../../../src/workbench/localLambda/host';
 import { startLocalLambda, type LocalLambda } from '../../../src/local/server';
 import { silentLogger } from '../../../src/shared/logger';
-import { ExplorerModel } from '../../../src/features/explorer/model';
+import { ExplorerModel, type ExplorerModelDeps } from '../../../src/features/explorer/model';
+import { functionEvents } from '../../../src/shared/sam/events';
+import { readFolderTemplates } from '../../../src/workbench/samTemplates';
 import { Connections, type ConnectionsDeps, type ConnectionSettings } from '../../../src/workbench/connections';
 import type { ExplorerNode, LoadMoreNode, SignedOutNode } from '../../../src/features/explorer/nodes';
 import { listProfiles } from '../../../src/aws/profiles';
@@ -23,9 +25,12 @@ const EXAMPLE_FUNCTIONS = 3;
 type ExplorerSettings = ConnectionSettings & { pageSize: number };
 
 /** The tree's model over its own Connections, as the extension builds it; disposing the model ends both. */
-function explorerModel(settings: ExplorerSettings, local: ConnectionsDeps['local'], listProfiles: ConnectionsDeps['listProfiles'] = async () => []): ExplorerModel {
+function explorerModel(
+  settings: ExplorerSettings, local: ConnectionsDeps['local'], listProfiles: ConnectionsDeps['listProfiles'] = async () => [],
+  templateEvents?: ExplorerModelDeps['templateEvents'],
+): ExplorerModel {
   const connections = new Connections({ settings: () => settings, listProfiles, local });
-  const model = new ExplorerModel({ connections, pageSize: () => settings.pageSize, log: silentLogger });
+  const model = new ExplorerModel({ connections, pageSize: () => settings.pageSize, log: silentLogger, templateEvents });
   const dispose = model.dispose.bind(model);
   model.dispose = () => {
     dispose();
@@ -49,9 +54,9 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
   let local: InProcessLocalLambda;
   const models: ExplorerModel[] = [];
 
-  function newModel(overrides: Partial<ExplorerSettings> = {}): ExplorerModel {
+  function newModel(overrides: Partial<ExplorerSettings> = {}, templateEvents?: ExplorerModelDeps['templateEvents']): ExplorerModel {
     const settings: ExplorerSettings = { regions: ['us-east-1'], customEndpoints: [], localEnabled: true, pageSize: 50, ...overrides };
-    const model = explorerModel(settings, local);
+    const model = explorerModel(settings, local, undefined, templateEvents);
     models.push(model);
     return model;
   }
@@ -115,6 +120,34 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     assert.deepEqual((await model.getChildren(versions)).map((n) => n.label), ['$LATEST', '1', '2']);
     const live = byLabel(await model.getChildren(aliases), 'live');
     assert.equal(live.description, '→ 1 (90%) · 2 (10%)');
+  });
+
+  it('Triggers: the template\'s events for a template function, "No triggers" for one without, and for an alias', async () => {
+    const templateEvents = async (name: string) => {
+      for (const { read } of await readFolderTemplates(EXAMPLES, {}, () => undefined)) {
+        const fn = read.template?.functions.find((f) => f.functionName === name);
+        if (fn && read.template) return functionEvents(fn, read.template.context);
+      }
+      return undefined;
+    };
+    const model = newModel({ pageSize: 100 }, templateEvents);
+    const fns = await model.getChildren(await regionOf(model));
+    const pythonChildren = await model.getChildren(byLabel(fns, 'hello-python'));
+    assert.deepEqual(pythonChildren.map((n) => n.label), ['Versions', 'Aliases', 'Triggers']);
+    const pythonTriggers = await model.getChildren(byLabel(pythonChildren, 'Triggers'));
+    assert.deepEqual(pythonTriggers.map((n) => [n.contextValue, n.label, n.description]), [
+      ['trigger-templateEvent', 'GET /hello', 'HttpApi · Hello'],
+      ['trigger-templateEvent', 'rate(1 hour)', 'Schedule · Hourly'],
+    ]);
+    const node = byLabel(fns, 'hello-node');
+    const triggers = byLabel(await model.getChildren(node), 'Triggers');
+    assert.deepEqual((await model.getChildren(triggers)).map((n) => [n.kind, n.label]), [['trigger', 'No triggers']]);
+    const live = byLabel(await model.getChildren(byLabel(await model.getChildren(node), 'Aliases')), 'live');
+    assert.equal(live.collapsible, true);
+    const [aliasTriggers] = await model.getChildren(live);
+    assert.equal(aliasTriggers.label, 'Triggers');
+    assert.deepEqual(aliasTriggers.functionTarget?.qualifier, 'live');
+    assert.deepEqual((await model.getChildren(aliasTriggers)).map((n) => n.label), ['No triggers']);
   });
 
   it('pages: pageSize functions, then "Load more" brings the rest', async () => {

@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import {
+  CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
+} from '@aws-sdk/client-lambda';
+import type { WorkbenchApi } from '../../src/testApi';
+import type { ExplorerNode } from '../../src/features/explorer/nodes';
+import { createFunctions } from '../support/lambdaFixtures';
+import { activateOnce } from './support/activation';
+
+function find(nodes: ExplorerNode[], label: string): ExplorerNode {
+  const node = nodes.find((n) => n.label === label);
+  assert.ok(node, `no "${label}" among: ${nodes.map((n) => `${n.kind}:${n.label}`).join(', ')}`);
+  return node;
+}
+const rows = (nodes: ExplorerNode[]) => nodes.map((n) => [n.contextValue, n.label, n.description]);
+
+/** The Local Lambda answers a route it does not have yet as "does not implement". */
+function notImplemented(error: unknown): boolean {
+  return /does not implement/.test((error as Error).message ?? '');
+}
+
+/** Runs a command line in bash with the given variables; resolves with what it printed. */
+function runShell(line: string, env: Record<string, string>): Promise<{ stdout: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', `${line} --silent --show-error --max-time 20 --write-out '\\n%{http_code}'`], { env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout) => {
+      resolve({ stdout: String(stdout), code: typeof error?.code === 'number' ? error.code : 0 });
+    });
+  });
+}
+
+describe('Triggers in the tree (examples/ workspace)', function () {
+  this.timeout(120_000);
+  let api: WorkbenchApi;
+  let client: LambdaClient;
+  let credentials: { accessKeyId: string; secretAccessKey: string };
+  const prefix = `triggers-${Date.now().toString(36)}`;
+  let created: string[] = [];
+
+  before(async () => {
+    ({ api } = await activateOnce());
+    const local = await api.localEndpoint();
+    credentials = local.credentials;
+    client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+  });
+
+  after(async () => {
+    for (const name of created) await client.send(new DeleteFunctionCommand({ FunctionName: name })).catch(() => undefined);
+    client?.destroy();
+    await api?.explorer.setFilter('local', undefined);
+  });
+
+  /** The Triggers node of a Local Lambda function, found through a name filter (the region may hold many functions). */
+  async function triggersOf(functionName: string): Promise<ExplorerNode> {
+    await api.explorer.setFilter('local', functionName);
+    const local = find(await api.explorer.getChildren(), 'Local Lambda');
+    const region = find(await api.explorer.getChildren(local), 'us-east-1');
+    const fn = find(await api.explorer.getChildren(region), functionName);
+    const triggers = find(await api.explorer.getChildren(fn), 'Triggers');
+    assert.equal(api.explorer.getTreeItem(triggers).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'Triggers loads when expanded');
+    return triggers;
+  }
+
+  it('shows the template\'s events for hello-python and "No triggers" for hello-node', async () => {
+    assert.deepEqual(rows(await api.explorer.getChildren(await triggersOf('hello-python'))), [
+      ['trigger-templateEvent', 'GET /hello', 'HttpApi · Hello'],
+      ['trigger-templateEvent', 'rate(1 hour)', 'Schedule · Hourly'],
+    ]);
+    assert.deepEqual(rows(await api.explorer.getChildren(await triggersOf('hello-node'))), [['trigger-none', 'No triggers', undefined]]);
+  });
+
+  it('shows a URL made with CreateFunctionUrlConfig; Copy curl Command copies a line that calls it', async function () {
+    created = await createFunctions(client, prefix, 1);
+    const name = created[0];
+    let url: string;
+    try {
+      url = (await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'NONE', Cors: { AllowOrigins: ['https://example.com'] } }))).FunctionUrl!;
+    } catch (error) {
+      if (notImplemented(error)) this.skip();
+      throw error;
+    }
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/[a-z0-9]{32}\/$/);
+
+    const children = await api.explorer.getChildren(await triggersOf(name));
+    const row = find(children, url);
+    assert.equal(row.contextValue, 'trigger-url');
+    assert.equal(row.description, 'NONE · BUFFERED');
+    assert.match(row.tooltip ?? '', /Origins: `https:\/\/example\.com`/);
+
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('lambdaWorkbench.copyCurlCommand', row);
+    const line = await vscode.env.clipboard.readText();
+    assert.equal(line, `curl '${url}'`);
+    const answer = await runShell(line, {});
+    assert.equal(answer.code, 0, answer.stdout);
+    assert.match(answer.stdout, /\n200$/, answer.stdout);
+
+    await vscode.commands.executeCommand('lambdaWorkbench.copyFunctionUrl', row);
+    assert.equal(await vscode.env.clipboard.readText(), url);
+  });
+
+  it('an AWS_IAM URL gets a curl line signed with SigV4 from the environment\'s credentials', async function () {
+    const name = created[0];
+    if (!name) this.skip();
+    let url: string;
+    try {
+      url = (await client.send(new UpdateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'AWS_IAM' }))).FunctionUrl!;
+    } catch (error) {
+      if (notImplemented(error)) this.skip();
+      throw error;
+    }
+    const triggers = await triggersOf(name);
+    await api.explorer.refresh(triggers);
+    const row = find(await api.explorer.getChildren(triggers), url);
+    assert.equal(row.description, 'AWS_IAM · BUFFERED');
+
+    await vscode.commands.executeCommand('lambdaWorkbench.copyCurlCommand', row);
+    const line = await vscode.env.clipboard.readText();
+    assert.equal(line, `curl --aws-sigv4 "aws:amz:us-east-1:lambda" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" '${url}'`);
+    assert.ok(!line.includes(credentials.secretAccessKey), 'no secret is pasted into the line');
+
+    const signed = await runShell(line, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
+    assert.match(signed.stdout, /\n200$/, signed.stdout);
+    const unsigned = await runShell(`curl '${url}'`, {});
+    assert.match(unsigned.stdout, /\n403$/, unsigned.stdout);
+  });
+});
