@@ -18,6 +18,10 @@ import type { InterpreterMap } from './runtime/interpreters';
 import { RuntimeManager } from './runtime/manager';
 import { ACCOUNT_CONCURRENCY } from './runtime/capacity';
 import type { RuntimeNote } from './runtime/notes';
+import { UrlStore } from './urls/store';
+import { UrlApi } from './urls/api';
+import { startUrlServer, type UrlServer } from './urls/server';
+import { applyTemplateUrls } from './urls/templateUrls';
 
 export interface LocalLambdaOptions {
   /** Folder holding template.yaml (and/or subfolders with templates). */
@@ -26,6 +30,8 @@ export interface LocalLambdaOptions {
   dataDir?: string;
   /** Default 0 (any free port). */
   port?: number;
+  /** The port function URLs are served on (`--url-port`; default 0, any free port). */
+  urlPort?: number;
   /** A loopback address; default 127.0.0.1. */
   host?: string;
   credentials?: Credentials;
@@ -60,6 +66,8 @@ export interface LocalLambdaOptions {
 
 export interface LocalLambda {
   endpoint: string;
+  /** Where function URLs are served: a URL is this, its id and a slash. */
+  urlEndpoint: string;
   region: string;
   accountId: string;
   credentials: Credentials;
@@ -128,12 +136,15 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   // Corrupt state stops the start here, with its message, before anything in the data folder is written.
   const store = new LambdaStore(dataDir);
   store.load();
+  const urlStore = new UrlStore(dataDir);
+  urlStore.load();
   const logStore = new LogStore(dataDir);
   secureDataDir(dataDir, LambdaStore.tmpFolders(dataDir));
   const credentials = resolveCredentials(dataDir, opts.credentials);
   const maxConcurrency = opts.maxConcurrency ?? ACCOUNT_CONCURRENCY;
 
   const templates = await loadTemplates(dir, store, { parameterOverrides: opts.parameterOverrides, layers: opts.layers });
+  applyTemplateUrls(templates, store, urlStore);
   const runtime = new RuntimeManager({
     logSink: logStore, dataDir, maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
     queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, interpreters: opts.interpreters, onNote: opts.onRuntimeNote,
@@ -145,11 +156,13 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const endpoint = () => `http://${hostPart}:${port}`;
   // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
   const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
+  let urlServer: UrlServer | undefined;
+  const urlApi = new UrlApi(urlStore, () => urlServer?.base ?? '');
   const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
-    runtimeWarnings: (name) => runtime.functionWarnings(name) });
+    runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi });
 
   const status = () => ({
-    endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, dataDir,
+    endpoint: endpoint(), functionUrlEndpoint: urlServer?.base, region: REGION, accountId: ACCOUNT_ID, dataDir,
     functions: store.list().map((f) => f.name),
     templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings, templateNotes: templates.notes,
     installs: templates.installs,
@@ -237,7 +250,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
         resolve();
       });
     });
+    urlServer = await startUrlServer({ host, port: opts.urlPort ?? 0, store, urls: urlStore, invoker: runtime, codeWatcher, credentials, log });
   } catch (err) {
+    if (server.listening) server.close();
     codeWatcher.close();
     await runtime.shutdown();
     await (logStore as unknown as { close?: () => Promise<void> | void }).close?.();
@@ -271,10 +286,10 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     : Promise.resolve();
 
   const close = () => closing ??= (async () => {
-    await new Promise<void>((resolve) => {
+    await Promise.all([new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
-    });
+    }), urlServer?.close()]);
     codeWatcher.close();
     await runtime.shutdown();
     await api.drain();
@@ -282,7 +297,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     await closable.close?.();
   })();
 
-  return { endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
+  return { endpoint: endpoint(), urlEndpoint: urlServer.base, region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
     functions: () => store.list().map((f) => f.name), runtimeNotes: () => runtime.notes(),
     functionWarnings: (name) => runtime.functionWarnings(name), cancelBuilds: () => runtime.cancelBuilds(), preparedAhead, close };
 }

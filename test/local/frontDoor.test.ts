@@ -14,6 +14,8 @@ import { LambdaApi } from '../../src/local/lambda/api';
 import { CodeWatcher } from '../../src/local/lambda/codeWatch';
 import { DEFAULT_SETTINGS } from '../../src/local/lambda/requests';
 import { LambdaStore } from '../../src/local/lambda/store';
+import { UrlApi } from '../../src/local/urls/api';
+import { UrlStore } from '../../src/local/urls/store';
 import { makeTempDir, makeZip, rawRequest, startTestLocal, type TestLocal } from './helpers';
 import { errorOf, lambdaRequest } from './badInput/table';
 
@@ -230,7 +232,8 @@ describe('Local Lambda code links: expiry', () => {
       const store = new LambdaStore(dataDir);
       const code = store.storeZip('f', makeZip({ 'index.js': '' }));
       store.create('f', 'upload', { ...DEFAULT_SETTINGS, runtime: 'nodejs20.x', handler: 'index.handler' }, code);
-      const api = new LambdaApi({ store, invoker: { invoke: () => Promise.reject(new Error('not used')) }, codeWatcher: new CodeWatcher(), endpoint: () => 'http://127.0.0.1:9', linkSecret: 'secret', maxConcurrency: 1 });
+      const api = new LambdaApi({ store, invoker: { invoke: () => Promise.reject(new Error('not used')) }, codeWatcher: new CodeWatcher(), endpoint: () => 'http://127.0.0.1:9', linkSecret: 'secret', maxConcurrency: 1,
+        urls: new UrlApi(new UrlStore(dataDir), () => 'http://127.0.0.1:9') });
       const sent: number[] = [];
       const res = { writeHead: (status: number) => { sent.push(status); return { end: () => undefined }; } } as unknown as http.ServerResponse;
       const issued = Date.now() - 11 * 60_000;

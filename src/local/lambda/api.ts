@@ -6,6 +6,7 @@ import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRe
 import { aliasOf, configurationOf } from './format';
 import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
 import type { CodeWatcher } from './codeWatch';
+import type { UrlApi } from '../urls/api';
 import { DEFAULT_SETTINGS, decodePathSegment, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
 import { LambdaStore, notFound } from './store';
 import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, validateFunctionName, validateTags, wrongType } from './validation';
@@ -22,6 +23,8 @@ export interface LambdaApiOptions {
   maxConcurrency: number;
   /** What the runtimes found about a function (e.g. it runs on an older interpreter), shown with its configuration. */
   runtimeWarnings?: (functionName: string) => string[];
+  /** Function URL configurations. */
+  urls: UrlApi;
 }
 
 interface Ctx {
@@ -73,8 +76,11 @@ export class LambdaApi {
     r('PUT', `/2017-10-31/functions/${FN}/concurrency`, (c) => this.putConcurrency(c));
     r('DELETE', `/2017-10-31/functions/${FN}/concurrency`, (c) => this.deleteConcurrency(c));
     r('GET', `/2019-09-30/functions/${FN}/concurrency`, (c) => this.getConcurrency(c));
-    r('GET', `/2021-10-31/functions/${FN}/url`, (c) => this.getUrlConfig(c));
-    r('GET', `/2021-10-31/functions/${FN}/urls`, (c) => { this.fn(c); return { status: 200, body: { FunctionUrlConfigs: [] } }; });
+    r('POST', `/2021-10-31/functions/${FN}/url`, (c) => { const { fn, qualifier } = this.fn(c); return this.opts.urls.create(fn, qualifier, parseJsonBody(c.body)); });
+    r('GET', `/2021-10-31/functions/${FN}/url`, (c) => { const { fn, qualifier } = this.fn(c); return this.opts.urls.get(fn, qualifier); });
+    r('PUT', `/2021-10-31/functions/${FN}/url`, (c) => { const { fn, qualifier } = this.fn(c); return this.opts.urls.update(fn, qualifier, parseJsonBody(c.body)); });
+    r('DELETE', `/2021-10-31/functions/${FN}/url`, (c) => { const { fn, qualifier } = this.fn(c); return this.opts.urls.delete(fn, qualifier); });
+    r('GET', `/2021-10-31/functions/${FN}/urls`, (c) => this.opts.urls.list(this.fn(c, false).fn, c.query));
     r('GET', '/2017-03-31/tags/([^/]+)', (c) => this.listTags(c));
   }
 
@@ -261,6 +267,7 @@ export class LambdaApi {
   private deleteFunction(c: Ctx): Result {
     const { fn, qualifier } = this.fn(c);
     this.store.deleteFunction(fn, qualifier);
+    if (qualifier === undefined) this.opts.urls.forget(fn.name);
     return { status: 204 };
   }
 
@@ -319,6 +326,7 @@ export class LambdaApi {
   private deleteAlias(c: Ctx): Result {
     const { fn } = this.fn(c, false);
     this.store.deleteAlias(fn, c.params[1]);
+    this.opts.urls.forget(fn.name, c.params[1]);
     return { status: 204 };
   }
 
@@ -385,12 +393,6 @@ export class LambdaApi {
     const { fn } = this.fn(c, false);
     this.store.setConcurrency(fn, undefined);
     return { status: 204 };
-  }
-
-  private getUrlConfig(c: Ctx): Result {
-    const { fn, qualifier } = this.fn(c);
-    throw new ApiError(404, 'ResourceNotFoundException',
-      `The resource you requested does not exist. (Function URL config for ${functionArn(fn.name, qualifier)})`);
   }
 
   private getPolicy(c: Ctx): Result {

@@ -57,6 +57,19 @@ export interface TemplateReport {
   /** Templates skipped because they define nothing to run, and names given to functions whose logical ids collide. */
   notes: TemplateProblem[];
   installs: InstallHint[];
+  /** Function URLs the templates declare (FunctionUrlConfig, AWS::Lambda::Url), applied by the URL store. */
+  functionUrls: TemplateFunctionUrl[];
+}
+
+/** A function URL as a template declares it: the settings evaluated, not yet checked. */
+export interface TemplateFunctionUrl {
+  file: string;
+  line?: number;
+  /** Who declares it: the function's or the AWS::Lambda::Url's logical id. */
+  logicalId: string;
+  functionName: string;
+  qualifier?: string;
+  settings: unknown;
 }
 
 export interface TemplateLoadOptions {
@@ -93,7 +106,7 @@ const posix = (p: string) => p.split(path.sep).join('/');
 
 export async function loadTemplates(dir: string, store: LambdaStore, options: TemplateLoadOptions = {}): Promise<TemplateReport> {
   const root = path.resolve(dir);
-  const report: TemplateReport = { templates: [], functions: [], errors: [], warnings: [], notes: [], installs: [] };
+  const report: TemplateReport = { templates: [], functions: [], errors: [], warnings: [], notes: [], installs: [], functionUrls: [] };
   for (const [arn, folder] of Object.entries(options.layers ?? {})) {
     const abs = path.resolve(root, folder);
     store.setLayerFolder(arn, abs);
@@ -197,6 +210,14 @@ class TemplateLoader {
               message: `${fn.logicalId}: named ${fn.functionName}, as CloudFormation names functions, because the logical id is also a function name in another template` });
           }
           this.report.functions.push(fn.functionName);
+          if (fn.properties.FunctionUrlConfig !== undefined) {
+            this.report.functionUrls.push({ file: this.file, line: this.t.lineOf(fn.logicalId, 'FunctionUrlConfig'), logicalId: fn.logicalId,
+              functionName: fn.functionName, settings: evaluate(fn.properties.FunctionUrlConfig, ctx) });
+            if (fn.properties.AutoPublishAlias !== undefined) {
+              this.report.notes.push({ file: this.file, line: this.t.lineOf(fn.logicalId, 'AutoPublishAlias'),
+                message: `${fn.logicalId}: its function URL is served for the function itself ($LATEST), which is what the Local Lambda runs for AutoPublishAlias` });
+            }
+          }
         } else if (r.type === 'AWS::Lambda::Version') {
           const p = evaluate(r.properties, ctx) as { FunctionName?: string; Description?: string };
           const target = this.store.get(String(p.FunctionName));
@@ -207,6 +228,14 @@ class TemplateLoader {
           }
           attributes[`${r.logicalId}.Version`] = version;
           refs[r.logicalId] = functionArn(target.name, version);
+        } else if (r.type === 'AWS::Lambda::Url') {
+          const p = evaluate(r.properties, ctx) as { TargetFunctionArn?: unknown; Qualifier?: unknown };
+          const { AuthType, Cors, InvokeMode } = p as Record<string, unknown>;
+          const target = typeof p.TargetFunctionArn === 'string' ? this.store.get(p.TargetFunctionArn.split(':').at(p.TargetFunctionArn.startsWith('arn:') ? 6 : 0) ?? '') : undefined;
+          if (!target) throw new TemplateError('TargetFunctionArn must name a function of this template (!Ref or !GetAtt Function.Arn).', this.t.lineOf(r.logicalId, 'TargetFunctionArn'));
+          if (p.Qualifier !== undefined && typeof p.Qualifier !== 'string') throw new TemplateError('Qualifier must be an alias name.', this.t.lineOf(r.logicalId, 'Qualifier'));
+          this.report.functionUrls.push({ file: this.file, line: r.line, logicalId: r.logicalId, functionName: target.name,
+            ...(p.Qualifier !== undefined ? { qualifier: p.Qualifier } : {}), settings: { AuthType, Cors, InvokeMode } });
         } else if (r.type === 'AWS::Lambda::Alias') {
           if (this.store.appliedValue(key) !== undefined) continue;
           const p = evaluate(r.properties, ctx) as {
