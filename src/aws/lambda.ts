@@ -261,6 +261,33 @@ export class LambdaApi {
     return absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetFunctionEventInvokeConfigCommand({ FunctionName: functionName, Qualifier: qualifier }))));
   }
 
+  /**
+   * SigV4 headers (service `lambda`, this connection's region and credentials) for a request to
+   * one of its function URLs with AuthType AWS_IAM. The signer loads with the first signed request.
+   */
+  signFunctionUrlRequest(request: { url: URL; method: string; headers: Record<string, string>; body?: string }): Promise<Record<string, string>> {
+    return this.call(async (client) => {
+      const { SignatureV4 } = await import('@smithy/signature-v4');
+      const signer = new SignatureV4({ credentials: client.config.credentials, region: this.region, service: 'lambda', sha256: client.config.sha256 });
+      const query: Record<string, string | string[]> = {};
+      for (const [key, value] of request.url.searchParams) {
+        const had = query[key];
+        query[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+      }
+      const signed = await signer.sign({
+        method: request.method,
+        protocol: request.url.protocol,
+        hostname: request.url.hostname,
+        port: request.url.port ? Number(request.url.port) : undefined,
+        path: request.url.pathname,
+        query,
+        headers: { ...request.headers, host: request.url.host },
+        body: request.body,
+      });
+      return signed.headers;
+    });
+  }
+
   /** The resource-based policy document (JSON text); undefined when none is attached. */
   async getPolicy(functionName: string, qualifier?: string): Promise<string | undefined> {
     const out = await absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetPolicyCommand({ FunctionName: functionName, Qualifier: qualifier }))));

@@ -16,6 +16,14 @@ import { INVOKE_LIMITS, invokeInputProblem } from './invocation';
 import { keptForms } from './keptForms';
 import { invokeProtocol, type InvocationView, type InvokeParams, type InvokeProtocol, type InvokeTabState, type QualifierList } from './protocol';
 import { failedView, historyEntry, invocationView, type PricingConfig } from './result';
+import { buildUrlRequest, urlResponseView } from './urlRequest';
+import type { FunctionUrlView, UrlRequestParams, UrlResponseView } from './protocol';
+import { sendHttpRequest } from '../../aws/httpRequest';
+
+/** What the Request mode reads of an answer: a function URL answers at most 6 MB buffered, more when streamed. */
+const MAX_URL_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** A function runs at most 15 minutes; a request waits that long and a little more. */
+const URL_REQUEST_TIMEOUT_MS = 15 * 60_000 + 10_000;
 
 /** The Invoke tab's extension side: runs invocations, keeps their history and the event lists. */
 export class InvokeController implements TabController<InvokeProtocol> {
@@ -66,7 +74,41 @@ export class InvokeController implements TabController<InvokeProtocol> {
     },
     clearHistory: () => this.history.clear(this.key),
     openLocation: (location) => this.host.workbench.openWorkspaceLocation(location),
+    functionUrl: ({ qualifier }) => this.functionUrl(qualifier),
+    sendRequest: (params) => this.sendRequest(params),
   };
+
+  /** The qualifier's function URL, or null; $LATEST's is the function's own (unqualified) URL. */
+  private async functionUrl(qualifier: string): Promise<FunctionUrlView | null> {
+    const api = await this.host.lambda();
+    const config = await api.getFunctionUrlConfig(this.host.target.functionName, qualifier && qualifier !== '$LATEST' ? qualifier : undefined);
+    if (!config?.FunctionUrl) return null;
+    return { url: config.FunctionUrl, authType: config.AuthType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE', invokeMode: config.InvokeMode ?? 'BUFFERED' };
+  }
+
+  private urlRequest?: AbortController;
+
+  /**
+   * Sends the form's request to the URL Lambda gives for the qualifier (read again here, never
+   * taken from the webview), SigV4-signed with the connection's credentials for AWS_IAM.
+   */
+  private async sendRequest(params: UrlRequestParams): Promise<UrlResponseView> {
+    if (this.urlRequest) throw new Error('A request to the function URL is already on its way. Wait for it or cancel it.');
+    const url = await this.functionUrl(params.qualifier);
+    if (!url) throw new Error(`${this.host.target.functionName}${params.qualifier && params.qualifier !== '$LATEST' ? `:${params.qualifier}` : ''} has no function URL.`);
+    const signed = url.authType === 'AWS_IAM';
+    const request = buildUrlRequest(url.url, params, { signed });
+    const abort = new AbortController();
+    this.urlRequest = abort;
+    try {
+      if (signed) request.headers = await (await this.host.lambda()).signFunctionUrlRequest(request);
+      const raw = await sendHttpRequest(request, { maxBytes: MAX_URL_RESPONSE_BYTES, timeoutMs: URL_REQUEST_TIMEOUT_MS, signal: abort.signal });
+      this.host.log.info(`${request.method} ${request.url.href}: ${raw.status}`);
+      return urlResponseView(request, raw, signed);
+    } finally {
+      this.urlRequest = undefined;
+    }
+  }
 
   readonly notifications = {
     eventApplied: () => {
@@ -130,6 +172,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
 
   cancel(): void {
     this.running?.abort.abort();
+    this.urlRequest?.abort();
   }
 
   /** Variables over the function's own for the next debug run, until it starts. */

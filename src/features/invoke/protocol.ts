@@ -179,6 +179,80 @@ const invokeDraftSchema: Schema<InvokeParams> = {
   additionalProperties: false,
 };
 
+/** HTTP methods the Request mode sends (a function URL takes any; these are the ones people use). */
+export const URL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type UrlMethod = (typeof URL_METHODS)[number];
+/** At most this many header rows, each name and value bounded: a form, not a bulk upload. */
+export const MAX_URL_HEADERS = 50;
+/** A function URL takes a request body of up to 6 MB (buffered and streamed alike). */
+export const MAX_URL_BODY_CHARS = 6 * 1024 * 1024;
+
+/** The function URL of the chosen qualifier, when it has one. */
+export interface FunctionUrlView {
+  url: string;
+  authType: 'NONE' | 'AWS_IAM';
+  invokeMode: string;
+}
+
+export interface UrlHeader {
+  name: string;
+  value: string;
+}
+
+/** What the Request mode sends to the qualifier's function URL. */
+export interface UrlRequestParams {
+  qualifier: string;
+  method: UrlMethod;
+  /** Starts with "/"; joined to the URL's own path. */
+  path: string;
+  /** The query string without its "?" (already encoded as it should be sent, e.g. "a=1&b=x%20y"). */
+  query: string;
+  headers: UrlHeader[];
+  body: string;
+}
+
+export interface UrlResponseView {
+  /** The URL the request went to. */
+  url: string;
+  method: UrlMethod;
+  status: number;
+  statusText: string;
+  headers: UrlHeader[];
+  /** The body as text, pretty-printed when it is JSON. */
+  body: string;
+  bodyIsJson: boolean;
+  bodyBytes: number;
+  /** The body was longer than what is shown. */
+  truncated: boolean;
+  /** From sending the request to the end of the answer. */
+  durationMs: number;
+  /** The request was SigV4-signed with the connection's credentials. */
+  signed: boolean;
+}
+
+const urlRequestSchema: Schema<UrlRequestParams> = {
+  type: 'object',
+  properties: {
+    qualifier: { type: 'string', maxLength: 129 },
+    method: { type: 'string', enum: [...URL_METHODS] },
+    path: { type: 'string', maxLength: 4096 },
+    query: { type: 'string', maxLength: 8192 },
+    headers: {
+      type: 'array',
+      maxItems: MAX_URL_HEADERS,
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string', maxLength: 256 }, value: { type: 'string', maxLength: 8192 } },
+        required: ['name', 'value'],
+        additionalProperties: false,
+      },
+    },
+    body: { type: 'string', maxLength: MAX_URL_BODY_CHARS },
+  },
+  required: ['qualifier', 'method', 'path', 'query', 'headers', 'body'],
+  additionalProperties: false,
+};
+
 export const invokeProtocol = {
   requests: {
     /** Everything the tab shows when it (re)loads. */
@@ -204,6 +278,12 @@ export const invokeProtocol = {
       additionalProperties: false,
     }),
     clearHistory: query<void>(),
+    /** The function URL of a qualifier ("" or "$LATEST" for the function's own), or null when it has none. */
+    functionUrl: request<{ qualifier: string }, FunctionUrlView | null>({
+      type: 'object', properties: { qualifier: { type: 'string', maxLength: 129 } }, required: ['qualifier'], additionalProperties: false,
+    }),
+    /** Sends one HTTP request to the qualifier's function URL (signed for AWS_IAM) and answers what came back. */
+    sendRequest: request<UrlRequestParams, UrlResponseView>(urlRequestSchema),
     /** Opens the workspace file a stack frame names, at its line. */
     openLocation: request<StackLocation, void>({
       type: 'object',
