@@ -2,8 +2,11 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
-  CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
+  CreateFunctionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
+import { strToU8, zipSync } from 'fflate';
+import type { FunctionUrlView, UrlRequestParams, UrlResponseView } from '../../src/features/invoke/protocol';
+import type { FunctionTarget } from '../../src/shared/target';
 import type { WorkbenchApi } from '../../src/testApi';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
 import { createFunctions } from '../support/lambdaFixtures';
@@ -124,5 +127,81 @@ describe('Triggers in the tree (examples/ workspace)', function () {
     assert.match(signed.stdout, /\n200$/, signed.stdout);
     const unsigned = await runShell(`curl '${url}'`, {});
     assert.match(unsigned.stdout, /\n403$/, unsigned.stdout);
+  });
+});
+
+/** Answers with what it was sent, as a function URL's handler does (payload format 2.0). */
+const ECHO_SOURCE = `
+export const handler = async (event) => ({
+  statusCode: 201,
+  headers: { 'content-type': 'application/json', 'x-echo': 'yes' },
+  body: JSON.stringify({
+    method: event.requestContext.http.method, path: event.rawPath, query: event.rawQueryString,
+    header: event.headers['x-test'], body: event.body, base64: event.isBase64Encoded,
+  }),
+});
+`;
+
+describe('Invoke tab: Request mode against a function URL (Local Lambda)', function () {
+  this.timeout(120_000);
+  let api: WorkbenchApi;
+  let client: LambdaClient;
+  const name = `url-echo-${Date.now().toString(36)}`;
+  const target: FunctionTarget = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: 'us-east-1', functionName: name };
+  let url: string | undefined;
+  const request = (type: string, payload: unknown) => api.functionPanel.request(target, 'invoke', type, payload);
+  const params = (overrides: Partial<UrlRequestParams> = {}): UrlRequestParams =>
+    ({ qualifier: '$LATEST', method: 'POST', path: '/items/a b', query: 'x=1&y=two', headers: [{ name: 'X-Test', value: 'from the form' }], body: '{"order":7}', ...overrides });
+
+  before(async function () {
+    ({ api } = await activateOnce());
+    const local = await api.localEndpoint();
+    client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+    await client.send(new CreateFunctionCommand({
+      FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/lambda-role',
+      Code: { ZipFile: zipSync({ 'index.mjs': strToU8(ECHO_SOURCE) }) },
+    }));
+    try {
+      url = (await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'AWS_IAM' }))).FunctionUrl;
+    } catch (error) {
+      if (!notImplemented(error)) throw error;
+    }
+    await api.functionPanel.open(target, 'invoke');
+  });
+
+  after(async () => {
+    await client?.send(new DeleteFunctionCommand({ FunctionName: name })).catch(() => undefined);
+    client?.destroy();
+  });
+
+  it('tells the tab the qualifier\'s URL, and that a function without one has none', async function () {
+    if (!url) this.skip();
+    assert.deepEqual(await request('functionUrl', { qualifier: '$LATEST' }) as FunctionUrlView, { url, authType: 'AWS_IAM', invokeMode: 'BUFFERED' });
+    const hello: FunctionTarget = { ...target, functionName: 'hello-node' };
+    await api.functionPanel.open(hello, 'invoke');
+    assert.equal(await api.functionPanel.request(hello, 'invoke', 'functionUrl', { qualifier: '' }), null);
+  });
+
+  it('sends a signed request with method, path, query, headers and body, and shows status, headers, JSON body and timing', async function () {
+    if (!url) this.skip();
+    const view = await request('sendRequest', params()) as UrlResponseView;
+    assert.equal(view.status, 201, view.body);
+    assert.equal(view.signed, true);
+    assert.equal(view.url, `${url}items/a%20b?x=1&y=two`);
+    assert.ok(view.headers.some((h) => h.name.toLowerCase() === 'x-echo' && h.value === 'yes'), JSON.stringify(view.headers));
+    assert.equal(view.bodyIsJson, true);
+    const echoed = JSON.parse(view.body) as Record<string, unknown>;
+    assert.deepEqual({ ...echoed, path: undefined }, { method: 'POST', query: 'x=1&y=two', header: 'from the form', body: '{"order":7}', base64: false, path: undefined });
+    assert.match(String(echoed.path), /\/items\/a(%20| )b$/);
+    assert.match(view.body, /\n {2}"method": "POST"/, 'pretty-printed');
+    assert.ok(view.durationMs >= 0);
+  });
+
+  it('refuses what it cannot send, before sending', async function () {
+    if (!url) this.skip();
+    await assert.rejects(request('sendRequest', params({ method: 'GET' })), /carries no body/);
+    await assert.rejects(request('sendRequest', params({ headers: [{ name: 'Authorization', value: 'x' }] })), /set by SigV4 signing/);
+    await assert.rejects(request('sendRequest', { ...params(), method: 'TRACE' }), /method/);
+    await assert.rejects(request('sendRequest', { ...params(), headers: 'X-A: 1' }), /headers/);
   });
 });

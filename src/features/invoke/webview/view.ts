@@ -11,6 +11,7 @@ import {
   INVOCATION_TYPES,
   type EventLists,
   type EventSource,
+  type FunctionUrlView,
   type HistoryEntry,
   type InvocationType,
   type InvocationView,
@@ -28,6 +29,10 @@ import { INVOKE_LIMITS } from '../../../shared/lambda/limits';
 import { errorMessage } from '../../../shared/errors';
 import { editedEventLabel, originOf, type EventOrigin } from './eventLabel';
 import { stackLocation } from '../../../shared/stackFrames';
+import { keptRequestForm, RequestMode, type RequestForm } from './requestMode';
+
+/** Invoke calls the function through the Lambda API; Request sends HTTP to its function URL. */
+type TabMode = 'invoke' | 'request';
 
 /** What the tab keeps across hiding and reloads. */
 interface SavedState {
@@ -40,6 +45,8 @@ interface SavedState {
   /** The sample or saved event the editor's text started from. */
   origin?: EventOrigin;
   last?: InvocationView;
+  mode: TabMode;
+  request: RequestForm;
 }
 
 const DEFAULT_EVENT = '{\n  "hello": "world"\n}';
@@ -85,6 +92,14 @@ export class InvokeView implements TabView<InvokeProtocol> {
   /** This document started without state of its own (a new panel, not one shown again). */
   private fresh = false;
   private draftTimer?: number;
+  private requestMode!: RequestMode;
+  /** The Invoke / Request switch, shown while the chosen qualifier has a function URL. */
+  private modeSwitch!: HTMLElement;
+  private modeButtons!: Record<TabMode, HTMLButtonElement>;
+  /** What the Request mode hides. */
+  private readonly invokeOnly: HTMLElement[] = [];
+  /** The chosen qualifier's function URL, once asked. */
+  private functionUrl?: { qualifier: string; url?: FunctionUrlView };
 
   private qualifierSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private typeSelect!: HTMLElementTagNameMap['vscode-single-select'];
@@ -117,14 +132,26 @@ export class InvokeView implements TabView<InvokeProtocol> {
       eventSource: saved.eventSource === 'sample' || saved.eventSource === 'saved' ? saved.eventSource : 'custom',
       last: saved.last,
       origin: saved.origin && typeof saved.origin.label === 'string' && Array.isArray(saved.origin.keys) ? saved.origin : undefined,
+      mode: saved.mode === 'request' ? 'request' : 'invoke',
+      request: keptRequestForm(saved.request),
     };
-    root.append(this.renderForm(), this.renderResultArea(), this.renderHistory());
+    this.requestMode = new RequestMode(api, this.state.request, () => this.state.qualifier, (form) => {
+      this.state.request = form;
+      this.api.setState(this.state);
+    });
+    const form = this.renderForm();
+    const result = this.renderResultArea();
+    const history = this.renderHistory();
+    this.invokeOnly.push(result, history);
+    root.append(form, result, history);
     root.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        void this.invoke();
+        if (this.shownMode() === 'request') void this.requestMode.send();
+        else void this.invoke();
       }
     });
+    this.showMode();
     this.validate();
     if (this.state.last) this.showResult(this.state.last);
     void this.load();
@@ -162,7 +189,24 @@ export class InvokeView implements TabView<InvokeProtocol> {
     this.qualifierSelect.addEventListener('change', () => {
       this.state.qualifier = this.qualifierSelect.value;
       this.save();
+      void this.refreshFunctionUrl();
     });
+    const modeButton = (mode: TabMode, label: string, title: string) => {
+      const button = h('button', { class: 'invoke-mode', type: 'button', 'aria-pressed': 'false', title }, label);
+      button.addEventListener('click', () => {
+        this.state.mode = mode;
+        this.api.setState(this.state);
+        this.showMode();
+        if (mode === 'request') this.requestMode.focus();
+        else this.editor.focus();
+      });
+      return button;
+    };
+    this.modeButtons = {
+      invoke: modeButton('invoke', 'Invoke', 'Call the function through the Lambda API with an event'),
+      request: modeButton('request', 'Request', 'Send an HTTP request to the function URL'),
+    };
+    this.modeSwitch = h('div', { class: 'invoke-mode-switch', role: 'group', 'aria-label': 'Mode', hidden: true }, this.modeButtons.invoke, this.modeButtons.request);
     this.qualifierNote = h('div', { class: 'invoke-note', hidden: true });
 
     this.typeSelect = h('vscode-single-select', { class: 'invoke-type', 'aria-label': 'Invocation type' });
@@ -185,13 +229,17 @@ export class InvokeView implements TabView<InvokeProtocol> {
     // Cancel shows in the key hint's place while a call runs, so the row does not reflow.
     this.keyHint = h('span', { class: 'invoke-hint' }, navigator.platform.startsWith('Mac') ? '⌘ Enter' : 'Ctrl+Enter');
 
+    const typeField = h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Invocation type'), this.typeSelect);
+    const actions = h('div', { class: 'invoke-actions' }, this.invokeButton, this.debugButton, h('span', { class: 'invoke-hint-slot' }, this.keyHint, this.cancelButton));
     const controls = h(
       'div',
       { class: 'invoke-controls' },
       h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Qualifier'), this.qualifierSelect),
-      h('label', { class: 'invoke-field' }, h('span', { class: 'invoke-field-label' }, 'Invocation type'), this.typeSelect),
-      h('div', { class: 'invoke-actions' }, this.invokeButton, this.debugButton, h('span', { class: 'invoke-hint-slot' }, this.keyHint, this.cancelButton)),
+      this.modeSwitch,
+      typeField,
+      actions,
     );
+    this.invokeOnly.push(typeField, actions);
 
     // Searchable: type a few letters of a sample, a saved or a recent event.
     this.eventSelect = h('vscode-single-select', { class: 'invoke-event-select', 'aria-label': 'Load an event', combobox: true, filter: 'contains' });
@@ -258,17 +306,57 @@ export class InvokeView implements TabView<InvokeProtocol> {
     );
     if (this.state.clientContext) context.open = true;
 
+    const eventBar = h('div', { class: 'invoke-event-bar' }, h('span', { class: 'invoke-section-title' }, 'Event'), this.eventSelect, formatButton, saveButton, this.tabHintLabel);
+    this.invokeOnly.push(eventBar, saveHost, this.editor, this.editorStatus, context);
     return h(
       'section',
       { class: 'invoke-form' },
       controls,
       this.qualifierNote,
-      h('div', { class: 'invoke-event-bar' }, h('span', { class: 'invoke-section-title' }, 'Event'), this.eventSelect, formatButton, saveButton, this.tabHintLabel),
+      this.requestMode.element,
+      eventBar,
       saveHost,
       this.editor,
       this.editorStatus,
       context,
     );
+  }
+
+  /** The mode shown: Request only while the chosen qualifier has a function URL. */
+  private shownMode(): TabMode {
+    return this.state.mode === 'request' && this.functionUrl?.url ? 'request' : 'invoke';
+  }
+
+  private showMode(): void {
+    const mode = this.shownMode();
+    this.modeSwitch.hidden = !this.functionUrl?.url;
+    for (const [name, button] of Object.entries(this.modeButtons)) button.setAttribute('aria-pressed', String(name === mode));
+    this.requestMode.element.hidden = mode !== 'request';
+    // saveHost opens only on Save…; the Request mode hides it, Invoke leaves it as it was.
+    for (const el of this.invokeOnly) {
+      if (mode === 'request') {
+        if (!el.hidden) el.dataset.shownInInvoke = 'true';
+        el.hidden = true;
+      } else if (el.dataset.shownInInvoke) {
+        delete el.dataset.shownInInvoke;
+        el.hidden = false;
+      }
+    }
+  }
+
+  /** Asks whether the chosen qualifier has a function URL, and offers the Request mode if it does. */
+  private async refreshFunctionUrl(): Promise<void> {
+    const qualifier = this.state.qualifier;
+    let url: FunctionUrlView | undefined;
+    try {
+      url = (await this.api.request('functionUrl', { qualifier })) ?? undefined;
+    } catch {
+      url = undefined; // no URL to offer; Invoke works as always
+    }
+    if (qualifier !== this.state.qualifier) return; // another was chosen meanwhile
+    this.functionUrl = { qualifier, url };
+    this.requestMode.setUrl(url);
+    this.showMode();
   }
 
   private askSaveName(host: HTMLElement): void {
@@ -326,8 +414,10 @@ export class InvokeView implements TabView<InvokeProtocol> {
     const qualifier = params.qualifier || '$LATEST';
     this.state.qualifier = qualifier;
     this.state.invocationType = params.invocationType;
-    if (this.qualifierValues.includes(qualifier)) this.qualifierSelect.value = qualifier;
-    else void this.api.request('qualifiers').then((list) => this.renderQualifiers(list)).catch(() => undefined);
+    if (this.qualifierValues.includes(qualifier)) {
+      this.qualifierSelect.value = qualifier;
+      void this.refreshFunctionUrl();
+    } else void this.api.request('qualifiers').then((list) => this.renderQualifiers(list)).catch(() => undefined);
     this.typeSelect.value = params.invocationType;
     if (params.clientContext !== undefined) {
       this.contextEditor.value = params.clientContext;
@@ -399,6 +489,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     );
     this.qualifierNote.hidden = !list.error;
     this.qualifierNote.textContent = list.error ?? '';
+    void this.refreshFunctionUrl();
   }
 
   /** Checks the event as typed: JSON with the error's position, and its size against the limit. */
