@@ -124,8 +124,11 @@ function readAuthorizers(kind: ApiKind, auth: Record<string, unknown>, functionN
     const lower = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()) : []);
     const base = { name, identityHeaders: [] as string[], identityQueryStrings: [] as string[] };
     if (a.FunctionArn !== undefined) {
+      // Evaluated, !GetAtt Fn.Arn is the function's ARN; unevaluated, it names the logical id.
+      const arnName = typeof a.FunctionArn === 'string' && a.FunctionArn.includes(':function:') ? a.FunctionArn.split(':function:')[1].split(':')[0] : undefined;
       const logicalId = logicalIdOf(a.FunctionArn);
-      const functionName = logicalId !== undefined ? functionNames.get(logicalId) : undefined;
+      const functionName = arnName !== undefined ? [...functionNames.values()].find((n) => n === arnName)
+        : logicalId !== undefined ? functionNames.get(logicalId) : undefined;
       if (kind === 'REST') {
         const payloadType = a.FunctionPayloadType === 'REQUEST' ? 'REQUEST' : 'TOKEN';
         out[name] = {
@@ -162,11 +165,16 @@ function stringMap(value: unknown): Record<string, string> {
 export function readTemplateEvents(t: SamTemplate): TemplateEvents {
   const events: TemplateEvents = { routes: [], schedules: [], others: [], problems: [] };
   const functionNames = new Map(t.functions.map((f) => [f.logicalId, f.functionName]));
-  const value = (v: unknown): unknown => {
+  /** Evaluated where the template's context knows the value; what it cannot know (a Cognito pool's Arn) stays as written. */
+  const value = (v: unknown, depth = 0): unknown => {
     try {
       return evaluate(v, t.context);
     } catch {
-      return undefined;
+      if (depth > 32 || typeof v !== 'object' || v === null) return v;
+      const keys = Object.keys(v);
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return v;
+      if (Array.isArray(v)) return v.map((x) => value(x, depth + 1));
+      return Object.fromEntries(keys.map((k) => [k, value((v as Record<string, unknown>)[k], depth + 1)]));
     }
   };
   const apis = new Map<string, ApiDefinition>();
