@@ -13,6 +13,7 @@ Usage: local-lambda --dir <folder> [options]
   --dir <folder>              folder with template.yaml (or subfolders with templates); default "."
   --port <n>                  port to listen on; 0 picks a free one (default 0)
   --url-port <n>              port function URLs are served on; 0 picks a free one (default 0)
+  --api-port <n>              port the templates' Api and HttpApi routes are served on (default 0)
   --host <addr>               loopback address to bind: 127.0.0.1 (default), ::1 or localhost
   --data-dir <folder>         where state, uploaded code and logs live (default <dir>/.local-lambda)
   --access-key-id <id>        credentials clients must sign with (default: env
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       options: {
-        dir: { type: 'string' }, port: { type: 'string' }, 'url-port': { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
+        dir: { type: 'string' }, port: { type: 'string' }, 'url-port': { type: 'string' }, 'api-port': { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' },
         'access-key-id': { type: 'string' }, 'secret-access-key': { type: 'string' },
         'max-concurrency': { type: 'string' }, 'max-environments': { type: 'string' }, 'queue-length': { type: 'string' },
         'queue-wait': { type: 'string' }, 'idle-timeout': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
       dataDir: values['data-dir'],
       port: intFlag(values.port, '--port', 0, 65535),
       urlPort: intFlag(values['url-port'], '--url-port', 0, 65535),
+      apiPort: intFlag(values['api-port'], '--api-port', 0, 65535),
       host: values.host,
       credentials: id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined,
       ...concurrency,
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   const ready = {
-    endpoint: local.endpoint, urlEndpoint: local.urlEndpoint, region: local.region,
+    endpoint: local.endpoint, urlEndpoint: local.urlEndpoint, apiEndpoint: local.apiEndpoint, region: local.region,
     accessKeyId: local.credentials.accessKeyId, secretAccessKey: local.credentials.secretAccessKey,
     accountId: local.accountId,
   };
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
     `LOCAL_LAMBDA_READY ${JSON.stringify(ready)}`,
     `Local Lambda listening on ${local.endpoint}`,
     `  function URLs: ${local.urlEndpoint}/<url-id>/`,
+    ...(local.apiEndpoint ? [`  APIs:          ${local.apiEndpoint} (the templates' Api and HttpApi routes)`] : []),
     `  region:      ${local.region} (account ${local.accountId})`,
     `  credentials: ${ready.accessKeyId} / ${'*'.repeat(8)}${ready.secretAccessKey.slice(-4)} (full secret in the first line)`,
     `  data dir:    ${local.dataDir}`,

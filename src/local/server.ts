@@ -22,6 +22,8 @@ import { UrlStore } from './urls/store';
 import { UrlApi } from './urls/api';
 import { startUrlServer, type UrlServer } from './urls/server';
 import { applyTemplateUrls } from './urls/templateUrls';
+import { startApiServer, type ApiServer } from './apis/server';
+import { routeTableOf } from './apis/templateRoutes';
 
 export interface LocalLambdaOptions {
   /** Folder holding template.yaml (and/or subfolders with templates). */
@@ -32,6 +34,8 @@ export interface LocalLambdaOptions {
   port?: number;
   /** The port function URLs are served on (`--url-port`; default 0, any free port). */
   urlPort?: number;
+  /** The port the templates' API routes are served on (`--api-port`; default 0, any free port). */
+  apiPort?: number;
   /** A loopback address; default 127.0.0.1. */
   host?: string;
   credentials?: Credentials;
@@ -68,6 +72,8 @@ export interface LocalLambda {
   endpoint: string;
   /** Where function URLs are served: a URL is this, its id and a slash. */
   urlEndpoint: string;
+  /** Where the templates' API routes are served, when they declare any. */
+  apiEndpoint?: string;
   region: string;
   accountId: string;
   credentials: Credentials;
@@ -145,6 +151,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
 
   const templates = await loadTemplates(dir, store, { parameterOverrides: opts.parameterOverrides, layers: opts.layers });
   applyTemplateUrls(templates, store, urlStore);
+  const routes = routeTableOf(templates);
   const runtime = new RuntimeManager({
     logSink: logStore, dataDir, maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
     queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, interpreters: opts.interpreters, onNote: opts.onRuntimeNote,
@@ -157,12 +164,14 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
   const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
   let urlServer: UrlServer | undefined;
+  let apiServer: ApiServer | undefined;
   const urlApi = new UrlApi(urlStore, () => urlServer?.base ?? '');
   const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
     runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi });
 
   const status = () => ({
-    endpoint: endpoint(), functionUrlEndpoint: urlServer?.base, region: REGION, accountId: ACCOUNT_ID, dataDir,
+    endpoint: endpoint(), functionUrlEndpoint: urlServer?.base, apiEndpoint: apiServer?.base,
+    apiRoutes: routes.routes.map((r) => ({ api: r.api.logicalId, kind: r.api.kind, method: r.method, path: r.path, functionName: r.functionName })), region: REGION, accountId: ACCOUNT_ID, dataDir,
     functions: store.list().map((f) => f.name),
     templates: templates.templates, templateErrors: templates.errors, templateWarnings: templates.warnings, templateNotes: templates.notes,
     installs: templates.installs,
@@ -251,8 +260,10 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       });
     });
     urlServer = await startUrlServer({ host, port: opts.urlPort ?? 0, store, urls: urlStore, invoker: runtime, codeWatcher, credentials, log });
+    if (routes.routes.length > 0) apiServer = await startApiServer({ host, port: opts.apiPort ?? 0, routes, store, invoker: runtime, codeWatcher, credentials, log });
   } catch (err) {
     if (server.listening) server.close();
+    await urlServer?.close();
     codeWatcher.close();
     await runtime.shutdown();
     await (logStore as unknown as { close?: () => Promise<void> | void }).close?.();
@@ -289,7 +300,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     await Promise.all([new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
-    }), urlServer?.close()]);
+    }), urlServer?.close(), apiServer?.close()]);
     codeWatcher.close();
     await runtime.shutdown();
     await api.drain();
@@ -297,7 +308,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     await closable.close?.();
   })();
 
-  return { endpoint: endpoint(), urlEndpoint: urlServer.base, region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
+  return { endpoint: endpoint(), urlEndpoint: urlServer.base, apiEndpoint: apiServer?.base, region: REGION, accountId: ACCOUNT_ID, credentials: { ...credentials }, dataDir, templates,
     functions: () => store.list().map((f) => f.name), runtimeNotes: () => runtime.notes(),
     functionWarnings: (name) => runtime.functionWarnings(name), cancelBuilds: () => runtime.cancelBuilds(), preparedAhead, close };
 }

@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, readSettings } from './requests';
 import { LambdaStore } from './store';
 import { containerRuntimeMessage, readDockerfile } from './dockerfile';
 import { insideRootAs, makeDir, writeFileAtomic } from '../persist';
+import { readTemplateEvents, type TemplateEvents } from '../../shared/sam/apiEvents';
 import { TemplateError, buildImageTask, codeFromLocation, layerFolderOf, resolveInside } from './templateCode';
 
 /**
@@ -59,6 +60,8 @@ export interface TemplateReport {
   installs: InstallHint[];
   /** Function URLs the templates declare (FunctionUrlConfig, AWS::Lambda::Url), applied by the URL store. */
   functionUrls: TemplateFunctionUrl[];
+  /** The functions' API routes and schedules, with the template that declares them. */
+  events: Array<{ file: string; events: TemplateEvents }>;
 }
 
 /** A function URL as a template declares it: the settings evaluated, not yet checked. */
@@ -106,7 +109,7 @@ const posix = (p: string) => p.split(path.sep).join('/');
 
 export async function loadTemplates(dir: string, store: LambdaStore, options: TemplateLoadOptions = {}): Promise<TemplateReport> {
   const root = path.resolve(dir);
-  const report: TemplateReport = { templates: [], functions: [], errors: [], warnings: [], notes: [], installs: [], functionUrls: [] };
+  const report: TemplateReport = { templates: [], functions: [], errors: [], warnings: [], notes: [], installs: [], functionUrls: [], events: [] };
   for (const [arn, folder] of Object.entries(options.layers ?? {})) {
     const abs = path.resolve(root, folder);
     store.setLayerFolder(arn, abs);
@@ -159,6 +162,9 @@ export async function loadTemplates(dir: string, store: LambdaStore, options: Te
       continue;
     }
     new TemplateLoader(root, file, t, store, report).apply();
+    const events = readTemplateEvents(t);
+    for (const p of events.problems) report.errors.push({ file, line: p.line, message: p.message });
+    report.events.push({ file, events });
   }
   return report;
 }

@@ -162,6 +162,6 @@ export function readTemplateUrlConfig(value: unknown): Pick<UrlConfigRecord, 'au
   try {
     return readCreateBody(value);
   } catch (err) {
-    throw new Error(err instanceof ApiError ? err.message.replace(/^Could not parse request body into json: /, '') : String(err));
+    throw new Error(err instanceof ApiError ? err.message.replace(/^Could not parse request body into json: /, '') : String(err), { cause: err });
   }
 }

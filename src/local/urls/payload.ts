@@ -26,6 +26,13 @@ export interface HttpRequestIn {
   /** For AWS_IAM URLs: who signed the request. */
   iam?: { accessKey: string; accountId: string; userArn: string };
   now?: Date;
+  /** For HTTP API routes: `GET /orders/{id}` (default `$default`), the stage (default `$default`), path parameters and stage variables. */
+  routeKey?: string;
+  stage?: string;
+  pathParameters?: Record<string, string>;
+  stageVariables?: Record<string, string>;
+  /** What a Lambda authorizer said about the caller: `requestContext.authorizer`. */
+  authorizer?: Record<string, unknown>;
 }
 
 /** Content types whose bodies Lambda passes as text; the rest are base64-encoded. */
@@ -102,36 +109,37 @@ export function eventV2(req: HttpRequestIn): Record<string, unknown> {
     }
   }
 
+  const authorizer = req.iam ? {
+    iam: {
+      accessKey: req.iam.accessKey, accountId: req.iam.accountId, callerId: req.iam.accessKey,
+      cognitoIdentity: null, principalOrgId: null, userArn: req.iam.userArn, userId: req.iam.accessKey,
+    },
+  } : req.authorizer;
   return {
     version: '2.0',
-    routeKey: '$default',
+    routeKey: req.routeKey ?? '$default',
     rawPath: req.path,
     rawQueryString: req.rawQuery,
     ...(cookies.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: req.iam ? req.accountId : 'anonymous',
+      accountId: req.iam || req.routeKey ? req.accountId : 'anonymous',
       apiId: req.apiId,
-      ...(req.iam ? {
-        authorizer: {
-          iam: {
-            accessKey: req.iam.accessKey, accountId: req.iam.accountId, callerId: req.iam.accessKey,
-            cognitoIdentity: null, principalOrgId: null, userArn: req.iam.userArn, userId: req.iam.accessKey,
-          },
-        },
-      } : {}),
+      ...(authorizer ? { authorizer } : {}),
       domainName: req.domainName,
       domainPrefix: req.domainPrefix,
       http: { method: req.method, path: req.path, protocol: req.protocol, sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
       requestId: req.requestId,
-      routeKey: '$default',
-      stage: '$default',
+      routeKey: req.routeKey ?? '$default',
+      stage: req.stage ?? '$default',
       time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     ...(body !== undefined ? { body } : {}),
+    ...(req.pathParameters && Object.keys(req.pathParameters).length ? { pathParameters: req.pathParameters } : {}),
     isBase64Encoded,
+    ...(req.stageVariables && Object.keys(req.stageVariables).length ? { stageVariables: req.stageVariables } : {}),
   };
 }
 

@@ -5,25 +5,23 @@
  */
 
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { MAX_RESPONSE_BYTES } from '../../shared/lambda/limits';
 import { ApiError, readBody } from '../http';
 import { checkAuthorization, verifySignature, type Credentials } from '../auth';
-import { executionSpecOf, resolveQualifier, type Invoker } from '../lambda/invoke';
-import { ACCOUNT_ID, REGION, functionArn } from '../lambda/model';
+import type { Invoker } from '../lambda/invoke';
+import { ACCOUNT_ID, REGION } from '../lambda/model';
 import type { LambdaStore } from '../lambda/store';
 import type { CodeWatcher } from '../lambda/codeWatch';
-import { TooManyRequestsError } from '../types';
 import { isUrlId, type UrlConfigRecord } from './config';
 import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors';
 import { MalformedResponseError, eventV2, responseV2, type HttpResponseOut } from './payload';
+import { HttpFailure as UrlFailure, closeServer, headerSafe, invokeForHttp, listenOn, sendFailure } from './httpInvoke';
 import type { UrlStore } from './store';
+
+export { LOCAL_ERROR_HEADER } from './httpInvoke';
 
 /** A function URL's request payload (the event) and response may each be up to 6 MB, as Invoke's. */
 export const URL_PAYLOAD_LIMIT = 6 * 1024 * 1024;
-/** Local only: why a call failed, for whoever reads the response (AWS says only "Internal Server Error"). */
-export const LOCAL_ERROR_HEADER = 'x-local-lambda-error';
 
 export interface UrlServerOptions {
   host: string;
@@ -42,15 +40,7 @@ export interface UrlServer {
   close(): Promise<void>;
 }
 
-class UrlFailure extends Error {
-  constructor(readonly status: number, readonly body: string, readonly detail?: string, readonly headers: Record<string, string> = {}) {
-    super(body);
-  }
-}
-
 const message = (text: string) => JSON.stringify({ Message: text });
-/** One line, printable, short: safe to put in a header. */
-const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 500);
 
 export async function startUrlServer(opts: UrlServerOptions): Promise<UrlServer> {
   let port = 0;
@@ -103,9 +93,6 @@ export async function startUrlServer(opts: UrlServerOptions): Promise<UrlServer>
       }
       iam = { accessKey: auth.accessKeyId, accountId: ACCOUNT_ID, userArn: `arn:aws:iam::${ACCOUNT_ID}:user/local-lambda` };
     }
-    const fn = opts.store.find(record.functionName);
-    if (!fn) throw new UrlFailure(404, message('Not Found'), `The function ${record.functionName} no longer exists.`);
-    const { record: version } = resolveQualifier(opts.store, fn, record.qualifier);
     const requestId = randomUUID();
     const event = eventV2({
       method: req.method ?? 'GET', path, rawQuery: url.search.slice(1), rawHeaders: req.rawHeaders, body,
@@ -116,27 +103,14 @@ export async function startUrlServer(opts: UrlServerOptions): Promise<UrlServer>
     if (payload.length > URL_PAYLOAD_LIMIT) {
       throw new UrlFailure(413, message('Request Entity Too Large'), `The event for this request is ${payload.length} bytes; Lambda takes at most ${URL_PAYLOAD_LIMIT}.`);
     }
-    let outcome;
-    try {
-      outcome = await opts.invoker.invoke(executionSpecOf(opts.store, fn, version, opts.codeWatcher), {
-        requestId, payload, invokedFunctionArn: functionArn(fn.name, record.qualifier), invocationType: 'RequestResponse',
-      });
-    } catch (err) {
-      if (err instanceof TooManyRequestsError) throw new UrlFailure(429, message('Rate Exceeded.'), err.message, { 'x-amzn-requestid': requestId });
-      throw err;
-    }
     const ids = { 'x-amzn-requestid': requestId };
-    if (outcome.functionError) {
-      let detail = 'the function failed';
-      try {
-        const e = JSON.parse(outcome.payload.toString('utf8')) as { errorType?: unknown; errorMessage?: unknown };
-        detail = `${String(e.errorType ?? 'Error')}: ${String(e.errorMessage ?? '')}`;
-      } catch { /* keep the plain detail */ }
-      throw new UrlFailure(502, message('Internal Server Error'), detail, ids);
+    const result = await invokeForHttp(opts, record.functionName, record.qualifier, requestId, payload);
+    if (!result.ok) {
+      if (result.kind === 'missing') throw new UrlFailure(404, message('Not Found'), result.detail);
+      if (result.kind === 'throttled') throw new UrlFailure(429, message('Rate Exceeded.'), result.detail, ids);
+      throw new UrlFailure(502, message('Internal Server Error'), result.detail, ids);
     }
-    if (outcome.payload.length > MAX_RESPONSE_BYTES) {
-      throw new UrlFailure(502, message('Internal Server Error'), `The response is ${outcome.payload.length} bytes; Lambda returns at most ${MAX_RESPONSE_BYTES}.`, ids);
-    }
+    const { outcome } = result;
     let mapped: HttpResponseOut;
     try {
       mapped = responseV2(outcome.payload);
@@ -157,50 +131,18 @@ export async function startUrlServer(opts: UrlServerOptions): Promise<UrlServer>
     req.on('error', (err) => opts.log(`Function URL request stream error: ${err.message}`));
     res.on('error', (err) => opts.log(`Function URL response stream error: ${err.message}`));
     serve(req, res).catch((err: unknown) => {
-      try {
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        const failure = err instanceof UrlFailure ? err
-          : err instanceof ApiError ? new UrlFailure(err.status, message(err.status === 404 ? 'Not Found' : 'Internal Server Error'), err.message)
-            : new UrlFailure(500, message('Internal Server Error'), 'The Local Lambda failed while serving this URL; the details are in its log.');
-        if (!(err instanceof UrlFailure) && !(err instanceof ApiError)) opts.log(`Function URL error on ${req.method} ${String(req.url).slice(0, 300)}: ${(err as Error)?.stack ?? String(err)}`);
-        const text = Buffer.from(failure.body);
-        res.writeHead(failure.status, {
-          'content-type': 'application/json', 'content-length': String(text.length), 'x-amzn-errortype': errorTypeOf(failure.status),
-          ...(failure.detail ? { [LOCAL_ERROR_HEADER]: headerSafe(failure.detail) } : {}), ...failure.headers,
-        });
-        res.end(text);
-        if (!req.complete) req.resume();
-      } catch (lastErr) {
-        opts.log(`Function URL dropped a connection after a failure: ${String(lastErr)}`);
-        res.destroy();
-      }
+      const failure = err instanceof UrlFailure ? err
+        : err instanceof ApiError ? new UrlFailure(err.status, message(err.status === 404 ? 'Not Found' : 'Internal Server Error'), err.message)
+          : new UrlFailure(500, message('Internal Server Error'), 'The Local Lambda failed while serving this URL; the details are in its log.');
+      if (!(err instanceof UrlFailure) && !(err instanceof ApiError)) opts.log(`Function URL error on ${req.method} ${String(req.url).slice(0, 300)}: ${(err as Error)?.stack ?? String(err)}`);
+      sendFailure(req, res, failure, errorTypeOf(failure.status), opts.log);
     });
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EADDRINUSE') throw new Error(`Port ${opts.port} on ${opts.host} is already in use; choose another --url-port (0 picks a free one).`, { cause: err });
-    throw err;
-  });
-  port = (server.address() as AddressInfo).port;
+  port = await listenOn(server, opts.port, opts.host, '--url-port');
   hosts = new Set([`${hostPart}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   return {
     base: `http://${hostPart}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,0 +1,267 @@
+/**
+ * A SAM template's function events: the API routes (`Api` → REST APIs, `HttpApi` → HTTP APIs)
+ * with their APIs' stages, stage variables, binary media types and authorizers, the schedules
+ * (`Schedule`, `ScheduleV2`), and the other event sources by type. Pure: the Local Lambda serves
+ * the routes and fires the schedules; the extension lists them as triggers.
+ */
+
+import { evaluate, type SamTemplate } from './template';
+
+export type ApiKind = 'REST' | 'HTTP';
+export type PayloadFormat = '1.0' | '2.0';
+
+export interface ApiAuthorizer {
+  name: string;
+  /** `lambda` when a function of the same template decides; else what kind it is (Cognito, JWT, IAM), not emulated. */
+  kind: 'lambda' | 'cognito' | 'jwt' | 'iam' | 'other';
+  /** For lambda authorizers: the function that decides. */
+  functionName?: string;
+  /** REST: TOKEN (one header) or REQUEST (headers, query strings…); HTTP APIs are always REQUEST. */
+  payloadType?: 'TOKEN' | 'REQUEST';
+  /** HTTP API lambda authorizers: the event format (default 2.0) and whether the answer is `{ isAuthorized }`. */
+  payloadFormat?: PayloadFormat;
+  simpleResponses?: boolean;
+  /** Header names (lowercase) that must be present; for TOKEN the one header read. */
+  identityHeaders: string[];
+  identityQueryStrings: string[];
+}
+
+export interface ApiDefinition {
+  kind: ApiKind;
+  /** The AWS::Serverless::Api / HttpApi's logical id, or ServerlessRestApi / ServerlessHttpApi for the implicit ones. */
+  logicalId: string;
+  stage: string;
+  stageVariables: Record<string, string>;
+  /** REST only: the content types sent to functions base64-encoded (`~1` already read as `/`). */
+  binaryMediaTypes: string[];
+  authorizers: Record<string, ApiAuthorizer>;
+  defaultAuthorizer?: string;
+  line?: number;
+}
+
+export interface ApiRoute {
+  api: ApiDefinition;
+  functionName: string;
+  functionLogicalId: string;
+  eventName: string;
+  line?: number;
+  /** Upper case, or ANY. */
+  method: string;
+  /** `/orders/{id}`, `/{proxy+}`, or `$default` (an HTTP API's catch-all). */
+  path: string;
+  payloadFormat: PayloadFormat;
+  /** The authorizer that guards the route, if any (NONE and unknown names resolved away). */
+  authorizer?: ApiAuthorizer;
+}
+
+export interface ScheduleEvent {
+  functionName: string;
+  functionLogicalId: string;
+  eventName: string;
+  line?: number;
+  type: 'Schedule' | 'ScheduleV2';
+  /** `rate(5 minutes)` or `cron(0 12 * * ? *)`. */
+  expression: string;
+  /** The event the schedule sends (Input), when given as JSON text. */
+  input?: string;
+  enabled: boolean;
+  description?: string;
+}
+
+export interface OtherEvent {
+  functionName: string;
+  eventName: string;
+  type: string;
+  line?: number;
+}
+
+export interface TemplateEvents {
+  routes: ApiRoute[];
+  schedules: ScheduleEvent[];
+  others: OtherEvent[];
+  problems: Array<{ line?: number; message: string }>;
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY']);
+const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});
+
+/** `!Ref X` / `X` → X; `!GetAtt X.Arn` → X. */
+function logicalIdOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const r = record(value);
+  if (typeof r.Ref === 'string') return r.Ref;
+  const att = r['Fn::GetAtt'];
+  if (Array.isArray(att) && typeof att[0] === 'string') return att[0];
+  if (typeof att === 'string') return att.split('.')[0];
+  return undefined;
+}
+
+/** Is a path template one API Gateway accepts: `/`, segments of literal text or `{name}`, and `{name+}` only last. */
+export function checkRoutePath(path: string): string | undefined {
+  if (path === '$default') return undefined;
+  if (!path.startsWith('/')) return `the path "${path.slice(0, 100)}" must start with /`;
+  if (path.length > 1024) return 'the path is longer than 1024 characters';
+  const segments = path === '/' ? [] : path.slice(1).split('/');
+  for (const [i, s] of segments.entries()) {
+    if (s === '' && i < segments.length - 1) return `the path "${path.slice(0, 100)}" has an empty segment`;
+    if (s.startsWith('{') !== s.endsWith('}')) return `the segment "${s.slice(0, 60)}" must be all literal text or all {parameter}`;
+    if (s.startsWith('{')) {
+      const name = s.slice(1, s.endsWith('+}') ? -2 : -1);
+      if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) return `"${s.slice(0, 60)}" is not a path parameter name`;
+      if (s.endsWith('+}') && i !== segments.length - 1) return `the greedy parameter ${s} must be the last segment`;
+    } else if (/[{}]/.test(s)) {
+      return `the segment "${s.slice(0, 60)}" holds a brace`;
+    }
+  }
+  return undefined;
+}
+
+function readAuthorizers(kind: ApiKind, auth: Record<string, unknown>, functionNames: ReadonlyMap<string, string>): Record<string, ApiAuthorizer> {
+  const out: Record<string, ApiAuthorizer> = {};
+  for (const [name, raw] of Object.entries(record(auth.Authorizers))) {
+    const a = record(raw);
+    const identity = record(a.Identity);
+    const lower = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()) : []);
+    const base = { name, identityHeaders: [] as string[], identityQueryStrings: [] as string[] };
+    if (a.FunctionArn !== undefined) {
+      // Evaluated, !GetAtt Fn.Arn is the function's ARN; unevaluated, it names the logical id.
+      const arnName = typeof a.FunctionArn === 'string' && a.FunctionArn.includes(':function:') ? a.FunctionArn.split(':function:')[1].split(':')[0] : undefined;
+      const logicalId = logicalIdOf(a.FunctionArn);
+      const functionName = arnName !== undefined ? [...functionNames.values()].find((n) => n === arnName)
+        : logicalId !== undefined ? functionNames.get(logicalId) : undefined;
+      if (kind === 'REST') {
+        const payloadType = a.FunctionPayloadType === 'REQUEST' ? 'REQUEST' : 'TOKEN';
+        out[name] = {
+          ...base, kind: functionName ? 'lambda' : 'other', functionName, payloadType,
+          identityHeaders: payloadType === 'TOKEN' ? [typeof identity.Header === 'string' ? identity.Header.toLowerCase() : 'authorization'] : lower(identity.Headers),
+          identityQueryStrings: lower(identity.QueryStrings),
+        };
+      } else {
+        out[name] = {
+          ...base, kind: functionName ? 'lambda' : 'other', functionName, payloadType: 'REQUEST',
+          payloadFormat: a.AuthorizerPayloadFormatVersion === '1.0' || a.AuthorizerPayloadFormatVersion === 1 ? '1.0' : '2.0',
+          simpleResponses: a.EnableSimpleResponses === true,
+          identityHeaders: lower(identity.Headers), identityQueryStrings: lower(identity.QueryStrings),
+        };
+      }
+    } else if (a.UserPoolArn !== undefined) {
+      out[name] = { ...base, kind: 'cognito' };
+    } else if (a.JwtConfiguration !== undefined) {
+      out[name] = { ...base, kind: 'jwt' };
+    } else {
+      out[name] = { ...base, kind: 'other' };
+    }
+  }
+  return out;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record(value))) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  return out;
+}
+
+/** Reads the function events of a template whose intrinsic functions `evaluate` can resolve with the template's context. */
+export function readTemplateEvents(t: SamTemplate): TemplateEvents {
+  const events: TemplateEvents = { routes: [], schedules: [], others: [], problems: [] };
+  const functionNames = new Map(t.functions.map((f) => [f.logicalId, f.functionName]));
+  /** Evaluated where the template's context knows the value; what it cannot know (a Cognito pool's Arn) stays as written. */
+  const value = (v: unknown, depth = 0): unknown => {
+    try {
+      return evaluate(v, t.context);
+    } catch {
+      if (depth > 32 || typeof v !== 'object' || v === null) return v;
+      const keys = Object.keys(v);
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return v;
+      if (Array.isArray(v)) return v.map((x) => value(x, depth + 1));
+      return Object.fromEntries(keys.map((k) => [k, value((v as Record<string, unknown>)[k], depth + 1)]));
+    }
+  };
+  const apis = new Map<string, ApiDefinition>();
+  const apiOf = (kind: ApiKind, logicalId: string | undefined): ApiDefinition | undefined => {
+    const id = logicalId ?? (kind === 'REST' ? 'ServerlessRestApi' : 'ServerlessHttpApi');
+    const known = apis.get(id);
+    if (known) return known.kind === kind ? known : undefined;
+    const resource = t.resources.find((r) => r.logicalId === id);
+    const wanted = kind === 'REST' ? 'AWS::Serverless::Api' : 'AWS::Serverless::HttpApi';
+    if (logicalId !== undefined && resource?.type !== wanted) return undefined;
+    const props = record(value(resource?.properties ?? {}));
+    const auth = record(props.Auth);
+    const api: ApiDefinition = {
+      kind, logicalId: id,
+      stage: typeof props.StageName === 'string' ? props.StageName : kind === 'REST' ? 'Prod' : '$default',
+      stageVariables: stringMap(kind === 'REST' ? props.Variables : props.StageVariables),
+      binaryMediaTypes: kind === 'REST' && Array.isArray(props.BinaryMediaTypes)
+        ? props.BinaryMediaTypes.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/~1/g, '/')) : [],
+      authorizers: readAuthorizers(kind, auth, functionNames),
+      ...(typeof auth.DefaultAuthorizer === 'string' ? { defaultAuthorizer: auth.DefaultAuthorizer } : {}),
+      line: resource?.line,
+    };
+    apis.set(id, api);
+    return api;
+  };
+
+  for (const fn of t.functions) {
+    if (fn.type !== 'AWS::Serverless::Function') continue;
+    for (const [eventName, raw] of Object.entries(record(fn.properties.Events))) {
+      const event = record(raw);
+      const type = typeof event.Type === 'string' ? event.Type : '';
+      const line = t.lineOf(fn.logicalId, `Events.${eventName}`);
+      const rawProps = record(event.Properties);
+      const where = `${fn.logicalId} event ${eventName}`;
+      if (type === 'Api' || type === 'HttpApi') {
+        const kind: ApiKind = type === 'Api' ? 'REST' : 'HTTP';
+        const apiRef = kind === 'REST' ? rawProps.RestApiId : rawProps.ApiId;
+        const api = apiOf(kind, apiRef === undefined ? undefined : logicalIdOf(apiRef));
+        if (!api) {
+          events.problems.push({ line, message: `${where}: ${kind === 'REST' ? 'RestApiId' : 'ApiId'} must be !Ref to an ${kind === 'REST' ? 'AWS::Serverless::Api' : 'AWS::Serverless::HttpApi'} of this template` });
+          continue;
+        }
+        const props = record(value(rawProps));
+        const catchAll = kind === 'HTTP' && props.Path === undefined && props.Method === undefined;
+        const path = catchAll ? '$default' : typeof props.Path === 'string' ? props.Path : undefined;
+        const method = catchAll ? 'ANY' : typeof props.Method === 'string' ? props.Method.toUpperCase() : undefined;
+        if (path === undefined || method === undefined) {
+          events.problems.push({ line, message: `${where}: Path and Method are required` });
+          continue;
+        }
+        const pathProblem = checkRoutePath(path);
+        if (pathProblem) {
+          events.problems.push({ line, message: `${where}: ${pathProblem}` });
+          continue;
+        }
+        if (!METHODS.has(method)) {
+          events.problems.push({ line, message: `${where}: Method ${method.slice(0, 20)} is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY` });
+          continue;
+        }
+        const payloadFormat: PayloadFormat = kind === 'REST' ? '1.0'
+          : props.PayloadFormatVersion === '1.0' || props.PayloadFormatVersion === 1 ? '1.0' : '2.0';
+        const authName = typeof record(props.Auth).Authorizer === 'string' ? String(record(props.Auth).Authorizer) : api.defaultAuthorizer;
+        let authorizer: ApiAuthorizer | undefined;
+        if (authName === 'AWS_IAM') {
+          authorizer = { name: 'AWS_IAM', kind: 'iam', identityHeaders: [], identityQueryStrings: [] };
+        } else if (authName !== undefined && authName !== 'NONE') {
+          authorizer = api.authorizers[authName];
+          if (!authorizer) events.problems.push({ line, message: `${where}: Auth.Authorizer ${authName.slice(0, 100)} is not among the API's Authorizers` });
+        }
+        events.routes.push({ api, functionName: fn.functionName, functionLogicalId: fn.logicalId, eventName, line, method, path, payloadFormat, ...(authorizer ? { authorizer } : {}) });
+      } else if (type === 'Schedule' || type === 'ScheduleV2') {
+        const props = record(value(rawProps));
+        const expression = typeof props.Schedule === 'string' ? props.Schedule : typeof props.ScheduleExpression === 'string' ? props.ScheduleExpression : undefined;
+        if (!expression) {
+          events.problems.push({ line, message: `${where}: ${type === 'Schedule' ? 'Schedule' : 'ScheduleExpression'} is required (rate(…) or cron(…))` });
+          continue;
+        }
+        const enabled = type === 'Schedule' ? props.Enabled !== false && props.State !== 'DISABLED' : props.State !== 'DISABLED';
+        events.schedules.push({
+          functionName: fn.functionName, functionLogicalId: fn.logicalId, eventName, line, type, expression,
+          ...(typeof props.Input === 'string' ? { input: props.Input } : {}), enabled,
+          ...(typeof props.Description === 'string' ? { description: props.Description } : {}),
+        });
+      } else if (type) {
+        events.others.push({ functionName: fn.functionName, eventName, type, line });
+      }
+    }
+  }
+  return events;
+}
