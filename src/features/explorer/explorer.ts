@@ -52,7 +52,7 @@ export function createExplorer(ws: Workbench): ExplorerParts {
       const project = await readFolderTemplates(localFolder, localRun.parameterOverrides, (file, message) => log.warn(`Triggers: cannot read ${file}: ${message}`));
       for (const { read } of project) {
         const fn = read.template?.functions.find((f) => f.functionName === functionName);
-        if (fn && read.template) return functionEvents(fn, read.template.context);
+        if (fn && read.template) return functionEvents(read.template, functionName);
       }
       return undefined;
     },

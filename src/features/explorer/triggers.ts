@@ -231,7 +231,7 @@ export function templateEventTrigger(event: SamEvent): TriggerItem {
       line('Path', event.path),
       line('Schedule', event.schedule),
       event.disabled ? 'Disabled in the template' : undefined,
-      line('Source', event.source),
+      event.line !== undefined ? `Line ${event.line} of the template` : undefined,
       'Declared in the template; the Local Lambda does not call the function for it.',
     ),
   };

@@ -126,7 +126,7 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     const templateEvents = async (name: string) => {
       for (const { read } of await readFolderTemplates(EXAMPLES, {}, () => undefined)) {
         const fn = read.template?.functions.find((f) => f.functionName === name);
-        if (fn && read.template) return functionEvents(fn, read.template.context);
+        if (fn && read.template) return functionEvents(read.template, name);
       }
       return undefined;
     };

@@ -65,40 +65,40 @@ Resources:
       CodeUri: src/
 `;
 
-describe('shared/sam: a function\'s Events', () => {
-  it('reads API routes, schedules and sources, evaluating what the template alone knows', () => {
+describe('shared/sam: a function\'s Events as trigger rows', () => {
+  const rows = (t: SamTemplate, name: string) => functionEvents(t, name).map(({ line: _line, ...rest }) => rest);
+
+  it('lists API routes, schedules and other sources in the template\'s order, evaluating what the template alone knows', () => {
     const t = read(TEMPLATE);
-    const fn = t.functions.find((f) => f.logicalId === 'Api')!;
-    assert.deepEqual(functionEvents(fn, t.context), [
+    assert.deepEqual(rows(t, 'Api'), [
       { name: 'GetHello', type: 'Api', method: 'GET', path: '/hello' },
       { name: 'AnyHttp', type: 'HttpApi', method: 'ANY', path: '$default' },
       { name: 'PostItem', type: 'HttpApi', method: 'POST', path: '/items/{id}' },
       { name: 'Tick', type: 'Schedule', schedule: 'rate(5 minutes)', disabled: true },
       { name: 'Nightly', type: 'ScheduleV2', schedule: 'cron(0 3 * * ? *)' },
-      { name: 'Queue', type: 'SQS', source: 'Orders' },
-      { name: 'Topic', type: 'SNS', source: 'alerts' },
+      { name: 'Queue', type: 'SQS' },
+      { name: 'Topic', type: 'SNS' },
       { name: 'Odd', type: 'SomethingNew' },
     ]);
+    const lines = functionEvents(t, 'Api').map((e) => e.line);
+    assert.deepEqual(lines, [...lines].sort((a, b) => a! - b!), 'in the order of the template');
+    assert.ok(lines.every((l) => typeof l === 'number'));
   });
 
   it('takes parameter overrides as the Local Lambda does', () => {
     const t = read(TEMPLATE, { Every: 'rate(1 hour)' });
-    const tick = functionEvents(t.functions.find((f) => f.logicalId === 'Api')!, t.context).find((e) => e.name === 'Tick');
-    assert.equal(tick?.schedule, 'rate(1 hour)');
+    assert.equal(functionEvents(t, 'Api').find((e) => e.name === 'Tick')?.schedule, 'rate(1 hour)');
   });
 
-  it('gives nothing for a function without Events, or with Events that are not a map', () => {
+  it('gives nothing for a function without Events, or a name no function has', () => {
     const t = read(TEMPLATE);
-    assert.deepEqual(functionEvents(t.functions.find((f) => f.logicalId === 'Plain')!, t.context), []);
-    assert.deepEqual(functionEvents({ properties: { Events: ['a', 'b'] } }, t.context), []);
-    assert.deepEqual(functionEvents({ properties: { Events: { X: 'not a map' } } }, t.context), [{ name: 'X', type: 'Unknown' }]);
+    assert.deepEqual(functionEvents(t, 'Plain'), []);
+    assert.deepEqual(functionEvents(t, 'nobody'), []);
   });
 
   it('says in one line what each event is', () => {
     assert.equal(describeSamEvent({ name: 'a', type: 'Api', method: 'GET', path: '/hello' }), 'GET /hello');
     assert.equal(describeSamEvent({ name: 'a', type: 'Schedule', schedule: 'rate(5 minutes)', disabled: true }), 'rate(5 minutes) (disabled)');
-    assert.equal(describeSamEvent({ name: 'a', type: 'ScheduleV2' }), 'schedule not known locally');
-    assert.equal(describeSamEvent({ name: 'a', type: 'SQS', source: 'orders' }), 'orders');
     assert.equal(describeSamEvent({ name: 'a', type: 'S3' }), 'S3');
   });
 });
