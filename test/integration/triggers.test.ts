@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
-  CreateFunctionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
+  CreateAliasCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
 import type { FunctionUrlView, UrlRequestParams, UrlResponseView } from '../../src/features/invoke/protocol';
@@ -127,6 +127,29 @@ describe('Triggers in the tree (examples/ workspace)', function () {
     assert.match(signed.stdout, /\n200$/, signed.stdout);
     const unsigned = await runShell(`curl '${url}'`, {});
     assert.match(unsigned.stdout, /\n403$/, unsigned.stdout);
+  });
+
+  it('an alias\'s own URL shows under the alias\'s Triggers, not the function\'s', async function () {
+    const name = created[0];
+    if (!name) this.skip();
+    await client.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '$LATEST' }));
+    let aliasUrl: string;
+    try {
+      aliasUrl = (await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'NONE' }))).FunctionUrl!;
+    } catch (error) {
+      if (notImplemented(error)) this.skip();
+      throw error;
+    }
+    const triggers = await triggersOf(name);
+    await api.explorer.refresh(triggers);
+    const own = (await api.explorer.getChildren(triggers)).filter((n) => n.contextValue === 'trigger-url').map((n) => n.label);
+    assert.ok(!own.includes(aliasUrl), `the function's Triggers show ${own.join(', ')}`);
+    const fn = triggers.parent!;
+    const aliases = find(await api.explorer.getChildren(fn), 'Aliases');
+    const live = find(await api.explorer.getChildren(aliases), 'live');
+    const [aliasTriggers] = await api.explorer.getChildren(live);
+    const row = find(await api.explorer.getChildren(aliasTriggers), aliasUrl);
+    assert.equal(row.description, 'NONE · BUFFERED');
   });
 });
 
