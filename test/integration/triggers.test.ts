@@ -65,8 +65,12 @@ describe('Triggers in the tree (examples/ workspace)', function () {
     return triggers;
   }
 
-  it('shows the template\'s events for hello-python and "No triggers" for hello-node', async () => {
-    assert.deepEqual(rows(await api.explorer.getChildren(await triggersOf('hello-python'))), [
+  it('shows the template\'s URL and events for hello-python and "No triggers" for hello-node', async () => {
+    const python = rows(await api.explorer.getChildren(await triggersOf('hello-python')));
+    assert.equal(python[0][0], 'trigger-url', JSON.stringify(python));
+    assert.match(String(python[0][1]), /^http:\/\/127\.0\.0\.1:\d+\/[a-z0-9]{32}\/$/);
+    assert.equal(python[0][2], 'NONE · BUFFERED');
+    assert.deepEqual(python.slice(1), [
       ['trigger-templateEvent', 'GET /hello', 'HttpApi · Hello'],
       ['trigger-templateEvent', 'rate(1 hour)', 'Schedule · Hourly'],
     ]);

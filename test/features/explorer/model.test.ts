@@ -122,7 +122,7 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     assert.equal(live.description, '→ 1 (90%) · 2 (10%)');
   });
 
-  it('Triggers: the template\'s events for a template function, "No triggers" for one without, and for an alias', async () => {
+  it('Triggers: the template\'s URL and events for a template function, "No triggers" for one without, and for an alias', async () => {
     const templateEvents = async (name: string) => {
       for (const { read } of await readFolderTemplates(EXAMPLES, {}, () => undefined)) {
         const fn = read.template?.functions.find((f) => f.functionName === name);
@@ -135,10 +135,13 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     const pythonChildren = await model.getChildren(byLabel(fns, 'hello-python'));
     assert.deepEqual(pythonChildren.map((n) => n.label), ['Versions', 'Aliases', 'Triggers']);
     const pythonTriggers = await model.getChildren(byLabel(pythonChildren, 'Triggers'));
-    assert.deepEqual(pythonTriggers.map((n) => [n.contextValue, n.label, n.description]), [
-      ['trigger-templateEvent', 'GET /hello', 'HttpApi · Hello'],
-      ['trigger-templateEvent', 'rate(1 hour)', 'Schedule · Hourly'],
+    assert.deepEqual(pythonTriggers.map((n) => [n.contextValue, n.description]), [
+      ['trigger-url', 'NONE · BUFFERED'],
+      ['trigger-templateEvent', 'HttpApi · Hello'],
+      ['trigger-templateEvent', 'Schedule · Hourly'],
     ]);
+    assert.deepEqual(pythonTriggers.slice(1).map((n) => n.label), ['GET /hello', 'rate(1 hour)']);
+    assert.deepEqual([pythonTriggers[0].kind, pythonTriggers[0].label.startsWith('http://127.0.0.1:')], ['trigger', true]);
     const node = byLabel(fns, 'hello-node');
     const triggers = byLabel(await model.getChildren(node), 'Triggers');
     assert.deepEqual((await model.getChildren(triggers)).map((n) => [n.kind, n.label]), [['trigger', 'No triggers']]);
