@@ -64,6 +64,17 @@ export interface InvokeRequest {
    */
   cognitoIdentity?: string;
   invokedFunctionArn: string;
+  /**
+   * For a caller that forwards a streamed response (InvokeWithResponseStream, streaming function
+   * URLs): called with the stream's content type before its first bytes, then with each chunk as
+   * the handler writes it. The outcome still carries the whole response.
+   */
+  onStream?: ResponseStreamSink;
+}
+
+export interface ResponseStreamSink {
+  start(contentType: string): void;
+  chunk(data: Buffer): void;
 }
 
 /** A debug session's invocation (X-Local-Debug-Session): it runs in an environment of its own, under a debugger. */

@@ -4,7 +4,7 @@ import { sha256Base64 } from './zip';
 import { ApiError, sendJson } from '../http';
 import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRecord } from './model';
 import { aliasOf, configurationOf } from './format';
-import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
+import { handleInvoke, handleInvokeWithResponseStream, resolveQualifier, type Invoker } from './invoke';
 import type { CodeWatcher } from './codeWatch';
 import type { UrlApi } from '../urls/api';
 import { DEFAULT_SETTINGS, decodePathSegment, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
@@ -56,6 +56,11 @@ export class LambdaApi {
       this.routes.push({ method, pattern: new RegExp(`^${path}/?$`), handler });
     // Invoke first: it is the call made most, and no other route's pattern matches its paths.
     r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
+    r('POST', `/2021-11-15/functions/${FN}/response-streaming-invocations`, async (c) => {
+      const { fn, qualifier } = this.fn(c);
+      await handleInvokeWithResponseStream(this.store, this.opts.invoker, this.opts.codeWatcher, fn, qualifier, c.req, c.res, c.body);
+      return undefined;
+    });
     r('GET', '/2015-03-31/functions', (c) => this.listFunctions(c));
     r('POST', '/2015-03-31/functions', (c) => this.createFunction(c));
     r('GET', `/2015-03-31/functions/${FN}`, (c) => this.getFunction(c));

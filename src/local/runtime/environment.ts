@@ -82,6 +82,8 @@ interface Invocation {
   /** performance.now() past which the invocation times out. */
   deadline: number;
   finished: boolean;
+  /** A streamed response's first bytes went to `req.onStream`. */
+  streamStarted?: boolean;
   resolve(outcome: InvokeOutcome): void;
   reject(err: Error): void;
 }
@@ -281,6 +283,18 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   onResponse(requestId: string, body: Buffer, oversized: boolean): boolean {
     this.lastTransport = 'http';
     return this.response(requestId, body, oversized);
+  }
+
+  onResponseChunk(requestId: string, chunk: Buffer, contentType: string): boolean {
+    const inv = this.inFlight(requestId);
+    const sink = inv?.req.onStream;
+    if (!inv || !sink) return false;
+    if (!inv.streamStarted) {
+      inv.streamStarted = true;
+      sink.start(contentType);
+    }
+    sink.chunk(chunk);
+    return true;
   }
 
   onError(requestId: string, body: Buffer, errorType: string | undefined): boolean {
