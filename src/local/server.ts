@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, answerFailure, readBody, sendJson } from './http';
 import { makeDir, readJsonFile, secureDataDir, writeJsonAtomic } from './persist';
 import { checkAuthorization, verifySignature, type Credentials } from './auth';
@@ -24,6 +24,10 @@ import { startUrlServer, type UrlServer } from './urls/server';
 import { applyTemplateUrls } from './urls/templateUrls';
 import { startApiServer, type ApiServer } from './apis/server';
 import { routeTableOf } from './apis/templateRoutes';
+import { Schedules } from './schedules';
+import { parseJsonBody } from './lambda/requests';
+import { executionSpecOf as specOf } from './lambda/invoke';
+import { functionArn } from './lambda/model';
 
 export interface LocalLambdaOptions {
   /** Folder holding template.yaml (and/or subfolders with templates). */
@@ -169,6 +173,18 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
     runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi });
 
+  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const scheduled = new Set<Promise<unknown>>();
+  const schedules = new Schedules(dataDir, templates, async (functionName, payload) => {
+    const fn = store.get(functionName);
+    const requestId = randomUUID();
+    const p = runtime.invoke(specOf(store, fn, fn.latest, codeWatcher), { requestId, payload, invocationType: 'Event', invokedFunctionArn: functionArn(fn.name) })
+      .catch((err: unknown) => log(`Scheduled event for ${functionName} failed to run: ${err instanceof Error ? err.message : String(err)}`));
+    scheduled.add(p);
+    void p.finally(() => scheduled.delete(p));
+    return requestId;
+  }, log);
+
   const status = () => ({
     endpoint: endpoint(), functionUrlEndpoint: urlServer?.base, apiEndpoint: apiServer?.base,
     apiRoutes: routes.routes.map((r) => ({ api: r.api.logicalId, kind: r.api.kind, method: r.method, path: r.path, functionName: r.functionName })), region: REGION, accountId: ACCOUNT_ID, dataDir,
@@ -178,8 +194,6 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     runtimeNotes: runtime.notes(),
     concurrency: runtime.stats(),
   });
-
-  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
 
   /** The service a request's credential must be scoped to, from where it goes. */
   const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'lambda' => {
@@ -221,6 +235,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       await handleLogsRequest(req, res, body, logStore);
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
       sendJson(res, 200, status());
+    } else if (url.pathname === '/_local/schedules' || url.pathname.startsWith('/_local/schedules/')) {
+      handleSchedules(req, res, url, body);
     } else if (LambdaApi.owns(url.pathname)) {
       await api.handle(req, res, body, url);
     } else {
@@ -228,6 +244,31 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
         `No Local Lambda operation at ${req.method} ${url.pathname.slice(0, 200)}: the Lambda API lives under /2015-03-31/ ` +
         '(and other dated prefixes) and CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.*');
     }
+  };
+
+  /** GET /_local/schedules[?function=], PUT /_local/schedules/{id} {"Firing": bool}, POST /_local/schedules/{id}/fire. */
+  const handleSchedules = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): void => {
+    const rest = url.pathname.slice('/_local/schedules'.length);
+    if (rest === '' && req.method === 'GET') {
+      sendJson(res, 200, { Schedules: schedules.list(url.searchParams.get('function') ?? undefined) });
+      return;
+    }
+    const m = /^\/([^/]{1,300})(\/fire)?$/.exec(rest);
+    let id = '';
+    try {
+      id = m ? decodeURIComponent(m[1]) : '';
+    } catch { /* refused below */ }
+    if (m && id && m[2] && req.method === 'POST') {
+      void schedules.fire(id).then((entry) => sendJson(res, 200, entry), (err: unknown) => answerFailure(req, res, err, 'rest-json', log, false));
+      return;
+    }
+    if (m && id && !m[2] && req.method === 'PUT') {
+      const patch = parseJsonBody(body);
+      if (typeof patch.Firing !== 'boolean') throw new ApiError(400, 'InvalidParameterValueException', 'Firing must be true or false.');
+      sendJson(res, 200, schedules.setFiring(id, patch.Firing));
+      return;
+    }
+    throw new ApiError(404, 'UnknownOperationException', `No schedule operation at ${req.method} ${url.pathname.slice(0, 200)}: use GET /_local/schedules, PUT /_local/schedules/{id} or POST /_local/schedules/{id}/fire.`);
   };
 
   const server = http.createServer((req, res) => {
@@ -301,9 +342,11 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       server.close(() => resolve());
       server.closeAllConnections();
     }), urlServer?.close(), apiServer?.close()]);
+    schedules.close();
     codeWatcher.close();
     await runtime.shutdown();
     await api.drain();
+    await Promise.allSettled([...scheduled]);
     const closable = logStore as unknown as { close?: () => Promise<void> | void };
     await closable.close?.();
   })();
