@@ -10,6 +10,8 @@ import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
 import { LambdaStore } from './lambda/store';
+import { ASYNC_LIMITS, AsyncEvents } from './lambda/asyncEvents';
+import { FUNCTION_NAME_PATTERN } from '../shared/lambda/limits';
 import { CodeWatcher } from './lambda/codeWatch';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
@@ -56,6 +58,11 @@ export interface LocalLambdaOptions {
   layers?: Readonly<Record<string, string>>;
   /** Where failures the server could not answer precisely are written, with their stacks (default stderr). */
   log?: (line: string) => void;
+  /**
+   * Multiplies the delays of asynchronous invocations (retries, throttle backoff) and the clock
+   * their age is measured by, from 0.0001 to 1 (`--time-scale`; default 1, real time).
+   */
+  asyncTimeScale?: number;
 }
 
 export interface LocalLambda {
@@ -116,6 +123,10 @@ function bodyLimit(req: http.IncomingMessage, pathname: string): number {
 /** Starts the Local Lambda: the Lambda and CloudWatch Logs APIs on a loopback port. */
 export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalLambda> {
   const host = opts.host ?? '127.0.0.1';
+  const { min: minScale, max: maxScale } = ASYNC_LIMITS.timeScale;
+  if (opts.asyncTimeScale !== undefined && !(opts.asyncTimeScale >= minScale && opts.asyncTimeScale <= maxScale)) {
+    throw new Error(`The time scale must be a number from ${minScale} to ${maxScale} (got ${String(opts.asyncTimeScale)}).`);
+  }
   if (!isLoopback(host)) {
     throw new Error(`The Local Lambda listens on loopback addresses only (127.0.0.1 or another 127.x address, ::1, localhost); "${host}" is not one.`);
   }
@@ -145,8 +156,10 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const endpoint = () => `http://${hostPart}:${port}`;
   // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
   const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
+  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const asyncEvents = new AsyncEvents({ store, invoker: runtime, codeWatcher, logSink: logStore, timeScale: opts.asyncTimeScale, log });
   const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
-    runtimeWarnings: (name) => runtime.functionWarnings(name) });
+    runtimeWarnings: (name) => runtime.functionWarnings(name), asyncEvents });
 
   const status = () => ({
     endpoint: endpoint(), region: REGION, accountId: ACCOUNT_ID, dataDir,
@@ -155,9 +168,17 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     installs: templates.installs,
     runtimeNotes: runtime.notes(),
     concurrency: runtime.stats(),
+    async: { queued: asyncEvents.queued, ...asyncEvents.metrics.totals() },
   });
 
-  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  /** `GET /_local/destinations[?function=NAME]`: the invocation records of asynchronous invocations, newest last. */
+  const destinations = (url: URL) => {
+    const name = url.searchParams.get('function') ?? undefined;
+    if (name !== undefined && !FUNCTION_NAME_PATTERN.test(name)) {
+      throw new ApiError(400, 'ValidationException', `function=${name.slice(0, 100)} is not a function name (1–64 letters, digits, "-" and "_").`);
+    }
+    return { Deliveries: asyncEvents.deliveries(name) };
+  };
 
   /** The service a request's credential must be scoped to, from where it goes. */
   const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'lambda' => {
@@ -199,6 +220,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       await handleLogsRequest(req, res, body, logStore);
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
       sendJson(res, 200, status());
+    } else if (req.method === 'GET' && url.pathname === '/_local/destinations') {
+      sendJson(res, 200, destinations(url));
     } else if (LambdaApi.owns(url.pathname)) {
       await api.handle(req, res, body, url);
     } else {
@@ -276,6 +299,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       server.closeAllConnections();
     });
     codeWatcher.close();
+    asyncEvents.close();
     await runtime.shutdown();
     await api.drain();
     const closable = logStore as unknown as { close?: () => Promise<void> | void };
