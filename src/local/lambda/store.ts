@@ -363,9 +363,10 @@ export class LambdaStore {
 
   /** Removes the configs a template gave to a function, before the template gives them again. */
   dropTemplateEventInvokeConfigs(fn: FunctionRecord): void {
-    if (!fn.eventInvokeConfigs) return;
+    if (!fn.eventInvokeConfigs?.some((c) => c.fromTemplate)) return;
     fn.eventInvokeConfigs = fn.eventInvokeConfigs.filter((c) => !c.fromTemplate);
     if (fn.eventInvokeConfigs.length === 0) delete fn.eventInvokeConfigs;
+    this.save();
   }
 
   private dropEventInvokeConfig(fn: FunctionRecord, qualifier: string): void {
