@@ -293,9 +293,11 @@ class TemplateLoader {
    * Destination. Returns undefined, having reported why, when a value is wrong.
    */
   private readEventInvokeConfig(logicalId: string, prefix: string, raw: unknown, ctx: EvaluationContext, sam: boolean): Omit<EventInvokeConfigRecord, 'qualifier'> | undefined {
-    const at = (property: string) => (prefix ? `${prefix}.${property}` : property);
-    const problem = (level: 'errors' | 'warnings', message: string, property: string) =>
-      this.report[level].push({ file: this.file, line: this.t.lineOf(logicalId, at(property)), message: `${logicalId}: ${at(property)}: ${message}` });
+    const at = (property: string) => [prefix, property].filter(Boolean).join('.');
+    const problem = (level: 'errors' | 'warnings', message: string, property: string) => {
+      const path = at(property);
+      this.report[level].push({ file: this.file, line: this.lineNear(logicalId, path), message: `${logicalId}: ${path ? `${path}: ` : ''}${message}` });
+    };
     let value: unknown;
     try {
       value = evaluate(raw, ctx);
@@ -341,6 +343,19 @@ class TemplateLoader {
       }
     }
     return ok ? config : undefined;
+  }
+
+  /** The line of a property, or of the nearest enclosing one written (a left-out Destination points at its OnFailure). */
+  private lineNear(logicalId: string, property: string): number | undefined {
+    const own = this.t.lineOf(logicalId);
+    let path = property;
+    while (path) {
+      const line = this.t.lineOf(logicalId, path);
+      if (line !== undefined && line !== own) return line;
+      const dot = path.lastIndexOf('.');
+      path = dot === -1 ? '' : path.slice(0, dot);
+    }
+    return own;
   }
 
   /** One destination's ARN; null when it is wrong (reported), undefined when it names none. */
