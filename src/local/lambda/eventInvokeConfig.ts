@@ -92,8 +92,9 @@ export function listMaxItems(value: string | null): string | null {
   if (value === null) return null;
   const n = /^[0-9]{1,6}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > EVENT_INVOKE_LIMITS.listMaxItems) {
-    throw validationError(`1 validation error detected: Value '${value.slice(0, 40)}' at 'maxItems' failed to satisfy constraint: ` +
-      `Member must have value ${n < 1 ? 'greater than or equal to 1' : `less than or equal to ${EVENT_INVOKE_LIMITS.listMaxItems}`}`);
+    const bound = Number.isNaN(n) ? `be a whole number from 1 to ${EVENT_INVOKE_LIMITS.listMaxItems}`
+      : `have value ${n < 1 ? 'greater than or equal to 1' : `less than or equal to ${EVENT_INVOKE_LIMITS.listMaxItems}`}`;
+    throw validationError(`1 validation error detected: Value '${value.slice(0, 40)}' at 'maxItems' failed to satisfy constraint: Member must ${bound}`);
   }
   return value;
 }
