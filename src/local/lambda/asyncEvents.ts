@@ -26,8 +26,9 @@ export const ASYNC_LIMITS = {
   queuedEvents: 10_000,
   /** Payload bytes held at once. */
   queuedBytes: 256 * 1024 * 1024,
-  /** Invocation records kept for GET /_local/destinations. */
+  /** Invocation records kept for GET /_local/destinations, and the bytes they may take together. */
   deliveriesKept: 1000,
+  deliveriesKeptBytes: 64 * 1024 * 1024,
   /** A chain of Lambda destinations this long stops, as Lambda stops a recursive loop. */
   destinationChain: 16,
   /** Metric data points kept for the metrics API. */
@@ -157,6 +158,8 @@ export class AsyncEvents {
   private heldBytes = 0;
   private readonly running = new Set<Promise<void>>();
   private readonly deliveryLog: Delivery[] = [];
+  private readonly deliverySizes: number[] = [];
+  private deliveryBytes = 0;
   private readonly scale: number;
   private readonly maxQueued: number;
   private closed = false;
@@ -342,16 +345,26 @@ export class AsyncEvents {
       delivered = reason === undefined;
       if (!delivered) this.metrics.add('DestinationDeliveryFailures', fn.name, event.executedVersion, 1);
     }
-    this.deliveryLog.push({
+    this.keep({
       functionName: fn.name, destination, type, kind, condition, requestId: event.requestId, attempt: event.runs, delivered,
       ...(reason !== undefined ? { reason } : {}), record,
-    });
-    if (this.deliveryLog.length > ASYNC_LIMITS.deliveriesKept) this.deliveryLog.splice(0, this.deliveryLog.length - ASYNC_LIMITS.deliveriesKept);
+    }, event.payload.length + (event.last?.outcome.payload.length ?? 0) + 1024);
     const lines = [destinationLine(event.requestId, kind, destination, condition)];
     if (reason !== undefined) lines.push(`RequestId: ${event.requestId} The record was not delivered: ${reason}`);
     const stream = event.last?.outcome.logStreamName ?? logStreamName(new Date(), event.executedVersion, randomBytes(16).toString('hex'));
     const now = Date.now();
     this.opts.logSink.write(`/aws/lambda/${fn.name}`, stream, lines.map((message) => ({ timestamp: now, message })));
+  }
+
+  /** Keeps a record for GET /_local/destinations: the newest, within their count and their bytes. */
+  private keep(delivery: Delivery, size: number): void {
+    this.deliveryLog.push(delivery);
+    this.deliverySizes.push(size);
+    this.deliveryBytes += size;
+    while (this.deliveryLog.length > 1 && (this.deliveryLog.length > ASYNC_LIMITS.deliveriesKept || this.deliveryBytes > ASYNC_LIMITS.deliveriesKeptBytes)) {
+      this.deliveryLog.shift();
+      this.deliveryBytes -= this.deliverySizes.shift() ?? 0;
+    }
   }
 
   /** Queues the record as an Event of a local function; returns why it could not be, or undefined once it is queued. */
