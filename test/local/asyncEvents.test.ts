@@ -207,6 +207,7 @@ describe('Local Lambda asynchronous invocations', function () {
     assert.equal(delivery.condition, 'EventAgeExceeded');
     assert.equal(delivery.record.requestContext.approximateInvokeCount, 0, 'the function never ran');
     assert.deepEqual(delivery.record.responseContext, { statusCode: 429, executedVersion: '$LATEST' });
+    assert.deepEqual(delivery.record.responsePayload, { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' });
     assert.equal(delivery.delivered, false);
     assert.equal(delivery.reason, 'the function missing does not exist on this Local Lambda.');
     const status = JSON.parse((await rawRequest(t.local, { method: 'GET', path: '/_local/status', sign: { service: 'lambda' } })).body) as
@@ -214,6 +215,16 @@ describe('Local Lambda asynchronous invocations', function () {
     assert.equal(status.async.eventsDropped, 1);
     assert.equal(status.async.destinationDeliveryFailures, 1);
     assert.equal(fs.readdirSync(counts).length, 0, 'no run happened');
+  });
+
+  it('stops a function that is its own OnSuccess destination after 16 records, as a recursive loop', async () => {
+    await create('loop', 'exports.handler = async () => "again";\n');
+    await t.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'loop', DestinationConfig: { OnSuccess: { Destination: ARN('loop') } } }));
+    await event('loop', { start: true });
+    const stopped = await until('the loop to stop', async () => (await deliveries(t, 'loop')).find((d) => !d.delivered), 20000);
+    assert.equal(stopped.reason, '16 functions in a row passed records to each other; the chain was stopped as a recursive loop.');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await deliveries(t, 'loop')).length, 16, 'nothing runs after the stop');
   });
 
   it('refuses an unsigned look at the destinations', async () => {

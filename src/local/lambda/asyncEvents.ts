@@ -135,7 +135,8 @@ interface QueuedEvent {
   runs: number;
   backoffMs: number;
   last?: { outcome: InvokeOutcome };
-  lastThrottle?: string;
+  /** What the last attempt that could not run met: a throttle or a system error. */
+  lastRefusal?: { errorType: string; errorMessage: string };
   /** How many Lambda destinations led to this event. */
   chain: number;
   timer?: NodeJS.Timeout;
@@ -280,7 +281,9 @@ export class AsyncEvents {
     } catch (err) {
       if (this.closed) return;
       // A throttle or a system error: back to the queue, with backoff, while the event is young enough.
-      event.lastThrottle = err instanceof TooManyRequestsError ? err.message : (err as Error).message;
+      event.lastRefusal = err instanceof TooManyRequestsError
+        ? { errorType: 'TooManyRequestsException', errorMessage: err.message }
+        : { errorType: 'ServiceException', errorMessage: (err as Error).message };
       const delay = event.backoffMs;
       event.backoffMs = Math.min(event.backoffMs * 2, BACKOFF_MAX_MS);
       this.later(event, Math.min(delay, Math.max(0, maxAgeMs - this.ageOf(event)) + 1));
@@ -319,13 +322,11 @@ export class AsyncEvents {
         approximateInvokeCount: event.runs,
       },
       requestPayload: jsonOrText(event.payload),
-      // An event that never ran (throttled until too old) answers as the throttle did.
+      // An event that never ran (throttled until too old) answers as the last refusal did.
       responseContext: outcome
         ? { statusCode: 200, executedVersion: event.executedVersion, ...(outcome.functionError ? { functionError: outcome.functionError } : {}) }
-        : { statusCode: 429, executedVersion: event.executedVersion },
-      responsePayload: outcome
-        ? jsonOrText(outcome.payload)
-        : { errorType: 'TooManyRequestsException', errorMessage: event.lastThrottle ?? 'Rate Exceeded.' },
+        : { statusCode: event.lastRefusal?.errorType === 'ServiceException' ? 500 : 429, executedVersion: event.executedVersion },
+      responsePayload: outcome ? jsonOrText(outcome.payload) : event.lastRefusal ?? { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
     };
   }
 
