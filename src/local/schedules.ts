@@ -55,7 +55,12 @@ export class Schedules {
   private readonly file: string;
   private closed = false;
 
-  constructor(dataDir: string, report: TemplateReport, private readonly send: AsyncSender, private readonly log: (line: string) => void) {
+  /**
+   * `timeScale` (the async time scale, --time-scale) shortens rates for local work: rate(1 minute)
+   * at 0.001 fires every 60 ms. Cron times stay the wall clock's.
+   */
+  constructor(dataDir: string, report: TemplateReport, private readonly send: AsyncSender, private readonly log: (line: string) => void,
+    private readonly timeScale = 1) {
     this.file = path.join(dataDir, SCHEDULE_STATE_FILE);
     const stored = readJsonFile<{ formatVersion?: number; firing?: unknown }>(this.file);
     const firing = new Set(Array.isArray(stored?.firing) ? stored.firing.filter((x): x is string => typeof x === 'string') : []);
@@ -124,7 +129,8 @@ export class Schedules {
 
   private arm(id: string, e: Loaded): void {
     if (this.closed) return;
-    const next = nextFire(e.schedule, Date.now(), e.anchor);
+    const schedule = e.schedule.kind === 'rate' ? { ...e.schedule, everyMs: Math.max(1, e.schedule.everyMs * this.timeScale) } : e.schedule;
+    const next = nextFire(schedule, Date.now(), e.anchor);
     e.next = next;
     if (next === undefined) return;
     const wait = Math.max(0, next - Date.now());

@@ -10,6 +10,8 @@ import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
 import { LambdaStore } from './lambda/store';
+import { ASYNC_LIMITS, AsyncEvents } from './lambda/asyncEvents';
+import { FUNCTION_NAME_PATTERN } from '../shared/lambda/limits';
 import { CodeWatcher } from './lambda/codeWatch';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
@@ -26,8 +28,6 @@ import { startApiServer, type ApiServer } from './apis/server';
 import { routeTableOf } from './apis/templateRoutes';
 import { Schedules } from './schedules';
 import { parseJsonBody } from './lambda/requests';
-import { executionSpecOf as specOf } from './lambda/invoke';
-import { functionArn } from './lambda/model';
 
 export interface LocalLambdaOptions {
   /** Folder holding template.yaml (and/or subfolders with templates). */
@@ -70,6 +70,11 @@ export interface LocalLambdaOptions {
   layers?: Readonly<Record<string, string>>;
   /** Where failures the server could not answer precisely are written, with their stacks (default stderr). */
   log?: (line: string) => void;
+  /**
+   * Multiplies the delays of asynchronous invocations (retries, throttle backoff) and the clock
+   * their age is measured by, from 0.0001 to 1 (`--time-scale`; default 1, real time).
+   */
+  asyncTimeScale?: number;
 }
 
 export interface LocalLambda {
@@ -134,6 +139,10 @@ function bodyLimit(req: http.IncomingMessage, pathname: string): number {
 /** Starts the Local Lambda: the Lambda and CloudWatch Logs APIs on a loopback port. */
 export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalLambda> {
   const host = opts.host ?? '127.0.0.1';
+  const { min: minScale, max: maxScale } = ASYNC_LIMITS.timeScale;
+  if (opts.asyncTimeScale !== undefined && !(opts.asyncTimeScale >= minScale && opts.asyncTimeScale <= maxScale)) {
+    throw new Error(`The time scale must be a number from ${minScale} to ${maxScale} (got ${String(opts.asyncTimeScale)}).`);
+  }
   if (!isLoopback(host)) {
     throw new Error(`The Local Lambda listens on loopback addresses only (127.0.0.1 or another 127.x address, ::1, localhost); "${host}" is not one.`);
   }
@@ -167,23 +176,19 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const endpoint = () => `http://${hostPart}:${port}`;
   // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
   const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
+  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const asyncEvents = new AsyncEvents({ store, invoker: runtime, codeWatcher, logSink: logStore, timeScale: opts.asyncTimeScale, log });
   let urlServer: UrlServer | undefined;
   let apiServer: ApiServer | undefined;
   const urlApi = new UrlApi(urlStore, () => urlServer?.base ?? '');
   const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
-    runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi });
-
-  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
-  const scheduled = new Set<Promise<unknown>>();
-  const schedules = new Schedules(dataDir, templates, async (functionName, payload) => {
-    const fn = store.get(functionName);
+    runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi, asyncEvents });
+  // Schedules invoke asynchronously, as EventBridge does: through the Event queue, with its retries.
+  const schedules = new Schedules(dataDir, templates, (functionName, payload) => {
     const requestId = randomUUID();
-    const p = runtime.invoke(specOf(store, fn, fn.latest, codeWatcher), { requestId, payload, invocationType: 'Event', invokedFunctionArn: functionArn(fn.name) })
-      .catch((err: unknown) => log(`Scheduled event for ${functionName} failed to run: ${err instanceof Error ? err.message : String(err)}`));
-    scheduled.add(p);
-    void p.finally(() => scheduled.delete(p));
-    return requestId;
-  }, log);
+    asyncEvents.enqueue(store.get(functionName), undefined, payload, requestId);
+    return Promise.resolve(requestId);
+  }, log, opts.asyncTimeScale);
 
   const status = () => ({
     endpoint: endpoint(), functionUrlEndpoint: urlServer?.base, apiEndpoint: apiServer?.base,
@@ -193,7 +198,17 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     installs: templates.installs,
     runtimeNotes: runtime.notes(),
     concurrency: runtime.stats(),
+    async: { queued: asyncEvents.queued, ...asyncEvents.metrics.totals() },
   });
+
+  /** `GET /_local/destinations[?function=NAME]`: the invocation records of asynchronous invocations, newest last. */
+  const destinations = (url: URL) => {
+    const name = url.searchParams.get('function') ?? undefined;
+    if (name !== undefined && !FUNCTION_NAME_PATTERN.test(name)) {
+      throw new ApiError(400, 'ValidationException', `function=${name.slice(0, 100)} is not a function name (1–64 letters, digits, "-" and "_").`);
+    }
+    return { Deliveries: asyncEvents.deliveries(name) };
+  };
 
   /** The service a request's credential must be scoped to, from where it goes. */
   const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'lambda' => {
@@ -237,6 +252,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       sendJson(res, 200, status());
     } else if (url.pathname === '/_local/schedules' || url.pathname.startsWith('/_local/schedules/')) {
       handleSchedules(req, res, url, body);
+    } else if (req.method === 'GET' && url.pathname === '/_local/destinations') {
+      sendJson(res, 200, destinations(url));
     } else if (LambdaApi.owns(url.pathname)) {
       await api.handle(req, res, body, url);
     } else {
@@ -344,9 +361,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     }), urlServer?.close(), apiServer?.close()]);
     schedules.close();
     codeWatcher.close();
+    asyncEvents.close();
     await runtime.shutdown();
     await api.drain();
-    await Promise.allSettled([...scheduled]);
     const closable = logStore as unknown as { close?: () => Promise<void> | void };
     await closable.close?.();
   })();

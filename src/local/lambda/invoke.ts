@@ -143,7 +143,7 @@ function tail(log: string): string {
 /** Handles `POST /2015-03-31/functions/{name}/invocations`. */
 export async function handleInvoke(
   store: LambdaStore, invoker: Invoker, code: CodeWatcher, fn: FunctionRecord, qualifier: string | undefined,
-  req: IncomingMessage, res: ServerResponse, payload: Buffer, background: (p: Promise<unknown>) => void,
+  req: IncomingMessage, res: ServerResponse, payload: Buffer, queueEvent: (requestId: string) => void,
 ): Promise<void> {
   const type = invocationTypeOf(req);
   if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
@@ -169,6 +169,12 @@ export async function handleInvoke(
     res.writeHead(204, headers).end();
     return;
   }
+  if (type === 'Event') {
+    // Queued: its attempts, retries and destinations are the async queue's; errors go to the function's log, as in AWS.
+    queueEvent(requestId);
+    res.writeHead(202, { ...headers, 'Content-Length': '0' }).end();
+    return;
+  }
   const spec = executionSpecOf(store, fn, record, code);
   const invokeRequest: InvokeRequest = {
     requestId,
@@ -177,12 +183,6 @@ export async function handleInvoke(
     invokedFunctionArn: functionArn(fn.name, arnQualifier),
     invocationType: type,
   };
-  if (type === 'Event') {
-    // Errors of background invocations end up in the function's log, as in AWS.
-    background(invoker.invoke(spec, invokeRequest).catch(() => undefined));
-    res.writeHead(202, { ...headers, 'Content-Length': '0' }).end();
-    return;
-  }
   let outcome: InvokeOutcome;
   try {
     if (debug && invoker.invokeDebug) {

@@ -531,6 +531,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     for (const line of this.initLines) inv.linesLength += line.length + 1;
     this.initLines = [];
     this.emit(startLine(inv.req.requestId, this.spec.version), inv);
+    for (const line of inv.req.logLines ?? []) this.emit(line, inv);
   }
 
   private onTimeout(inv: Invocation): void {
@@ -632,6 +633,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       billedDurationMs,
       maxMemoryUsedMB,
       initDurationMs,
+      logStreamName: this.logStreamName,
     });
   }
 
@@ -748,7 +750,7 @@ export function launchFailureOutcome(spec: ExecutionSpec, req: InvokeRequest, er
   const stream = logStreamName(new Date(), spec.version, randomBytes(16).toString('hex'));
   const message = `RequestId: ${req.requestId} Error: ${err.message}`;
   const report = reportLine({ requestId: req.requestId, durationMs: 0, billedDurationMs: 0, memorySizeMB: spec.memorySize, maxMemoryUsedMB: 0 });
-  const lines = [startLine(req.requestId, spec.version), message, err.errorType, endLine(req.requestId), report];
+  const lines = [startLine(req.requestId, spec.version), ...(req.logLines ?? []), message, err.errorType, endLine(req.requestId), report];
   const now = Date.now();
   logSink.write(spec.logGroupName, stream, lines.map((m) => ({ timestamp: now, message: m })));
   return {
@@ -758,6 +760,7 @@ export function launchFailureOutcome(spec: ExecutionSpec, req: InvokeRequest, er
     durationMs: 0,
     billedDurationMs: 0,
     maxMemoryUsedMB: 0,
+    logStreamName: stream,
   };
 }
 
