@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,6 +36,8 @@ interface Server {
   names: Partial<Record<Fn, string>>;
   /** Spawn → first successful Invoke. */
   startMs: number;
+  /** The bench's HTTP route (GET /hello), where the server serves one. */
+  httpUrl?: string;
   tail: () => string;
 }
 
@@ -136,10 +139,11 @@ async function startOurs(project: string, dataDir: string): Promise<Server> {
   const { child, tail, firstLine } = spawnServer(process.execPath, [cli, '--dir', project, '--data-dir', dataDir, '--port', '0'], { cwd: project });
   const line = await firstLine;
   if (!line.startsWith('LOCAL_LAMBDA_READY ')) throw new Error(`unexpected first line from the Local Lambda: ${line}`);
-  const ready = JSON.parse(line.slice('LOCAL_LAMBDA_READY '.length)) as { endpoint: string; accessKeyId: string; secretAccessKey: string };
+  const ready = JSON.parse(line.slice('LOCAL_LAMBDA_READY '.length)) as { endpoint: string; apiEndpoint?: string; accessKeyId: string; secretAccessKey: string };
   const client = lambdaClient(ready.endpoint, ready);
   const startMs = await firstOk(client, 'bench-node', t0, 60_000, tail);
-  return { target: 'ours', child, client, names: { node: 'bench-node', python: 'bench-python', big: 'bench-node-big' }, startMs, tail };
+  return { target: 'ours', child, client, names: { node: 'bench-node', python: 'bench-python', big: 'bench-node-big' }, startMs, tail,
+    ...(ready.apiEndpoint ? { httpUrl: `${ready.apiEndpoint}/hello?name=bench` } : {}) };
 }
 
 async function startPeer(project: string, peer: PeerInstall): Promise<Server> {
@@ -149,7 +153,8 @@ async function startPeer(project: string, peer: PeerInstall): Promise<Server> {
   const client = lambdaClient(`http://127.0.0.1:${ports.lambda}`, { accessKeyId: 'bench', secretAccessKey: 'bench' });
   const name = (key: string) => `${SLS_SERVICE}-${SLS_STAGE}-${key}`;
   const startMs = await firstOk(client, name('node'), t0, 90_000, tail);
-  return { target: 'peer', child, client, names: { node: name('node'), python: name('python'), big: name('nodeBig') }, startMs, tail };
+  return { target: 'peer', child, client, names: { node: name('node'), python: name('python'), big: name('nodeBig') }, startMs, tail,
+    httpUrl: `http://127.0.0.1:${ports.http}/hello?name=bench` };
 }
 
 async function startFloor(project: string): Promise<Server> {
@@ -200,6 +205,40 @@ async function load(server: Server, clients: number, seconds: number): Promise<L
         else ok++;
       } catch (err) {
         count((err as Error).name || 'Error');
+      }
+    }
+  }));
+  return { ok, errors, seconds: (performance.now() - t0) / 1000 };
+}
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function httpGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: httpAgent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** `clients` HTTP callers of a server's route in a loop for `seconds`: 200s, other answers, and each call's time. */
+async function httpLoad(url: string, clients: number, seconds: number, latencies: number[]): Promise<Load> {
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  let ok = 0;
+  const errors: Record<string, number> = {};
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < deadline) {
+      const c0 = performance.now();
+      try {
+        const status = await httpGet(url);
+        latencies.push(performance.now() - c0);
+        if (status === 200) ok++;
+        else errors[`HTTP ${status}`] = (errors[`HTTP ${status}`] ?? 0) + 1;
+      } catch (err) {
+        errors[(err as Error).name || 'Error'] = (errors[(err as Error).name || 'Error'] ?? 0) + 1;
       }
     }
   }));
@@ -356,6 +395,25 @@ export async function runComparison(options: { quick: boolean; log?: (line: stri
       }
       throughput[String(clients)] = level;
     }
+    // The HTTP route (an HttpApi event): plain HTTP callers on a keep-alive agent, same handler on both.
+    const httpRoute: Record<string, Partial<Record<Target, Load & { latencies: number[] }>>> = {};
+    const routed = withPeer.filter((s) => s.httpUrl);
+    for (const s of routed) for (let i = 0; i < 200; i++) await httpGet(s.httpUrl!);
+    for (const clients of [8, 32]) {
+      log(`  HTTP route GET /hello: ${clients} clients, ${loadSeconds} s per server in ${loadRounds} interleaved round(s)`);
+      const level: Partial<Record<Target, Load & { latencies: number[] }>> = {};
+      for (let r = 0; r < loadRounds; r++) {
+        for (const s of routed) {
+          const sum = level[s.target] ?? { ok: 0, errors: {}, seconds: 0, latencies: [] };
+          const got = await httpLoad(s.httpUrl!, clients, loadSeconds / loadRounds, sum.latencies);
+          sum.ok += got.ok;
+          sum.seconds += got.seconds;
+          for (const [k, v] of Object.entries(got.errors)) sum.errors[k] = (sum.errors[k] ?? 0) + v;
+          level[s.target] = sum;
+        }
+      }
+      httpRoute[String(clients)] = level;
+    }
     const startMs = Object.fromEntries(all.map((s) => [s.target, s.startMs]));
     for (const s of servers.splice(0)) {
       s.client.destroy();
@@ -408,6 +466,21 @@ export async function runComparison(options: { quick: boolean; log?: (line: stri
         ok: errs('ours') === 0 && (level.peer ? rate('ours') >= budgets.PEER_THROUGHPUT_MIN_RATIO * rate('peer') : true),
       });
     }
+    for (const clients of ['8', '32']) {
+      const level = httpRoute[clients] ?? {};
+      const rate = (t: Target) => (level[t] ? level[t]!.ok / level[t]!.seconds : NaN);
+      const errs = (t: Target) => (level[t] ? Object.values(level[t]!.errors).reduce((a, b) => a + b, 0) : 0);
+      const lat = (t: Target) => (level[t]?.latencies.length ? summarize(level[t]!.latencies) : undefined);
+      const cell = (t: Target) => {
+        const l = lat(t);
+        return level[t] && l ? `${fmt(rate(t))}/s p50 ${ms(l.p50)} p99 ${ms(l.p99)} (${fmt(errs(t))} err)` : dash;
+      };
+      rows.push({
+        name: `HTTP route GET /hello, ${clients} clients (HttpApi event)`, value: `${cell('ours')} / ${cell('peer')} / ${dash}`,
+        budget: 'ahead of peer', ratio: level.peer && level.ours ? `${times(rate('ours'), rate('peer'))} peer throughput, p99 ${times(lat('ours')!.p99, lat('peer')!.p99)} peer` : '-',
+        ok: level.ours && level.peer ? errs('ours') === 0 && rate('ours') >= rate('peer') : undefined,
+      });
+    }
     const deltaOurs = big.ours.p99 - plain.ours.p99;
     const deltaPeer = big.peer && plain.peer ? big.peer.p99 - plain.peer.p99 : undefined;
     const signed = (v: number) => `${v >= 0 ? '+' : ''}${ms(v)}`;
@@ -438,7 +511,8 @@ export async function runComparison(options: { quick: boolean; log?: (line: stri
     const results = {
       when: new Date().toISOString(), quick, peer: { ...peer, started: Boolean(sls), note: peerNote }, rounds, loadRounds, loadSeconds,
       warm: { node: n, python: py }, nodeModules: { files: nodeModulesFiles, plain, big, p99DeltaMs: { ours: deltaOurs, peer: deltaPeer } },
-      throughput, rssAfter32: rss, startMs, ready: { ...ready, samples: readySamples, first }, loadavg: { before: loadBefore, after: loadAfter },
+      throughput, httpRoute: Object.fromEntries(Object.entries(httpRoute).map(([k, level]) => [k, Object.fromEntries(Object.entries(level).map(([t, l]) => [t, { ok: l!.ok, errors: l!.errors, seconds: l!.seconds, latency: summarize(l!.latencies) }]))])),
+      rssAfter32: rss, startMs, ready: { ...ready, samples: readySamples, first }, loadavg: { before: loadBefore, after: loadAfter },
     };
     return { rows, results };
   } finally {

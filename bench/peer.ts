@@ -75,6 +75,15 @@ export const handler = async (event) => {
 };
 `;
 
+/** The bench's HTTP route handler: an HTTP API (payload 2.0) answer. */
+const HTTP_HANDLER = `// The bench's HTTP route handler.
+export const handler = async (event) => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: \`Hello, \${event.queryStringParameters?.name ?? 'world'}!\` }),
+});
+`;
+
 /** A runtime both servers find the same interpreter for (python3 on PATH names itself python3.x). */
 export function pythonRuntime(): string {
   const out = spawnSync('python3', ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'], { encoding: 'utf8', timeout: 10_000 });
@@ -91,6 +100,7 @@ export function writeBenchProject(dir: string, examples: string, files: number, 
   for (const sub of ['node', 'python', 'big']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   fs.writeFileSync(path.join(dir, 'node', 'index.mjs'), NODE_HANDLER);
   fs.writeFileSync(path.join(dir, 'big', 'index.mjs'), NODE_HANDLER);
+  fs.writeFileSync(path.join(dir, 'node', 'http.mjs'), HTTP_HANDLER);
   fs.copyFileSync(path.join(examples, 'hello-python', 'app.py'), path.join(dir, 'python', 'app.py'));
   // node_modules laid out as an installed tree: packages of 40 small files each.
   const perPackage = 40;
@@ -122,6 +132,17 @@ Resources:
   BenchNodeBig:
     Type: AWS::Serverless::Function
     Properties: { FunctionName: bench-node-big, CodeUri: big/, Handler: index.handler, Runtime: nodejs20.x }
+  BenchHttp:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: bench-http
+      CodeUri: node/
+      Handler: http.handler
+      Runtime: nodejs20.x
+      Events:
+        Hello:
+          Type: HttpApi
+          Properties: { Path: /hello, Method: GET }
 `);
   fs.writeFileSync(path.join(dir, 'serverless.yml'), `service: ${SLS_SERVICE}
 frameworkVersion: '3'
@@ -142,6 +163,12 @@ functions:
     runtime: ${python}
   nodeBig:
     handler: big/index.handler
+  http:
+    handler: node/http.handler
+    events:
+      - httpApi:
+          path: /hello
+          method: get
 ${pluginDir ? `plugins:
   localPath: ${JSON.stringify(pluginDir)}
   modules:

@@ -3,7 +3,7 @@ import { parseInterpreterOption } from './runtime/interpreters';
 import { createInterface } from 'node:readline';
 import { formatNote } from '../shared/localLambdaNotes';
 import type { RuntimeNote } from './runtime/notes';
-import { concurrencySettings, layerMappings, parameterOverrides, type ConcurrencySettings } from './options';
+import { concurrencySettings, layerMappings, parameterOverrides, timeScaleFlag, type ConcurrencySettings } from './options';
 import { startLocalLambda, type LocalLambda } from './server';
 
 const HELP = `Local Lambda — the AWS Lambda and CloudWatch Logs APIs on your machine, offline.
@@ -39,6 +39,9 @@ Usage: local-lambda --dir <folder> [options]
                               (nodejs/, python/, bin/ …); an ARN without version maps every version;
                               a relative folder is taken from --dir; may repeat. Also env
                               LOCAL_LAMBDA_LAYERS, a JSON object of ARN to folder (the flag wins)
+  --time-scale <factor>       run asynchronous invocations' retry delays, throttle backoff and event ages
+                              this much faster or slower: 0.0001 to 1 (default 1, as AWS; 0.01 makes
+                              the 1-minute first retry 0.6 s)
   --help                      show this text
 
 The first line printed is LOCAL_LAMBDA_READY followed by JSON with endpoint and credentials.`;
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
         'max-concurrency': { type: 'string' }, 'max-environments': { type: 'string' }, 'queue-length': { type: 'string' },
         'queue-wait': { type: 'string' }, 'idle-timeout': { type: 'string' }, interpreter: { type: 'string', multiple: true }, help: { type: 'boolean' },
         'parameter-overrides': { type: 'string', multiple: true }, layer: { type: 'string', multiple: true },
-        notes: { type: 'string' },
+        notes: { type: 'string' }, 'time-scale': { type: 'string' },
       },
       strict: true,
     }));
@@ -84,7 +87,9 @@ async function main(): Promise<void> {
   let overrides: Record<string, string>;
   let layers: Record<string, string>;
   let concurrency: ConcurrencySettings;
+  let asyncTimeScale: number | undefined;
   try {
+    asyncTimeScale = timeScaleFlag(values['time-scale']);
     concurrency = concurrencySettings(values);
     interpreters = parseInterpreterOption(values.interpreter ?? []);
     overrides = parameterOverrides(values['parameter-overrides'] ?? [], process.env.LOCAL_LAMBDA_PARAMETER_OVERRIDES);
@@ -123,6 +128,7 @@ async function main(): Promise<void> {
       ...concurrency,
       parameterOverrides: overrides,
       layers,
+      asyncTimeScale,
       prepareAhead: true,
     });
   } catch (err) {

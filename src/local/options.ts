@@ -98,3 +98,13 @@ export function concurrencySettings(flags: ConcurrencyFlags): ConcurrencySetting
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as ConcurrencySettings;
 }
+
+/** `--time-scale <factor>`: how fast asynchronous retries and event ages run, from 0.0001 to 1; throws with the message to show. */
+export function timeScaleFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^(0|1)(\.[0-9]{1,6})?$|^\.[0-9]{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0.0001 || n > 1) {
+    throw new Error(`--time-scale must be a number from 0.0001 to 1, such as 0.01 to run retries 100 times faster (got "${value}").`);
+  }
+  return n;
+}

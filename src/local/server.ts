@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, answerFailure, readBody, sendJson } from './http';
 import { makeDir, readJsonFile, secureDataDir, writeJsonAtomic } from './persist';
 import { checkAuthorization, verifySignature, type Credentials } from './auth';
@@ -10,6 +10,8 @@ import { LambdaApi } from './lambda/api';
 import { executionSpecOf, invocationTypeOf, payloadLimitOf, tooLarge } from './lambda/invoke';
 import { ACCOUNT_ID, REGION } from './lambda/model';
 import { LambdaStore } from './lambda/store';
+import { ASYNC_LIMITS, AsyncEvents } from './lambda/asyncEvents';
+import { FUNCTION_NAME_PATTERN } from '../shared/lambda/limits';
 import { CodeWatcher } from './lambda/codeWatch';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
@@ -24,6 +26,8 @@ import { startUrlServer, type UrlServer } from './urls/server';
 import { applyTemplateUrls } from './urls/templateUrls';
 import { startApiServer, type ApiServer } from './apis/server';
 import { routeTableOf } from './apis/templateRoutes';
+import { Schedules } from './schedules';
+import { parseJsonBody } from './lambda/requests';
 
 export interface LocalLambdaOptions {
   /** Folder holding template.yaml (and/or subfolders with templates). */
@@ -66,6 +70,11 @@ export interface LocalLambdaOptions {
   layers?: Readonly<Record<string, string>>;
   /** Where failures the server could not answer precisely are written, with their stacks (default stderr). */
   log?: (line: string) => void;
+  /**
+   * Multiplies the delays of asynchronous invocations (retries, throttle backoff) and the clock
+   * their age is measured by, from 0.0001 to 1 (`--time-scale`; default 1, real time).
+   */
+  asyncTimeScale?: number;
 }
 
 export interface LocalLambda {
@@ -130,6 +139,10 @@ function bodyLimit(req: http.IncomingMessage, pathname: string): number {
 /** Starts the Local Lambda: the Lambda and CloudWatch Logs APIs on a loopback port. */
 export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalLambda> {
   const host = opts.host ?? '127.0.0.1';
+  const { min: minScale, max: maxScale } = ASYNC_LIMITS.timeScale;
+  if (opts.asyncTimeScale !== undefined && !(opts.asyncTimeScale >= minScale && opts.asyncTimeScale <= maxScale)) {
+    throw new Error(`The time scale must be a number from ${minScale} to ${maxScale} (got ${String(opts.asyncTimeScale)}).`);
+  }
   if (!isLoopback(host)) {
     throw new Error(`The Local Lambda listens on loopback addresses only (127.0.0.1 or another 127.x address, ::1, localhost); "${host}" is not one.`);
   }
@@ -163,11 +176,19 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const endpoint = () => `http://${hostPart}:${port}`;
   // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
   const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
+  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const asyncEvents = new AsyncEvents({ store, invoker: runtime, codeWatcher, logSink: logStore, timeScale: opts.asyncTimeScale, log });
   let urlServer: UrlServer | undefined;
   let apiServer: ApiServer | undefined;
   const urlApi = new UrlApi(urlStore, () => urlServer?.base ?? '');
   const api = new LambdaApi({ store, invoker: runtime, codeWatcher, endpoint, linkSecret: credentials.secretAccessKey, maxConcurrency,
-    runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi });
+    runtimeWarnings: (name) => runtime.functionWarnings(name), urls: urlApi, asyncEvents });
+  // Schedules invoke asynchronously, as EventBridge does: through the Event queue, with its retries.
+  const schedules = new Schedules(dataDir, templates, (functionName, payload) => {
+    const requestId = randomUUID();
+    asyncEvents.enqueue(store.get(functionName), undefined, payload, requestId);
+    return Promise.resolve(requestId);
+  }, log, opts.asyncTimeScale);
 
   const status = () => ({
     endpoint: endpoint(), functionUrlEndpoint: urlServer?.base, apiEndpoint: apiServer?.base,
@@ -177,9 +198,17 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     installs: templates.installs,
     runtimeNotes: runtime.notes(),
     concurrency: runtime.stats(),
+    async: { queued: asyncEvents.queued, ...asyncEvents.metrics.totals() },
   });
 
-  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  /** `GET /_local/destinations[?function=NAME]`: the invocation records of asynchronous invocations, newest last. */
+  const destinations = (url: URL) => {
+    const name = url.searchParams.get('function') ?? undefined;
+    if (name !== undefined && !FUNCTION_NAME_PATTERN.test(name)) {
+      throw new ApiError(400, 'ValidationException', `function=${name.slice(0, 100)} is not a function name (1–64 letters, digits, "-" and "_").`);
+    }
+    return { Deliveries: asyncEvents.deliveries(name) };
+  };
 
   /** The service a request's credential must be scoped to, from where it goes. */
   const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'lambda' => {
@@ -221,6 +250,10 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       await handleLogsRequest(req, res, body, logStore);
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
       sendJson(res, 200, status());
+    } else if (url.pathname === '/_local/schedules' || url.pathname.startsWith('/_local/schedules/')) {
+      handleSchedules(req, res, url, body);
+    } else if (req.method === 'GET' && url.pathname === '/_local/destinations') {
+      sendJson(res, 200, destinations(url));
     } else if (LambdaApi.owns(url.pathname)) {
       await api.handle(req, res, body, url);
     } else {
@@ -228,6 +261,31 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
         `No Local Lambda operation at ${req.method} ${url.pathname.slice(0, 200)}: the Lambda API lives under /2015-03-31/ ` +
         '(and other dated prefixes) and CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.*');
     }
+  };
+
+  /** GET /_local/schedules[?function=], PUT /_local/schedules/{id} {"Firing": bool}, POST /_local/schedules/{id}/fire. */
+  const handleSchedules = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): void => {
+    const rest = url.pathname.slice('/_local/schedules'.length);
+    if (rest === '' && req.method === 'GET') {
+      sendJson(res, 200, { Schedules: schedules.list(url.searchParams.get('function') ?? undefined) });
+      return;
+    }
+    const m = /^\/([^/]{1,300})(\/fire)?$/.exec(rest);
+    let id = '';
+    try {
+      id = m ? decodeURIComponent(m[1]) : '';
+    } catch { /* refused below */ }
+    if (m && id && m[2] && req.method === 'POST') {
+      void schedules.fire(id).then((entry) => sendJson(res, 200, entry), (err: unknown) => answerFailure(req, res, err, 'rest-json', log, false));
+      return;
+    }
+    if (m && id && !m[2] && req.method === 'PUT') {
+      const patch = parseJsonBody(body);
+      if (typeof patch.Firing !== 'boolean') throw new ApiError(400, 'InvalidParameterValueException', 'Firing must be true or false.');
+      sendJson(res, 200, schedules.setFiring(id, patch.Firing));
+      return;
+    }
+    throw new ApiError(404, 'UnknownOperationException', `No schedule operation at ${req.method} ${url.pathname.slice(0, 200)}: use GET /_local/schedules, PUT /_local/schedules/{id} or POST /_local/schedules/{id}/fire.`);
   };
 
   const server = http.createServer((req, res) => {
@@ -301,7 +359,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       server.close(() => resolve());
       server.closeAllConnections();
     }), urlServer?.close(), apiServer?.close()]);
+    schedules.close();
     codeWatcher.close();
+    asyncEvents.close();
     await runtime.shutdown();
     await api.drain();
     const closable = logStore as unknown as { close?: () => Promise<void> | void };

@@ -53,7 +53,7 @@ export interface FunctionBuild {
 export interface InvokeRequest {
   requestId: string;
   payload: Buffer;
-  /** Event: asynchronous, so a throttle makes the runtime try it again later instead of failing it. */
+  /** Event: one attempt of an asynchronous invocation (its queue and retries are AsyncEvents'). */
   invocationType?: 'RequestResponse' | 'Event';
   /** base64 client context as sent in X-Amz-Client-Context */
   clientContext?: string;
@@ -64,6 +64,19 @@ export interface InvokeRequest {
    */
   cognitoIdentity?: string;
   invokedFunctionArn: string;
+  /** Lines written into the invocation's log stream right after its START line (which attempt of an Event this is). */
+  logLines?: string[];
+  /**
+   * For a caller that forwards a streamed response (InvokeWithResponseStream, streaming function
+   * URLs): called with the stream's content type before its first bytes, then with each chunk as
+   * the handler writes it. The outcome still carries the whole response.
+   */
+  onStream?: ResponseStreamSink;
+}
+
+export interface ResponseStreamSink {
+  start(contentType: string): void;
+  chunk(data: Buffer): void;
 }
 
 /** A debug session's invocation (X-Local-Debug-Session): it runs in an environment of its own, under a debugger. */
@@ -88,6 +101,8 @@ export interface InvokeOutcome {
   maxMemoryUsedMB: number;
   /** Present on a cold start. */
   initDurationMs?: number;
+  /** The log stream the invocation's lines went to. */
+  logStreamName?: string;
 }
 
 export interface LogEventInput {

@@ -11,6 +11,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { startLocalLambda } from '../../src/local/server';
 import { ApiError, answerFailure } from '../../src/local/http';
 import { LambdaApi } from '../../src/local/lambda/api';
+import { AsyncEvents } from '../../src/local/lambda/asyncEvents';
 import { CodeWatcher } from '../../src/local/lambda/codeWatch';
 import { DEFAULT_SETTINGS } from '../../src/local/lambda/requests';
 import { LambdaStore } from '../../src/local/lambda/store';
@@ -232,7 +233,10 @@ describe('Local Lambda code links: expiry', () => {
       const store = new LambdaStore(dataDir);
       const code = store.storeZip('f', makeZip({ 'index.js': '' }));
       store.create('f', 'upload', { ...DEFAULT_SETTINGS, runtime: 'nodejs20.x', handler: 'index.handler' }, code);
-      const api = new LambdaApi({ store, invoker: { invoke: () => Promise.reject(new Error('not used')) }, codeWatcher: new CodeWatcher(), endpoint: () => 'http://127.0.0.1:9', linkSecret: 'secret', maxConcurrency: 1,
+      const invoker = { invoke: () => Promise.reject(new Error('not used')) };
+      const codeWatcher = new CodeWatcher();
+      const asyncEvents = new AsyncEvents({ store, invoker, codeWatcher, logSink: { write: () => undefined } });
+      const api = new LambdaApi({ store, invoker, codeWatcher, endpoint: () => 'http://127.0.0.1:9', linkSecret: 'secret', maxConcurrency: 1, asyncEvents,
         urls: new UrlApi(new UrlStore(dataDir), () => 'http://127.0.0.1:9') });
       const sent: number[] = [];
       const res = { writeHead: (status: number) => { sent.push(status); return { end: () => undefined }; } } as unknown as http.ServerResponse;

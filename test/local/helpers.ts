@@ -29,6 +29,8 @@ export interface TestLocalOptions {
   interpreters?: Record<string, string>;
   onRuntimeNote?: (note: RuntimeNote) => void;
   debugAttachMs?: number;
+  /** As --time-scale gives it. */
+  asyncTimeScale?: number;
 }
 
 export interface TestLocal {
@@ -51,7 +53,7 @@ export async function startTestLocal(opts: TestLocalOptions = {}): Promise<TestL
   const local = await startLocalLambda({
     dir, dataDir, port: 0, maxConcurrency: opts.maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
     queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, parameterOverrides: opts.parameterOverrides, layers: opts.layers,
-    interpreters: opts.interpreters, onRuntimeNote: opts.onRuntimeNote, debugAttachMs: opts.debugAttachMs,
+    interpreters: opts.interpreters, onRuntimeNote: opts.onRuntimeNote, debugAttachMs: opts.debugAttachMs, asyncTimeScale: opts.asyncTimeScale,
   });
   const config = {
     endpoint: local.endpoint,

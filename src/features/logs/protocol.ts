@@ -45,6 +45,10 @@ export interface LogRow {
   version?: string;
   /** On a REPORT line. */
   report?: ReportBadges;
+  /** On the Local Lambda's ASYNC line: which run of an Event call this is. */
+  attempt?: { n: number; of: number };
+  /** On its DESTINATION line: where the invocation record went. */
+  destination?: { kind: 'OnSuccess' | 'OnFailure'; arn: string; condition: string };
 }
 
 export interface LogsFilter {

@@ -1,5 +1,6 @@
 import type { LogEvent } from '../../aws/logs';
 import { parseLogMessage } from './logMessage';
+import { parseAsyncLogLine } from '../../shared/lambda/asyncLog';
 import type { LogRow } from './protocol';
 
 /** Streams whose open request is remembered; Lambda writes one stream per execution environment. */
@@ -26,6 +27,14 @@ export class RowBuilder {
     const trimmedRaw = event.message.replace(/\r?\n$/, '');
     if (trimmedRaw !== parsed.text) row.raw = event.message;
     if (parsed.level) row.level = parsed.level;
+    const asyncLine = parsed.platform ? undefined : parseAsyncLogLine(parsed.text);
+    if (asyncLine?.kind === 'attempt') {
+      row.attempt = { n: asyncLine.attempt, of: asyncLine.of };
+      requestId ??= asyncLine.requestId;
+    } else if (asyncLine?.kind === 'destination') {
+      row.destination = { kind: asyncLine.destinationKind, arn: asyncLine.destination, condition: asyncLine.condition };
+      requestId = asyncLine.requestId;
+    }
     if (requestId) row.requestId = requestId;
     if (parsed.fields) row.fields = parsed.fields;
     if (parsed.platform) {

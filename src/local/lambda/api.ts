@@ -4,11 +4,13 @@ import { sha256Base64 } from './zip';
 import { ApiError, sendJson } from '../http';
 import { functionArn, type FunctionRecord, type FunctionSettings, type VersionRecord } from './model';
 import { aliasOf, configurationOf } from './format';
-import { handleInvoke, resolveQualifier, type Invoker } from './invoke';
+import { handleInvoke, handleInvokeWithResponseStream, resolveQualifier, type Invoker } from './invoke';
 import type { CodeWatcher } from './codeWatch';
 import type { UrlApi } from '../urls/api';
 import { DEFAULT_SETTINGS, decodePathSegment, paginate, parseFunctionRef, parseJsonBody, readSettings, readZipFile } from './requests';
 import { LambdaStore, notFound } from './store';
+import type { AsyncEvents } from './asyncEvents';
+import { applyConfigPatch, configQualifier, eventInvokeConfigOf, listMaxItems, noConfig, readConfigBody } from './eventInvokeConfig';
 import { intInRange, invalid, isPlainMap, optionalString, validateAliasName, validateFunctionName, validateTags, wrongType } from './validation';
 
 export interface LambdaApiOptions {
@@ -25,6 +27,8 @@ export interface LambdaApiOptions {
   runtimeWarnings?: (functionName: string) => string[];
   /** Function URL configurations. */
   urls: UrlApi;
+  /** Takes Event invocations: their queue, retries and destinations. */
+  asyncEvents: AsyncEvents;
 }
 
 interface Ctx {
@@ -45,7 +49,6 @@ export const CODE_LINK_LIFETIME_MS = 10 * 60 * 1000;
 /** The Lambda REST-JSON API over a LambdaStore. */
 export class LambdaApi {
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
-  private readonly pending = new Set<Promise<unknown>>();
 
   private configuration(fn: FunctionRecord, v: VersionRecord, arnQualifier?: string): Record<string, unknown> {
     return configurationOf(fn, v, arnQualifier, this.opts.runtimeWarnings?.(fn.name));
@@ -56,6 +59,11 @@ export class LambdaApi {
       this.routes.push({ method, pattern: new RegExp(`^${path}/?$`), handler });
     // Invoke first: it is the call made most, and no other route's pattern matches its paths.
     r('POST', `/2015-03-31/functions/${FN}/invocations`, (c) => this.invoke(c));
+    r('POST', `/2021-11-15/functions/${FN}/response-streaming-invocations`, async (c) => {
+      const { fn, qualifier } = this.fn(c);
+      await handleInvokeWithResponseStream(this.store, this.opts.invoker, this.opts.codeWatcher, fn, qualifier, c.req, c.res, c.body);
+      return undefined;
+    });
     r('GET', '/2015-03-31/functions', (c) => this.listFunctions(c));
     r('POST', '/2015-03-31/functions', (c) => this.createFunction(c));
     r('GET', `/2015-03-31/functions/${FN}`, (c) => this.getFunction(c));
@@ -82,6 +90,12 @@ export class LambdaApi {
     r('DELETE', `/2021-10-31/functions/${FN}/url`, (c) => { const { fn, qualifier } = this.fn(c); return this.opts.urls.delete(fn, qualifier); });
     r('GET', `/2021-10-31/functions/${FN}/urls`, (c) => this.opts.urls.list(this.fn(c, false).fn, c.query));
     r('GET', '/2017-03-31/tags/([^/]+)', (c) => this.listTags(c));
+    // Asynchronous invocation settings (event invoke configs).
+    r('GET', `/2019-09-25/functions/${FN}/event-invoke-config/list`, (c) => this.listEventInvokeConfigs(c));
+    r('PUT', `/2019-09-25/functions/${FN}/event-invoke-config`, (c) => this.putEventInvokeConfig(c, 'put'));
+    r('POST', `/2019-09-25/functions/${FN}/event-invoke-config`, (c) => this.putEventInvokeConfig(c, 'update'));
+    r('GET', `/2019-09-25/functions/${FN}/event-invoke-config`, (c) => this.getEventInvokeConfig(c));
+    r('DELETE', `/2019-09-25/functions/${FN}/event-invoke-config`, (c) => this.deleteEventInvokeConfig(c));
   }
 
   /** True when the path belongs to the Lambda API (a dated API prefix). */
@@ -106,9 +120,9 @@ export class LambdaApi {
       `The Local Lambda does not implement ${req.method} ${url.pathname}.`);
   }
 
-  /** Waits for background (Event) invocations. */
+  /** Waits for the Event invocations running now. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    await this.opts.asyncEvents.drain();
   }
 
   // --- code download links ------------------------------------------------------------
@@ -344,11 +358,44 @@ export class LambdaApi {
 
   private async invoke(c: Ctx): Promise<Result> {
     const { fn, qualifier } = this.fn(c);
-    await handleInvoke(this.store, this.opts.invoker, this.opts.codeWatcher, fn, qualifier, c.req, c.res, c.body, (p) => {
-      this.pending.add(p);
-      void p.finally(() => this.pending.delete(p));
-    });
+    await handleInvoke(this.store, this.opts.invoker, this.opts.codeWatcher, fn, qualifier, c.req, c.res, c.body,
+      (requestId) => this.opts.asyncEvents.enqueue(fn, qualifier, c.body, requestId));
     return undefined;
+  }
+
+  // --- event invoke configs -----------------------------------------------------------
+
+  private putEventInvokeConfig(c: Ctx, mode: 'put' | 'update'): Result {
+    const { fn, qualifier } = this.fn(c);
+    const target = configQualifier(this.store, fn, qualifier);
+    const patch = readConfigBody(parseJsonBody(c.body));
+    const existing = this.store.eventInvokeConfig(fn, target);
+    if (mode === 'update' && !existing) throw noConfig(fn, target);
+    const config = this.store.putEventInvokeConfig(fn, applyConfigPatch(target, mode === 'update' ? existing : undefined, patch));
+    return { status: 200, body: eventInvokeConfigOf(fn, config) };
+  }
+
+  private getEventInvokeConfig(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    const target = configQualifier(this.store, fn, qualifier);
+    const config = this.store.eventInvokeConfig(fn, target);
+    if (!config) throw noConfig(fn, target);
+    return { status: 200, body: eventInvokeConfigOf(fn, config) };
+  }
+
+  private deleteEventInvokeConfig(c: Ctx): Result {
+    const { fn, qualifier } = this.fn(c);
+    const target = configQualifier(this.store, fn, qualifier);
+    if (!this.store.eventInvokeConfig(fn, target)) throw noConfig(fn, target);
+    this.store.deleteEventInvokeConfig(fn, target);
+    return { status: 204 };
+  }
+
+  private listEventInvokeConfigs(c: Ctx): Result {
+    const { fn } = this.fn(c, false);
+    const items = (fn.eventInvokeConfigs ?? []).map((config) => eventInvokeConfigOf(fn, config));
+    const { page, nextMarker } = paginate(items, c.query.get('Marker'), listMaxItems(c.query.get('MaxItems')), 50);
+    return { status: 200, body: { FunctionEventInvokeConfigs: page, ...(nextMarker ? { NextMarker: nextMarker } : {}) } };
   }
 
   // --- account, concurrency, odds and ends --------------------------------------------

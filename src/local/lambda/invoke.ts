@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { CLIENT_CONTEXT_ERROR_MESSAGE, CLIENT_CONTEXT_ERROR_TYPE, isValidClientContext } from '../../shared/lambda/clientContext';
 import { INVOKE_LIMITS, MAX_RESPONSE_BYTES, payloadLimit, type InvocationKind } from '../../shared/lambda/limits';
 import { ApiError, sendJson } from '../http';
@@ -141,7 +143,7 @@ function tail(log: string): string {
 /** Handles `POST /2015-03-31/functions/{name}/invocations`. */
 export async function handleInvoke(
   store: LambdaStore, invoker: Invoker, code: CodeWatcher, fn: FunctionRecord, qualifier: string | undefined,
-  req: IncomingMessage, res: ServerResponse, payload: Buffer, background: (p: Promise<unknown>) => void,
+  req: IncomingMessage, res: ServerResponse, payload: Buffer, queueEvent: (requestId: string) => void,
 ): Promise<void> {
   const type = invocationTypeOf(req);
   if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
@@ -167,6 +169,12 @@ export async function handleInvoke(
     res.writeHead(204, headers).end();
     return;
   }
+  if (type === 'Event') {
+    // Queued: its attempts, retries and destinations are the async queue's; errors go to the function's log, as in AWS.
+    queueEvent(requestId);
+    res.writeHead(202, { ...headers, 'Content-Length': '0' }).end();
+    return;
+  }
   const spec = executionSpecOf(store, fn, record, code);
   const invokeRequest: InvokeRequest = {
     requestId,
@@ -175,12 +183,6 @@ export async function handleInvoke(
     invokedFunctionArn: functionArn(fn.name, arnQualifier),
     invocationType: type,
   };
-  if (type === 'Event') {
-    // Errors of background invocations end up in the function's log, as in AWS.
-    background(invoker.invoke(spec, invokeRequest).catch(() => undefined));
-    res.writeHead(202, { ...headers, 'Content-Length': '0' }).end();
-    return;
-  }
   let outcome: InvokeOutcome;
   try {
     if (debug && invoker.invokeDebug) {
@@ -225,4 +227,89 @@ export async function handleInvoke(
   if (functionError) out['X-Amz-Function-Error'] = functionError;
   if (req.headers['x-amz-log-type'] === 'Tail') out['X-Amz-Log-Result'] = tail(outcome.log);
   res.writeHead(200, out).end(body);
+}
+
+const streamCodec = new EventStreamCodec(toUtf8, fromUtf8);
+const streamEvent = (type: 'PayloadChunk' | 'InvokeComplete', body: Uint8Array, contentType: string) => Buffer.from(streamCodec.encode({
+  headers: {
+    ':event-type': { type: 'string', value: type },
+    ':message-type': { type: 'string', value: 'event' },
+    ':content-type': { type: 'string', value: contentType },
+  },
+  body,
+}));
+
+/**
+ * Handles `POST /2021-11-15/functions/{name}/response-streaming-invocations`
+ * (InvokeWithResponseStream): the answer is an event stream of PayloadChunk events, sent as the
+ * handler writes (awslambda.streamifyResponse) or as one chunk for a handler that returns, then
+ * an InvokeComplete event with the error, if any, and the log tail.
+ */
+export async function handleInvokeWithResponseStream(
+  store: LambdaStore, invoker: Invoker, code: CodeWatcher, fn: FunctionRecord, qualifier: string | undefined,
+  req: IncomingMessage, res: ServerResponse, payload: Buffer,
+): Promise<void> {
+  const type = invocationTypeOf(req);
+  if (type === 'Event') throw invalid('InvokeWithResponseStream takes InvocationType RequestResponse or DryRun; use Invoke for Event.');
+  if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
+  if (payload.length > 0) {
+    try {
+      JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      throw new ApiError(400, 'InvalidRequestContentException',
+        `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+    }
+  }
+  const clientContext = req.headers['x-amz-client-context'];
+  if (typeof clientContext === 'string' && clientContext.length > INVOKE_LIMITS.clientContextBytes) {
+    throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);
+  }
+  if (typeof clientContext === 'string' && clientContext && !isValidClientContext(clientContext)) throw new ApiError(400, CLIENT_CONTEXT_ERROR_TYPE, CLIENT_CONTEXT_ERROR_MESSAGE);
+  const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
+  const requestId = randomUUID();
+  if (type === 'DryRun') {
+    res.writeHead(204, { 'x-amzn-RequestId': requestId }).end();
+    return;
+  }
+  const open = (contentType: string) => {
+    if (res.headersSent) return;
+    res.writeHead(200, {
+      'Content-Type': contentType, 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': record.version,
+      'Transfer-Encoding': 'chunked',
+    });
+  };
+  let streamed = false;
+  let outcome: InvokeOutcome;
+  try {
+    outcome = await invoker.invoke(executionSpecOf(store, fn, record, code), {
+      requestId, payload, invokedFunctionArn: functionArn(fn.name, arnQualifier), invocationType: 'RequestResponse',
+      clientContext: typeof clientContext === 'string' ? clientContext : undefined,
+      onStream: {
+        start: (contentType) => {
+          streamed = true;
+          open(contentType);
+        },
+        chunk: (data) => { res.write(streamEvent('PayloadChunk', data, 'application/octet-stream')); },
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof TooManyRequestsError) || res.headersSent) throw err;
+    sendJson(res, 429, {
+      Type: 'User', Message: err.message, message: err.message, Reason: err.reason, __type: 'TooManyRequestsException',
+    }, { 'x-amzn-ErrorType': 'TooManyRequestsException', 'Retry-After': '1', 'x-amzn-RequestId': requestId });
+    return;
+  }
+  open('application/json');
+  if (!streamed && !outcome.functionError && outcome.payload.length > 0) res.write(streamEvent('PayloadChunk', outcome.payload, 'application/octet-stream'));
+  const complete: Record<string, string> = {};
+  if (outcome.functionError) {
+    let doc: { errorType?: unknown; errorMessage?: unknown } = {};
+    try {
+      doc = JSON.parse(outcome.payload.toString('utf8')) as typeof doc;
+    } catch { /* keep the plain code */ }
+    complete.ErrorCode = typeof doc.errorType === 'string' ? doc.errorType : 'Unhandled';
+    complete.ErrorDetails = typeof doc.errorMessage === 'string' ? doc.errorMessage : outcome.payload.toString('utf8').slice(0, 4096);
+  }
+  if (req.headers['x-amz-log-type'] === 'Tail') complete.LogResult = tail(outcome.log);
+  res.end(streamEvent('InvokeComplete', Buffer.from(JSON.stringify(complete)), 'application/json'));
 }

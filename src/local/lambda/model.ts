@@ -47,6 +47,20 @@ export interface AliasRecord {
   revisionId: string;
 }
 
+/** How one qualifier of a function handles asynchronous invocations (PutFunctionEventInvokeConfig). */
+export interface EventInvokeConfigRecord {
+  /** `$LATEST`, a version number or an alias name. */
+  qualifier: string;
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  onSuccess?: string;
+  onFailure?: string;
+  /** Epoch milliseconds. */
+  lastModified: number;
+  /** Set when a template gave it; such configs are replaced at every template load. */
+  fromTemplate?: boolean;
+}
+
 export interface FunctionRecord {
   name: string;
   source: 'upload' | 'template';
@@ -65,6 +79,8 @@ export interface FunctionRecord {
   warnings?: string[];
   /** For a template function: how `sam build` would build it. */
   build?: FunctionBuild;
+  /** Asynchronous invocation settings, one per qualifier at most. */
+  eventInvokeConfigs?: EventInvokeConfigRecord[];
 }
 
 export interface StateFile {

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { ALIAS_NAME_PATTERN, DESCRIPTION_MAX_LENGTH, FUNCTION_NAME_PATTERN, SETTING_LIMITS, VERSION_PATTERN } from '../../shared/lambda/limits';
 import { CorruptStateError, PathEscapeError, insideRoot } from '../persist';
-import type { AliasRecord, CodeRef, FunctionRecord, FunctionSettings, StateFile, VersionRecord } from './model';
+import type { AliasRecord, CodeRef, EventInvokeConfigRecord, FunctionRecord, FunctionSettings, StateFile, VersionRecord } from './model';
+import { EVENT_INVOKE_LIMITS, destinationProblem } from '../../shared/lambda/eventInvoke';
 
 /**
  * The whole state file checked at load, before anything runs or is written: every field's type
@@ -153,6 +154,24 @@ class Checker {
     return a as unknown as AliasRecord;
   }
 
+  eventInvokeConfig(v: unknown, field: string, qualifiers: Set<string>): EventInvokeConfigRecord {
+    const c = this.object(v, field);
+    const qualifier = this.string(c.qualifier, `${field}.qualifier`, 128);
+    if (!qualifiers.has(qualifier)) this.fail(`${field}.qualifier`, `${JSON.stringify(qualifier)} is neither $LATEST nor a version or alias of the function`);
+    const { maximumRetryAttempts: retries, maximumEventAgeInSeconds: age } = EVENT_INVOKE_LIMITS;
+    if (c.maximumRetryAttempts !== undefined) this.integer(c.maximumRetryAttempts, `${field}.maximumRetryAttempts`, retries.min, retries.max);
+    if (c.maximumEventAgeInSeconds !== undefined) this.integer(c.maximumEventAgeInSeconds, `${field}.maximumEventAgeInSeconds`, age.min, age.max);
+    for (const kind of ['onSuccess', 'onFailure'] as const) {
+      if (c[kind] === undefined) continue;
+      const arn = this.string(c[kind], `${field}.${kind}`, EVENT_INVOKE_LIMITS.destinationArnLength);
+      const problem = destinationProblem(arn, kind === 'onSuccess' ? 'OnSuccess' : 'OnFailure');
+      if (problem) this.fail(`${field}.${kind}`, problem);
+    }
+    this.integer(c.lastModified, `${field}.lastModified`, 0, Number.MAX_SAFE_INTEGER);
+    if (c.fromTemplate !== undefined && typeof c.fromTemplate !== 'boolean') this.fail(`${field}.fromTemplate`, `expected true or false, found ${kindOf(c.fromTemplate)}`);
+    return c as unknown as EventInvokeConfigRecord;
+  }
+
   functionRecord(key: string, v: unknown): FunctionRecord {
     const f = this.object(v, undefined);
     const name = this.string(f.name, 'name', 64);
@@ -182,6 +201,15 @@ class Checker {
     if (f.reservedConcurrency !== undefined && f.reservedConcurrency !== null) this.integer(f.reservedConcurrency, 'reservedConcurrency', 0, 100_000);
     this.stringMap(f.tags, 'tags');
     if (f.warnings !== undefined) this.stringArray(f.warnings, 'warnings');
+    if (f.eventInvokeConfigs !== undefined) {
+      const qualifiers = new Set(['$LATEST', ...versions, ...aliasNames]);
+      const seen = new Set<string>();
+      this.array(f.eventInvokeConfigs, 'eventInvokeConfigs').forEach((item, i) => {
+        const config = this.eventInvokeConfig(item, `eventInvokeConfigs[${i}]`, qualifiers);
+        if (seen.has(config.qualifier)) this.fail(`eventInvokeConfigs[${i}].qualifier`, `${config.qualifier} has two configs`);
+        seen.add(config.qualifier);
+      });
+    }
     if (f.build !== undefined) {
       const b = this.object(f.build, 'build');
       this.string(b.templateDir, 'build.templateDir', 4096);

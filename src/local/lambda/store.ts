@@ -5,7 +5,7 @@ import { ApiError } from '../http';
 import { insideRootAs, makeDir, parseStateJson, readStateText, restrictTree, tmpNameFor, writeFileAtomic, writeJsonAtomic } from '../persist';
 import {
   functionArn, lambdaTimestamp,
-  type AliasRecord, type CodeRef, type FunctionRecord, type FunctionSettings, type StateFile, type VersionRecord,
+  type AliasRecord, type CodeRef, type EventInvokeConfigRecord, type FunctionRecord, type FunctionSettings, type StateFile, type VersionRecord,
 } from './model';
 import { validateState } from './stateSchema';
 import { invalid, validateRoutingWeights } from './validation';
@@ -32,6 +32,14 @@ function settingsKey(s: FunctionSettings): string {
   return JSON.stringify(s, (_key, value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     : value));
+}
+
+/** $LATEST first, then versions by number, then aliases by name: the order configs are listed in. */
+function qualifierOrder(a: string, b: string): number {
+  const rank = (q: string) => (q === '$LATEST' ? 0 : /^[0-9]+$/.test(q) ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (rank(a) === 1) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function hashSettings(s: FunctionSettings): string {
@@ -306,6 +314,7 @@ export class LambdaStore {
 
   deleteAlias(fn: FunctionRecord, name: string): void {
     fn.aliases = fn.aliases.filter((a) => a.name !== name);
+    this.dropEventInvokeConfig(fn, name);
     this.save();
   }
 
@@ -330,7 +339,40 @@ export class LambdaStore {
         `Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
     }
     fn.versions = fn.versions.filter((v) => v.version !== qualifier);
+    this.dropEventInvokeConfig(fn, qualifier);
     this.save();
+  }
+
+  /** The asynchronous invocation settings of one qualifier (`$LATEST`, a version or an alias). */
+  eventInvokeConfig(fn: FunctionRecord, qualifier: string): EventInvokeConfigRecord | undefined {
+    return fn.eventInvokeConfigs?.find((c) => c.qualifier === qualifier);
+  }
+
+  /** Sets (replaces) one qualifier's asynchronous invocation settings. */
+  putEventInvokeConfig(fn: FunctionRecord, config: EventInvokeConfigRecord, save = true): EventInvokeConfigRecord {
+    const others = (fn.eventInvokeConfigs ?? []).filter((c) => c.qualifier !== config.qualifier);
+    fn.eventInvokeConfigs = [...others, config].sort((a, b) => qualifierOrder(a.qualifier, b.qualifier));
+    if (save) this.save();
+    return config;
+  }
+
+  deleteEventInvokeConfig(fn: FunctionRecord, qualifier: string): void {
+    this.dropEventInvokeConfig(fn, qualifier);
+    this.save();
+  }
+
+  /** Removes the configs a template gave to a function, before the template gives them again. */
+  dropTemplateEventInvokeConfigs(fn: FunctionRecord): void {
+    if (!fn.eventInvokeConfigs?.some((c) => c.fromTemplate)) return;
+    fn.eventInvokeConfigs = fn.eventInvokeConfigs.filter((c) => !c.fromTemplate);
+    if (fn.eventInvokeConfigs.length === 0) delete fn.eventInvokeConfigs;
+    this.save();
+  }
+
+  private dropEventInvokeConfig(fn: FunctionRecord, qualifier: string): void {
+    if (!fn.eventInvokeConfigs) return;
+    fn.eventInvokeConfigs = fn.eventInvokeConfigs.filter((c) => c.qualifier !== qualifier);
+    if (fn.eventInvokeConfigs.length === 0) delete fn.eventInvokeConfigs;
   }
 
   setConcurrency(fn: FunctionRecord, reserved: number | undefined): void {

@@ -15,6 +15,9 @@ import { containerRuntimeMessage, readDockerfile } from './dockerfile';
 import { insideRootAs, makeDir, writeFileAtomic } from '../persist';
 import { readTemplateEvents, type TemplateEvents } from '../../shared/sam/apiEvents';
 import { TemplateError, buildImageTask, codeFromLocation, layerFolderOf, resolveInside } from './templateCode';
+import { EVENT_INVOKE_LIMITS, destinationProblem, destinationTypeOf, type DestinationType } from '../../shared/lambda/eventInvoke';
+import type { DestinationKind } from '../../shared/lambda/asyncLog';
+import type { EventInvokeConfigRecord } from './model';
 
 /**
  * Loads SAM / CloudFormation templates (`template.yaml|yml|json` in a folder and its immediate
@@ -211,6 +214,7 @@ class TemplateLoader {
           }
           const warnings = this.loadFunction(fn);
           for (const w of warnings) this.report.warnings.push({ file: this.file, line: fn.line, message: `${fn.logicalId}: ${w}` });
+          this.functionEventInvokeConfig(fn, ctx);
           if (fn.nameSource === 'generated') {
             this.report.notes.push({ file: this.file, line: fn.line,
               message: `${fn.logicalId}: named ${fn.functionName}, as CloudFormation names functions, because the logical id is also a function name in another template` });
@@ -265,6 +269,173 @@ class TemplateLoader {
         this.report.errors.push({ file: this.file, line, message: `${r.logicalId}: ${err instanceof Error ? err.message : String(err)}` });
       }
     }
+    // After the functions, versions and aliases they name exist.
+    for (const r of this.t.resources) {
+      if (r.type === 'AWS::Lambda::EventInvokeConfig') this.eventInvokeConfigResource(r, ctx);
+    }
+  }
+
+  /** A function's own `EventInvokeConfig` (SAM): it applies to $LATEST. Problems are reported; the function still loads. */
+  private functionEventInvokeConfig(fn: SamFunction, ctx: EvaluationContext): void {
+    const record = this.store.find(fn.functionName);
+    if (!record) return;
+    this.store.dropTemplateEventInvokeConfigs(record);
+    const raw = fn.properties.EventInvokeConfig;
+    if (raw === undefined) return;
+    const config = this.readEventInvokeConfig(fn.logicalId, 'EventInvokeConfig', raw, ctx, true);
+    if (config) this.store.putEventInvokeConfig(record, { ...config, qualifier: '$LATEST' });
+  }
+
+  /** An `AWS::Lambda::EventInvokeConfig` resource: FunctionName, Qualifier and the same settings. */
+  private eventInvokeConfigResource(r: { logicalId: string; line?: number; properties: Readonly<Record<string, unknown>> }, ctx: EvaluationContext): void {
+    const error = (message: string, property?: string) =>
+      this.report.errors.push({ file: this.file, line: this.t.lineOf(r.logicalId, property) ?? r.line, message: `${r.logicalId}: ${message}` });
+    let name: unknown;
+    let qualifier: unknown;
+    try {
+      name = evaluate(r.properties.FunctionName, ctx);
+      qualifier = evaluate(r.properties.Qualifier, ctx);
+    } catch (err) {
+      error((err as Error).message);
+      return;
+    }
+    if (typeof name !== 'string' || name === '') {
+      error('FunctionName is required: the name or ARN of a function in this template.', 'FunctionName');
+      return;
+    }
+    const functionName = name.startsWith('arn:') ? name.split(':')[6] ?? '' : name.split(':')[0];
+    const target = this.store.find(functionName);
+    if (!target) {
+      error(`FunctionName ${name} is not a function on this Local Lambda.`, 'FunctionName');
+      return;
+    }
+    if (typeof qualifier !== 'string' || qualifier === '') {
+      error('Qualifier is required: $LATEST, a version number or an alias name.', 'Qualifier');
+      return;
+    }
+    const exists = qualifier === '$LATEST' || (/^[0-9]+$/.test(qualifier) ? this.store.version(target, qualifier) !== undefined : target.aliases.some((a) => a.name === qualifier));
+    if (!exists) {
+      error(`Qualifier ${qualifier} is neither $LATEST nor a version or alias of ${functionName}.`, 'Qualifier');
+      return;
+    }
+    const config = this.readEventInvokeConfig(r.logicalId, '', r.properties, ctx, false);
+    if (config) this.store.putEventInvokeConfig(target, { ...config, qualifier });
+  }
+
+  /**
+   * Reads MaximumRetryAttempts, MaximumEventAgeInSeconds and DestinationConfig (under `prefix`
+   * when given). `sam`: destinations carry a Type, and an SQS / SNS one may leave out its
+   * Destination. Returns undefined, having reported why, when a value is wrong.
+   */
+  private readEventInvokeConfig(logicalId: string, prefix: string, raw: unknown, ctx: EvaluationContext, sam: boolean): Omit<EventInvokeConfigRecord, 'qualifier'> | undefined {
+    const at = (property: string) => [prefix, property].filter(Boolean).join('.');
+    const problem = (level: 'errors' | 'warnings', message: string, property: string) => {
+      const path = at(property);
+      this.report[level].push({ file: this.file, line: this.lineNear(logicalId, path), message: `${logicalId}: ${path ? `${path}: ` : ''}${message}` });
+    };
+    let value: unknown;
+    try {
+      value = evaluate(raw, ctx);
+    } catch (err) {
+      problem('errors', (err as Error).message, prefix ? '' : 'DestinationConfig');
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problem('errors', 'must be a map of MaximumEventAgeInSeconds, MaximumRetryAttempts and DestinationConfig.', '');
+      return undefined;
+    }
+    const v = value as Record<string, unknown>;
+    const config: Omit<EventInvokeConfigRecord, 'qualifier'> = { lastModified: Date.now(), fromTemplate: true };
+    let ok = true;
+    const whole = (key: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds', min: number, max: number): number | undefined => {
+      const given = v[key];
+      if (given === undefined) return undefined;
+      const n = typeof given === 'string' && /^[0-9]{1,6}$/.test(given) ? Number(given) : given;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+        problem('errors', `must be a whole number from ${min} to ${max}, not ${JSON.stringify(given)?.slice(0, 60)}.`, key);
+        ok = false;
+        return undefined;
+      }
+      return n;
+    };
+    const { maximumRetryAttempts: retries, maximumEventAgeInSeconds: age } = EVENT_INVOKE_LIMITS;
+    const attempts = whole('MaximumRetryAttempts', retries.min, retries.max);
+    const maxAge = whole('MaximumEventAgeInSeconds', age.min, age.max);
+    if (attempts !== undefined) config.maximumRetryAttempts = attempts;
+    if (maxAge !== undefined) config.maximumEventAgeInSeconds = maxAge;
+    const destinations = v.DestinationConfig;
+    if (destinations !== undefined) {
+      if (typeof destinations !== 'object' || destinations === null || Array.isArray(destinations)) {
+        problem('errors', 'must be a map with OnSuccess and/or OnFailure.', 'DestinationConfig');
+        return undefined;
+      }
+      for (const kind of ['OnSuccess', 'OnFailure'] as const) {
+        const entry = (destinations as Record<string, unknown>)[kind];
+        if (entry === undefined) continue;
+        const arn = this.templateDestination(logicalId, kind, entry, sam, (m, p, level = 'errors') => problem(level, m, `DestinationConfig.${kind}${p ? `.${p}` : ''}`));
+        if (arn === null) ok = false;
+        else if (arn !== undefined) config[kind === 'OnSuccess' ? 'onSuccess' : 'onFailure'] = arn;
+      }
+    }
+    return ok ? config : undefined;
+  }
+
+  /** The line of a property, or of the nearest enclosing one written (a left-out Destination points at its OnFailure). */
+  private lineNear(logicalId: string, property: string): number | undefined {
+    const own = this.t.lineOf(logicalId);
+    let path = property;
+    while (path) {
+      const line = this.t.lineOf(logicalId, path);
+      if (line !== undefined && line !== own) return line;
+      const dot = path.lastIndexOf('.');
+      path = dot === -1 ? '' : path.slice(0, dot);
+    }
+    return own;
+  }
+
+  /** One destination's ARN; null when it is wrong (reported), undefined when it names none. */
+  private templateDestination(logicalId: string, kind: DestinationKind, entry: unknown, sam: boolean,
+    report: (message: string, property: string, level?: 'errors' | 'warnings') => void): string | undefined | null {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      report(`must be a map with ${sam ? 'Type and ' : ''}Destination.`, '');
+      return null;
+    }
+    const e = entry as Record<string, unknown>;
+    const types: DestinationType[] = ['Lambda', 'SQS', 'SNS', 'EventBridge', 'S3'];
+    const type = e.Type;
+    if (sam && (typeof type !== 'string' || !types.includes(type as DestinationType))) {
+      report(`Type must be one of ${types.join(', ')}${type === undefined ? '' : `, not ${JSON.stringify(type)?.slice(0, 60)}`}.`, 'Type');
+      return null;
+    }
+    let destination = e.Destination;
+    if (destination === undefined || destination === null || destination === '') {
+      if (sam && (type === 'SQS' || type === 'SNS')) {
+        // SAM creates a queue or topic for it; the records are kept here under the name SAM would give it.
+        const generated = `${logicalId}EventInvokeConfig${kind}${type === 'SQS' ? 'Queue' : 'Topic'}`;
+        report(`without Destination SAM creates an ${type} ${type === 'SQS' ? 'queue' : 'topic'} (${generated}); it is not emulated here, and the invocation records are kept in GET /_local/destinations only.`, 'Destination', 'warnings');
+        return `arn:aws:${type.toLowerCase()}:${REGION}:${ACCOUNT_ID}:${generated}`;
+      }
+      if (sam) report(`Destination is required for Type ${String(type)}.`, 'Destination');
+      else report('Destination is required.', 'Destination');
+      return null;
+    }
+    if (typeof destination !== 'string') {
+      report('Destination must be an ARN.', 'Destination');
+      return null;
+    }
+    // `!Ref` to a function of this template gives its name: the local function's ARN stands for it.
+    if (!destination.startsWith('arn:') && this.t.functions.some((f) => f.functionName === destination)) destination = functionArn(destination);
+    const problem = destinationProblem(destination as string, kind);
+    if (problem) {
+      report(problem, 'Destination');
+      return null;
+    }
+    const actual = destinationTypeOf(destination as string);
+    if (sam && actual !== type) {
+      report(`Type is ${String(type)} but the Destination ${String(destination)} is ${actual === 'EventBridge' ? 'an EventBridge event bus' : `a${actual === 'S3' || actual === 'SQS' || actual === 'SNS' ? 'n' : ''} ${actual}`} ARN.`, 'Type');
+      return null;
+    }
+    return destination as string;
   }
 
   /** A template layer's folder, under an ARN of its own (a later template's layer of the same name gets the next version). */

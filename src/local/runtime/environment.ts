@@ -82,6 +82,8 @@ interface Invocation {
   /** performance.now() past which the invocation times out. */
   deadline: number;
   finished: boolean;
+  /** A streamed response's first bytes went to `req.onStream`. */
+  streamStarted?: boolean;
   resolve(outcome: InvokeOutcome): void;
   reject(err: Error): void;
 }
@@ -281,6 +283,18 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   onResponse(requestId: string, body: Buffer, oversized: boolean): boolean {
     this.lastTransport = 'http';
     return this.response(requestId, body, oversized);
+  }
+
+  onResponseChunk(requestId: string, chunk: Buffer, contentType: string): boolean {
+    const inv = this.inFlight(requestId);
+    const sink = inv?.req.onStream;
+    if (!inv || !sink) return false;
+    if (!inv.streamStarted) {
+      inv.streamStarted = true;
+      sink.start(contentType);
+    }
+    sink.chunk(chunk);
+    return true;
   }
 
   onError(requestId: string, body: Buffer, errorType: string | undefined): boolean {
@@ -517,6 +531,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     for (const line of this.initLines) inv.linesLength += line.length + 1;
     this.initLines = [];
     this.emit(startLine(inv.req.requestId, this.spec.version), inv);
+    for (const line of inv.req.logLines ?? []) this.emit(line, inv);
   }
 
   private onTimeout(inv: Invocation): void {
@@ -618,6 +633,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       billedDurationMs,
       maxMemoryUsedMB,
       initDurationMs,
+      logStreamName: this.logStreamName,
     });
   }
 
@@ -734,7 +750,7 @@ export function launchFailureOutcome(spec: ExecutionSpec, req: InvokeRequest, er
   const stream = logStreamName(new Date(), spec.version, randomBytes(16).toString('hex'));
   const message = `RequestId: ${req.requestId} Error: ${err.message}`;
   const report = reportLine({ requestId: req.requestId, durationMs: 0, billedDurationMs: 0, memorySizeMB: spec.memorySize, maxMemoryUsedMB: 0 });
-  const lines = [startLine(req.requestId, spec.version), message, err.errorType, endLine(req.requestId), report];
+  const lines = [startLine(req.requestId, spec.version), ...(req.logLines ?? []), message, err.errorType, endLine(req.requestId), report];
   const now = Date.now();
   logSink.write(spec.logGroupName, stream, lines.map((m) => ({ timestamp: now, message: m })));
   return {
@@ -744,6 +760,7 @@ export function launchFailureOutcome(spec: ExecutionSpec, req: InvokeRequest, er
     durationMs: 0,
     billedDurationMs: 0,
     maxMemoryUsedMB: 0,
+    logStreamName: stream,
   };
 }
 

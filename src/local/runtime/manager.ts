@@ -95,13 +95,6 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-/** Event invocations held at once (waiting, or waiting to try again after a throttle); each holds up to 1 MB. */
-const EVENTS_HELD_MAX = 1000;
-const EVENT_RETRY_FIRST_MS = 1000;
-const EVENT_RETRY_MAX_MS = 5 * 60_000;
-/** AWS's default MaximumEventAgeInSeconds (6 hours). */
-const EVENT_MAX_AGE_MS = 6 * 60 * 60_000;
-
 /** Notes kept for status and the API; older ones are dropped. */
 const NOTES_KEPT = 500;
 /** How long a Node.js build's check holds for one revision of the function (see built()). */
@@ -131,8 +124,6 @@ export class RuntimeManager {
   private readonly environments = new Map<ExecutionEnvironment, number>();
   private environmentMemoryMb = 0;
   private readonly waiters: Waiter[] = [];
-  private readonly pauses = new Set<() => void>();
-  private eventsHeld = 0;
   private inFlight = 0;
   private readonly inFlightByFunction = new Map<string, number>();
   private closed = false;
@@ -280,11 +271,10 @@ export class RuntimeManager {
    * (as in AWS); past them it is refused with TooManyRequestsError at once. Within them it gets
    * a warm environment of its function, or a new one while the environment cap allows, or
    * waits in a FIFO queue (bounded in length and in time) for one to come free.
-   * Event invocations (`req.invocationType === 'Event'`) are not lost to a throttle: they are
-   * tried again with backoff, as AWS's event queue does.
+   * An Event invocation is one attempt here: its queue, retries and backoff are AsyncEvents'.
    */
   async invoke(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
-    return req.invocationType === 'Event' ? this.invokeEvent(source, req) : this.invokeNow(source, req);
+    return this.invokeNow(source, req);
   }
 
   /** What runs for the spec once built; a failed build is the invocation's outcome, as Lambda reports an init failure. */
@@ -407,54 +397,6 @@ export class RuntimeManager {
     const left = (this.inFlightByFunction.get(spec.functionName) ?? 1) - 1;
     if (left > 0) this.inFlightByFunction.set(spec.functionName, left);
     else this.inFlightByFunction.delete(spec.functionName);
-  }
-
-  /**
-   * An Event invocation: a throttle (reserved concurrency, the concurrency limit, a full queue
-   * or a long wait) sends it back to wait and try again, 1 s after the first attempt, doubling
-   * up to 5 minutes, for up to 6 hours, as AWS does with throttled events. Events held at once
-   * are bounded; one past the bound, or past its age, is dropped with a warning note.
-   */
-  private async invokeEvent(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
-    if (this.eventsHeld >= EVENTS_HELD_MAX) {
-      this.note({ level: 'warning', kind: 'configuration', functionName: source.functionName,
-        message: `${source.functionName}: an asynchronous invocation (${req.requestId}) was dropped: ${EVENTS_HELD_MAX} are already waiting to run.` });
-      throw new TooManyRequestsError('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
-    }
-    this.eventsHeld++;
-    const arrived = Date.now();
-    let delay = EVENT_RETRY_FIRST_MS;
-    try {
-      for (;;) {
-        try {
-          return await this.invokeNow(source, req);
-        } catch (err) {
-          if (!(err instanceof TooManyRequestsError) || this.closed) throw err;
-          if (Date.now() - arrived + delay > EVENT_MAX_AGE_MS) {
-            this.note({ level: 'warning', kind: 'configuration', functionName: source.functionName,
-              message: `${source.functionName}: an asynchronous invocation (${req.requestId}) was dropped after being throttled for ${Math.round((Date.now() - arrived) / 60_000)} minutes.` });
-            throw err;
-          }
-          await this.pause(delay);
-          delay = Math.min(delay * 2, EVENT_RETRY_MAX_MS);
-        }
-      }
-    } finally {
-      this.eventsHeld--;
-    }
-  }
-
-  /** Waits `ms`, or less when the runtime shuts down. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.pauses.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.pauses.add(done);
-    });
   }
 
   /** Counts an invocation in, or refuses it as AWS would: 429 TooManyRequestsException with its Reason. */
@@ -594,7 +536,6 @@ export class RuntimeManager {
       clearTimeout(waiter.timer);
       waiter.reject(new Error('The Local Lambda runtime is shutting down'));
     }
-    for (const wake of [...this.pauses]) wake();
     const all = [...this.environments.keys()];
     for (const env of this.debugSessions.values()) if (env) all.push(env);
     this.environments.clear();

@@ -23,6 +23,8 @@ export interface RuntimeApiHost {
   onNext(): void;
   /** Returns false when the request id is not the one in flight. */
   onResponse(requestId: string, body: Buffer, oversized: boolean): boolean;
+  /** A streamed response's bytes as they arrive (before onResponse with all of them); false when nobody waits for them. */
+  onResponseChunk?(requestId: string, chunk: Buffer, contentType: string): boolean;
   onError(requestId: string, body: Buffer, errorType: string | undefined): boolean;
   onInitError(body: Buffer, errorType: string | undefined): void;
 }
@@ -149,6 +151,22 @@ export class RuntimeApiServer {
     const errorType = headerValue(req.headers['lambda-runtime-function-error-type']);
     // Response streaming (awslambda.streamifyResponse): a chunked body, errors in trailers.
     const streaming = headerValue(req.headers['lambda-runtime-function-response-mode'])?.toLowerCase() === 'streaming';
+    let onChunk: ((chunk: Buffer) => void) | undefined;
+    const streamed = streaming ? /^invocation\/([^/]+)\/response$/.exec(rest) : null;
+    if (streamed && this.host.onResponseChunk) {
+      let id: string | undefined;
+      try {
+        id = decodeURIComponent(streamed[1]);
+      } catch { /* answered below as an invalid id */ }
+      const contentType = headerValue(req.headers['content-type']) ?? 'application/octet-stream';
+      let forward = id !== undefined;
+      if (id !== undefined) {
+        const requestId = id;
+        onChunk = (chunk) => {
+          if (forward) forward = this.host.onResponseChunk?.(requestId, chunk, contentType) ?? false;
+        };
+      }
+    }
     readBody(req, (body, oversized) => {
       if (rest === 'init/error') {
         reply(res, 202, { status: 'OK' });
@@ -187,7 +205,7 @@ export class RuntimeApiServer {
         m[2] === 'response' ? this.host.onResponse(requestId, body, false) : this.host.onError(requestId, body, errorType);
       if (accepted) reply(res, 202, { status: 'OK' });
       else reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
-    });
+    }, onChunk);
   }
 }
 
@@ -216,11 +234,12 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function readBody(req: http.IncomingMessage, done: (body: Buffer, oversized: boolean) => void): void {
+function readBody(req: http.IncomingMessage, done: (body: Buffer, oversized: boolean) => void, onChunk?: (chunk: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let oversized = false;
   req.on('data', (chunk: Buffer) => {
+    onChunk?.(chunk);
     size += chunk.length;
     if (size > MAX_RESPONSE_BYTES) {
       oversized = true;

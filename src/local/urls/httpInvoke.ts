@@ -9,7 +9,7 @@ import { executionSpecOf, resolveQualifier, type Invoker } from '../lambda/invok
 import { functionArn } from '../lambda/model';
 import type { LambdaStore } from '../lambda/store';
 import type { CodeWatcher } from '../lambda/codeWatch';
-import { TooManyRequestsError, type InvokeOutcome } from '../types';
+import { TooManyRequestsError, type InvokeOutcome, type ResponseStreamSink } from '../types';
 
 /** Local only: why a call failed, for whoever reads the response (AWS's bodies say only "Internal Server Error"). */
 export const LOCAL_ERROR_HEADER = 'x-local-lambda-error';
@@ -36,14 +36,14 @@ export const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]+/g, ' ').
 
 /** Invokes a function (or the version an alias picks) synchronously with an HTTP event. */
 export async function invokeForHttp(deps: HttpInvokeDeps, functionName: string, qualifier: string | undefined,
-  requestId: string, payload: Buffer): Promise<HttpInvokeResult> {
+  requestId: string, payload: Buffer, onStream?: ResponseStreamSink): Promise<HttpInvokeResult> {
   const fn = deps.store.find(functionName);
   if (!fn) return { ok: false, kind: 'missing', detail: `The function ${functionName} does not exist on the Local Lambda.` };
   const { record } = resolveQualifier(deps.store, fn, qualifier);
   let outcome: InvokeOutcome;
   try {
     outcome = await deps.invoker.invoke(executionSpecOf(deps.store, fn, record, deps.codeWatcher), {
-      requestId, payload, invokedFunctionArn: functionArn(fn.name, qualifier), invocationType: 'RequestResponse',
+      requestId, payload, invokedFunctionArn: functionArn(fn.name, qualifier), invocationType: 'RequestResponse', ...(onStream ? { onStream } : {}),
     });
   } catch (err) {
     if (err instanceof TooManyRequestsError) return { ok: false, kind: 'throttled', detail: err.message };

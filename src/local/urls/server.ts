@@ -14,6 +14,7 @@ import type { LambdaStore } from '../lambda/store';
 import type { CodeWatcher } from '../lambda/codeWatch';
 import { isUrlId, type UrlConfigRecord } from './config';
 import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors';
+import { UrlResponseStream } from './streaming';
 import { MalformedResponseError, eventV2, responseV2, type HttpResponseOut } from './payload';
 import { HttpFailure as UrlFailure, closeServer, headerSafe, invokeForHttp, listenOn, sendFailure } from './httpInvoke';
 import type { UrlStore } from './store';
@@ -104,7 +105,15 @@ export async function startUrlServer(opts: UrlServerOptions): Promise<UrlServer>
       throw new UrlFailure(413, message('Request Entity Too Large'), `The event for this request is ${payload.length} bytes; Lambda takes at most ${URL_PAYLOAD_LIMIT}.`);
     }
     const ids = { 'x-amzn-requestid': requestId };
-    const result = await invokeForHttp(opts, record.functionName, record.qualifier, requestId, payload);
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const stream = record.invokeMode === 'RESPONSE_STREAM'
+      ? new UrlResponseStream(res, () => ({ ...(cors ? responseCorsHeaders(cors, origin) : {}), ...ids }), req.method === 'HEAD') : undefined;
+    const result = await invokeForHttp(opts, record.functionName, record.qualifier, requestId, payload, stream);
+    if (stream?.started) {
+      // The client has had the status and part of the body; an error now can only cut it short.
+      stream.end();
+      return;
+    }
     if (!result.ok) {
       if (result.kind === 'missing') throw new UrlFailure(404, message('Not Found'), result.detail);
       if (result.kind === 'throttled') throw new UrlFailure(429, message('Rate Exceeded.'), result.detail, ids);
@@ -119,7 +128,7 @@ export async function startUrlServer(opts: UrlServerOptions): Promise<UrlServer>
       throw new UrlFailure(502, message('Internal Server Error'), `Malformed response: ${err.message}.`, ids);
     }
     const headers: Record<string, string | string[]> = { ...mapped.headers };
-    if (cors) Object.assign(headers, responseCorsHeaders(cors, typeof req.headers.origin === 'string' ? req.headers.origin : undefined));
+    if (cors) Object.assign(headers, responseCorsHeaders(cors, origin));
     if (mapped.cookies.length) headers['set-cookie'] = mapped.cookies;
     headers['content-length'] = String(mapped.body.length);
     Object.assign(headers, ids);

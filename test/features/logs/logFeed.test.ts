@@ -54,6 +54,21 @@ describe('logs/LogFeed: what the Logs view receives', () => {
     assert.equal(rows[0].version, '$LATEST');
   });
 
+  it('reads the Local Lambda\'s ASYNC and DESTINATION lines into the attempt and the destination of the request', async () => {
+    open();
+    await until(() => lastState()?.mode === 'live');
+    const id = '11111111-2222-3333-4444-555555555555';
+    logs.write('2026/01/01/[$LATEST]abc', [`START RequestId: ${id} Version: $LATEST`, `ASYNC RequestId: ${id} Attempt: 2 of 3`, `END RequestId: ${id}`,
+      `DESTINATION RequestId: ${id} OnFailure: arn:aws:lambda:us-east-1:123456789012:function:dlq Condition: RetriesExhausted`, 'ASYNC RequestId: x Attempt: two of 3']);
+    await until(() => appended().length === 5);
+    const rows = appends().flatMap((m) => m.payload.rows);
+    assert.deepEqual(rows[1].attempt, { n: 2, of: 3 });
+    assert.equal(rows[1].requestId, id);
+    assert.deepEqual(rows[3].destination, { kind: 'OnFailure', arn: 'arn:aws:lambda:us-east-1:123456789012:function:dlq', condition: 'RetriesExhausted' });
+    assert.equal(rows[3].requestId, id, 'the record line, after END, still belongs to the request');
+    assert.equal(rows[4].attempt, undefined, 'a line that only looks like one is an ordinary line');
+  });
+
   it('keeps buffering while paused and sends the waiting lines on resume', async () => {
     open();
     await until(() => lastState()?.mode === 'live');

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { CreateAliasCommand, CreateFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand, CreateFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, ListFunctionEventInvokeConfigsCommand, PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { makeZip, rawRequest, type RawResponse, type TestLocal } from '../helpers';
@@ -453,6 +456,61 @@ row('code link issued before UpdateFunctionCode', fetchLink((c) => c.staleLink),
 row('code link with broken percent-encoding', (c) => rawRequest(c.t.local, { method: 'GET', path: '/_local/code/%E0%A4%A/1.zip?token=x' }),
   validation("The path segment '%E0%A4%A' is not valid percent-encoding (each % must start a UTF-8 byte such as %2F)."));
 
+// --- event invoke configs ----------------------------------------------------------------------
+const EIC = `/2019-09-25/functions/sentinel/event-invoke-config`;
+const NO_CONFIG = (qualifier: string) => `The function arn:aws:lambda:us-east-1:123456789012:function:sentinel:${qualifier} doesn't have an EventInvokeConfig`;
+const putConfig = (body: unknown, query = '') => (c: Ctx) => lambdaRequest(c.t, 'PUT', `${EIC}${query}`, typeof body === 'string' ? body : json(body));
+const INVALID_ARN = (arn: string, s3 = true) => `The destination ARN ${arn} is invalid: give the ARN of a Lambda function, an SQS queue, an SNS topic, ` +
+  `an EventBridge event bus${s3 ? ' or an S3 bucket' : ''}.`;
+row('event invoke config with MaximumRetryAttempts -1', putConfig({ MaximumRetryAttempts: -1 }), validation(range(-1, 'maximumRetryAttempts', 'greater than or equal to 0')));
+row('event invoke config with MaximumRetryAttempts 3', putConfig({ MaximumRetryAttempts: 3 }), validation(range(3, 'maximumRetryAttempts', 'less than or equal to 2')));
+row('event invoke config with MaximumRetryAttempts "x"', putConfig({ MaximumRetryAttempts: 'x' }), content(type('MaximumRetryAttempts', 'a whole number', 'the string "x"')));
+row('event invoke config with MaximumRetryAttempts 1.5', putConfig({ MaximumRetryAttempts: 1.5 }), content(type('MaximumRetryAttempts', 'a whole number', 'the number 1.5')));
+row('event invoke config with MaximumEventAgeInSeconds 59', putConfig({ MaximumEventAgeInSeconds: 59 }), validation(range(59, 'maximumEventAgeInSeconds', 'greater than or equal to 60')));
+row('event invoke config with MaximumEventAgeInSeconds 21601', putConfig({ MaximumEventAgeInSeconds: 21601 }), validation(range(21601, 'maximumEventAgeInSeconds', 'less than or equal to 21600')));
+row('event invoke config update with MaximumEventAgeInSeconds 59', (c) => lambdaRequest(c.t, 'POST', EIC, json({ MaximumEventAgeInSeconds: 59 })),
+  validation(range(59, 'maximumEventAgeInSeconds', 'greater than or equal to 60')));
+row('event invoke config with a DynamoDB table as destination',
+  putConfig({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders' } } }),
+  invalid(INVALID_ARN('arn:aws:dynamodb:us-east-1:123456789012:table/orders')));
+row('event invoke config with a destination that is no ARN', putConfig({ DestinationConfig: { OnSuccess: { Destination: 'my-queue' } } }), invalid(INVALID_ARN('my-queue', false)));
+row('event invoke config with an S3 bucket OnSuccess', putConfig({ DestinationConfig: { OnSuccess: { Destination: 'arn:aws:s3:::records' } } }),
+  invalid('The destination ARN arn:aws:s3:::records is an S3 bucket; S3 buckets can only be OnFailure destinations.'));
+row('event invoke config with a FIFO queue', putConfig({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:123456789012:q.fifo' } } }),
+  invalid('The destination arn:aws:sqs:us-east-1:123456789012:q.fifo is a FIFO queue; only standard ones can be destinations.'));
+row('event invoke config with a destination of 351 characters', putConfig({ DestinationConfig: { OnFailure: { Destination: `arn:aws:sqs:us-east-1:123456789012:${'q'.repeat(316)}` } } }),
+  validation("1 validation error detected: Value at 'destinationConfig.onFailure.destination' failed to satisfy constraint: Member must have length less than or equal to 350"));
+row('event invoke config with a number as destination', putConfig({ DestinationConfig: { OnFailure: { Destination: 7 } } }),
+  content(type('DestinationConfig.OnFailure.Destination', 'an ARN string', 'the number 7')));
+row('event invoke config with DestinationConfig a list', putConfig({ DestinationConfig: [] }), content('Could not parse request body into json: DestinationConfig must be an object with OnSuccess and OnFailure, not a list.'));
+row('event invoke config with OnSuccess a string', putConfig({ DestinationConfig: { OnSuccess: 'arn:aws:sqs:us-east-1:123456789012:q' } }),
+  content('Could not parse request body into json: DestinationConfig.OnSuccess must be an object with Destination, not the string "arn:aws:sqs:us-east-1:123456789012:q".'));
+row('event invoke config body not JSON', putConfig('{"MaximumRetryAttempts": '), content(JSON_PARSE));
+row('event invoke config body a JSON list', putConfig('[1]'), content('The request body must be a JSON object.'));
+row('event invoke config for an alias that does not exist', putConfig({}, '?Qualifier=nope'), notFound('Function not found: arn:aws:lambda:us-east-1:123456789012:function:sentinel:nope'));
+row('event invoke config for a version that does not exist', putConfig({}, '?Qualifier=9'), notFound('Function not found: arn:aws:lambda:us-east-1:123456789012:function:sentinel:9'));
+row('event invoke config for $LATEST with a suffix', putConfig({}, '?Qualifier=%24LATEST2'),
+  validation("1 validation error detected: Value '$LATEST2' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)"));
+row('event invoke config for an alias spelled like $LATEST', putConfig({}, '?Qualifier=LATEST'), notFound('Function not found: arn:aws:lambda:us-east-1:123456789012:function:sentinel:LATEST'));
+row('event invoke config for a function that does not exist', (c) => lambdaRequest(c.t, 'PUT', '/2019-09-25/functions/nobody/event-invoke-config', '{}'),
+  notFound('Function not found: arn:aws:lambda:us-east-1:123456789012:function:nobody'));
+row('event invoke config with two different qualifiers', (c) => lambdaRequest(c.t, 'PUT', '/2019-09-25/functions/sentinel:live/event-invoke-config?Qualifier=1', '{}'),
+  invalid('The derived qualifier from the function name does not match the specified qualifier.'));
+row('event invoke config update where there is none', (c) => lambdaRequest(c.t, 'POST', EIC, json({ MaximumRetryAttempts: 1 })), notFound(NO_CONFIG('$LATEST')));
+row('event invoke config read where there is none', (c) => lambdaRequest(c.t, 'GET', `${EIC}?Qualifier=live`), notFound(NO_CONFIG('live')));
+row('event invoke config delete where there is none', (c) => lambdaRequest(c.t, 'DELETE', `${EIC}?Qualifier=1`), notFound(NO_CONFIG('1')));
+row('event invoke config list with MaxItems 51', (c) => lambdaRequest(c.t, 'GET', `${EIC}/list?MaxItems=51`),
+  validation("1 validation error detected: Value '51' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 50"));
+row('event invoke config list with MaxItems 0', (c) => lambdaRequest(c.t, 'GET', `${EIC}/list?MaxItems=0`),
+  validation("1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"));
+row('event invoke config list with MaxItems "ten"', (c) => lambdaRequest(c.t, 'GET', `${EIC}/list?MaxItems=ten`),
+  validation("1 validation error detected: Value 'ten' at 'maxItems' failed to satisfy constraint: Member must be a whole number from 1 to 50"));
+row('event invoke config list with a made-up Marker', (c) => lambdaRequest(c.t, 'GET', `${EIC}/list?Marker=OTk5`), invalid('Invalid Marker: OTk5'));
+row('event invoke config list of a qualified name', (c) => lambdaRequest(c.t, 'GET', '/2019-09-25/functions/sentinel:live/event-invoke-config/list'),
+  invalid('This operation does not accept a qualified function name.'));
+row('destinations of a function name with a slash', (c) => lambdaRequest(c.t, 'GET', '/_local/destinations?function=a%2Fb'),
+  validation('function=a/b is not a function name (1–64 letters, digits, "-" and "_").'));
+
 badInputTable<Ctx>('Lambda API', {
   async setup(start) {
     const t = await start();
@@ -478,6 +536,8 @@ badInputTable<Ctx>('Lambda API', {
     assert.deepEqual(conf.Environment?.Variables, { KEEP: 'yes', constructor: 'kept too' }, 'the sentinel keeps its environment');
     assert.equal(conf.Timeout, 3, 'the sentinel keeps its timeout');
     assert.equal(c.t.local.functions().includes('fresh'), false, 'no refused CreateFunction left a function behind');
+    const configs = await c.t.lambda.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'sentinel' }));
+    assert.deepEqual(configs.FunctionEventInvokeConfigs, [], 'no refused event invoke config was kept');
   },
   cases,
 });

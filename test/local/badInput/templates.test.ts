@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTempDir, startTestLocal } from '../helpers';
-import { layerMappings, parameterOverrides } from '../../../src/local/options';
+import { layerMappings, parameterOverrides, timeScaleFlag } from '../../../src/local/options';
 
 /**
  * Bad input a template, a samconfig or an option can hold: each is refused (or reported) with
@@ -138,6 +138,51 @@ const TEMPLATE_CASES: TemplateCase[] = [
     warnings: [['samconfig.toml', 3, 'default.deploy.parameters.parameter_overrides: =oops is not in valid format. It must look something like ' +
       '\'ParameterKey=KeyPairName,ParameterValue=MyKey ParameterKey=InstanceType,ParameterValue=t1.micro\' or \'KeyPairName=MyKey InstanceType=t1.micro\'; its values are not used']],
   },
+  {
+    name: 'an EventInvokeConfig with MaximumEventAgeInSeconds 59',
+    files: { ...OK, 'template.yaml': template(fn('Aged', ['CodeUri: ok/', ...NODE, 'EventInvokeConfig:', '  MaximumEventAgeInSeconds: 59'])) },
+    errors: [['template.yaml', 9, 'Aged: EventInvokeConfig.MaximumEventAgeInSeconds: must be a whole number from 60 to 21600, not 59.']],
+  },
+  {
+    name: 'an EventInvokeConfig with MaximumRetryAttempts "many"',
+    files: { ...OK, 'template.yaml': template(fn('Retry', ['CodeUri: ok/', ...NODE, 'EventInvokeConfig:', '  MaximumRetryAttempts: many'])) },
+    errors: [['template.yaml', 9, 'Retry: EventInvokeConfig.MaximumRetryAttempts: must be a whole number from 0 to 2, not "many".']],
+  },
+  {
+    name: 'a destination Type that SAM does not know',
+    files: { ...OK, 'template.yaml': template(fn('Kin', ['CodeUri: ok/', ...NODE, 'EventInvokeConfig:', '  DestinationConfig:', '    OnFailure:', '      Type: Kinesis',
+      '      Destination: arn:aws:kinesis:us-east-1:123456789012:stream/s'])) },
+    errors: [['template.yaml', 11, 'Kin: EventInvokeConfig.DestinationConfig.OnFailure.Type: Type must be one of Lambda, SQS, SNS, EventBridge, S3, not "Kinesis".']],
+  },
+  {
+    name: 'a destination whose Type is not what its ARN is',
+    files: { ...OK, 'template.yaml': template(fn('Mixed', ['CodeUri: ok/', ...NODE, 'EventInvokeConfig:', '  DestinationConfig:', '    OnSuccess:', '      Type: SQS',
+      '      Destination: arn:aws:lambda:us-east-1:123456789012:function:other'])) },
+    errors: [['template.yaml', 11, 'Mixed: EventInvokeConfig.DestinationConfig.OnSuccess.Type: Type is SQS but the Destination arn:aws:lambda:us-east-1:123456789012:function:other is a Lambda ARN.']],
+  },
+  {
+    name: 'a destination that is a DynamoDB table',
+    files: { ...OK, 'template.yaml': template(fn('Table', ['CodeUri: ok/', ...NODE, 'EventInvokeConfig:', '  DestinationConfig:', '    OnFailure:', '      Type: SQS',
+      '      Destination: arn:aws:dynamodb:us-east-1:123456789012:table/t'])) },
+    errors: [['template.yaml', 12, 'Table: EventInvokeConfig.DestinationConfig.OnFailure.Destination: The destination ARN arn:aws:dynamodb:us-east-1:123456789012:table/t is invalid: ' +
+      'give the ARN of a Lambda function, an SQS queue, an SNS topic, an EventBridge event bus or an S3 bucket.']],
+  },
+  {
+    name: 'a Lambda destination without Destination',
+    files: { ...OK, 'template.yaml': template(fn('NoDest', ['CodeUri: ok/', ...NODE, 'EventInvokeConfig:', '  DestinationConfig:', '    OnSuccess:', '      Type: Lambda'])) },
+    errors: [['template.yaml', 10, 'NoDest: EventInvokeConfig.DestinationConfig.OnSuccess.Destination: Destination is required for Type Lambda.']],
+  },
+  {
+    name: 'an AWS::Lambda::EventInvokeConfig for an alias that does not exist',
+    files: { ...OK, 'template.yaml': template(['  Config:', '    Type: AWS::Lambda::EventInvokeConfig', '    Properties:', '      FunctionName: !Ref Healthy', '      Qualifier: live',
+      '      MaximumRetryAttempts: 0']) },
+    errors: [['template.yaml', 6, 'Config: Qualifier live is neither $LATEST nor a version or alias of Healthy.']],
+  },
+  {
+    name: 'an AWS::Lambda::EventInvokeConfig without FunctionName',
+    files: { ...OK, 'template.yaml': template(['  Config:', '    Type: AWS::Lambda::EventInvokeConfig', '    Properties:', '      Qualifier: $LATEST']) },
+    errors: [['template.yaml', 2, 'Config: FunctionName is required: the name or ARN of a function in this template.']],
+  },
 ];
 
 interface OptionCase {
@@ -172,6 +217,9 @@ const OPTION_CASES: OptionCase[] = [
   },
   { name: 'a layer mapping to no folder', run: () => layerMappings(['arn:aws:lambda:us-east-1:123456789012:layer:x:1='], undefined), message: '--layer arn:aws:lambda:us-east-1:123456789012:layer:x:1=: the folder for arn:aws:lambda:us-east-1:123456789012:layer:x:1 is empty.' },
   { name: 'LOCAL_LAMBDA_LAYERS with a number for a folder', run: () => layerMappings([], '{"arn:aws:lambda:us-east-1:123456789012:layer:x:1":3}'), message: 'LOCAL_LAMBDA_LAYERS: the folder for arn:aws:lambda:us-east-1:123456789012:layer:x:1 must be a string.' },
+  { name: 'a time scale of 0', run: () => timeScaleFlag('0'), message: '--time-scale must be a number from 0.0001 to 1, such as 0.01 to run retries 100 times faster (got "0").' },
+  { name: 'a time scale above 1', run: () => timeScaleFlag('2'), message: '--time-scale must be a number from 0.0001 to 1, such as 0.01 to run retries 100 times faster (got "2").' },
+  { name: 'a time scale that is no number', run: () => timeScaleFlag('fast'), message: '--time-scale must be a number from 0.0001 to 1, such as 0.01 to run retries 100 times faster (got "fast").' },
   { name: 'LOCAL_LAMBDA_LAYERS as a string', run: () => layerMappings([], '"./layers"'), message: /^LOCAL_LAMBDA_LAYERS must be a JSON object of layer ARNs to folders/ },
 ];
 

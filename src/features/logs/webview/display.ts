@@ -4,7 +4,16 @@ import type { LogRow } from '../protocol';
 
 export interface RequestGroup {
   requestId: string;
+  /**
+   * Tells apart the runs of one request id: an Event call that is retried runs again under the
+   * same id, and each run (START to REPORT) is a group of its own. The first run's key is its id.
+   */
+  key: string;
   rows: LogRow[];
+  /** Which run of an Event call this group is (the Local Lambda's ASYNC line). */
+  attempt?: { n: number; of: number };
+  /** Where its invocation record went (the DESTINATION line after the last run). */
+  destination?: LogRow['destination'];
   start?: LogRow;
   report?: LogRow;
   ended: boolean;
@@ -114,7 +123,11 @@ export function rowMatches(row: LogRow, query: string): boolean {
 
 export class LogList {
   private rowsInOrder: LogRow[] = [];
+  /** Groups by key; `currentKey` names each request id's latest run. */
   private readonly groupsById = new Map<string, RequestGroup>();
+  private readonly currentKey = new Map<string, string>();
+  private readonly groupOfRow = new WeakMap<LogRow, RequestGroup>();
+  private runs = 0;
 
   get rows(): readonly LogRow[] {
     return this.rowsInOrder;
@@ -124,13 +137,15 @@ export class LogList {
     return this.rowsInOrder.length;
   }
 
+  /** The latest run of a request. */
   group(requestId: string): RequestGroup | undefined {
-    return this.groupsById.get(requestId);
+    return this.groupsById.get(this.currentKey.get(requestId) ?? requestId);
   }
 
   reset(rows: readonly LogRow[]): void {
     this.rowsInOrder = [];
     this.groupsById.clear();
+    this.currentKey.clear();
     this.append(rows, rows[0]?.seq ?? 0);
   }
 
@@ -139,12 +154,18 @@ export class LogList {
     for (const row of rows) {
       this.rowsInOrder.push(row);
       if (!row.requestId) continue;
-      let group = this.groupsById.get(row.requestId);
-      if (!group) {
-        group = { requestId: row.requestId, rows: [], ended: false, errors: 0, warnings: 0 };
-        this.groupsById.set(row.requestId, group);
+      let group = this.group(row.requestId);
+      // A START after the request's run ended is the next run of a retried Event call.
+      if (!group || (row.platform === 'start' && (group.ended || group.start))) {
+        const key = group ? `${row.requestId}#${++this.runs}` : row.requestId;
+        group = { requestId: row.requestId, key, rows: [], ended: false, errors: 0, warnings: 0 };
+        this.groupsById.set(key, group);
+        this.currentKey.set(row.requestId, key);
       }
       group.rows.push(row);
+      this.groupOfRow.set(row, group);
+      if (row.attempt) group.attempt = row.attempt;
+      if (row.destination) group.destination = row.destination;
       if (row.platform === 'start') group.start = row;
       if (row.platform === 'report') group.report = row;
       if (row.platform === 'end' || row.platform === 'report') group.ended = true;
@@ -160,8 +181,7 @@ export class LogList {
     if (drop === 0) return;
     const touched = new Set<RequestGroup>();
     for (let i = 0; i < drop; i++) {
-      const id = this.rowsInOrder[i].requestId;
-      const group = id ? this.groupsById.get(id) : undefined;
+      const group = this.groupOfRow.get(this.rowsInOrder[i]);
       if (group) touched.add(group);
     }
     // A group's rows are in seq order, so the dropped ones are at its front.
@@ -173,14 +193,17 @@ export class LogList {
       if (group.report && group.report.seq < firstSeq) group.report = undefined;
       group.errors = group.rows.filter((r) => isError(r) || (r.report?.status !== undefined && r.report.status !== 'success')).length;
       group.warnings = group.rows.filter((r) => r.level === 'WARN').length;
-      if (group.rows.length === 0) this.groupsById.delete(group.requestId);
+      if (group.rows.length === 0) {
+        this.groupsById.delete(group.key);
+        if (this.currentKey.get(group.requestId) === group.key) this.currentKey.delete(group.requestId);
+      }
     }
     this.rowsInOrder = this.rowsInOrder.slice(drop);
   }
 
   /** A request is shown as a group when Lambda's START or REPORT line for it is there. */
   private groupOf(row: LogRow): RequestGroup | undefined {
-    const group = row.requestId ? this.groupsById.get(row.requestId) : undefined;
+    const group = this.groupOfRow.get(row);
     return group && (group.start || group.report) ? group : undefined;
   }
 
@@ -202,11 +225,11 @@ export class LogList {
         if (rowMatches(row, options.query)) pushRow(row, false);
         continue;
       }
-      if (placed.has(group.requestId)) continue;
-      placed.add(group.requestId);
+      if (placed.has(group.key)) continue;
+      placed.add(group.key);
       const shown = options.query ? group.rows.filter((r) => rowMatches(r, options.query)) : group.rows;
       if (shown.length === 0) continue;
-      const collapsed = options.collapsed.has(group.requestId);
+      const collapsed = options.collapsed.has(group.key);
       out.push({ kind: 'group', group, collapsed, shown: shown.length });
       if (!collapsed) for (const r of shown) pushRow(r, true);
     }

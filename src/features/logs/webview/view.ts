@@ -393,8 +393,8 @@ export class LogsView implements TabView<LogsProtocol> {
     const groups = this.items.filter((i): i is Extract<DisplayItem, { kind: 'group' }> => i.kind === 'group');
     const collapse = groups.some((g) => !g.collapsed);
     for (const g of groups) {
-      if (collapse) this.collapsed.add(g.group.requestId);
-      else this.collapsed.delete(g.group.requestId);
+      if (collapse) this.collapsed.add(g.group.key);
+      else this.collapsed.delete(g.group.key);
     }
     this.invalidate();
   }
@@ -405,8 +405,8 @@ export class LogsView implements TabView<LogsProtocol> {
     const item = rowElement ? this.items[Number(rowElement.dataset.index)] : undefined;
     if (!item) return;
     if (item.kind === 'group') {
-      if (this.collapsed.has(item.group.requestId)) this.collapsed.delete(item.group.requestId);
-      else this.collapsed.add(item.group.requestId);
+      if (this.collapsed.has(item.group.key)) this.collapsed.delete(item.group.key);
+      else this.collapsed.add(item.group.key);
     } else if (item.kind === 'row' && item.expandable) {
       if (this.expanded.has(item.row.seq)) this.expanded.delete(item.row.seq);
       else this.expanded.add(item.row.seq);
@@ -495,6 +495,10 @@ export class LogsView implements TabView<LogsProtocol> {
     title.title = `RequestId: ${group.requestId}`;
     row.append(twistie, time, stream, title);
     if (group.start?.version) row.append(badge(group.start.version, 'version', 'Version that ran'));
+    if (group.attempt) {
+      row.append(badge(`Attempt ${group.attempt.n} of ${group.attempt.of}`, 'attempt',
+        group.attempt.n > 1 ? 'A retry of an asynchronous (Event) call: same request id, run again' : 'The first run of an asynchronous (Event) call'));
+    }
     const report = group.report?.report;
     if (report) {
       row.append(badge(formatMs(report.durationMs), 'duration', `Duration ${report.durationMs} ms, billed ${report.billedDurationMs} ms`));
@@ -507,6 +511,10 @@ export class LogsView implements TabView<LogsProtocol> {
     }
     if (group.errors > 0) row.append(badge(`${group.errors} error${group.errors === 1 ? '' : 's'}`, 'errors'));
     else if (group.warnings > 0) row.append(badge(`${group.warnings} warning${group.warnings === 1 ? '' : 's'}`, 'warnings'));
+    if (group.destination) {
+      const d = group.destination;
+      row.append(badge(`→ ${d.kind}`, d.kind === 'OnFailure' ? 'failed' : 'destination', `Invocation record (${d.condition}) sent to ${d.arn}`));
+    }
     const count = el('span', 'logs-group-count', this.saved.search ? `${shown} of ${group.rows.length} lines` : `${group.rows.length} lines`);
     row.append(count);
   }

@@ -34,6 +34,28 @@ describe('Logs view list (grouping, search, trimming)', () => {
     assert.deepEqual(describeItems(list.items({ ...none, collapsed: new Set(['a']) })), ['init line', '[a +]', '[b]', '  START b', '  b says hi']);
   });
 
+  it('shows each run of a retried Event call as a group of its own, with its attempt and where its record went', () => {
+    const list = new LogList();
+    const run = (n: number, failed: boolean) => [
+      row(`START r${n}`, { requestId: 'r', platform: 'start', version: '$LATEST' }),
+      row(`ASYNC ${n}`, { requestId: 'r', attempt: { n, of: 3 } }),
+      row(`fail ${n}`, { requestId: 'r', level: failed ? 'ERROR' : 'INFO' }),
+      row(`END r${n}`, { requestId: 'r', platform: 'end' }),
+      row(`REPORT r${n}`, { requestId: 'r', platform: 'report', report: { ...REPORT, coldStart: n === 1 } }),
+    ];
+    list.append([...run(1, true), ...run(2, true), ...run(3, true),
+      row('DESTINATION', { requestId: 'r', destination: { kind: 'OnFailure', arn: 'arn:aws:lambda:us-east-1:123456789012:function:dlq', condition: 'RetriesExhausted' } })], 1);
+    const groups = list.items(none).filter((i) => i.kind === 'group').map((i) => (i.kind === 'group' ? i.group : undefined)!);
+    assert.deepEqual(groups.map((g) => [g.key, g.attempt?.n, g.rows.length, g.errors]), [['r', 1, 5, 1], ['r#1', 2, 5, 1], ['r#2', 3, 6, 1]]);
+    assert.equal(groups[2].destination?.kind, 'OnFailure', 'the record line joins the last run');
+    assert.equal(list.group('r')?.key, 'r#2', 'a request id names its latest run');
+    assert.deepEqual(describeItems(list.items({ ...none, collapsed: new Set(['r#1']) })).filter((t) => t.startsWith('[')), ['[r]', '[r +]', '[r]'],
+      'each run collapses on its own');
+    // Trimming the first run away keeps the others.
+    list.append([], 6);
+    assert.deepEqual(list.items(none).filter((i) => i.kind === 'group').map((i) => (i.kind === 'group' ? i.group.key : '')), ['r#1', 'r#2']);
+  });
+
   it('does not group lines whose request has no START or REPORT shown (e.g. filtered away)', () => {
     const list = new LogList();
     list.append([row('x', { requestId: 'a' }), row('y', { requestId: 'a' })], 1);
