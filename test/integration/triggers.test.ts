@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
-  CreateAliasCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
+  CreateAliasCommand, CreateFunctionCommand, PutFunctionEventInvokeConfigCommand, CreateFunctionUrlConfigCommand, DeleteFunctionCommand, LambdaClient, UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
 import type { FunctionUrlView, UrlRequestParams, UrlResponseView } from '../../src/features/invoke/protocol';
@@ -131,6 +131,24 @@ describe('Triggers in the tree (examples/ workspace)', function () {
     assert.match(signed.stdout, /\n200$/, signed.stdout);
     const unsigned = await runShell(`curl '${url}'`, {});
     assert.match(unsigned.stdout, /\n403$/, unsigned.stdout);
+  });
+
+  it('shows the asynchronous invocation settings with their destinations by name', async function () {
+    const name = created[0];
+    if (!name) this.skip();
+    try {
+      await client.send(new PutFunctionEventInvokeConfigCommand({
+        FunctionName: name, MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: 'arn:aws:lambda:us-east-1:123456789012:function:hello-node' } },
+      }));
+    } catch (error) {
+      if (notImplemented(error)) this.skip();
+      throw error;
+    }
+    const triggers = await triggersOf(name);
+    await api.explorer.refresh(triggers);
+    const row = find(await api.explorer.getChildren(triggers), 'Async invocation');
+    assert.equal(row.description, '1 retry · max age 1 h · failure → hello-node');
   });
 
   it('an alias\'s own URL shows under the alias\'s Triggers, not the function\'s', async function () {
