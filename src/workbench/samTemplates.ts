@@ -8,6 +8,9 @@ import type { ProjectTemplate } from '../shared/sam/project';
  * (shared/sam): for the handler CodeLens and the tree's template triggers. Node file access only.
  */
 
+/** What the Local Lambda reads of a template at most (far above CloudFormation's own limit), so reading stays bounded here too. */
+const MAX_TEMPLATE_BYTES = 10 * 1024 * 1024;
+
 async function isFile(file: string): Promise<boolean> {
   const stat = await fs.stat(file).catch(() => undefined);
   return stat?.isFile() ?? false;
@@ -43,6 +46,11 @@ export async function readFolderTemplates(
   for (const templateFile of await findTemplateFiles(folder)) {
     let text: string;
     try {
+      const { size } = await fs.stat(templateFile);
+      if (size > MAX_TEMPLATE_BYTES) {
+        reportProblem(templateFile, `the template holds ${size} bytes, more than the ${MAX_TEMPLATE_BYTES} read; it was skipped`);
+        continue;
+      }
       text = await fs.readFile(templateFile, 'utf8');
     } catch (error) {
       reportProblem(templateFile, (error as Error).message);

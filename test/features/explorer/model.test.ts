@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -200,6 +201,45 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     assert.deepEqual((await model.getChildren(regionAgain)).map((n) => n.label), ['No functions match "no-such-function"']);
     model.setFilter('local', '');
     assert.equal(functionsOf(await model.getChildren(regionAgain)).length, 5);
+  });
+
+  it('Triggers on an endpoint that refuses some reads: each refusal is its own row, naming the IAM action when not allowed', async () => {
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:guarded';
+    const policy = JSON.stringify({ Statement: [{ Sid: 'api', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: arn,
+      Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/*/GET/orders' } } }] });
+    const answers: Record<string, [number, unknown, string?]> = {
+      '/2015-03-31/functions': [200, { Functions: [{ FunctionName: 'guarded', FunctionArn: arn, Runtime: 'nodejs20.x' }] }],
+      '/2021-10-31/functions/guarded/url': [200, { FunctionUrl: 'https://abc.lambda-url.eu-west-1.on.aws/', FunctionArn: arn, AuthType: 'AWS_IAM', InvokeMode: 'BUFFERED', CreationTime: '2026-01-01T00:00:00Z', LastModifiedTime: '2026-01-01T00:00:00Z' }],
+      '/2019-09-25/functions/guarded/event-invoke-config': [403, { message: 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:GetFunctionEventInvokeConfig' }, 'AccessDeniedException'],
+      '/2015-03-31/event-source-mappings': [400, { message: 'The mappings are out of order today' }, 'InvalidParameterValueException'],
+      '/2015-03-31/functions/guarded/policy': [200, { Policy: policy, RevisionId: 'r1' }],
+    };
+    // An AWS-like endpoint: the parts of Lambda's REST API the tree reads, some of them refused.
+    const endpoint = http.createServer((req, res) => {
+      const [status, body, type] = answers[new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '')] ?? [404, { message: 'no such route' }, 'ResourceNotFoundException'];
+      res.writeHead(status, { 'content-type': 'application/json', ...(type ? { 'x-amzn-errortype': type } : {}) }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (endpoint.address() as { port: number }).port;
+      const model = newModel({ customEndpoints: [{ name: 'Guarded', endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' }] });
+      const conn = byLabel(await model.getChildren(), 'Guarded');
+      const region = byLabel(await model.getChildren(conn), 'eu-west-1');
+      const fn = byLabel(await model.getChildren(region), 'guarded');
+      const triggers = byLabel(await model.getChildren(fn), 'Triggers');
+      const rows = (await model.getChildren(triggers)).map((n) => [n.contextValue, n.label, n.description]);
+      assert.deepEqual(rows.slice(0, 2), [
+        ['trigger-url', 'https://abc.lambda-url.eu-west-1.on.aws/', 'AWS_IAM · BUFFERED'],
+        ['trigger-permission', 'apigateway.amazonaws.com', 'a1b2c3/*/GET/orders'],
+      ]);
+      assert.deepEqual(rows.slice(2).map((r) => r.slice(0, 2)), [
+        ['trigger-needsPermission', 'Asynchronous invocation: needs lambda:GetFunctionEventInvokeConfig'],
+        ['trigger-failed', 'Event source mappings: could not be read'],
+      ]);
+      assert.match(String(rows[3][2]), /out of order today/);
+    } finally {
+      endpoint.close();
+    }
   });
 
   it('an unreachable custom endpoint shows an error node, not an empty tree', async () => {
