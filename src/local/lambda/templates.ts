@@ -241,10 +241,11 @@ class TemplateLoader {
         } else if (r.type === 'AWS::Lambda::Url') {
           const p = evaluate(r.properties, ctx) as { TargetFunctionArn?: unknown; Qualifier?: unknown };
           const { AuthType, Cors, InvokeMode } = p as Record<string, unknown>;
-          const target = typeof p.TargetFunctionArn === 'string' ? this.store.get(p.TargetFunctionArn.split(':').at(p.TargetFunctionArn.startsWith('arn:') ? 6 : 0) ?? '') : undefined;
-          if (!target) throw new TemplateError('TargetFunctionArn must name a function of this template (!Ref or !GetAtt Function.Arn).', this.t.lineOf(r.logicalId, 'TargetFunctionArn'));
+          // A name or an ARN; whether the function exists is settled once every resource is applied.
+          const targetName = typeof p.TargetFunctionArn === 'string' ? p.TargetFunctionArn.split(':').at(p.TargetFunctionArn.startsWith('arn:') ? 6 : 0) : undefined;
+          if (!targetName) throw new TemplateError('TargetFunctionArn must name a function of this template (!Ref or !GetAtt Function.Arn).', this.t.lineOf(r.logicalId, 'TargetFunctionArn'));
           if (p.Qualifier !== undefined && typeof p.Qualifier !== 'string') throw new TemplateError('Qualifier must be an alias name.', this.t.lineOf(r.logicalId, 'Qualifier'));
-          this.report.functionUrls.push({ file: this.file, line: r.line, logicalId: r.logicalId, functionName: target.name,
+          this.report.functionUrls.push({ file: this.file, line: r.line, logicalId: r.logicalId, functionName: targetName,
             ...(p.Qualifier !== undefined ? { qualifier: p.Qualifier } : {}), settings: { AuthType, Cors, InvokeMode } });
         } else if (r.type === 'AWS::Lambda::Alias') {
           if (this.store.appliedValue(key) !== undefined) continue;

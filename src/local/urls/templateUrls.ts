@@ -13,7 +13,11 @@ export function applyTemplateUrls(report: TemplateReport, store: LambdaStore, ur
   for (const u of report.functionUrls) {
     try {
       const fn = store.find(u.functionName);
-      if (!fn) continue; // the function itself failed to load, and says why
+      if (!fn) {
+        // A function the template declares but could not load says why itself.
+        if (report.functions.includes(u.functionName) || report.errors.some((e) => e.file === u.file && e.message.includes(u.functionName))) continue;
+        throw new Error(`TargetFunctionArn names ${u.functionName}, which is no function of the Local Lambda.`);
+      }
       checkUrlQualifier(u.qualifier);
       if (u.qualifier !== undefined && !fn.aliases.some((a) => a.name === u.qualifier)) {
         throw new Error(`the alias ${u.qualifier} of ${fn.name} does not exist on the Local Lambda.`);

@@ -110,7 +110,7 @@ export function checkRoutePath(path: string): string | undefined {
       if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) return `"${s.slice(0, 60)}" is not a path parameter name`;
       if (s.endsWith('+}') && i !== segments.length - 1) return `the greedy parameter ${s} must be the last segment`;
     } else if (/[{}]/.test(s)) {
-      return `the segment "${s.slice(0, 60)}" holds a brace`;
+      return `the segment "${s.slice(0, 60)}" holds a brace: a path parameter is a whole segment, such as /items/{id}`;
     }
   }
   return undefined;

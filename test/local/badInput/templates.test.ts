@@ -183,6 +183,88 @@ const TEMPLATE_CASES: TemplateCase[] = [
     files: { ...OK, 'template.yaml': template(['  Config:', '    Type: AWS::Lambda::EventInvokeConfig', '    Properties:', '      Qualifier: $LATEST']) },
     errors: [['template.yaml', 2, 'Config: FunctionName is required: the name or ARN of a function in this template.']],
   },
+  // --- triggers: API routes, schedules, function URLs ---
+  {
+    name: 'an Api route whose greedy parameter is not last',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: Api', '    Properties: { Path: "/a/{rest+}/b", Method: get }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: the greedy parameter {rest+} must be the last segment']],
+  },
+  {
+    name: 'an Api route without a leading slash',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: Api', '    Properties: { Path: "items", Method: get }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: the path "items" must start with /']],
+  },
+  {
+    name: 'an Api route with a brace inside a segment',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: Api', '    Properties: { Path: "/a{b}c", Method: get }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: the segment "a{b}c" holds a brace: a path parameter is a whole segment, such as /items/{id}']],
+  },
+  {
+    name: 'an Api route without a Method',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: Api', '    Properties: { Path: /a }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: Path and Method are required']],
+  },
+  {
+    name: 'an HttpApi route with a method that does not exist',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: HttpApi', '    Properties: { Path: /a, Method: FETCH }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: Method FETCH is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY']],
+  },
+  {
+    name: 'a RestApiId that names a function, not an API',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: Api', '    Properties: { RestApiId: !Ref Healthy, Path: /a, Method: get }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: RestApiId must be !Ref to an AWS::Serverless::Api of this template']],
+  },
+  {
+    name: 'a route naming an authorizer its API does not have',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Bad:', '    Type: Api', '    Properties: { Path: /a, Method: get, Auth: { Authorizer: Nobody } }'])) },
+    errors: [['template.yaml', 9, 'Routes event Bad: Auth.Authorizer Nobody is not among the API\'s Authorizers']],
+  },
+  {
+    name: 'two routes for the same method and path',
+    files: { ...OK, 'template.yaml': template(fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  One:', '    Type: Api', '    Properties: { Path: "/a/{x}", Method: get }',
+      '  Two:', '    Type: Api', '    Properties: { Path: "/a/{y}", Method: GET }'])) },
+    errors: [['template.yaml', 12, 'Routes event Two: GET /a/{y} is already served for Routes (<root>/template.yaml:9); the Local Lambda serves every API at the root of one port, so this route is not served']],
+  },
+  {
+    name: 'a Schedule without its expression',
+    files: { ...OK, 'template.yaml': template(fn('Job', ['CodeUri: ok/', ...NODE, 'Events:', '  Tick:', '    Type: Schedule', '    Properties: { Enabled: true }'])) },
+    errors: [['template.yaml', 9, 'Job event Tick: Schedule is required (rate(…) or cron(…))']],
+  },
+  {
+    name: 'a Schedule with a five-field cron',
+    files: { ...OK, 'template.yaml': template(fn('Job', ['CodeUri: ok/', ...NODE, 'Events:', '  Tick:', '    Type: Schedule', '    Properties: { Schedule: "cron(0 12 * * ?)" }'])) },
+    errors: [['template.yaml', 9, 'Job event Tick: cron(0 12 * * ?) — cron takes 6 fields (minutes hours day-of-month month day-of-week year); this one has 5']],
+  },
+  {
+    name: 'a ScheduleV2 with a rate in weeks',
+    files: { ...OK, 'template.yaml': template(fn('Job', ['CodeUri: ok/', ...NODE, 'Events:', '  Tick:', '    Type: ScheduleV2', '    Properties: { ScheduleExpression: rate(1 week) }'])) },
+    errors: [['template.yaml', 9, 'Job event Tick: rate(1 week) — use rate(<n> minutes|hours|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)']],
+  },
+  {
+    name: 'a FunctionUrlConfig with an AuthType that does not exist',
+    files: { ...OK, 'template.yaml': template(fn('Web', ['CodeUri: ok/', ...NODE, 'FunctionUrlConfig:', '  AuthType: PUBLIC'])) },
+    errors: [['template.yaml', 8, "Web: 1 validation error detected: Value 'PUBLIC' at 'authType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]"]],
+  },
+  {
+    name: 'a FunctionUrlConfig whose CORS origin has a path',
+    files: { ...OK, 'template.yaml': template(fn('Web', ['CodeUri: ok/', ...NODE, 'FunctionUrlConfig:', '  AuthType: NONE', '  Cors: { AllowOrigins: ["https://a.example/x"] }'])) },
+    errors: [['template.yaml', 8, 'Web: Cors.AllowOrigins[0] "https://a.example/x" is not an origin: give scheme://host[:port] without a path, such as https://www.example.com or http://localhost:3000, or * for any origin.']],
+  },
+  {
+    name: 'an AWS::Lambda::Url without a target function',
+    files: { ...OK, 'template.yaml': template(['  WebUrl:', '    Type: AWS::Lambda::Url', '    Properties: { AuthType: NONE }']) },
+    errors: [['template.yaml', 2, 'WebUrl: TargetFunctionArn must name a function of this template (!Ref or !GetAtt Function.Arn).']],
+  },
+  {
+    name: 'an AWS::Lambda::Url for a function the template does not have',
+    files: { ...OK, 'template.yaml': template(['  WebUrl:', '    Type: AWS::Lambda::Url', '    Properties: { AuthType: NONE, TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:Elsewhere }']) },
+    errors: [['template.yaml', 2, 'WebUrl: TargetFunctionArn names Elsewhere, which is no function of the Local Lambda.']],
+  },
+  {
+    name: 'an AWS::Lambda::Url on an alias that does not exist',
+    files: { ...OK, 'template.yaml': template(['  WebUrl:', '    Type: AWS::Lambda::Url', '    Properties: { AuthType: NONE, TargetFunctionArn: !Ref Healthy, Qualifier: live }']) },
+    errors: [['template.yaml', 2, 'WebUrl: the alias live of Healthy does not exist on the Local Lambda.']],
+  },
 ];
 
 interface OptionCase {
