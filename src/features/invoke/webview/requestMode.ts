@@ -75,7 +75,7 @@ export class RequestMode {
     });
     this.renderHeaders();
 
-    this.bodyEditor = h('textarea', { class: 'invoke-editor request-body', spellcheck: 'false', rows: '8', 'aria-label': 'Request body', placeholder: 'Body (for POST, PUT, PATCH…)' }) as HTMLTextAreaElement;
+    this.bodyEditor = h('textarea', { class: 'request-editor request-body', spellcheck: 'false', rows: '8', 'aria-label': 'Request body', placeholder: 'Body (for POST, PUT, PATCH…)' }) as HTMLTextAreaElement;
     this.bodyEditor.value = form.body;
     this.bodyEditor.addEventListener('input', () => this.update({ body: this.bodyEditor.value }));
 
@@ -142,13 +142,13 @@ export class RequestMode {
     this.sending = true;
     this.sendButton.disabled = true;
     this.cancelButton.hidden = false;
-    this.resultBox.replaceChildren(h('div', { class: 'invoke-running' }, h('vscode-progress-ring'), h('span', {}, `${params.method} ${params.path || '/'}…`)));
+    this.resultBox.replaceChildren(h('div', { class: 'request-running' }, h('vscode-progress-ring'), h('span', {}, `${params.method} ${params.path || '/'}…`)));
     try {
       this.showResponse(await this.api.request('sendRequest', params));
     } catch (error) {
       this.resultBox.replaceChildren(
-        h('div', { class: 'invoke-result-head' }, h('span', { class: 'invoke-pill invoke-pill-failed' }, icon('circle-slash'), ' Not answered')),
-        h('div', { class: 'invoke-error-message' }, errorMessage(error)),
+        h('div', { class: 'request-result-head' }, h('span', { class: 'invoke-pill request-pill-failed' }, icon('circle-slash'), ' Not answered')),
+        h('div', { class: 'request-error-message' }, errorMessage(error)),
       );
     } finally {
       this.sending = false;
@@ -162,15 +162,15 @@ export class RequestMode {
     const headers = h('dl', { class: 'request-response-headers' });
     for (const { name, value } of view.headers) headers.append(h('dt', {}, name), h('dd', {}, value));
     this.resultBox.replaceChildren(
-      h('div', { class: 'invoke-result-head' },
-        h('span', { class: `invoke-pill ${ok ? 'invoke-pill-ok' : 'invoke-pill-error'}` }, icon(ok ? 'pass' : 'error'), ` ${view.status} ${view.statusText}`.trimEnd()),
+      h('div', { class: 'request-result-head' },
+        h('span', { class: `invoke-pill ${ok ? 'request-pill-ok' : 'request-pill-error'}` }, icon(ok ? 'pass' : 'error'), ` ${view.status} ${view.statusText}`.trimEnd()),
         h('span', { class: 'request-timing', title: 'From sending the request to the end of the answer' }, icon('watch'), ` ${formatMs(view.durationMs)}`),
         h('span', { class: 'request-size' }, `${formatBytes(view.bodyBytes)}${view.truncated ? ' (cut short)' : ''}`),
         view.signed ? h('span', { class: 'request-signed', title: 'SigV4-signed with the connection\'s credentials' }, icon('lock'), ' signed') : undefined,
       ),
       h('div', { class: 'request-response-url' }, h('code', {}, `${view.method} ${view.url}`)),
       h('vscode-collapsible', { class: 'request-headers-section', title: `Headers (${view.headers.length})` }, h('div', { class: 'invoke-collapsible-body' }, headers)),
-      view.body ? h('pre', { class: `invoke-payload${view.bodyIsJson ? ' invoke-payload-json' : ''}`, tabindex: '0', 'aria-label': 'Response body' }, view.body) : h('p', { class: 'invoke-empty' }, 'No body.'),
+      view.body ? h('pre', { class: `request-payload${view.bodyIsJson ? ' request-payload-json' : ''}`, tabindex: '0', 'aria-label': 'Response body' }, view.body) : h('p', { class: 'invoke-empty' }, 'No body.'),
     );
   }
 }

@@ -313,12 +313,12 @@ export class InvokeView implements TabView<InvokeProtocol> {
       { class: 'invoke-form' },
       controls,
       this.qualifierNote,
-      this.requestMode.element,
       eventBar,
       saveHost,
       this.editor,
       this.editorStatus,
       context,
+      this.requestMode.element,
     );
   }
 
@@ -606,6 +606,12 @@ export class InvokeView implements TabView<InvokeProtocol> {
 
   private setRunning(id: string, params: Pick<InvokeParams, 'qualifier' | 'invocationType' | 'eventLabel' | 'debug'>): void {
     this.running = id;
+    // A call started by a command (Invoke Again, a CodeLens) shows its progress and result in Invoke mode.
+    if (this.state.mode !== 'invoke') {
+      this.state.mode = 'invoke';
+      this.api.setState(this.state);
+      this.showMode();
+    }
     this.invokeButton.disabled = true;
     this.debugButton.disabled = true;
     const busy = params.debug ? this.debugButton : this.invokeButton;
