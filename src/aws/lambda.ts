@@ -2,6 +2,7 @@ import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse, La
 import type {
   EventSourceMappingConfiguration,
   FunctionEventInvokeConfig,
+  FunctionUrlConfig,
   GetAccountSettingsResponse,
   GetFunctionUrlConfigResponse,
   ProvisionedConcurrencyConfigListItem,
@@ -254,6 +255,22 @@ export class LambdaApi {
   /** The function URL's configuration; undefined when the function has none. */
   getFunctionUrlConfig(functionName: string, qualifier?: string): Promise<GetFunctionUrlConfigResponse | undefined> {
     return absentIfNotFound(this.call((client, sdk) => client.send(new sdk.GetFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: qualifier }))));
+  }
+
+  /** Every function URL of the function ($LATEST's and its aliases'); empty when it has none. */
+  async listFunctionUrlConfigs(functionName: string): Promise<FunctionUrlConfig[]> {
+    const out = await absentIfNotFound(this.call(async (client, sdk) => {
+      const configs: FunctionUrlConfig[] = [];
+      let marker: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const answer = await client.send(new sdk.ListFunctionUrlConfigsCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }));
+        configs.push(...(answer.FunctionUrlConfigs ?? []));
+        marker = answer.NextMarker || undefined;
+        if (!marker) break;
+      }
+      return configs;
+    }));
+    return out ?? [];
   }
 
   /** How asynchronous invocations are retried and where their outcomes go; undefined when nothing is configured. */

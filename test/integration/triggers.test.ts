@@ -222,6 +222,8 @@ describe('Invoke tab: Request mode against a function URL (Local Lambda)', funct
   it('tells the tab the qualifier\'s URL, and that a function without one has none', async function () {
     if (!url) this.skip();
     assert.deepEqual(await request('functionUrl', { qualifier: '$LATEST' }) as FunctionUrlView, { url, authType: 'AWS_IAM', invokeMode: 'BUFFERED' });
+    const loaded = await request('load', undefined) as { functionUrls?: Record<string, FunctionUrlView> };
+    assert.deepEqual(loaded.functionUrls, { $LATEST: { url, authType: 'AWS_IAM', invokeMode: 'BUFFERED' } }, 'the load lists every URL, so the tab knows at once');
     const hello: FunctionTarget = { ...target, functionName: 'hello-node' };
     await api.functionPanel.open(hello, 'invoke');
     assert.equal(await api.functionPanel.request(hello, 'invoke', 'functionUrl', { qualifier: '' }), null);

@@ -86,6 +86,23 @@ export class InvokeController implements TabController<InvokeProtocol> {
     return { url: config.FunctionUrl, authType: config.AuthType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE', invokeMode: config.InvokeMode ?? 'BUFFERED' };
   }
 
+  /** All the function's URLs by qualifier, so the tab knows at once which qualifiers offer the Request mode. */
+  private async functionUrls(): Promise<Record<string, FunctionUrlView> | undefined> {
+    try {
+      const configs = await (await this.host.lambda()).listFunctionUrlConfigs(this.host.target.functionName);
+      const urls: Record<string, FunctionUrlView> = {};
+      for (const c of configs) {
+        if (!c.FunctionUrl) continue;
+        // arn:aws:lambda:<region>:<account>:function:<name>[:<alias>]
+        const qualifier = c.FunctionArn?.split(':')[7] || '$LATEST';
+        urls[qualifier] = { url: c.FunctionUrl, authType: c.AuthType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE', invokeMode: c.InvokeMode ?? 'BUFFERED' };
+      }
+      return urls;
+    } catch {
+      return undefined; // the tab asks per qualifier instead
+    }
+  }
+
   private urlRequest?: AbortController;
 
   /**
@@ -227,7 +244,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
   }
 
   private async load(): Promise<InvokeTabState> {
-    const [qualifiers, events] = await Promise.all([this.qualifiers(), this.events.lists(this.host.target)]);
+    const [qualifiers, events, functionUrls] = await Promise.all([this.qualifiers(), this.events.lists(this.host.target), this.functionUrls()]);
     const state: InvokeTabState = {
       qualifiers,
       samples: this.events.samples.map(({ id, title, group }) => ({ id, title, group })),
@@ -235,6 +252,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
       history: this.history.list(this.key),
       limits: { ...INVOKE_LIMITS },
     };
+    if (functionUrls) state.functionUrls = functionUrls;
     if (this.host.target.qualifier) state.initialQualifier = this.host.target.qualifier;
     if (this.running) state.running = { ...this.running.params, id: this.running.id };
     if (this.last) state.last = this.last;

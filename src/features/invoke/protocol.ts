@@ -144,6 +144,8 @@ export interface InvokeTabState {
   runNowDebug?: boolean;
   /** The form as it was when this function's panel was last closed in this window. */
   draft?: InvokeParams;
+  /** The function's URLs by qualifier ("$LATEST" or an alias name); absent when they could not be listed. */
+  functionUrls?: Record<string, FunctionUrlView>;
 }
 
 const invokeParamsSchema: Schema<InvokeParams> = {

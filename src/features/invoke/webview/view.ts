@@ -98,6 +98,8 @@ export class InvokeView implements TabView<InvokeProtocol> {
   private modeButtons!: Record<TabMode, HTMLButtonElement>;
   /** What the Request mode hides. */
   private readonly invokeOnly: HTMLElement[] = [];
+  /** The function's URLs by qualifier, as the load listed them. */
+  private knownUrls?: Record<string, FunctionUrlView>;
   /** The chosen qualifier's function URL, once asked. */
   private functionUrl?: { qualifier: string; url?: FunctionUrlView };
 
@@ -168,7 +170,11 @@ export class InvokeView implements TabView<InvokeProtocol> {
       this.setRunning(running.id, running);
       reveal(this.resultBox, 80);
     },
-    qualifiers: (list: QualifierList) => this.renderQualifiers(list),
+    qualifiers: (list: QualifierList) => {
+      this.renderQualifiers(list);
+      // Aliases changed: their URLs may have too.
+      void this.refreshFunctionUrl(true);
+    },
     run: (options?: { debug?: boolean }) => void this.invoke(options?.debug === true),
     finished: (view: InvocationView) => this.finish(view),
     setEvent: ({ payload, label }: { payload: string; label: string }) => {
@@ -344,14 +350,28 @@ export class InvokeView implements TabView<InvokeProtocol> {
     }
   }
 
-  /** Asks whether the chosen qualifier has a function URL, and offers the Request mode if it does. */
-  private async refreshFunctionUrl(): Promise<void> {
+  /**
+   * Offers the Request mode when the chosen qualifier has a function URL: from the URLs the load
+   * listed (at once, so the form does not shift after it is shown), or asked (`ask`, or when they
+   * could not be listed).
+   */
+  private async refreshFunctionUrl(ask = false): Promise<void> {
     const qualifier = this.state.qualifier;
+    if (this.knownUrls && !ask) {
+      this.functionUrl = { qualifier, url: this.knownUrls[qualifier] };
+      this.requestMode.setUrl(this.functionUrl.url);
+      this.showMode();
+      return;
+    }
     let url: FunctionUrlView | undefined;
     try {
       url = (await this.api.request('functionUrl', { qualifier })) ?? undefined;
     } catch {
       url = undefined; // no URL to offer; Invoke works as always
+    }
+    if (this.knownUrls) {
+      if (url) this.knownUrls[qualifier] = url;
+      else delete this.knownUrls[qualifier];
     }
     if (qualifier !== this.state.qualifier) return; // another was chosen meanwhile
     this.functionUrl = { qualifier, url };
@@ -556,6 +576,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       this.lists = state.events;
       this.history = state.history;
       if (state.initialQualifier && this.fresh) this.state.qualifier = state.initialQualifier;
+      this.knownUrls = state.functionUrls;
       this.renderQualifiers(state.qualifiers);
       // A new panel of a function whose panel was closed before: its form as it was then.
       if (state.draft && this.fresh) this.applyParams(state.draft);
