@@ -88,11 +88,14 @@ describe('Local Lambda schedules', function () {
     const on = JSON.parse((await api('PUT', '/_local/schedules/job%3AOften', { Firing: true })).body);
     assert.equal(on.firing, true);
     assert.ok(on.nextFire);
-    await until(() => seen(events).length >= 3, 10_000, 'three firings');
+    await until(() => seen(events).length >= 1, 10_000, 'the first firing');
+    const first = Date.now();
+    await new Promise((r) => setTimeout(r, 1500));
     const got = seen(events);
     assert.deepEqual(got[0].event, { job: 'often' }, 'the schedule\'s Input is the event');
-    const gaps = got.slice(1).map((g, i) => g.at - got[i].at);
-    assert.ok(gaps.every((g) => g >= 150), `firings ${gaps.join(', ')} ms apart`);
+    // Every 300 ms: about five more in 1.5 s; a schedule that fired at every tick or only once is wrong.
+    const more = got.filter((g) => g.at > first).length;
+    assert.ok(more >= 2 && more <= 7, `${more} firings in the 1.5 s after the first`);
 
     await api('PUT', '/_local/schedules/job%3AOften', { Firing: false });
     const count = seen(events).length;
