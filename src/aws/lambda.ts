@@ -10,6 +10,7 @@ import type {
 } from '@aws-sdk/client-lambda';
 import { isConflictError } from '../shared/errors';
 import { redactEnvValues } from '../shared/lambda/environment';
+import type { ScheduleEntry } from '../shared/schedule';
 import { createLambdaClient } from './clients';
 import { invokeError, sendInvoke, type InvokeRequest, type InvokeResponse } from './invoke';
 import type { ConnectionSpec } from './connections';
@@ -303,6 +304,48 @@ export class LambdaApi {
       });
       return signed.headers;
     });
+  }
+
+  /**
+   * A signed call to one of the Local Lambda's own operations (`/_local/...`), for a Local Lambda
+   * connection only; the answer's JSON, or a WorkbenchError with the server's message.
+   */
+  private localCall<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<T> {
+    return this.call(async () => {
+      if (this.spec.kind !== 'local' || !this.spec.endpoint) throw new WorkbenchError('localLambda', 'This works on the Local Lambda only.');
+      const url = new URL(path, this.spec.endpoint);
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      const headers = await this.signFunctionUrlRequest({ url, method, headers: text ? { 'content-type': 'application/json' } : {}, body: text });
+      const res = await fetch(url, { method, headers, body: text, signal: AbortSignal.timeout(15_000) });
+      const answer = await res.text();
+      let value: unknown;
+      try {
+        value = answer ? JSON.parse(answer) : {};
+      } catch {
+        value = {};
+      }
+      if (!res.ok) {
+        const message = (value as { message?: unknown; Message?: unknown }).message ?? (value as { Message?: unknown }).Message;
+        throw new WorkbenchError(res.status === 404 ? 'notFound' : 'localLambda', typeof message === 'string' ? message : `The Local Lambda answered ${res.status}.`);
+      }
+      return value as T;
+    });
+  }
+
+  /** The Local Lambda's schedules of one function (its template's Schedule and ScheduleV2 events). */
+  async localSchedules(functionName: string): Promise<ScheduleEntry[]> {
+    const out = await this.localCall<{ Schedules?: ScheduleEntry[] }>('GET', `/_local/schedules?function=${encodeURIComponent(functionName)}`);
+    return Array.isArray(out.Schedules) ? out.Schedules : [];
+  }
+
+  /** Turns a Local Lambda schedule's firing on or off. */
+  setLocalScheduleFiring(id: string, firing: boolean): Promise<ScheduleEntry> {
+    return this.localCall('PUT', `/_local/schedules/${encodeURIComponent(id)}`, { Firing: firing });
+  }
+
+  /** Sends a Local Lambda schedule's event now. */
+  fireLocalSchedule(id: string): Promise<ScheduleEntry> {
+    return this.localCall('POST', `/_local/schedules/${encodeURIComponent(id)}/fire`);
   }
 
   /** The resource-based policy document (JSON text); undefined when none is attached. */

@@ -7,7 +7,9 @@
 
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ScheduleError, nextFire, parseSchedule, scheduledEvent, type Schedule } from '../shared/schedule';
+import { ScheduleError, nextFire, parseSchedule, scheduledEvent, type Schedule, type ScheduleEntry } from '../shared/schedule';
+
+export type { ScheduleEntry } from '../shared/schedule';
 import type { ScheduleEvent } from '../shared/sam/apiEvents';
 import { ApiError } from './http';
 import { readJsonFile, writeJsonAtomic } from './persist';
@@ -18,23 +20,6 @@ export const SCHEDULE_STATE_FILE = 'schedules.json';
 /** setTimeout holds at most 2^31 − 1 ms; a later firing is re-armed when that passes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export interface ScheduleEntry {
-  id: string;
-  functionName: string;
-  eventName: string;
-  type: ScheduleEvent['type'];
-  expression: string;
-  /** The template's own State / Enabled (what AWS would do once deployed). */
-  enabledInTemplate: boolean;
-  /** Whether the Local Lambda fires it (off until turned on). */
-  firing: boolean;
-  nextFire?: string;
-  lastFired?: { time: string; requestId: string; manual: boolean };
-  input?: string;
-  description?: string;
-  file: string;
-  line?: number;
-}
 
 /** Sends one event to a function asynchronously; returns the request id. */
 export type AsyncSender = (functionName: string, payload: Buffer) => Promise<string>;

@@ -162,3 +162,22 @@ export function scheduledEvent(ruleArn: string, region: string, accountId: strin
     time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'), region, resources: [ruleArn], detail: {},
   };
 }
+
+/** A schedule as the Local Lambda lists it (`GET /_local/schedules`). */
+export interface ScheduleEntry {
+  id: string;
+  functionName: string;
+  eventName: string;
+  type: 'Schedule' | 'ScheduleV2';
+  expression: string;
+  /** The template's own State / Enabled (what AWS would do once deployed). */
+  enabledInTemplate: boolean;
+  /** Whether the Local Lambda fires it (off until turned on). */
+  firing: boolean;
+  nextFire?: string;
+  lastFired?: { time: string; requestId: string; manual: boolean };
+  input?: string;
+  description?: string;
+  file: string;
+  line?: number;
+}

@@ -72,9 +72,45 @@ describe('Triggers in the tree (examples/ workspace)', function () {
     assert.equal(python[0][2], 'NONE · BUFFERED');
     assert.deepEqual(python.slice(1), [
       ['trigger-templateEvent', 'GET /hello', 'HttpApi · Hello'],
-      ['trigger-templateEvent', 'rate(1 hour)', 'Schedule · Hourly'],
+      ['trigger-schedule-off', 'rate(1 hour)', 'Hourly · off'],
     ]);
     assert.deepEqual(rows(await api.explorer.getChildren(await triggersOf('hello-node'))), [['trigger-none', 'No triggers', undefined]]);
+  });
+
+  it('starts, fires and stops a template schedule on the Local Lambda from its row', async () => {
+    const scheduleRow = async () => find(await api.explorer.getChildren(await triggersOf('hello-python')), 'rate(1 hour)');
+    const off = await scheduleRow();
+    assert.equal(off.contextValue, 'trigger-schedule-off', 'a schedule does not fire until turned on');
+    await vscode.commands.executeCommand('lambdaWorkbench.startSchedule', off);
+    const on = await scheduleRow();
+    assert.equal(on.contextValue, 'trigger-schedule-on');
+    assert.match(String(on.description), /^Hourly · firing · next \d\d:\d\d:\d\d$/);
+
+    const before = Date.now();
+    await vscode.commands.executeCommand('lambdaWorkbench.fireScheduleNow', on);
+    const fired = await scheduleRow();
+    const tooltip = String((api.explorer.getTreeItem(fired).tooltip as vscode.MarkdownString | undefined)?.value ?? fired.tooltip ?? '');
+    assert.match(tooltip, /Last sent .*\(Fire Now\), request/);
+    // The event reached the function: its run is in the function's log.
+    const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const local = await api.localEndpoint();
+    const logs = new CloudWatchLogsClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+    try {
+      let seen = false;
+      for (let i = 0; i < 150 && !seen; i++) {
+        // The log group appears with the function's first run.
+        const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/hello-python', startTime: before - 1000 }))
+          .catch((error: Error) => (error.name === 'ResourceNotFoundException' ? { events: [] } : Promise.reject(error)));
+        seen = (out.events ?? []).some((e) => /^REPORT RequestId:/.test(e.message ?? ''));
+        if (!seen) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(seen, 'hello-python ran for the fired event');
+    } finally {
+      logs.destroy();
+    }
+
+    await vscode.commands.executeCommand('lambdaWorkbench.stopSchedule', fired);
+    assert.equal((await scheduleRow()).contextValue, 'trigger-schedule-off');
   });
 
   it('shows a URL made with CreateFunctionUrlConfig; Copy curl Command copies a line that calls it', async function () {

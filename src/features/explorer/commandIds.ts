@@ -15,6 +15,9 @@ export const EXPLORER_COMMANDS = [
   Commands.openFunctionUrl,
   Commands.copyFunctionUrl,
   Commands.copyCurlCommand,
+  Commands.startSchedule,
+  Commands.stopSchedule,
+  Commands.fireScheduleNow,
   Commands.signInHint,
 ] as const;
 

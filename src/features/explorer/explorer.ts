@@ -11,6 +11,8 @@ import { readFolderTemplates } from '../../workbench/samTemplates';
 import { curlCommand } from './curl';
 import { ExplorerProvider } from './provider';
 import { consoleUrl } from './tooltips';
+import type { LambdaApi } from '../../aws/lambda';
+import type { ScheduleEntry } from '../../shared/schedule';
 
 /** Regions offered by "Add Region"; any other id can be typed. */
 const KNOWN_REGIONS = [
@@ -196,6 +198,28 @@ export function createExplorer(ws: Workbench): ExplorerParts {
       5000,
     );
   });
+
+  /** A Local Lambda schedule row, with the API of its function's connection. */
+  const scheduleOf = (node?: ExplorerNode) => (node instanceof TriggerNode && node.item.schedule ? { node, schedule: node.item.schedule } : undefined);
+  const onSchedule = async (node: ExplorerNode | undefined, act: (api: LambdaApi, id: string) => Promise<ScheduleEntry>, done: (entry: ScheduleEntry) => string) => {
+    const found = scheduleOf(node);
+    if (!found) return;
+    try {
+      const api = await model.apiForFunction(found.node.triggers.fn);
+      const entry = await act(api, found.schedule.id);
+      vscode.window.setStatusBarMessage(done(entry), 5000);
+    } catch (error) {
+      void ws.showError(error, `Schedule ${found.schedule.id}`);
+    } finally {
+      model.refresh(found.node.triggers);
+    }
+  };
+  on(Commands.startSchedule, (node?: ExplorerNode) => onSchedule(node, (api, id) => api.setLocalScheduleFiring(id, true),
+    (e) => `${e.eventName} fires on the Local Lambda${e.nextFire ? `; next at ${new Date(e.nextFire).toLocaleTimeString()}` : ''}`));
+  on(Commands.stopSchedule, (node?: ExplorerNode) => onSchedule(node, (api, id) => api.setLocalScheduleFiring(id, false),
+    (e) => `${e.eventName} no longer fires on the Local Lambda`));
+  on(Commands.fireScheduleNow, (node?: ExplorerNode) => onSchedule(node, (api, id) => api.fireLocalSchedule(id),
+    (e) => `Sent ${e.eventName}'s event to ${e.functionName} (request ${e.lastFired?.requestId ?? ''}); its run shows in the Logs tab`));
 
   on(Commands.signInHint, async (node?: ExplorerNode) => {
     const signedOut = node instanceof SignedOutNode ? node : undefined;

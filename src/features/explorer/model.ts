@@ -288,6 +288,11 @@ export class ExplorerModel extends Disposable {
     return nodes;
   }
 
+  /** The API of a function's connection and region. */
+  apiForFunction(fn: FunctionNode): Promise<LambdaApi> {
+    return this.apiFor(fn);
+  }
+
   private apiFor(fn: FunctionNode): Promise<LambdaApi> {
     const scope = this.deps.connections.scope(fn.region.connection.connectionId);
     if (!scope) return Promise.reject(new WorkbenchError('service', 'Not connected. Refresh to try again.'));
@@ -315,15 +320,17 @@ export class ExplorerModel extends Disposable {
     const qualifier = node.qualifier;
     const local = node.fn.region.connection.connectionKind === 'local';
     const templateEvents = local && !qualifier ? this.deps.templateEvents : undefined;
-    const [url, async, mappings, policy, events] = await Promise.all([
+    const [url, async, mappings, policy, events, schedules] = await Promise.all([
       settleRead(api.getFunctionUrlConfig(name, qualifier)),
       settleRead(api.getFunctionEventInvokeConfig(name, qualifier)),
       settleRead(api.listEventSourceMappings(qualifier ? `${name}:${qualifier}` : name)),
       // The Local Lambda keeps no resource-based policies; AWS (and AWS-like endpoints) do.
       local ? undefined : settleRead(api.getPolicy(name, qualifier)),
       templateEvents ? settleRead(templateEvents(name)) : undefined,
+      local && !qualifier ? settleRead(api.localSchedules(name)) : undefined,
     ]);
     const reads: TriggerReads = { url, async, mappings, policy };
+    if (schedules && !(schedules.ok && schedules.value.length === 0)) reads.schedules = schedules;
     if (events && !(events.ok && events.value === undefined)) reads.templateEvents = events as TriggerReads['templateEvents'];
     for (const [read, outcome] of Object.entries(reads)) {
       if (outcome && !outcome.ok) this.deps.log.warn(`Reading ${read} of ${name}${qualifier ? `:${qualifier}` : ''} failed: ${errorMessage(outcome.error)}`);

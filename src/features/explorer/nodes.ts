@@ -284,8 +284,10 @@ export class TriggerNode extends ExplorerNode {
     if (item.kind === 'failed') this.iconColor = 'problemsWarningIcon.foreground';
   }
 
+  /** `trigger-<kind>`; a schedule adds whether it fires: `trigger-schedule-on` / `trigger-schedule-off`. */
   get contextValue(): string {
-    return `trigger-${this.item.kind}`;
+    const schedule = this.item.schedule;
+    return `trigger-${this.item.kind}${schedule ? (schedule.firing ? '-on' : '-off') : ''}`;
   }
 
   override get functionTarget(): FunctionTarget {

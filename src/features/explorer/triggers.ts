@@ -2,6 +2,7 @@ import type { EventSourceMappingConfiguration, FunctionEventInvokeConfig, GetFun
 import { errorMessage } from '../../shared/errors';
 import { arnResourceName } from '../../shared/lambda/arn';
 import { describeSamEvent, type SamEvent } from '../../shared/sam/events';
+import type { ScheduleEntry } from '../../shared/schedule';
 import { escapeMarkdown, markdownCode } from './tooltips';
 
 /**
@@ -10,7 +11,7 @@ import { escapeMarkdown, markdownCode } from './tooltips';
  * the events its SAM template declares. Pure: each read's outcome in, rows out.
  */
 
-export type TriggerKind = 'url' | 'async' | 'mapping' | 'permission' | 'templateEvent' | 'none' | 'needsPermission' | 'failed';
+export type TriggerKind = 'url' | 'async' | 'mapping' | 'permission' | 'templateEvent' | 'schedule' | 'none' | 'needsPermission' | 'failed';
 
 export interface FunctionUrlInfo {
   url: string;
@@ -28,6 +29,8 @@ export interface TriggerItem {
   key: string;
   /** For a URL row. */
   url?: FunctionUrlInfo;
+  /** For a Local Lambda schedule row: its id and whether it fires. */
+  schedule?: { id: string; firing: boolean };
 }
 
 /** A read that either gave a value or failed on its own. */
@@ -48,6 +51,8 @@ export interface TriggerReads {
   mappings?: TriggerRead<EventSourceMappingConfiguration[]>;
   policy?: TriggerRead<string | undefined>;
   templateEvents?: TriggerRead<SamEvent[]>;
+  /** The Local Lambda's schedules (which fire, and when next). */
+  schedules?: TriggerRead<ScheduleEntry[]>;
 }
 
 /** The IAM action each read needs, named when the credentials lack it. */
@@ -57,6 +62,7 @@ export const TRIGGER_ACTIONS: Record<keyof TriggerReads, { action?: string; what
   mappings: { action: 'lambda:ListEventSourceMappings', what: 'Event source mappings' },
   policy: { action: 'lambda:GetPolicy', what: 'Resource-based policy' },
   templateEvents: { what: 'Template events' },
+  schedules: { what: 'Schedules' },
 };
 
 const line = (key: string, value: string | undefined) => (value ? `${key}: ${markdownCode(value)}` : undefined);
@@ -232,8 +238,38 @@ export function templateEventTrigger(event: SamEvent): TriggerItem {
       line('Schedule', event.schedule),
       event.disabled ? 'Disabled in the template' : undefined,
       event.line !== undefined ? `Line ${event.line} of the template` : undefined,
-      'Declared in the template; the Local Lambda does not call the function for it.',
+      event.type === 'Api' || event.type === 'HttpApi'
+        ? 'The Local Lambda serves this route on its API port (`apiEndpoint` in its READY line).'
+        : event.type === 'Schedule' || event.type === 'ScheduleV2'
+          ? 'Declared in the template; turn its firing on to have the Local Lambda call the function on this schedule.'
+          : 'Declared in the template; the Local Lambda does not call the function for it.',
     ),
+  };
+}
+
+const clockTime = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
+};
+
+/** A Local Lambda schedule: its expression, whether it fires here, when next and when last. */
+export function scheduleTrigger(entry: ScheduleEntry): TriggerItem {
+  return {
+    kind: 'schedule',
+    key: `schedule/${entry.eventName}`,
+    label: entry.expression,
+    description: entry.firing ? `${entry.eventName} · firing${entry.nextFire ? ` · next ${clockTime(entry.nextFire)}` : ''}` : `${entry.eventName} · off`,
+    iconId: entry.firing ? 'watch' : 'debug-pause',
+    tooltip: lines(
+      `**${escapeMarkdown(entry.eventName)}** (${escapeMarkdown(entry.type)}) from the SAM template`,
+      line('Schedule', entry.expression),
+      entry.description ? escapeMarkdown(entry.description) : undefined,
+      line('Input', entry.input),
+      entry.firing ? `Fires on the Local Lambda${entry.nextFire ? `; next at ${escapeMarkdown(entry.nextFire)}` : ''}.` : 'Not firing on the Local Lambda: turn it on, or Fire Now to send its event once.',
+      entry.enabledInTemplate ? undefined : 'Disabled in the template (it would not fire once deployed).',
+      entry.lastFired ? `Last sent ${escapeMarkdown(entry.lastFired.time)}${entry.lastFired.manual ? ' (Fire Now)' : ''}, request ${markdownCode(entry.lastFired.requestId)}` : undefined,
+    ),
+    schedule: { id: entry.id, firing: entry.firing },
   };
 }
 
@@ -289,7 +325,10 @@ export function triggerItems(reads: TriggerReads): TriggerItem[] {
   each('async', reads.async, (config) => [config && asyncTrigger(config)]);
   each('mappings', reads.mappings, (mappings) => mappings.map(mappingTrigger));
   each('policy', reads.policy, (policy) => (policy ? policyTriggers(policy) : []));
-  each('templateEvents', reads.templateEvents, (events) => events.map(templateEventTrigger));
+  // With the Local Lambda's own list of schedules, its rows stand for the template's schedules.
+  const scheduled = reads.schedules?.ok ? new Set(reads.schedules.value.map((e) => e.eventName)) : new Set<string>();
+  each('templateEvents', reads.templateEvents, (events) => events.filter((e) => !scheduled.has(e.name)).map(templateEventTrigger));
+  each('schedules', reads.schedules, (entries) => entries.map(scheduleTrigger));
   if (items.length === 0 && failures.length === 0) {
     items.push({ kind: 'none', key: 'none', label: 'No triggers', iconId: 'info', tooltip: 'No function URL, asynchronous invocation settings, event source mappings or permitted services.' });
   }

@@ -139,7 +139,7 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     assert.deepEqual(pythonTriggers.map((n) => [n.contextValue, n.description]), [
       ['trigger-url', 'NONE · BUFFERED'],
       ['trigger-templateEvent', 'HttpApi · Hello'],
-      ['trigger-templateEvent', 'Schedule · Hourly'],
+      ['trigger-schedule-off', 'Hourly · off'],
     ]);
     assert.deepEqual(pythonTriggers.slice(1).map((n) => n.label), ['GET /hello', 'rate(1 hour)']);
     assert.deepEqual([pythonTriggers[0].kind, pythonTriggers[0].label.startsWith('http://127.0.0.1:')], ['trigger', true]);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { WorkbenchError } from '../../../src/aws/errors';
 import { curlCommand, shellQuote } from '../../../src/features/explorer/curl';
-import { asyncTrigger, mappingTrigger, policyTriggers, triggerItems, urlTrigger } from '../../../src/features/explorer/triggers';
+import { asyncTrigger, mappingTrigger, policyTriggers, scheduleTrigger, triggerItems, urlTrigger } from '../../../src/features/explorer/triggers';
 
 const FN_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:orders';
 
@@ -28,6 +28,22 @@ const POLICY = JSON.stringify({
 });
 
 describe('explorer/triggers: what calls a function', () => {
+  it('shows a Local Lambda schedule as off or firing, and in place of the template\'s row for it', () => {
+    const entry = { id: 'job:Nightly', functionName: 'job', eventName: 'Nightly', type: 'ScheduleV2' as const, expression: 'cron(0 2 * * ? *)',
+      enabledInTemplate: true, firing: false, file: '/w/template.yaml' };
+    const off = scheduleTrigger(entry);
+    assert.deepEqual([off.kind, off.label, off.description, off.schedule], ['schedule', 'cron(0 2 * * ? *)', 'Nightly · off', { id: 'job:Nightly', firing: false }]);
+    assert.match(off.tooltip ?? '', /Not firing on the Local Lambda/);
+    const on = scheduleTrigger({ ...entry, firing: true, nextFire: new Date(2026, 0, 2, 2, 0, 0).toISOString(), lastFired: { time: 't', requestId: 'r-1', manual: true } });
+    assert.equal(on.description, 'Nightly · firing · next 02:00:00');
+    assert.match(on.tooltip ?? '', /Last sent t \(Fire Now\), request `r-1`/);
+    const items = triggerItems({
+      templateEvents: { ok: true, value: [{ name: 'Nightly', type: 'ScheduleV2', schedule: 'cron(0 2 * * ? *)' }, { name: 'Get', type: 'HttpApi', method: 'GET', path: '/a' }] },
+      schedules: { ok: true, value: [entry] },
+    });
+    assert.deepEqual(items.map((i) => [i.kind, i.label]), [['templateEvent', 'GET /a'], ['schedule', 'cron(0 2 * * ? *)']]);
+  });
+
   it('lists the services a resource policy allows, each with its source by name', () => {
     const rows = policyTriggers(POLICY).map((r) => [r.label, r.description]);
     assert.deepEqual(rows, [
