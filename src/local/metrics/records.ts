@@ -38,7 +38,7 @@ export interface InvocationRecord {
   /** The version that ran: `$LATEST` or a number. */
   executedVersion: string;
   outcome: Outcome;
-  /** The REPORT line's Duration; 0 for a throttle. */
+  /** The REPORT line's Duration (ms, two decimals); 0 for a throttle. */
   durationMs: number;
   /** Undefined for a throttle (it never ran). */
   concurrency?: Concurrency;
@@ -130,7 +130,7 @@ export class InvocationRecords {
     this.abandon(run);
     this.append({
       seq: 0, at: run.at, functionName: run.functionName, qualifier: run.qualifier, executedVersion: run.executedVersion, outcome,
-      durationMs: outcome === 'throttle' ? 0 : durationMs, concurrency: outcome === 'throttle' ? undefined : run.concurrency,
+      durationMs: outcome === 'throttle' ? 0 : Math.round(durationMs * 100) / 100, concurrency: outcome === 'throttle' ? undefined : run.concurrency,
     });
   }
 
