@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  CreateAliasCommand, CreateFunctionCommand, DeleteFunctionConcurrencyCommand, InvokeCommand, PublishVersionCommand,
+  CreateAliasCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionConcurrencyCommand, InvokeCommand, PublishVersionCommand,
   PutFunctionConcurrencyCommand, UpdateFunctionCodeCommand, type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
 import {
@@ -241,6 +241,25 @@ describe('Local Lambda CloudWatch metrics', function () {
     assert.deepEqual(old.MetricDataResults?.[0].Values, []);
   });
 
+  it('counts invocations through a function URL under the URL\'s alias', async () => {
+    await t.lambda.send(new CreateAliasCommand({ FunctionName: 'split', Name: 'web', FunctionVersion: '2' }));
+    const { FunctionUrl } = await t.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'split', Qualifier: 'web', AuthType: 'NONE' }));
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(FunctionUrl ?? '');
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+    }
+    const out = await t.cloudwatch.send(new GetMetricDataCommand({
+      ...window(),
+      MetricDataQueries: [
+        query('web', 'Invocations', 'Sum', [...fnDims('split'), { Name: 'Resource', Value: 'split:web' }]),
+        query('webTwo', 'Invocations', 'Sum', [...fnDims('split'), { Name: 'Resource', Value: 'split:web' }, { Name: 'ExecutedVersion', Value: '2' }]),
+      ],
+    }));
+    assert.equal(total(out, 'web'), 3);
+    assert.equal(total(out, 'webTwo'), 3);
+  });
+
   it('answers GetMetricStatistics with Statistics or ExtendedStatistics', async () => {
     const range = window();
     const basic = await t.cloudwatch.send(new GetMetricStatisticsCommand({
@@ -265,6 +284,24 @@ describe('Local Lambda CloudWatch metrics', function () {
       ...window(), MetricDataQueries: [query('received', 'AsyncEventsReceived', 'Sum', fnDims('metered'))],
     }));
     assert.equal(total(out, 'received'), 1);
+
+    // An Event call to a function reserved to 0 is taken, and each attempt the queue makes is a throttle.
+    await t.lambda.send(new CreateFunctionCommand({
+      FunctionName: 'parked', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: makeZip({ 'index.js': HANDLER }) },
+    }));
+    await t.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'parked', ReservedConcurrentExecutions: 0 }));
+    const accepted = await t.lambda.send(new InvokeCommand({ FunctionName: 'parked', InvocationType: 'Event', Payload: '{}' }));
+    assert.equal(accepted.StatusCode, 202);
+    let parkedThrottles = 0;
+    for (let i = 0; i < 40 && parkedThrottles === 0; i++) {
+      await sleep(50);
+      const parked = await t.cloudwatch.send(new GetMetricDataCommand({
+        ...window(), MetricDataQueries: [query('thr', 'Throttles', 'Sum', fnDims('parked')), query('inv', 'Invocations', 'Sum', fnDims('parked'))],
+      }));
+      parkedThrottles = total(parked, 'thr');
+      assert.equal(total(parked, 'inv'), 0, 'a throttled attempt is no invocation');
+    }
+    assert.ok(parkedThrottles >= 1, 'the queued event\'s throttled attempt is counted');
     const many = Array.from({ length: 501 }, (_, i) => query(`q${i}`, 'Invocations', 'Sum', []));
     await assert.rejects(t.cloudwatch.send(new GetMetricDataCommand({ ...window(), MetricDataQueries: many })),
       { name: 'InvalidParameterValueException', message: 'The collection MetricDataQueries must not have a size greater than 500.' });
