@@ -433,8 +433,10 @@ function getMetricData(p: Params, sources: MetricsSources): unknown {
   });
 
   // One page is MaxDatapoints points counted across the queries in order; a token resumes at the next point.
+  // A call answers at most 100,800 points, whatever MaxDatapoints asks for.
+  const pageSize = Math.min(maxDatapoints, METRICS_LIMITS.maxDatapoints);
   let skip = token.o;
-  let room = maxDatapoints;
+  let room = pageSize;
   let more = false;
   const results = series.map(({ q, points }) => {
     const from = Math.min(skip, points.length);
@@ -453,7 +455,7 @@ function getMetricData(p: Params, sources: MetricsSources): unknown {
     };
   });
   const out: Record<string, unknown> = { MetricDataResults: results, Messages: [] };
-  if (more) out.NextToken = encodeToken({ ...token, o: token.o + maxDatapoints });
+  if (more) out.NextToken = encodeToken({ ...token, o: token.o + pageSize });
   return out;
 }
 
@@ -521,13 +523,9 @@ function metricsWithData(sources: MetricsSources, fromMs: number): ListedMetric[
     }
     return sets;
   };
-  const seenShapes = new Set<string>();
-  for (const r of sources.records.read(undefined, fromMs, Infinity)) {
-    const shape = JSON.stringify([r.functionName, r.qualifier, r.executedVersion, r.outcome === 'throttle']);
-    if (seenShapes.has(shape)) continue;
-    seenShapes.add(shape);
-    const names = r.outcome === 'throttle' ? ['Throttles'] : ['Invocations', 'Errors', 'Duration', 'ConcurrentExecutions'];
-    for (const dims of dimensionSets(r.functionName, r.qualifier, r.executedVersion)) for (const name of names) put(name, dims);
+  for (const shape of sources.records.shapes(fromMs)) {
+    const names = shape.throttled ? ['Throttles'] : ['Invocations', 'Errors', 'Duration', 'ConcurrentExecutions'];
+    for (const dims of dimensionSets(shape.functionName, shape.qualifier, shape.executedVersion)) for (const name of names) put(name, dims);
   }
   for (const point of sources.asyncPoints()) {
     if (point.timestamp < fromMs || !Object.hasOwn(METRICS, point.metric)) continue;

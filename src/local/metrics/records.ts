@@ -14,7 +14,18 @@ export const RECORD_LIMITS = {
   maxAgeMs: 15 * 24 * 60 * 60 * 1000,
   /** Functions with records at once; the one recorded longest ago goes first. */
   functions: 5_000,
+  /** Distinct (qualifier, executed version, throttled) combinations remembered per function for ListMetrics. */
+  shapesPerFunction: 1_000,
 };
+
+/** One kind of record a function has had, and when last: what ListMetrics lists. */
+export interface RecordShape {
+  functionName: string;
+  qualifier?: string;
+  executedVersion: string;
+  throttled: boolean;
+  lastAt: number;
+}
 
 export type Outcome = 'ok' | 'error' | 'throttle';
 
@@ -101,6 +112,7 @@ export function qualifierOfArn(arn: string): string | undefined {
 
 export class InvocationRecords {
   private readonly rings = new Map<string, Ring<InvocationRecord>>();
+  private readonly shapesByFunction = new Map<string, Map<string, RecordShape>>();
   private readonly running = new Map<string, number>();
   private seq = 0;
 
@@ -163,13 +175,41 @@ export class InvocationRecords {
       ring = new Ring(RECORD_LIMITS.perFunction);
       if (this.rings.size >= RECORD_LIMITS.functions) {
         const first = this.rings.keys().next();
-        if (!first.done) this.rings.delete(first.value);
+        if (!first.done) {
+          this.rings.delete(first.value);
+          this.shapesByFunction.delete(first.value);
+        }
       }
     }
     this.rings.set(record.functionName, ring);
     ring.push(record);
+    this.noteShape(record);
     const cutoff = this.now() - RECORD_LIMITS.maxAgeMs;
     for (let oldest = ring.oldest(); oldest && oldest.at < cutoff; oldest = ring.oldest()) ring.dropOldest();
+  }
+
+  private noteShape(record: InvocationRecord): void {
+    let shapes = this.shapesByFunction.get(record.functionName);
+    if (!shapes) this.shapesByFunction.set(record.functionName, shapes = new Map());
+    const throttled = record.outcome === 'throttle';
+    const key = `${record.qualifier ?? ''}\0${record.executedVersion}\0${throttled ? 1 : 0}`;
+    const known = shapes.get(key);
+    if (known) {
+      known.lastAt = Math.max(known.lastAt, record.at);
+      return;
+    }
+    if (shapes.size >= RECORD_LIMITS.shapesPerFunction) {
+      const first = shapes.keys().next();
+      if (!first.done) shapes.delete(first.value);
+    }
+    shapes.set(key, { functionName: record.functionName, qualifier: record.qualifier, executedVersion: record.executedVersion, throttled, lastAt: record.at });
+  }
+
+  /** The kinds of records seen since `fromMs`, across functions (for ListMetrics; no scan of the records). */
+  shapes(fromMs: number): RecordShape[] {
+    const out: RecordShape[] = [];
+    for (const shapes of this.shapesByFunction.values()) for (const shape of shapes.values()) if (shape.lastAt >= fromMs) out.push({ ...shape });
+    return out;
   }
 
   /** Names of the functions with records. */
