@@ -266,56 +266,81 @@ function recordValue(metric: string, sel: Selection, r: InvocationRecord): numbe
 
 interface SeriesKey { metric: string; sel: Selection; periodMs: number }
 
-/** A metric's samples per period start (epoch ms, aligned to the period from the epoch), in [startMs, endMs). */
-function collect(key: SeriesKey, startMs: number, endMs: number, sources: MetricsSources, upToSeq: number, asOfMs: number): Map<number, number[]> {
-  const buckets = new Map<number, number[]>();
-  const add = (at: number, value: number) => {
-    const bucket = Math.floor(at / key.periodMs) * key.periodMs;
-    const list = buckets.get(bucket);
-    if (list) list.push(value);
-    else buckets.set(bucket, [value]);
-  };
-  const info = METRICS[key.metric];
+/** A metric's samples under a selection in [startMs, endMs): their start times and values, in record order. */
+interface Samples { at: number[]; values: number[] }
+
+function collect(metric: string, sel: Selection, startMs: number, endMs: number, sources: MetricsSources, upToSeq: number, asOfMs: number): Samples {
+  const samples: Samples = { at: [], values: [] };
+  const info = METRICS[metric];
   const now = (sources.now ?? Date.now)();
   const from = Math.max(startMs, now - RECORD_LIMITS.maxAgeMs);
   if (info.source === 'records') {
-    const fn = key.sel.kind === 'account' ? undefined : key.sel.fn;
-    for (const r of sources.records.read(fn, from, endMs, upToSeq)) {
-      if (!matches(key.sel, r.functionName, r.qualifier, r.executedVersion)) continue;
-      const value = recordValue(key.metric, key.sel, r);
-      if (value !== undefined) add(r.at, value);
-    }
+    const fn = sel.kind === 'account' ? undefined : sel.fn;
+    sources.records.forEach(fn, from, endMs, upToSeq, (r) => {
+      if (!matches(sel, r.functionName, r.qualifier, r.executedVersion)) return;
+      const value = recordValue(metric, sel, r);
+      if (value === undefined) return;
+      samples.at.push(r.at);
+      samples.values.push(value);
+    });
   } else {
     for (const point of sources.asyncPoints()) {
-      if (point.metric !== key.metric || point.timestamp < from || point.timestamp >= endMs || point.timestamp > asOfMs) continue;
-      if (matches(key.sel, point.functionName, point.qualifier, point.executedVersion)) add(point.timestamp, point.value);
+      if (point.metric !== metric || point.timestamp < from || point.timestamp >= endMs || point.timestamp > asOfMs) continue;
+      if (!matches(sel, point.functionName, point.qualifier, point.executedVersion)) continue;
+      samples.at.push(point.timestamp);
+      samples.values.push(point.value);
     }
   }
-  return buckets;
+  return samples;
 }
 
-/** Series computed once per request: many queries often read one metric with several statistics. */
+interface Period { at: number; samples: number[]; sorted?: Float64Array }
+
+/** Records arrive nearly in start order (each is appended when it ends); this puts them exactly in it. */
+function sortedByTime(samples: Samples): Samples {
+  let ordered = true;
+  for (let i = 1; i < samples.at.length && ordered; i++) ordered = samples.at[i - 1] <= samples.at[i];
+  if (ordered) return samples;
+  const order = samples.at.map((_, i) => i).sort((a, b) => samples.at[a] - samples.at[b] || a - b);
+  return { at: order.map((i) => samples.at[i]), values: order.map((i) => samples.values[i]) };
+}
+
+/**
+ * Series computed once per request: the records are read once per metric and selection, then
+ * grouped per period (aligned from the epoch) for each period asked for.
+ */
 class SeriesCache {
-  private readonly cache = new Map<string, Array<{ at: number; samples: number[]; sorted?: number[] }>>();
+  private readonly samples = new Map<string, Samples>();
+  private readonly periodsById = new Map<string, Period[]>();
   constructor(private readonly startMs: number, private readonly endMs: number, private readonly sources: MetricsSources,
     private readonly upToSeq: number, private readonly asOfMs: number) {}
 
   /** The non-empty periods, oldest first. */
-  periods(key: SeriesKey): Array<{ at: number; samples: number[]; sorted?: number[] }> {
-    const id = JSON.stringify([key.metric, key.sel, key.periodMs]);
-    let periods = this.cache.get(id);
-    if (!periods) {
-      periods = [...collect(key, this.startMs, this.endMs, this.sources, this.upToSeq, this.asOfMs)]
-        .map(([at, samples]) => ({ at, samples }))
-        .sort((a, b) => a.at - b.at);
-      this.cache.set(id, periods);
+  periods(key: SeriesKey): Period[] {
+    const sampleId = JSON.stringify([key.metric, key.sel]);
+    const id = `${sampleId}/${key.periodMs}`;
+    const cached = this.periodsById.get(id);
+    if (cached) return cached;
+    let samples = this.samples.get(sampleId);
+    if (!samples) {
+      samples = sortedByTime(collect(key.metric, key.sel, this.startMs, this.endMs, this.sources, this.upToSeq, this.asOfMs));
+      this.samples.set(sampleId, samples);
     }
+    // The samples are in time order, so each period is one run of them.
+    const periods: Period[] = [];
+    let current: Period | undefined;
+    for (let i = 0; i < samples.at.length; i++) {
+      const bucket = Math.floor(samples.at[i] / key.periodMs) * key.periodMs;
+      if (!current || current.at !== bucket) periods.push(current = { at: bucket, samples: [] });
+      current.samples.push(samples.values[i]);
+    }
+    this.periodsById.set(id, periods);
     return periods;
   }
 }
 
-function valueOf(stat: Statistic, period: { samples: number[]; sorted?: number[] }): number {
-  if (stat.kind === 'percentile' && !period.sorted) period.sorted = [...period.samples].sort((a, b) => a - b);
+function valueOf(stat: Statistic, period: Period): number {
+  if (stat.kind === 'percentile' && !period.sorted) period.sorted = Float64Array.from(period.samples).sort();
   return statisticOf(stat, period.samples, period.sorted);
 }
 

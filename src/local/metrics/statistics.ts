@@ -25,10 +25,10 @@ export function parseStatistic(name: string): Statistic | undefined {
 }
 
 /** One statistic of a non-empty list of samples. `sorted` is the samples in ascending order when a percentile needs it. */
-export function statisticOf(stat: Statistic, samples: readonly number[], sorted?: readonly number[]): number {
+export function statisticOf(stat: Statistic, samples: readonly number[], sorted?: ArrayLike<number>): number {
   const n = samples.length;
   if (stat.kind === 'percentile') {
-    const ordered = sorted ?? [...samples].sort((a, b) => a - b);
+    const ordered = sorted ?? Float64Array.from(samples).sort();
     const rank = Math.max(1, Math.ceil((stat.p / 100) * n));
     return ordered[Math.min(n, rank) - 1];
   }
