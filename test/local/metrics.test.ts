@@ -151,6 +151,23 @@ describe('Local Lambda CloudWatch metrics', function () {
     assert.deepEqual(times, [...times].sort((a, b) => a - b));
   });
 
+  it('rounds StartTime down to the minute, as CloudWatch does, and takes EndTime as exclusive', async () => {
+    await t.lambda.send(new CreateFunctionCommand({
+      FunctionName: 'rounded', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: makeZip({ 'index.js': HANDLER }) },
+    }));
+    await t.lambda.send(new InvokeCommand({ FunctionName: 'rounded', Payload: '{}' })); // warm, so the next call is quick
+    await insideOnePeriod(60, 10_000);
+    const before = Date.now();
+    await t.lambda.send(new InvokeCommand({ FunctionName: 'rounded', Payload: '{}' }));
+    const after = Date.now() + 1;
+    const minute = Math.floor(before / 60_000) * 60_000;
+    const read = async (start: number, end: number) => total(await t.cloudwatch.send(new GetMetricDataCommand({
+      StartTime: new Date(start), EndTime: new Date(end), MetricDataQueries: [query('inv', 'Invocations', 'Sum', fnDims('rounded'), 60)],
+    })), 'inv');
+    assert.ok(await read(after, after + 60_000) >= 1, 'a StartTime later in the same minute still covers the invocation');
+    assert.equal(await read(minute - 120_000, minute), 0, 'nothing at or after EndTime');
+  });
+
   it('splits an alias by ExecutedVersion, and counts it under its Resource', async () => {
     await t.lambda.send(new CreateFunctionCommand({
       FunctionName: 'split', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: makeZip({ 'index.js': HANDLER }) },

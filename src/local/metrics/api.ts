@@ -200,11 +200,20 @@ function unitOf(p: Params, where: string): string | undefined {
   return unit;
 }
 
-function timeRange(p: Params): { startMs: number; endMs: number } {
-  const startMs = reqTime(p, 'StartTime');
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/**
+ * StartTime (inclusive) rounded down as CloudWatch rounds it: to the minute when under 15 days
+ * old, to 5 minutes up to 63 days, to the hour beyond; EndTime is exclusive.
+ */
+function timeRange(p: Params, now: number): { startMs: number; endMs: number; givenStartMs: number } {
+  const givenStart = reqTime(p, 'StartTime');
   const endMs = reqTime(p, 'EndTime');
-  if (startMs >= endMs) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
-  return { startMs, endMs };
+  if (givenStart >= endMs) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
+  const age = now - givenStart;
+  const step = age < 15 * DAY_MS ? MINUTE_MS : age < 63 * DAY_MS ? 5 * MINUTE_MS : 60 * MINUTE_MS;
+  return { startMs: Math.floor(givenStart / step) * step, endMs, givenStartMs: givenStart };
 }
 
 // ------------------------------------------------------------ selecting samples
@@ -436,7 +445,7 @@ function parseQueries(p: Params): ParsedQuery[] {
 
 function getMetricData(p: Params, sources: MetricsSources): unknown {
   const queries = parseQueries(p);
-  const { startMs, endMs } = timeRange(p);
+  const { startMs, endMs } = timeRange(p, (sources.now ?? Date.now)());
   const scanBy = optString(p, 'ScanBy', 'ScanBy') ?? 'TimestampDescending';
   if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') {
     throw validation(`The value ${scanBy.slice(0, 40)} for parameter ScanBy is not one of TimestampDescending, TimestampAscending.`);
@@ -490,7 +499,7 @@ function getMetricStatistics(p: Params, sources: MetricsSources): unknown {
   const namespace = reqString(p, 'Namespace', 'Namespace');
   const metricName = reqString(p, 'MetricName', 'MetricName');
   const dimensions = dimensionsOf(p, '', true) as Dimension[];
-  const { startMs, endMs } = timeRange(p);
+  const { startMs, endMs, givenStartMs } = timeRange(p, (sources.now ?? Date.now)());
   const period = periodOf(optInt(p, 'Period', 'Period'), 'Period');
   const basic = (optList(p, 'Statistics', 'Statistics') ?? []).map((s, i) => {
     if (typeof s !== 'string' || !(BASIC_STATISTICS as readonly string[]).includes(s)) {
@@ -509,7 +518,7 @@ function getMetricStatistics(p: Params, sources: MetricsSources): unknown {
   if (basic.length > 0 && extended.length > 0) throw invalidCombination('The parameters Statistics and ExtendedStatistics are mutually exclusive.');
   if (basic.length > 5) throw invalidValue('The collection Statistics must not have a size greater than 5.');
   if (extended.length > 10) throw invalidValue('The collection ExtendedStatistics must not have a size greater than 10.');
-  const requested = Math.ceil((endMs - startMs) / (period * 1000));
+  const requested = Math.ceil((endMs - givenStartMs) / (period * 1000));
   if (requested > METRICS_LIMITS.statisticsDatapoints) {
     throw invalidCombination(`You have requested up to ${requested} datapoints, which exceeds the limit of ${METRICS_LIMITS.statisticsDatapoints}. ` +
       'You may reduce the datapoints requested by increasing Period, or decreasing the time range.');
