@@ -156,6 +156,12 @@ export class MetricsApi {
     return { metrics, more: nextToken !== undefined };
   }
 
+  dispose(): void {
+    const client = this.client;
+    this.client = undefined;
+    void client?.then((c) => (c as { destroy?: () => void }).destroy?.()).catch(() => undefined);
+  }
+
   private mapError(error: unknown, operation: 'GetMetricData' | 'ListMetrics'): WorkbenchError {
     if (error instanceof WorkbenchError) return error;
     const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };

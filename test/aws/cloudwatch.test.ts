@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { GetMetricDataCommand, ListMetricsCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { MetricsApi, QUERIES_PER_REQUEST, type CloudWatchSender, type MetricQuery } from '../../src/aws/cloudwatch';
-import { customConnection, profileConnection, type ConnectionSpec } from '../../src/aws/connections';
+import { CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
+import { customConnection, localConnection, profileConnection, type ConnectionSpec } from '../../src/aws/connections';
+import { makeZip, startTestLocal } from '../local/helpers';
 import { WorkbenchError } from '../../src/aws/errors';
 
 const local = customConnection({ name: 'here', endpoint: 'http://127.0.0.1:9' }) as ConnectionSpec;
@@ -100,6 +102,32 @@ describe('aws/cloudwatch: the metrics facade', () => {
         assert.match(err.message, /^http:\/\/127\.0\.0\.1:9 does not offer the CloudWatch metrics API \(ListMetrics\)/);
         return true;
       });
+    }
+  });
+
+  it('reads the Local Lambda\'s metrics through the real SDK, over the 500-query limit', async function () {
+    this.timeout(30_000);
+    const t = await startTestLocal();
+    try {
+      await t.lambda.send(new CreateFunctionCommand({
+        FunctionName: 'counted', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/r',
+        Code: { ZipFile: makeZip({ 'index.js': 'exports.handler = async () => 1;\n' }) },
+      }));
+      for (let i = 0; i < 4; i++) await t.lambda.send(new InvokeCommand({ FunctionName: 'counted', Payload: '{}' }));
+      const api = new MetricsApi(localConnection(t.local.endpoint, t.local.region, t.local.credentials), t.local.region);
+      try {
+        const series = await api.getMetricData(queries(0).concat(Array.from({ length: 600 }, (_, i) => ({
+          id: `q${i}`, metricName: 'Invocations', dimensions: { FunctionName: 'counted' }, period: 3600 * 24 * 7, stat: 'Sum',
+        }))), Date.now() - 3_600_000, Date.now() + 60_000);
+        assert.equal(series.length, 600);
+        for (const s of series) assert.equal(s.values.reduce((a, b) => a + b, 0), 4, s.id);
+        const listed = await api.listMetrics({ dimensions: [{ name: 'FunctionName', value: 'counted' }] });
+        assert.ok(listed.metrics.some((m) => m.metricName === 'Duration'));
+      } finally {
+        api.dispose();
+      }
+    } finally {
+      await t.close();
     }
   });
 });
