@@ -254,7 +254,7 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     if (service === 'logs') {
       await handleLogsRequest(req, res, body, logStore);
     } else if (service === 'monitoring') {
-      await handleMetricsRequest(req, res, body, { records, asyncPoints: () => asyncEvents.metrics.read() });
+      handleMetricsRequest(req, res, body, { records, asyncPoints: () => asyncEvents.metrics.read() });
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
       sendJson(res, 200, status());
     } else if (url.pathname === '/_local/schedules' || url.pathname.startsWith('/_local/schedules/')) {

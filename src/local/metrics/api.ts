@@ -84,7 +84,7 @@ const operations: Record<string, Operation> = {
   ListMetrics: listMetrics,
 };
 
-export async function handleMetricsRequest(req: IncomingMessage, res: ServerResponse, body: Buffer, sources: MetricsSources): Promise<void> {
+export function handleMetricsRequest(req: IncomingMessage, res: ServerResponse, body: Buffer, sources: MetricsSources): void {
   try {
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith(METRICS_TARGET_PREFIX) ? target.slice(METRICS_TARGET_PREFIX.length) : '';
@@ -101,7 +101,6 @@ export async function handleMetricsRequest(req: IncomingMessage, res: ServerResp
     sendError(res, err instanceof ApiError ? err : new ApiError(500, 'InternalServiceFault', (err as Error).message,
       { 'x-amzn-query-error': 'InternalServiceError;Receiver' }), 'json-1.0');
   }
-  return Promise.resolve();
 }
 
 function parseBody(body: Buffer): Params {
