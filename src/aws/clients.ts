@@ -1,5 +1,6 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { credentialsFor, type ConnectionSpec } from './connections';
 
 /**
@@ -28,4 +29,9 @@ export async function createLogsClient(spec: ConnectionSpec, region: string, ove
   const [{ CloudWatchLogsClient }, credentials] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), credentialsFor(spec)]);
   // StartLiveTail prefixes the host with "stream-", which a custom or local endpoint doesn't have.
   return new CloudWatchLogsClient({ ...commonConfig(spec, region), ...overrides, credentials, disableHostPrefix: spec.kind !== 'profile' });
+}
+
+export async function createCloudWatchClient(spec: ConnectionSpec, region: string): Promise<CloudWatchClient> {
+  const [{ CloudWatchClient }, credentials] = await Promise.all([import('@aws-sdk/client-cloudwatch'), credentialsFor(spec)]);
+  return new CloudWatchClient({ ...commonConfig(spec, region), credentials });
 }

@@ -63,7 +63,7 @@ export function discardBody(req: IncomingMessage, allowance = UNRECOGNISED_BODY_
  * headers are out, only that response is ended. Never throws.
  */
 export function answerFailure(
-  req: IncomingMessage, res: ServerResponse, err: unknown, protocol: 'rest-json' | 'json-1.1',
+  req: IncomingMessage, res: ServerResponse, err: unknown, protocol: ErrorProtocol,
   log: (line: string) => void, bodyPending: boolean,
 ): void {
   try {
@@ -107,18 +107,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Lambda's REST-JSON, CloudWatch Logs' JSON 1.1 or CloudWatch metrics' JSON 1.0. */
+export type ErrorProtocol = 'rest-json' | 'json-1.1' | 'json-1.0';
+
 /**
  * Sends an error the way AWS does, so the SDK raises the matching exception class:
  * the `x-amzn-ErrorType` header carries the code; the body has `Type`, `Message` and `__type`.
- * `protocol` selects Lambda's REST-JSON body or the JSON 1.1 body used by CloudWatch Logs.
+ * `protocol` selects Lambda's REST-JSON body or the JSON 1.x body used by CloudWatch.
  */
-export function sendError(res: ServerResponse, err: ApiError, protocol: 'rest-json' | 'json-1.1' = 'rest-json'): void {
+export function sendError(res: ServerResponse, err: ApiError, protocol: ErrorProtocol = 'rest-json'): void {
   const body = protocol === 'rest-json'
     ? { Type: err.status >= 500 ? 'Service' : 'User', Message: err.message, message: err.message, __type: err.type }
     : { __type: err.type, message: err.message };
   sendJson(res, err.status, body, {
     'x-amzn-ErrorType': err.type,
-    ...(protocol === 'json-1.1' ? { 'Content-Type': 'application/x-amz-json-1.1' } : {}),
+    ...(protocol !== 'rest-json' ? { 'Content-Type': `application/x-amz-${protocol}` } : {}),
     ...err.headers,
   });
 }

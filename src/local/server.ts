@@ -16,6 +16,8 @@ import { CodeWatcher } from './lambda/codeWatch';
 import { loadTemplates, type TemplateReport } from './lambda/templates';
 import { LogStore } from './logs/store';
 import { handleLogsRequest } from './logs/api';
+import { InvocationRecords } from './metrics/records';
+import { handleMetricsRequest, METRICS_TARGET_PREFIX } from './metrics/api';
 import type { InterpreterMap } from './runtime/interpreters';
 import { RuntimeManager } from './runtime/manager';
 import { ACCOUNT_CONCURRENCY } from './runtime/capacity';
@@ -136,7 +138,7 @@ function bodyLimit(req: http.IncomingMessage, pathname: string): number {
   return JSON_BODY_LIMIT;
 }
 
-/** Starts the Local Lambda: the Lambda and CloudWatch Logs APIs on a loopback port. */
+/** Starts the Local Lambda: the Lambda, CloudWatch Logs and CloudWatch metrics APIs on a loopback port. */
 export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalLambda> {
   const host = opts.host ?? '127.0.0.1';
   const { min: minScale, max: maxScale } = ASYNC_LIMITS.timeScale;
@@ -165,7 +167,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const templates = await loadTemplates(dir, store, { parameterOverrides: opts.parameterOverrides, layers: opts.layers });
   applyTemplateUrls(templates, store, urlStore);
   const routes = routeTableOf(templates);
+  const records = new InvocationRecords();
   const runtime = new RuntimeManager({
+    records,
     logSink: logStore, dataDir, maxConcurrency, maxEnvironments: opts.maxEnvironments, queueLength: opts.queueLength,
     queueWaitMs: opts.queueWaitMs, idleTimeoutMs: opts.idleTimeoutMs, interpreters: opts.interpreters, onNote: opts.onRuntimeNote,
     debugAttachMs: opts.debugAttachMs,
@@ -211,9 +215,10 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   };
 
   /** The service a request's credential must be scoped to, from where it goes. */
-  const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'lambda' => {
+  const serviceOf = (req: http.IncomingMessage, pathname: string): 'logs' | 'monitoring' | 'lambda' => {
     const target = req.headers['x-amz-target'];
-    return req.method === 'POST' && pathname === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? 'logs' : 'lambda';
+    if (req.method !== 'POST' || pathname !== '/' || typeof target !== 'string') return 'lambda';
+    return target.startsWith(LOGS_TARGET_PREFIX) ? 'logs' : target.startsWith(METRICS_TARGET_PREFIX) ? 'monitoring' : 'lambda';
   };
 
   /** The Host values this server answers to; set once its port is known. */
@@ -248,6 +253,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     verifySignature(req, body, credentials, auth, url);
     if (service === 'logs') {
       await handleLogsRequest(req, res, body, logStore);
+    } else if (service === 'monitoring') {
+      handleMetricsRequest(req, res, body, { records, asyncPoints: () => asyncEvents.metrics.read() });
     } else if (req.method === 'GET' && url.pathname === '/_local/status') {
       sendJson(res, 200, status());
     } else if (url.pathname === '/_local/schedules' || url.pathname.startsWith('/_local/schedules/')) {
@@ -259,7 +266,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     } else {
       throw new ApiError(404, 'UnknownOperationException',
         `No Local Lambda operation at ${req.method} ${url.pathname.slice(0, 200)}: the Lambda API lives under /2015-03-31/ ` +
-        '(and other dated prefixes) and CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.*');
+        '(and other dated prefixes), CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.* and CloudWatch metrics ' +
+        `POST / with X-Amz-Target ${METRICS_TARGET_PREFIX}*`);
     }
   };
 
@@ -293,7 +301,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
     req.on('error', (err) => log(`Local Lambda request stream error on ${req.method} ${String(req.url).slice(0, 300)}: ${err.message}`));
     res.on('error', (err) => log(`Local Lambda response stream error on ${req.method} ${String(req.url).slice(0, 300)}: ${err.message}`));
     const state = { bodyRead: false };
-    const protocol = String(req.headers['x-amz-target'] ?? '').startsWith(LOGS_TARGET_PREFIX) ? 'json-1.1' : 'rest-json';
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const protocol = target.startsWith(LOGS_TARGET_PREFIX) ? 'json-1.1' : target.startsWith(METRICS_TARGET_PREFIX) ? 'json-1.0' : 'rest-json';
     let pending: Promise<void>;
     try {
       pending = handle(req, res, state);

@@ -2,6 +2,7 @@ import { customConnection, idleLocalConnection, LOCAL_CONNECTION_ID, localConnec
 import { WorkbenchError } from '../aws/errors';
 import type { LambdaApi } from '../aws/lambda';
 import type { LogsApi } from '../aws/logs';
+import type { MetricsApi } from '../aws/cloudwatch';
 import type { ProfileInfo } from '../aws/profiles';
 import { errorMessage } from '../shared/errors';
 import { Emitter } from '../shared/events';
@@ -52,6 +53,7 @@ export interface ConnectionListing {
 export class ConnectionScope extends Disposable {
   private readonly lambdas = new Map<string, Promise<LambdaApi>>();
   private readonly logsApis = new Map<string, Promise<LogsApi>>();
+  private readonly metricsApis = new Map<string, Promise<MetricsApi>>();
 
   constructor(readonly spec: ConnectionSpec) {
     super();
@@ -77,6 +79,16 @@ export class ConnectionScope extends Disposable {
     return api;
   }
 
+  /** CloudWatch metric reads in one region; the SDK is loaded on first use. */
+  metrics(region: string): Promise<MetricsApi> {
+    let api = this.metricsApis.get(region);
+    if (!api) {
+      api = import('../aws/cloudwatch.js').then(({ MetricsApi }) => this._register(new MetricsApi(this.spec, region)));
+      this.metricsApis.set(region, api);
+    }
+    return api;
+  }
+
   /** Ties something to this connection's lifetime. */
   own<T extends IDisposable>(value: T): T {
     return this._register(value);
@@ -90,6 +102,7 @@ export interface ResolvedConnection {
   region: string;
   lambda: LambdaApi;
   logs(): Promise<LogsApi>;
+  metrics(): Promise<MetricsApi>;
 }
 
 /**
@@ -197,7 +210,8 @@ export class Connections extends Disposable {
       );
     }
     const { region } = place;
-    return { spec: scope.spec, scope, region, lambda: await scope.lambda(region), logs: () => scope.logs(region) };
+    return { spec: scope.spec, scope, region, lambda: await scope.lambda(region), logs: () => scope.logs(region),
+      metrics: () => scope.metrics(region) };
   }
 
   /** Ends one connection's lifetime (or all of them); the next use starts a new one. */

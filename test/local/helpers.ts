@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { strToU8, zipSync } from 'fflate';
@@ -37,6 +38,7 @@ export interface TestLocal {
   endpoint: string;
   lambda: LambdaClient;
   logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
   local: LocalLambda;
   close(): Promise<void>;
 }
@@ -63,14 +65,17 @@ export async function startTestLocal(opts: TestLocalOptions = {}): Promise<TestL
   };
   const lambda = new LambdaClient(config);
   const logs = new CloudWatchLogsClient({ ...config, disableHostPrefix: true });
+  const cloudwatch = new CloudWatchClient(config);
   return {
     endpoint: local.endpoint,
     lambda,
     logs,
+    cloudwatch,
     local,
     async close() {
       lambda.destroy();
       logs.destroy();
+      cloudwatch.destroy();
       await local.close();
       for (const d of owned) fs.rmSync(d, { recursive: true, force: true });
     },

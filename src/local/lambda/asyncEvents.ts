@@ -51,6 +51,8 @@ export interface AsyncMetricPoint {
   /** A count, or milliseconds for AsyncEventAge. */
   value: number;
   timestamp: number;
+  /** The alias or version the event was sent to, as the caller named it (undefined: unqualified). */
+  qualifier?: string;
 }
 
 /** What the async queue counted, per function and version, with timestamps, for a metrics API to read. */
@@ -60,8 +62,8 @@ export class AsyncMetrics {
   private ageSamples = 0;
   private ageMax = 0;
 
-  add(metric: AsyncMetricName, functionName: string, executedVersion: string, value: number, timestamp = Date.now()): void {
-    this.points.push({ metric, functionName, executedVersion, value, timestamp });
+  add(metric: AsyncMetricName, functionName: string, executedVersion: string, value: number, qualifier?: string, timestamp = Date.now()): void {
+    this.points.push({ metric, functionName, executedVersion, value, timestamp, ...(qualifier !== undefined ? { qualifier } : {}) });
     if (this.points.length > ASYNC_LIMITS.metricPointsKept) this.points.splice(0, this.points.length - ASYNC_LIMITS.metricPointsKept);
     this.sums[metric] += value;
     if (metric === 'AsyncEventAge') {
@@ -197,7 +199,7 @@ export class AsyncEvents {
     };
     this.held.add(event);
     this.heldBytes += payload.length;
-    this.metrics.add('AsyncEventsReceived', fn.name, record.version, 1);
+    this.metrics.add('AsyncEventsReceived', fn.name, record.version, 1, qualifier);
     this.later(event, 0);
   }
 
@@ -257,7 +259,7 @@ export class AsyncEvents {
     const version: VersionRecord | undefined = fn && (event.executedVersion === '$LATEST' ? fn.latest : store.version(fn, event.executedVersion));
     if (!fn || !version) {
       this.opts.log?.(`Local Lambda: the asynchronous invocation ${event.requestId} was dropped: ${event.functionName}:${event.executedVersion} was deleted before it ran.`);
-      this.metrics.add('AsyncEventsDropped', event.functionName, event.executedVersion, 1);
+      this.metrics.add('AsyncEventsDropped', event.functionName, event.executedVersion, 1, event.arnQualifier);
       this.release(event);
       return;
     }
@@ -267,7 +269,7 @@ export class AsyncEvents {
       this.finish(fn, event, 'EventAgeExceeded');
       return;
     }
-    this.metrics.add('AsyncEventAge', fn.name, event.executedVersion, Math.round(age));
+    this.metrics.add('AsyncEventAge', fn.name, event.executedVersion, Math.round(age), event.arnQualifier);
     const spec = executionSpecOf(store, fn, version, this.opts.codeWatcher);
     let outcome: InvokeOutcome;
     try {
@@ -303,7 +305,7 @@ export class AsyncEvents {
 
   private finish(fn: FunctionRecord, event: QueuedEvent, condition: AsyncCondition): void {
     this.release(event);
-    if (condition !== 'Success') this.metrics.add('AsyncEventsDropped', fn.name, event.executedVersion, 1);
+    if (condition !== 'Success') this.metrics.add('AsyncEventsDropped', fn.name, event.executedVersion, 1, event.arnQualifier);
     const { config } = this.settings(fn, event);
     const kind: DestinationKind = condition === 'Success' ? 'OnSuccess' : 'OnFailure';
     const destination = kind === 'OnSuccess' ? config?.onSuccess : config?.onFailure;
@@ -344,7 +346,7 @@ export class AsyncEvents {
     } else {
       reason = this.deliverToFunction(parsed.name, parsed.qualifier, parsed.region, parsed.accountId, record, event.chain);
       delivered = reason === undefined;
-      if (!delivered) this.metrics.add('DestinationDeliveryFailures', fn.name, event.executedVersion, 1);
+      if (!delivered) this.metrics.add('DestinationDeliveryFailures', fn.name, event.executedVersion, 1, event.arnQualifier);
     }
     this.keep({
       functionName: fn.name, destination, type, kind, condition, requestId: event.requestId, attempt: event.runs, delivered,

@@ -9,6 +9,7 @@ import { EnvironmentLostError, ExecutionEnvironment, launchFailureOutcome } from
 import { interpretersFromEnv, type InterpreterMap } from './interpreters';
 import { LaunchError, nodeBootstrapPath, prepareLaunch, runtimeFamily, type LaunchServices } from './launch';
 import { pythonAssetsDir } from './pythonBootstrap';
+import { qualifierOfArn, type InvocationRecords } from '../metrics/records';
 import type { NoteInput, RuntimeNote } from './notes';
 import { ACCOUNT_CONCURRENCY, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_QUEUE_LENGTH, DEFAULT_QUEUE_WAIT_MS, defaultEnvironmentCap, fitsAnother, freeMemoryMb } from './capacity';
 
@@ -50,6 +51,8 @@ export interface RuntimeManagerOptions {
   buildNodeFunctions?: boolean;
   /** How long a debug session's runtime waits for a debugger to attach (default 60 s). */
   debugAttachMs?: number;
+  /** Where each invocation is recorded for the metrics API (its start, qualifier, version, duration, error or throttle). */
+  records?: InvocationRecords;
 }
 
 /** Debug sessions at once; each has an environment of its own, outside the pools and their cap. */
@@ -293,21 +296,55 @@ export class RuntimeManager {
   private async invokeNow(source: ExecutionSpec, req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.closed) throw new Error('The Local Lambda runtime is shutting down');
     const built = await this.builtOrFailure(source, req);
-    if ('failure' in built) return built.failure;
+    if ('failure' in built) return this.recordFailure(source, req, built.failure);
     const { spec } = built;
     // Checked and counted with no await in between, so concurrent calls cannot all slip past the limit.
-    this.admit(spec);
+    this.admitRecorded(spec, req);
     try {
-      try {
-        return await this.runOnce(spec, req);
-      } catch (err) {
-        // A warm runtime that had just exited: once more, on a fresh environment.
-        if (!(err instanceof EnvironmentLostError) || this.closed) throw err;
-        return await this.runOnce(spec, req);
-      }
+      return await this.recorded(spec, req, async () => {
+        try {
+          return await this.runOnce(spec, req);
+        } catch (err) {
+          // A warm runtime that had just exited: once more, on a fresh environment.
+          if (!(err instanceof EnvironmentLostError) || this.closed) throw err;
+          return await this.runOnce(spec, req);
+        }
+      });
     } finally {
       this.leave(spec);
     }
+  }
+
+  /** admit(), with a refusal recorded as a throttle. */
+  private admitRecorded(spec: ExecutionSpec, req: InvokeRequest): void {
+    try {
+      this.admit(spec);
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) this.opts.records?.throttled(spec.functionName, qualifierOfArn(req.invokedFunctionArn), spec.version);
+      throw err;
+    }
+  }
+
+  /** Runs an admitted invocation and records it: its duration and function error, or a throttle if it waited too long for an environment. */
+  private async recorded(spec: ExecutionSpec, req: InvokeRequest, run: () => Promise<InvokeOutcome>): Promise<InvokeOutcome> {
+    const records = this.opts.records;
+    if (!records) return run();
+    const running = records.begin(spec.functionName, qualifierOfArn(req.invokedFunctionArn), spec.version);
+    try {
+      const outcome = await run();
+      records.end(running, outcome.functionError ? 'error' : 'ok', outcome.durationMs);
+      return outcome;
+    } catch (err) {
+      // A system failure (the runtime shutting down) is no invocation outcome: only counted out.
+      if (err instanceof TooManyRequestsError) records.end(running, 'throttle', 0);
+      else records.abandon(running);
+      throw err;
+    }
+  }
+
+  private recordFailure(spec: ExecutionSpec, req: InvokeRequest, outcome: InvokeOutcome): InvokeOutcome {
+    this.opts.records?.failedToStart(spec.functionName, qualifierOfArn(req.invokedFunctionArn), spec.version, outcome.durationMs);
+    return outcome;
   }
 
   /**
@@ -329,12 +366,12 @@ export class RuntimeManager {
     this.debugSessions.set(debug.session, undefined);
     try {
       const built = await this.builtOrFailure(source, req);
-      if ('failure' in built) return built.failure;
+      if ('failure' in built) return this.recordFailure(source, req, built.failure);
       let { spec } = built;
       if (debug.environment) spec = { ...spec, environment: { ...spec.environment, ...debug.environment } };
-      this.admit(spec);
+      this.admitRecorded(spec, req);
       try {
-        return await this.runDebug(spec, req, debug, family);
+        return await this.recorded(spec, req, () => this.runDebug(spec, req, debug, family));
       } finally {
         this.leave(spec);
       }

@@ -196,7 +196,8 @@ row('qualified name for PublishVersion', (c) => lambdaRequest(c.t, 'POST', `${FU
 row('unknown Lambda route', get('/2015-03-31/nothing'), notFound('The Local Lambda does not implement GET /2015-03-31/nothing.'));
 row('unknown method on a function', (c) => lambdaRequest(c.t, 'PATCH', `${FUNCTIONS}/sentinel`), notFound('The Local Lambda does not implement PATCH /2015-03-31/functions/sentinel.'));
 row('path outside every API', get('/nope'), v(404, 'UnknownOperationException',
-  'No Local Lambda operation at GET /nope: the Lambda API lives under /2015-03-31/ (and other dated prefixes) and CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.*'));
+  'No Local Lambda operation at GET /nope: the Lambda API lives under /2015-03-31/ (and other dated prefixes), CloudWatch Logs is POST / with ' +
+  'X-Amz-Target Logs_20140328.* and CloudWatch metrics POST / with X-Amz-Target GraniteServiceVersion20100801.*'));
 
 // --- JSON bodies ---------------------------------------------------------------------------
 const bodies: Array<[string, string, string]> = [
