@@ -2,7 +2,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { toWorkbenchError, WorkbenchError, type ErrorContext } from './errors';
 
 /** How Lambda runs the call: wait for the result, queue it, or only check the request. */
-export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun' | 'ResponseStream';
 
 export interface InvokeRequest {
   functionName: string;
@@ -19,6 +19,8 @@ export interface InvokeRequest {
    * says where the debugger listens), with `environment` over the function's variables.
    */
   debug?: { session: string; environment?: Record<string, string> };
+  /** ResponseStream: called with the answer's text as each chunk arrives. */
+  onChunk?: (text: string) => void;
 }
 
 /** The Local Lambda's Invoke headers for a debug session. */
@@ -54,6 +56,7 @@ export async function sendInvoke(
   request: InvokeRequest,
 ): Promise<InvokeResponse> {
   const started = Date.now();
+  if (request.invocationType === 'ResponseStream') return sendStreamedInvoke(client, sdk, request, started);
   const sync = request.invocationType === 'RequestResponse';
   const command = new sdk.InvokeCommand({
     FunctionName: request.functionName,
@@ -83,6 +86,55 @@ export async function sendInvoke(
     functionError: output.FunctionError || undefined,
     executedVersion: output.ExecutedVersion || undefined,
     logTail: output.LogResult ? Buffer.from(output.LogResult, 'base64').toString('utf8') : undefined,
+    requestId: output.$metadata.requestId,
+    roundTripMs: Date.now() - started,
+  };
+}
+
+/**
+ * InvokeWithResponseStream: the chunks as they arrive (to `onChunk`, decoded as UTF-8 across
+ * chunk edges), then InvokeComplete's error and log tail. The whole answer is the payload.
+ */
+async function sendStreamedInvoke(
+  client: LambdaClient, sdk: typeof import('@aws-sdk/client-lambda'), request: InvokeRequest, started: number,
+): Promise<InvokeResponse> {
+  const command = new sdk.InvokeWithResponseStreamCommand({
+    FunctionName: request.functionName,
+    Qualifier: request.qualifier || undefined,
+    InvocationType: 'RequestResponse',
+    LogType: 'Tail',
+    ClientContext: request.clientContext ? Buffer.from(request.clientContext, 'utf8').toString('base64') : undefined,
+    Payload: Buffer.from(request.payload, 'utf8'),
+  });
+  const output = await client.send(command, { abortSignal: request.signal });
+  const decoder = new TextDecoder('utf-8');
+  let payload = '';
+  let errorCode: string | undefined;
+  let errorDetails: string | undefined;
+  let logTail: string | undefined;
+  for await (const event of output.EventStream ?? []) {
+    if (event.PayloadChunk?.Payload) {
+      const text = decoder.decode(event.PayloadChunk.Payload, { stream: true });
+      payload += text;
+      if (text) request.onChunk?.(text);
+    } else if (event.InvokeComplete) {
+      errorCode = event.InvokeComplete.ErrorCode || undefined;
+      errorDetails = event.InvokeComplete.ErrorDetails || undefined;
+      if (event.InvokeComplete.LogResult) logTail = Buffer.from(event.InvokeComplete.LogResult, 'base64').toString('utf8');
+    }
+  }
+  const rest = decoder.decode();
+  if (rest) {
+    payload += rest;
+    request.onChunk?.(rest);
+  }
+  return {
+    statusCode: output.StatusCode ?? 0,
+    // A failure mid-stream is told by InvokeComplete; its error reads like Invoke's error payload.
+    payload: errorCode ? JSON.stringify({ errorType: errorCode, errorMessage: errorDetails ?? '', streamedBeforeTheError: payload }) : payload,
+    functionError: errorCode ? 'Unhandled' : undefined,
+    executedVersion: output.ExecutedVersion || undefined,
+    logTail,
     requestId: output.$metadata.requestId,
     roundTripMs: Date.now() - started,
   };

@@ -128,6 +128,36 @@ describe('Function panel and Invoke tab in VS Code (Local Lambda)', function () 
     assert.equal(dry.payload, undefined);
   });
 
+  it('streams: a ResponseStream call of a streamifyResponse handler returns what it wrote, with its REPORT, and a mid-stream failure', async () => {
+    const streamer = `${probe}-stream`;
+    await client.send(new CreateFunctionCommand({
+      FunctionName: streamer, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/lambda-role',
+      Code: { ZipFile: zipSync({ 'index.js': strToU8(`exports.handler = awslambda.streamifyResponse(async (event, stream) => {
+  stream.setContentType('text/plain');
+  stream.write('first line\\n');
+  await new Promise((r) => setTimeout(r, 200));
+  stream.write('second line\\n');
+  if (event && event.fail) throw new Error('stopped mid-stream');
+  stream.end();
+});`) }) },
+    }));
+    try {
+      await api.functionPanel.open(target(streamer), 'invoke');
+      await waitFor(() => api.functionPanel.isReady(target(streamer)), 'the panel');
+      const ok = await invoke(target(streamer), params({ invocationType: 'ResponseStream', payload: '{}' }));
+      assert.equal(ok.outcome, 'ok', ok.error);
+      assert.equal(ok.statusCode, 200);
+      assert.equal(ok.payload, 'first line\nsecond line\n');
+      assert.ok(ok.report, 'the REPORT line comes with InvokeComplete\'s log tail');
+      const failed = await invoke(target(streamer), params({ invocationType: 'ResponseStream', payload: '{"fail":true}' }));
+      assert.equal(failed.outcome, 'functionError');
+      assert.equal(failed.functionError?.errorType, 'Error');
+      assert.equal(failed.functionError?.errorMessage, 'stopped mid-stream');
+    } finally {
+      await client.send(new DeleteFunctionCommand({ FunctionName: streamer })).catch(() => undefined);
+    }
+  });
+
   it('parses the REPORT line: a cold start with Init Duration, then a warm call; cost by architecture', async () => {
     const first = await invoke(target(probe), params({ payload: '{"n":1}' }));
     assert.equal(first.outcome, 'ok', first.error);

@@ -71,7 +71,7 @@ const isStringMap = (v: unknown): v is Record<string, string> =>
 function isParams(v: unknown): v is InvokeParams {
   const p = v as Partial<InvokeParams> | null;
   return typeof p === 'object' && p !== null && typeof p.payload === 'string' && typeof p.qualifier === 'string'
-    && (p.invocationType === 'RequestResponse' || p.invocationType === 'Event' || p.invocationType === 'DryRun')
+    && (p.invocationType === 'RequestResponse' || p.invocationType === 'ResponseStream' || p.invocationType === 'Event' || p.invocationType === 'DryRun')
     && typeof p.clientContext === 'string' && typeof p.eventLabel === 'string' && (p.eventSource === 'sample' || p.eventSource === 'saved' || p.eventSource === 'custom');
 }
 

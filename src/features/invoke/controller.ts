@@ -202,7 +202,10 @@ export class InvokeController implements TabController<InvokeProtocol> {
     const qualifier = params.qualifier || undefined;
     try {
       const api = await this.host.lambda();
-      const request = { functionName, qualifier, payload: params.payload, invocationType: params.invocationType, clientContext: params.clientContext || undefined, signal };
+      const request = {
+        functionName, qualifier, payload: params.payload, invocationType: params.invocationType, clientContext: params.clientContext || undefined, signal,
+        ...(params.invocationType === 'ResponseStream' ? { onChunk: (text: string) => this.host.notify('chunk', { id, text }) } : {}),
+      };
       const ws = this.host.workbench;
       const response = params.debug
         ? await runUnderDebugger({ onDidNote: (l) => ws.local.onDidNote(l), log: this.host.log, folder: vscode.workspace.workspaceFolders?.[0] }, {

@@ -7,11 +7,12 @@ import type { QualifierOption } from '../../shared/format';
 import { event, query, request, signal, type Schema } from '../../shared/protocol';
 import type { StackLocation } from '../../shared/stackFrames';
 
-export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
-export const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
+export type InvocationType = 'RequestResponse' | 'ResponseStream' | 'Event' | 'DryRun';
+export const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'ResponseStream', 'Event', 'DryRun'];
 
 export const INVOCATION_TYPE_LABELS: Record<InvocationType, string> = {
   RequestResponse: 'Synchronous (RequestResponse)',
+  ResponseStream: 'Synchronous, streamed (InvokeWithResponseStream)',
   Event: 'Asynchronous (Event)',
   DryRun: 'Dry run (validate only)',
 };
@@ -153,7 +154,7 @@ const invokeParamsSchema: Schema<InvokeParams> = {
   properties: {
     payload: { type: 'string' },
     qualifier: { type: 'string', maxLength: 129 },
-    invocationType: { type: 'string', enum: ['RequestResponse', 'Event', 'DryRun'] },
+    invocationType: { type: 'string', enum: ['RequestResponse', 'ResponseStream', 'Event', 'DryRun'] },
     clientContext: { type: 'string' },
     eventLabel: { type: 'string', maxLength: 300 },
     eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
@@ -171,7 +172,7 @@ const invokeDraftSchema: Schema<InvokeParams> = {
   properties: {
     payload: { type: 'string', maxLength: MAX_DRAFT_PAYLOAD_CHARS },
     qualifier: { type: 'string', maxLength: 129 },
-    invocationType: { type: 'string', enum: ['RequestResponse', 'Event', 'DryRun'] },
+    invocationType: { type: 'string', enum: ['RequestResponse', 'ResponseStream', 'Event', 'DryRun'] },
     clientContext: { type: 'string', maxLength: 16384 },
     eventLabel: { type: 'string', maxLength: 300 },
     eventSource: { type: 'string', enum: ['sample', 'saved', 'custom'] },
@@ -304,6 +305,8 @@ export const invokeProtocol = {
     /** An invocation began, from the panel or a command. */
     started: signal<InvokeParams & { id: string }>(),
     finished: signal<InvocationView>(),
+    /** A streamed call's bytes as they arrive (ResponseStream), as text. */
+    chunk: signal<{ id: string; text: string }>(),
     /** Put an event in the editor. */
     setEvent: signal<{ payload: string; label: string }>(),
     /** Saved or recent events changed. */

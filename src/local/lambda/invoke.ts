@@ -63,7 +63,7 @@ export function debugRequestOf(req: IncomingMessage, type: InvocationType): Omit
 
 const LOG_TAIL_BYTES = 4096;
 
-export type InvocationType = InvocationKind;
+export type InvocationType = Exclude<InvocationKind, 'ResponseStream'>;
 
 export function invocationTypeOf(req: IncomingMessage): InvocationType {
   const value = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';

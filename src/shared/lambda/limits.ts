@@ -7,7 +7,8 @@
 
 const MiB = 1024 * 1024;
 
-export type InvocationKind = 'RequestResponse' | 'Event' | 'DryRun';
+/** ResponseStream is a synchronous call answered as a stream (InvokeWithResponseStream). */
+export type InvocationKind = 'RequestResponse' | 'Event' | 'DryRun' | 'ResponseStream';
 
 /**
  * Invocation payloads. Synchronous requests and responses: 6 MB (6,291,456 bytes; a larger

@@ -31,6 +31,9 @@ import { editedEventLabel, originOf, type EventOrigin } from './eventLabel';
 import { stackLocation } from '../../../shared/stackFrames';
 import { keptRequestForm, RequestMode, type RequestForm } from './requestMode';
 
+/** What the progress view shows of a streamed answer while it arrives. */
+const STREAM_SHOWN_CHARS = 256 * 1024;
+
 /** Invoke calls the function through the Lambda API; Request sends HTTP to its function URL. */
 type TabMode = 'invoke' | 'request';
 
@@ -177,6 +180,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     },
     run: (options?: { debug?: boolean }) => void this.invoke(options?.debug === true),
     finished: (view: InvocationView) => this.finish(view),
+    chunk: ({ id, text }: { id: string; text: string }) => this.appendChunk(id, text),
     setEvent: ({ payload, label }: { payload: string; label: string }) => {
       this.setEvent(payload, label, 'sample');
       this.api.notify('eventApplied');
@@ -654,7 +658,25 @@ export class InvokeView implements TabView<InvokeProtocol> {
     );
   }
 
+  /** A streamed call's text so far, under its progress line (at most STREAM_SHOWN_CHARS; the result has it all). */
+  private streamed?: { id: string; pre: HTMLElement; chars: number };
+
+  private appendChunk(id: string, text: string): void {
+    if (this.running !== id) return;
+    if (this.streamed?.id !== id) {
+      const pre = h('pre', { class: 'invoke-stream', 'aria-live': 'polite', 'aria-label': 'Response so far' });
+      this.resultBox.append(pre);
+      this.streamed = { id, pre, chars: 0 };
+    }
+    const room = STREAM_SHOWN_CHARS - this.streamed.chars;
+    if (room <= 0) return;
+    this.streamed.pre.append(document.createTextNode(text.slice(0, room)));
+    this.streamed.chars += Math.min(text.length, room);
+    if (this.streamed.chars >= STREAM_SHOWN_CHARS) this.streamed.pre.append(h('span', { class: 'invoke-stream-more' }, '\n… more arrives; the result shows it all'));
+  }
+
   private setIdle(): void {
+    this.streamed = undefined;
     this.running = undefined;
     this.invokeButton.setAttribute('icon', 'play');
     this.invokeButton.removeAttribute('icon-spin');
