@@ -332,6 +332,16 @@ export class LambdaApi {
     });
   }
 
+  /** Where the Local Lambda serves its templates' API routes, and which of them run `functionName`. */
+  async localApiRoutes(functionName: string): Promise<{ endpoint: string; routes: Array<{ method: string; path: string }> } | undefined> {
+    const status = await this.localCall<{ apiEndpoint?: unknown; apiRoutes?: unknown }>('GET', '/_local/status');
+    if (typeof status.apiEndpoint !== 'string' || !Array.isArray(status.apiRoutes)) return undefined;
+    const routes = (status.apiRoutes as Array<Record<string, unknown>>)
+      .filter((r) => r?.functionName === functionName && typeof r.method === 'string' && typeof r.path === 'string')
+      .map((r) => ({ method: String(r.method), path: String(r.path) }));
+    return routes.length ? { endpoint: status.apiEndpoint, routes } : undefined;
+  }
+
   /** The Local Lambda's schedules of one function (its template's Schedule and ScheduleV2 events). */
   async localSchedules(functionName: string): Promise<ScheduleEntry[]> {
     const out = await this.localCall<{ Schedules?: ScheduleEntry[] }>('GET', `/_local/schedules?function=${encodeURIComponent(functionName)}`);

@@ -287,4 +287,22 @@ describe('Invoke tab: Request mode against a function URL (Local Lambda)', funct
     await assert.rejects(request('sendRequest', { ...params(), method: 'TRACE' }), /method/);
     await assert.rejects(request('sendRequest', { ...params(), headers: 'X-A: 1' }), /headers/);
   });
+
+  it('sends a request to the template\'s API route of a Local Lambda function, where it has one', async () => {
+    const python: FunctionTarget = { ...target, functionName: 'hello-python' };
+    await api.functionPanel.open(python, 'invoke');
+    const loaded = await api.functionPanel.request(python, 'invoke', 'load', undefined) as { apiRoutes?: FunctionUrlView };
+    assert.equal(loaded.apiRoutes?.kind, 'api');
+    assert.deepEqual(loaded.apiRoutes?.routes, ['GET /hello']);
+    assert.match(loaded.apiRoutes?.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const view = await api.functionPanel.request(python, 'invoke', 'sendRequest', {
+      qualifier: '$LATEST', target: 'api', method: 'GET', path: '/hello', query: 'name=Ada', headers: [], body: '',
+    }) as UrlResponseView;
+    assert.equal(view.status, 200, view.body);
+    assert.equal(view.signed, false);
+    assert.equal(view.url, `${loaded.apiRoutes?.url}hello?name=Ada`);
+    const hello: FunctionTarget = { ...target, functionName: 'hello-node' };
+    await api.functionPanel.open(hello, 'invoke');
+    assert.equal((await api.functionPanel.request(hello, 'invoke', 'load', undefined) as { apiRoutes?: unknown }).apiRoutes, undefined, 'a function without routes has none');
+  });
 });

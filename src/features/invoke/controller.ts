@@ -86,6 +86,18 @@ export class InvokeController implements TabController<InvokeProtocol> {
     return { url: config.FunctionUrl, authType: config.AuthType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE', invokeMode: config.InvokeMode ?? 'BUFFERED' };
   }
 
+  /** A Local Lambda function's template API routes and where they are served; undefined elsewhere or when it has none. */
+  private async apiRoutes(): Promise<FunctionUrlView | undefined> {
+    if (this.host.target.connectionKind !== 'local') return undefined;
+    try {
+      const found = await (await this.host.lambda()).localApiRoutes(this.host.target.functionName);
+      if (!found) return undefined;
+      return { url: `${found.endpoint}/`, authType: 'NONE', invokeMode: 'BUFFERED', kind: 'api', routes: found.routes.map((r) => `${r.method} ${r.path}`) };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** All the function's URLs by qualifier, so the tab knows at once which qualifiers offer the Request mode. */
   private async functionUrls(): Promise<Record<string, FunctionUrlView> | undefined> {
     try {
@@ -111,7 +123,8 @@ export class InvokeController implements TabController<InvokeProtocol> {
    */
   private async sendRequest(params: UrlRequestParams): Promise<UrlResponseView> {
     if (this.urlRequest) throw new Error('A request to the function URL is already on its way. Wait for it or cancel it.');
-    const url = await this.functionUrl(params.qualifier);
+    const url = params.target === 'api' ? await this.apiRoutes() : await this.functionUrl(params.qualifier);
+    if (!url && params.target === 'api') throw new Error(`The Local Lambda serves no API route of ${this.host.target.functionName}.`);
     if (!url) throw new Error(`${this.host.target.functionName}${params.qualifier && params.qualifier !== '$LATEST' ? `:${params.qualifier}` : ''} has no function URL.`);
     const signed = url.authType === 'AWS_IAM';
     const request = buildUrlRequest(url.url, params, { signed });
@@ -247,7 +260,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
   }
 
   private async load(): Promise<InvokeTabState> {
-    const [qualifiers, events, functionUrls] = await Promise.all([this.qualifiers(), this.events.lists(this.host.target), this.functionUrls()]);
+    const [qualifiers, events, functionUrls, apiRoutes] = await Promise.all([this.qualifiers(), this.events.lists(this.host.target), this.functionUrls(), this.apiRoutes()]);
     const state: InvokeTabState = {
       qualifiers,
       samples: this.events.samples.map(({ id, title, group }) => ({ id, title, group })),
@@ -256,6 +269,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
       limits: { ...INVOKE_LIMITS },
     };
     if (functionUrls) state.functionUrls = functionUrls;
+    if (apiRoutes) state.apiRoutes = apiRoutes;
     if (this.host.target.qualifier) state.initialQualifier = this.host.target.qualifier;
     if (this.running) state.running = { ...this.running.params, id: this.running.id };
     if (this.last) state.last = this.last;

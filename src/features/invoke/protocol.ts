@@ -147,6 +147,8 @@ export interface InvokeTabState {
   draft?: InvokeParams;
   /** The function's URLs by qualifier ("$LATEST" or an alias name); absent when they could not be listed. */
   functionUrls?: Record<string, FunctionUrlView>;
+  /** Local Lambda functions with template API routes: where they are served (kind `api`). */
+  apiRoutes?: FunctionUrlView;
 }
 
 const invokeParamsSchema: Schema<InvokeParams> = {
@@ -195,6 +197,10 @@ export interface FunctionUrlView {
   url: string;
   authType: 'NONE' | 'AWS_IAM';
   invokeMode: string;
+  /** `api`: not a function URL but where the Local Lambda serves the template's API routes for the function. */
+  kind?: 'url' | 'api';
+  /** For `api`: the routes, e.g. "GET /hello". */
+  routes?: string[];
 }
 
 export interface UrlHeader {
@@ -205,6 +211,8 @@ export interface UrlHeader {
 /** What the Request mode sends to the qualifier's function URL. */
 export interface UrlRequestParams {
   qualifier: string;
+  /** The function URL (default), or the Local Lambda's API routes of the function. */
+  target?: 'url' | 'api';
   method: UrlMethod;
   /** Starts with "/"; joined to the URL's own path. */
   path: string;
@@ -237,6 +245,7 @@ const urlRequestSchema: Schema<UrlRequestParams> = {
   type: 'object',
   properties: {
     qualifier: { type: 'string', maxLength: 129 },
+    target: { type: 'string', enum: ['url', 'api'], nullable: true },
     method: { type: 'string', enum: [...URL_METHODS] },
     path: { type: 'string', maxLength: 4096 },
     query: { type: 'string', maxLength: 8192 },

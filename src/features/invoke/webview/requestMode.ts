@@ -44,6 +44,9 @@ export class RequestMode {
   private readonly cancelButton: HTMLElementTagNameMap['vscode-button'];
   private readonly resultBox: HTMLElement;
   private url?: FunctionUrlView;
+  /** The Local Lambda's API routes of the function, the other place a request can go. */
+  private routes?: FunctionUrlView;
+  private target: 'url' | 'api' = 'url';
   private sending = false;
 
   constructor(
@@ -98,14 +101,42 @@ export class RequestMode {
     );
   }
 
-  /** The qualifier's URL (or none); the tab offers the mode only while there is one. */
-  setUrl(url: FunctionUrlView | undefined): void {
+  /**
+   * The qualifier's URL and the function's API routes (either may be missing); the tab offers
+   * the mode only while there is one. With both, a choice says where the request goes.
+   */
+  setUrl(url: FunctionUrlView | undefined, routes?: FunctionUrlView): void {
     this.url = url;
+    this.routes = routes;
+    if (!url && routes) this.target = 'api';
+    if (url && !routes) this.target = 'url';
+    this.renderTarget();
+  }
+
+  private renderTarget(): void {
     this.urlLine.replaceChildren();
-    if (url) {
-      this.urlLine.append(icon('globe'), ' ', h('code', {}, url.url), h('span', { class: 'request-url-auth' },
-        url.authType === 'AWS_IAM' ? ` · AWS_IAM: signed with the connection's credentials · ${url.invokeMode}` : ` · NONE · ${url.invokeMode}`));
+    if (this.url && this.routes) {
+      const choice = h('vscode-single-select', { class: 'request-target', 'aria-label': 'Send to' });
+      fillSelect(choice, [{ label: 'Function URL', value: 'url' }, { label: 'API routes', value: 'api' }], this.target);
+      choice.addEventListener('change', () => {
+        this.target = choice.value === 'api' ? 'api' : 'url';
+        this.renderTarget();
+      });
+      this.urlLine.append(choice, ' ');
     }
+    const shown = this.shownTarget();
+    if (!shown) return;
+    if (shown.kind === 'api') {
+      this.urlLine.append(icon('globe'), ' ', h('code', {}, shown.url), h('span', { class: 'request-url-auth' },
+        ` · the template's API routes on the Local Lambda: ${(shown.routes ?? []).join(', ')}`));
+      return;
+    }
+    this.urlLine.append(icon('globe'), ' ', h('code', {}, shown.url), h('span', { class: 'request-url-auth' },
+      shown.authType === 'AWS_IAM' ? ` · AWS_IAM: signed with the connection's credentials · ${shown.invokeMode}` : ` · NONE · ${shown.invokeMode}`));
+  }
+
+  private shownTarget(): FunctionUrlView | undefined {
+    return this.target === 'api' ? this.routes ?? this.url : this.url ?? this.routes;
   }
 
   focus(): void {
@@ -137,8 +168,9 @@ export class RequestMode {
   }
 
   async send(): Promise<void> {
-    if (this.sending || !this.url) return;
-    const params: UrlRequestParams = { qualifier: this.qualifier(), ...this.form };
+    const shown = this.shownTarget();
+    if (this.sending || !shown) return;
+    const params: UrlRequestParams = { qualifier: this.qualifier(), ...this.form, ...(shown.kind === 'api' ? { target: 'api' as const } : {}) };
     this.sending = true;
     this.sendButton.disabled = true;
     this.cancelButton.hidden = false;

@@ -105,6 +105,8 @@ export class InvokeView implements TabView<InvokeProtocol> {
   private knownUrls?: Record<string, FunctionUrlView>;
   /** The chosen qualifier's function URL, once asked. */
   private functionUrl?: { qualifier: string; url?: FunctionUrlView };
+  /** The Local Lambda's API routes of the function ($LATEST only: the routes run the function itself). */
+  private apiRoutes?: FunctionUrlView;
 
   private qualifierSelect!: HTMLElementTagNameMap['vscode-single-select'];
   private typeSelect!: HTMLElementTagNameMap['vscode-single-select'];
@@ -334,12 +336,20 @@ export class InvokeView implements TabView<InvokeProtocol> {
 
   /** The mode shown: Request only while the chosen qualifier has a function URL. */
   private shownMode(): TabMode {
-    return this.state.mode === 'request' && this.functionUrl?.url ? 'request' : 'invoke';
+    return this.state.mode === 'request' && this.hasRequestTarget() ? 'request' : 'invoke';
+  }
+
+  private routesHere(): FunctionUrlView | undefined {
+    return (this.state.qualifier || '$LATEST') === '$LATEST' ? this.apiRoutes : undefined;
+  }
+
+  private hasRequestTarget(): boolean {
+    return Boolean(this.functionUrl?.url || this.routesHere());
   }
 
   private showMode(): void {
     const mode = this.shownMode();
-    this.modeSwitch.hidden = !this.functionUrl?.url;
+    this.modeSwitch.hidden = !this.hasRequestTarget();
     for (const [name, button] of Object.entries(this.modeButtons)) button.setAttribute('aria-pressed', String(name === mode));
     this.requestMode.element.hidden = mode !== 'request';
     // saveHost opens only on Save…; the Request mode hides it, Invoke leaves it as it was.
@@ -363,7 +373,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     const qualifier = this.state.qualifier;
     if (this.knownUrls && !ask) {
       this.functionUrl = { qualifier, url: this.knownUrls[qualifier] };
-      this.requestMode.setUrl(this.functionUrl.url);
+      this.requestMode.setUrl(this.functionUrl.url, this.routesHere());
       this.showMode();
       return;
     }
@@ -379,7 +389,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
     }
     if (qualifier !== this.state.qualifier) return; // another was chosen meanwhile
     this.functionUrl = { qualifier, url };
-    this.requestMode.setUrl(url);
+    this.requestMode.setUrl(url, this.routesHere());
     this.showMode();
   }
 
@@ -581,6 +591,7 @@ export class InvokeView implements TabView<InvokeProtocol> {
       this.history = state.history;
       if (state.initialQualifier && this.fresh) this.state.qualifier = state.initialQualifier;
       this.knownUrls = state.functionUrls;
+      this.apiRoutes = state.apiRoutes;
       this.renderQualifiers(state.qualifiers);
       // A new panel of a function whose panel was closed before: its form as it was then.
       if (state.draft && this.fresh) this.applyParams(state.draft);
