@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
-import { makeTempDir, startTestLocal, type TestLocal } from './helpers';
+import { httpCall, makeTempDir, startTestLocal, type TestLocal } from './helpers';
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -122,32 +121,7 @@ const TEMPLATE = [
   '',
 ].join('\n');
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the JSON answers field by field
-  json: () => any;
-}
-
-function call(base: string, pathAndQuery: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
-  const u = new URL(pathAndQuery, base);
-  const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET',
-      headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...opts.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const all = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: all, text: all.toString('utf8'), json: () => JSON.parse(all.toString('utf8')) });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (base: string, pathAndQuery: string, opts: Parameters<typeof httpCall>[1] = {}) => httpCall(new URL(pathAndQuery, base).toString(), opts);
 const answerWith = (value: unknown) => ({ 'x-answer': Buffer.from(JSON.stringify(value)).toString('base64') });
 
 describe('Local Lambda API routes (Api and HttpApi events)', function () {

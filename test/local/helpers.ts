@@ -131,3 +131,36 @@ export async function rawRequest(local: LocalLambda, opts: {
 export function makeZip(files: Record<string, string>): Buffer {
   return Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)]))));
 }
+
+/** An HTTP answer read whole: status, headers, the bytes, as text, and as JSON on demand. */
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the JSON answers field by field
+  json: () => any;
+}
+
+/**
+ * A plain (unsigned) HTTP request, as a browser or curl sends it, to a function URL or an API
+ * route. `path` (with its query) replaces the URL's own path when given, sent as written.
+ */
+export function httpCall(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; path?: string } = {}): Promise<HttpAnswer> {
+  const u = new URL(url);
+  const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: opts.path ?? u.pathname + u.search, method: opts.method ?? 'GET',
+      headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...opts.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: all, text: all.toString('utf8'), json: () => JSON.parse(all.toString('utf8')) });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -1,4 +1,5 @@
 import type { UrlHeader, UrlMethod, UrlRequestParams, UrlResponseView } from './protocol';
+import type { HttpAnswer } from '../../aws/httpRequest';
 
 /**
  * The Request mode's rules: what the form's method, path, query, headers and body become as an
@@ -76,14 +77,8 @@ function isJson(text: string): boolean {
   }
 }
 
-export interface RawUrlResponse {
-  status: number;
-  statusText: string;
-  headers: Array<[string, string]>;
-  body: Uint8Array;
-  truncated: boolean;
-  durationMs: number;
-}
+/** What the function URL answered, as the HTTP client read it. */
+export type RawUrlResponse = HttpAnswer;
 
 /** The answer as the tab shows it: JSON pretty-printed (by content type, or when the text parses). */
 export function urlResponseView(request: BuiltUrlRequest, raw: RawUrlResponse, signed: boolean): UrlResponseView {

@@ -140,12 +140,8 @@ function tail(log: string): string {
   return bytes.subarray(Math.max(0, bytes.length - LOG_TAIL_BYTES)).toString('base64');
 }
 
-/** Handles `POST /2015-03-31/functions/{name}/invocations`. */
-export async function handleInvoke(
-  store: LambdaStore, invoker: Invoker, code: CodeWatcher, fn: FunctionRecord, qualifier: string | undefined,
-  req: IncomingMessage, res: ServerResponse, payload: Buffer, queueEvent: (requestId: string) => void,
-): Promise<void> {
-  const type = invocationTypeOf(req);
+/** What Invoke and InvokeWithResponseStream both refuse: a payload too large or not JSON, a bad client context. Returns the client context. */
+function checkedInvokeInput(req: IncomingMessage, type: InvocationType, payload: Buffer): string | string[] | undefined {
   if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
   if (payload.length > 0) {
     try {
@@ -160,6 +156,16 @@ export async function handleInvoke(
     throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);
   }
   if (typeof clientContext === 'string' && clientContext && !isValidClientContext(clientContext)) throw new ApiError(400, CLIENT_CONTEXT_ERROR_TYPE, CLIENT_CONTEXT_ERROR_MESSAGE);
+  return clientContext;
+}
+
+/** Handles `POST /2015-03-31/functions/{name}/invocations`. */
+export async function handleInvoke(
+  store: LambdaStore, invoker: Invoker, code: CodeWatcher, fn: FunctionRecord, qualifier: string | undefined,
+  req: IncomingMessage, res: ServerResponse, payload: Buffer, queueEvent: (requestId: string) => void,
+): Promise<void> {
+  const type = invocationTypeOf(req);
+  const clientContext = checkedInvokeInput(req, type, payload);
   const debug = debugRequestOf(req, type);
   if (debug && !invoker.invokeDebug) throw invalid('This Local Lambda cannot run debug sessions.');
   const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
@@ -251,20 +257,7 @@ export async function handleInvokeWithResponseStream(
 ): Promise<void> {
   const type = invocationTypeOf(req);
   if (type === 'Event') throw invalid('InvokeWithResponseStream takes InvocationType RequestResponse or DryRun; use Invoke for Event.');
-  if (payload.length > payloadLimit(type)) throw tooLarge(type, payload.length);
-  if (payload.length > 0) {
-    try {
-      JSON.parse(payload.toString('utf8'));
-    } catch (err) {
-      throw new ApiError(400, 'InvalidRequestContentException',
-        `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
-    }
-  }
-  const clientContext = req.headers['x-amz-client-context'];
-  if (typeof clientContext === 'string' && clientContext.length > INVOKE_LIMITS.clientContextBytes) {
-    throw invalid(`Client context must be at most ${INVOKE_LIMITS.clientContextBytes} bytes (got ${clientContext.length}).`);
-  }
-  if (typeof clientContext === 'string' && clientContext && !isValidClientContext(clientContext)) throw new ApiError(400, CLIENT_CONTEXT_ERROR_TYPE, CLIENT_CONTEXT_ERROR_MESSAGE);
+  const clientContext = checkedInvokeInput(req, type, payload);
   const { record, arnQualifier } = resolveQualifier(store, fn, qualifier);
   const requestId = randomUUID();
   if (type === 'DryRun') {

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
-import { makeTempDir, type RawResponse } from '../helpers';
+import { httpCall, makeTempDir, type RawResponse } from '../helpers';
 import { badInputTable, type BadInputCase, type TableContext } from './table';
 
 interface Ctx extends TableContext {
@@ -65,19 +64,9 @@ exports.token = async (event) => ({ principalId: 'x', policyDocument: { Version:
 exports.nonsense = async () => ({ allowed: 'maybe' });
 `;
 
-function plain(base: string, p: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<RawResponse> {
-  const u = new URL(p, base);
-  const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: u.pathname + u.search,
-      headers: { 'content-length': String(body.length), ...opts.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function plain(base: string, p: string, opts: Parameters<typeof httpCall>[1] = {}): Promise<RawResponse> {
+  const { status, headers, text } = await httpCall(new URL(p, base).toString(), opts);
+  return { status, headers, body: text };
 }
 
 const v = (status: number, type: string, message: string) => ({ status, type, message });

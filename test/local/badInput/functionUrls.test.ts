@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import { CreateAliasCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, GetFunctionUrlConfigCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
-import { makeZip, type RawResponse } from '../helpers';
+import { httpCall, makeZip, type RawResponse } from '../helpers';
 import { badInputTable, lambdaRequest, type BadInputCase, type TableContext } from './table';
 
 interface Ctx extends TableContext {
@@ -20,20 +19,10 @@ const badContent = (message: string | RegExp) => v(400, 'InvalidRequestContentEx
 const json = (value: unknown) => JSON.stringify(value);
 
 /** A plain (unsigned) request to a function URL, the way a browser or curl sends it. */
-function plain(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; path?: string } = {}): Promise<RawResponse> {
-  const u = new URL(url);
-  const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path ?? u.pathname + u.search,
-      headers: { 'content-length': String(body.length), ...opts.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const plain = async (url: string, opts: Parameters<typeof httpCall>[1] = {}): Promise<RawResponse> => {
+  const { status, headers, text } = await httpCall(url, opts);
+  return { status, headers, body: text };
+};
 
 const cases: Array<BadInputCase<Ctx>> = [];
 const row = (name: string, send: (c: Ctx) => Promise<RawResponse>, expect: BadInputCase<Ctx>['expect']) => cases.push({ name, send, expect });
