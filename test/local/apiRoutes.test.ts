@@ -1,12 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { httpCall, makeTempDir, startTestLocal, type TestLocal } from './helpers';
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
+import { httpCall, makeTempDir, startTestLocal, write, type TestLocal } from './helpers';
 
 /** Echoes the event, or answers what the `x-answer` header (base64 JSON) says. */
 const ECHO = `

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { CodeWatcher } from '../../src/local/lambda/codeWatch';
-import { makeTempDir, startTestLocal, type TestLocal } from './helpers';
+import { makeTempDir, startTestLocal, write, type TestLocal } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,11 +27,6 @@ function inotifyWatches(): number | undefined {
     } catch { /* closed meanwhile */ }
   }
   return n;
-}
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
 }
 
 describe('CodeWatcher: code changes seen by watching, not by walking the folder per call', () => {

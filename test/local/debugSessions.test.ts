@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { RuntimeNote } from '../../src/local/runtime/notes';
 import { DapClient, InspectorClient } from '../support/debugClients';
-import { makeTempDir, startTestLocal, type TestLocal } from './helpers';
+import { makeTempDir, startTestLocal, write, type TestLocal } from './helpers';
 
 /** /usr/bin/python3 when it can import debugpy (Debian's python3-debugpy), else undefined. */
 function pythonWithDebugpy(): string | undefined {
@@ -30,11 +30,6 @@ function pythonWithoutDebugpy(): string | undefined {
     if ((err as { status?: number }).status === undefined) return undefined;
     return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
   }
-}
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
 }
 
 /** A project whose functions have a 1 s timeout and take 1.5 s: only a debug session lets them finish. */

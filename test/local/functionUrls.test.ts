@@ -7,12 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { httpCall, makeTempDir, startTestLocal, type TestLocal } from './helpers';
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
+import { httpCall, makeTempDir, startTestLocal, write, type TestLocal } from './helpers';
 
 /** A handler that answers what the event's `x-answer` header (base64 JSON) says, or echoes the event. */
 const HANDLER = `

@@ -43,6 +43,12 @@ export interface TestLocal {
   close(): Promise<void>;
 }
 
+/** Writes a file of a test project, making its folders. */
+export function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
 export function makeTempDir(prefix = 'local-lambda-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -4,16 +4,11 @@ import * as path from 'node:path';
 import {
   GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand, PublishVersionCommand, ListFunctionsCommand, ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
-import { makeTempDir, rawRequest, startTestLocal, type TestLocal } from './helpers';
+import { makeTempDir, rawRequest, startTestLocal, write, type TestLocal } from './helpers';
 import { REPO_ROOT } from '../support/repo';
 import { TemplateHandlerIndex } from '../../src/features/codelens/handlerIndex';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
 
 describe('Local Lambda templates', () => {
   const cleanup: string[] = [];

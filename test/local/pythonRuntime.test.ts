@@ -12,7 +12,7 @@ import type { RuntimeNote } from '../../src/local/runtime/notes';
 import { pythonAssetsDir } from '../../src/local/runtime/pythonBootstrap';
 import type { ExecutionSpec, InvokeOutcome, LogSink } from '../../src/local/types';
 import { REPO_ROOT } from '../support/repo';
-import { makeTempDir } from './helpers';
+import { makeTempDir, write } from './helpers';
 import { hasPip, offlinePip, writeWheel } from './wheels';
 
 function python3(): PythonInterpreter | undefined {
@@ -38,11 +38,6 @@ function hasPython314(): boolean {
   }
 }
 const SERIES = PY ? `python${PY.version.split('.').slice(0, 2).join('.')}` : 'python3';
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
 
 /** A stand-in for an installed boto3 (e.g. Debian's python3-boto3): packages with a version only. */
 function fakeBoto3(dir: string, version = '1.99.0', extra = ''): string {

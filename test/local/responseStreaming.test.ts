@@ -3,12 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { CreateFunctionUrlConfigCommand, GetFunctionUrlConfigCommand, InvokeWithResponseStreamCommand, type InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda';
-import { makeTempDir, startTestLocal, type TestLocal } from './helpers';
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
+import { makeTempDir, startTestLocal, write, type TestLocal } from './helpers';
 
 const HANDLERS = `
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,12 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTempDir, rawRequest, startTestLocal, type TestLocal } from './helpers';
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
+import { makeTempDir, rawRequest, startTestLocal, write, type TestLocal } from './helpers';
 
 /** Appends each event it gets to a file, so the test sees what was sent and when. */
 const HANDLER = `
