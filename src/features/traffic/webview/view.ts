@@ -293,6 +293,8 @@ class AliasCard {
       h('div', { class: 'aliases-rollout-progress' }, r.progress),
       h('div', { class: 'aliases-rollout-message' }, r.message),
     );
+    if (r.stepsJudged) box.append(h('div', { class: 'aliases-rollout-judged' }, icon(r.judgedBy === 'metrics' ? 'graph-line' : 'output'), `Judged by: ${r.stepsJudged}`));
+    if (r.metricsNote) box.append(h('div', { class: 'aliases-rollout-note' }, r.metricsNote));
     const actions = h('div', { class: 'aliases-rollout-actions' });
     if (r.runningHere) {
       if (r.status === 'running') actions.append(button('Pause', 'debug-pause', () => void this.view.request('pauseRollout', { id: r.id }), { secondary: true }));
@@ -491,7 +493,7 @@ export class TrafficView implements TabView<TrafficProtocol> {
     this.history.hidden = recent.length === 0;
     this.history.replaceChildren(
       h('h3', {}, 'Recent rollouts'),
-      ...recent.map((r) => h('div', { class: `aliases-history-item aliases-rollout-${r.status}` }, icon(r.status === 'succeeded' ? 'pass' : r.status === 'rolledBack' || r.status === 'failed' ? 'warning' : 'circle-slash'), h('span', {}, `${r.aliasName} ${r.fromVersion} → ${r.toVersion}: ${r.message}`))),
+      ...recent.map((r) => h('div', { class: `aliases-history-item aliases-rollout-${r.status}` }, icon(r.status === 'succeeded' ? 'pass' : r.status === 'rolledBack' || r.status === 'failed' ? 'warning' : 'circle-slash'), h('span', {}, `${r.aliasName} ${r.fromVersion} → ${r.toVersion}: ${r.message}${r.stepsJudged ? ` (judged by ${r.stepsJudged})` : ''}`))),
     );
   }
 
