@@ -45,12 +45,14 @@ export interface ExplorerParts {
 /** The Connections tree's model, its rendering and the commands that act on its nodes. */
 export function createExplorer(ws: Workbench): ExplorerParts {
   const { log } = ws;
+  // Read once and on change: the tree asks for every row it renders, which may be thousands.
+  let healthLine = readSettings().healthLine;
   const model = ws.own(new ExplorerModel({
     connections: ws.connections, pageSize: () => readSettings().pageSize, log,
     health: {
-      enabled: () => readSettings().healthLine.enabled,
-      largeConnections: () => readSettings().healthLine.largeConnections,
-      largeThreshold: () => readSettings().healthLine.largeConnectionThreshold,
+      enabled: () => healthLine.enabled,
+      largeConnections: () => healthLine.largeConnections,
+      largeThreshold: () => healthLine.largeConnectionThreshold,
     },
     isLinked: (connectionId, region, functionName) => ws.codeLinks.forFunction(connectionId, region, functionName).length > 0,
     templateEvents: async (functionName) => {
@@ -68,7 +70,10 @@ export function createExplorer(ws: Workbench): ExplorerParts {
   const provider = ws.own(new ExplorerProvider(model));
   ws.own(vscode.workspace.onDidChangeConfiguration((event) => {
     if (affects(event, SettingKeys.healthLineEnabled) || affects(event, SettingKeys.healthLineLargeConnections)
-      || affects(event, SettingKeys.healthLineLargeThreshold)) model.healthSettingsChanged();
+      || affects(event, SettingKeys.healthLineLargeThreshold)) {
+      healthLine = readSettings().healthLine;
+      model.healthSettingsChanged();
+    }
   }));
   // Changes made elsewhere in the window re-list the function's versions and aliases, so alias descriptions show the live weights.
   ws.own(ws.onDidChangeFunction((fn) => model.refreshFunction(fn.connectionId, fn.region, fn.functionName)));
