@@ -275,6 +275,7 @@ export class TrafficController implements TabController<TrafficProtocol> {
       ...(r.healthSource ? { judgedBy: r.healthSource } : {}),
       ...(describeStepSources(r) ? { stepsJudged: describeStepSources(r) } : {}),
       ...(r.metricsNote ? { metricsNote: r.metricsNote } : {}),
+      ...(r.chart && isActive(r) ? { chart: r.chart } : {}),
       message: r.message,
       runningHere,
       interrupted: !runningHere && isActive(r) && isInterrupted(r, now),

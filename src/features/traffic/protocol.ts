@@ -45,6 +45,8 @@ export interface RolloutView {
   stepsJudged?: string;
   /** Why CloudWatch metrics are not used (no permission, no CloudWatch at the endpoint). */
   metricsNote?: string;
+  /** Error rates in percent (null: no calls yet) of the old and new version at each check, epoch ms; while it runs. */
+  chart?: { at: number[]; from: Array<number | null>; to: Array<number | null> };
   message: string;
   /** This window drives it (pause/stop possible). */
   runningHere: boolean;

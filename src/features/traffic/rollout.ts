@@ -62,9 +62,18 @@ export interface RolloutRecord {
   stepSources?: Record<string, HealthSource>;
   /** Why CloudWatch metrics are not used, when they were tried and refused (no permission, no CloudWatch). */
   metricsNote?: string;
+  /** Both versions' error rate at every check, for the rollout view's chart. */
+  chart?: RolloutChart;
   /** The latest thing worth telling the person. */
   message: string;
   finishedAt?: number;
+}
+
+/** Error rates in percent (null: no calls yet) of the old and the new version at each check (epoch ms). */
+export interface RolloutChart {
+  at: number[];
+  from: Array<number | null>;
+  to: Array<number | null>;
 }
 
 export function isActive(record: RolloutRecord): boolean {

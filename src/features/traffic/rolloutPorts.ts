@@ -59,15 +59,20 @@ export interface MetricReads {
 export function metricsPort(metrics: MetricReads, functionName: string, aliasName: string, delayMs: number): RolloutMetricsPort {
   return {
     delayMs,
-    async read(version, start, end) {
-      const dimensions = { FunctionName: functionName, Resource: `${functionName}:${aliasName}`, ExecutedVersion: version };
-      const [invocations, errors] = await metrics.getMetricData([
-        { id: 'invocations', metricName: 'Invocations', dimensions, period: 60, stat: 'Sum' },
-        { id: 'errors', metricName: 'Errors', dimensions, period: 60, stat: 'Sum' },
-      ], start, end);
+    async read(versions, start, end) {
+      const queries = versions.flatMap((version, i) => {
+        const dimensions = { FunctionName: functionName, Resource: `${functionName}:${aliasName}`, ExecutedVersion: version };
+        return [
+          { id: `invocations${i}`, metricName: 'Invocations', dimensions, period: 60, stat: 'Sum' },
+          { id: `errors${i}`, metricName: 'Errors', dimensions, period: 60, stat: 'Sum' },
+        ];
+      });
+      const byId = new Map((await metrics.getMetricData(queries, start, end)).map((s) => [s.id, s]));
       const sum = (series: MetricSeries | undefined) => (series?.values ?? []).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
-      const minutes = (invocations?.values ?? []).filter((v) => v > 0).length;
-      return { invocations: sum(invocations), errors: sum(errors), minutes };
+      return versions.map((_, i) => {
+        const invocations = byId.get(`invocations${i}`);
+        return { invocations: sum(invocations), errors: sum(byId.get(`errors${i}`)), minutes: (invocations?.values ?? []).filter((v) => v > 0).length };
+      });
     },
   };
 }

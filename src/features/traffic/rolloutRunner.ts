@@ -12,7 +12,7 @@ import { describeRouting, rollbackDecision, routingProblem, sameRouting, type He
 import { describeSource, judgeHealth, metricsWindow, type MetricCounts } from './metricsHealth';
 import { VersionHealth, type HealthLogEvent } from './versionHealth';
 import { Emitter } from '../../shared/events';
-import { appliedPercent, isActive, routingAtStep, type RolloutRecord, type RolloutStatus } from './rollout';
+import { appliedPercent, isActive, routingAtStep, type RolloutChart, type RolloutRecord, type RolloutStatus } from './rollout';
 import { errorMessage } from '../../shared/errors';
 
 export interface AliasState {
@@ -35,8 +35,8 @@ export interface RolloutLogPort {
 export interface RolloutMetricsPort {
   /** How long after a minute ends its data counts as complete (0 for the Local Lambda). */
   readonly delayMs: number;
-  /** Sums over the minutes in [start, end) (epoch ms, whole minutes). */
-  read(version: string, start: number, end: number): Promise<MetricCounts>;
+  /** Sums over the minutes in [start, end) (epoch ms, whole minutes), one per version asked for, in order. */
+  read(versions: readonly string[], start: number, end: number): Promise<MetricCounts[]>;
 }
 
 export interface RolloutInvokePort {
@@ -86,6 +86,20 @@ export const realClock: RolloutClock = {
       wake.addEventListener('abort', done, { once: true });
     }),
 };
+
+/** Points kept for the rollout's chart; older ones are dropped. */
+export const CHART_POINTS = 240;
+
+/** The chart with one more point: each version's error rate (percent) so far, null without calls. */
+function chartWith(chart: RolloutChart | undefined, at: number, old: HealthCounts, next: HealthCounts): RolloutChart {
+  const rate = (c: HealthCounts) => (c.invocations > 0 ? Math.round((c.errors / c.invocations) * 10_000) / 100 : null);
+  const keep = (values: Array<number | null> | number[], value: number | null) => [...values, value].slice(-CHART_POINTS);
+  return {
+    at: keep(chart?.at ?? [], at) as number[],
+    from: keep(chart?.from ?? [], rate(old)),
+    to: keep(chart?.to ?? [], rate(next)),
+  };
+}
 
 function messageOf(error: unknown): string {
   return errorMessage(error);
@@ -346,7 +360,7 @@ export class RolloutRunner {
       logsError = messageOf(error);
     }
     const metrics = await this.readMetrics(readStart);
-    const judged = judgeHealth({ metrics: metrics?.counts, own: this.own, logs });
+    const judged = judgeHealth({ metrics: metrics?.counts[1], own: this.own, logs });
     if (!judged) {
       const why = `Could not read the logs: ${logsError ?? 'no answer'}`;
       this.update({ message: why });
@@ -357,18 +371,22 @@ export class RolloutRunner {
     // Log lines are read up to now: only the metrics lag behind.
     this.coveredUntil = judged.source === 'metrics' && metrics ? metrics.end : Number.POSITIVE_INFINITY;
     const stepSources = { ...this.record.stepSources, [String(this.record.appliedStep)]: judged.source };
-    this.update({ health: judged.health, healthSource: judged.source, stepSources });
+    // The old version's rate from the same source, for the chart of both side by side.
+    const old = judged.source === 'metrics' && metrics ? metrics.counts[0] : this.health.countsFor(config.fromVersion);
+    const chart = chartWith(this.record.chart, readStart, old, judged.health);
+    this.update({ health: judged.health, healthSource: judged.source, stepSources, chart });
     return rollbackDecision(judged.health, config.threshold);
   }
 
   /** The new version's counts through the alias from CloudWatch; undefined when there is no port, no whole minute yet, or an error. */
-  private async readMetrics(now: number): Promise<{ counts: MetricCounts; end: number } | undefined> {
+  private async readMetrics(now: number): Promise<{ counts: MetricCounts[]; end: number } | undefined> {
     const port = this.deps.metrics;
     if (!port || this.metricsOff) return undefined;
     const window = metricsWindow(this.record.startedAt, now, port.delayMs);
     if (!window) return undefined;
     try {
-      return { counts: await port.read(this.record.config.toVersion, window.start, window.end), end: window.end };
+      const { fromVersion, toVersion } = this.record.config;
+      return { counts: await port.read([fromVersion, toVersion], window.start, window.end), end: window.end };
     } catch (error) {
       if (error instanceof WorkbenchError && (error.kind === 'accessDenied' || error.kind === 'service' || error.kind === 'credentials')) {
         // Not allowed or not there: the rest of the rollout is judged by the log lines, which is said once.

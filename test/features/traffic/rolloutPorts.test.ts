@@ -49,13 +49,14 @@ describe('rollout/metricsPort over a real Local Lambda', function () {
     const resolved = await connections.resolve({ connectionId: 'local', connectionLabel: 'Local Lambda', region: 'us-east-1' });
     const port = metricsPort(await resolved.metrics(), 'hello-node', 'live', 0);
     const end = Math.floor(Date.now() / 60_000) * 60_000 + 60_000;
-    for (const version of ['1', '2']) {
-      const got = await port.read(version, start, end);
+    const both = await port.read(['1', '2'], start, end);
+    for (const [i, version] of ['1', '2'].entries()) {
+      const got = both[i];
       const want = ran.get(version) ?? { calls: 0, errors: 0 };
       assert.equal(got.invocations, want.calls, `version ${version} calls`);
       assert.equal(got.errors, want.errors, `version ${version} errors`);
       assert.equal(got.minutes > 0, want.calls > 0);
     }
-    assert.deepEqual(await port.read('7', start, end), { invocations: 0, errors: 0, minutes: 0 }, 'a version with no calls has no data');
+    assert.deepEqual(await port.read(['7'], start, end), [{ invocations: 0, errors: 0, minutes: 0 }], 'a version with no calls has no data');
   });
 });

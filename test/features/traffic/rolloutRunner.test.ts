@@ -283,7 +283,7 @@ describe('rollout/runner', () => {
 /** The same alias, also keeping CloudWatch's view: per minute, calls made through the alias by version (test invocations call the version itself). */
 class MeteredLambda extends FakeLambda {
   aliasCalls: Array<{ at: number; version: string; failed: boolean }> = [];
-  reads: Array<{ version: string; start: number; end: number }> = [];
+  reads: Array<{ versions: readonly string[]; start: number; end: number }> = [];
   private throughAlias = false;
 
   constructor(primary: string, private readonly meterClock: FakeClock) {
@@ -308,13 +308,15 @@ class MeteredLambda extends FakeLambda {
   metricsPort(delayMs: number, fail?: () => unknown): NonNullable<RolloutDeps['metrics']> {
     return {
       delayMs,
-      read: async (version, start, end) => {
-        this.reads.push({ version, start, end });
+      read: async (versions, start, end) => {
+        this.reads.push({ versions, start, end });
         const error = fail?.();
         if (error) throw error;
-        const calls = this.aliasCalls.filter((c) => c.version === version && c.at >= start && c.at < end);
-        const minutes = new Set(calls.map((c) => Math.floor(c.at / 60_000))).size;
-        return { invocations: calls.length, errors: calls.filter((c) => c.failed).length, minutes };
+        return versions.map((version) => {
+          const calls = this.aliasCalls.filter((c) => c.version === version && c.at >= start && c.at < end);
+          const minutes = new Set(calls.map((c) => Math.floor(c.at / 60_000))).size;
+          return { invocations: calls.length, errors: calls.filter((c) => c.failed).length, minutes };
+        });
       },
     };
   }
@@ -337,7 +339,12 @@ describe('rollout/runner judged by CloudWatch metrics', () => {
     assert.equal(final.healthSource, 'metrics');
     assert.deepEqual(final.stepSources, { '0': 'metrics' });
     assert.ok(final.health.errors > 0);
-    assert.deepEqual(lambda.reads.map((r) => r.version), lambda.reads.map(() => '2'), 'the new version is read');
+    assert.deepEqual(lambda.reads.map((r) => r.versions), lambda.reads.map(() => ['1', '2']), 'the old and the new version are read');
+    // The chart: the old version without errors, the new one failing, from the same source.
+    const chart = final.chart!;
+    assert.equal(chart.at.length, chart.from.length);
+    assert.equal(chart.to.at(-1), 100);
+    assert.equal(chart.from.at(-1), 0);
   });
 
   it('counts only whole minutes older than the delay, and goes on only once the step\'s minutes are published', async () => {
