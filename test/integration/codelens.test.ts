@@ -118,7 +118,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
     assert.deepEqual(await waitForLenses(uri, false), []);
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
-    assert.equal((await waitForLenses(uri, true)).length, 4);
+    assert.equal((await waitForLenses(uri, true)).length, 5);
   });
 
   it('with only the Local Lambda, ▶ Invoke runs the template\'s function at once and the result shows in its panel', async () => {

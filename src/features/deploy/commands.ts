@@ -220,7 +220,14 @@ export class DeployActions {
     const text = renderPlan(plans, { connectionLabel: resolved.spec.label, region: resolved.region, endpoint: resolved.spec.endpoint }, canary);
     const uri = this.documents.show(`deploy-plan-${plans.map((p) => p.fn.functionName).join('-').slice(0, 80)}`, text);
     this.log(`plan for ${resolved.spec.label} (${resolved.region}):\n${text}`);
-    await vscode.commands.executeCommand('markdown.showPreview', uri);
+    await vscode.workspace.openTextDocument(uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch (error) {
+      // Without the built-in Markdown extension the plan still shows, as text.
+      this.ws.log.warn(`Deploy: the Markdown preview is not available (${errorMessage(error)}); showing the plan as text.`);
+      await vscode.window.showTextDocument(uri, { preview: true });
+    }
   }
 
   private trafficPort(lambda: LambdaApi, target: (name: string) => FunctionTarget) {
@@ -349,7 +356,9 @@ export class DeployActions {
     const first = deployed[0];
     if (!first) return;
     const text = deployed.map((r) => `${r.functionName}${r.version ? ` (version ${r.version})` : ''}`).join(', ');
-    const choice = await vscode.window.showInformationMessage(`Deployed ${text} to ${where}; ready after ${first.readyMs} ms.`, 'Open Function Panel');
+    const timed = deployed.filter((r) => r.steps?.some((s) => s.id === 'active' || s.id === 'codeWait' || s.id === 'configWait'));
+    const ready = timed.length ? `; ready after ${timed.map((r) => `${r.readyMs} ms`).join(', ')}` : '';
+    const choice = await vscode.window.showInformationMessage(`Deployed ${text} to ${where}${ready}.`, 'Open Function Panel');
     if (choice === 'Open Function Panel') await vscode.commands.executeCommand(Commands.openFunctionPanel, target(first.functionName), 'invoke');
   }
 }
