@@ -257,6 +257,7 @@ export class DeployActions {
     const resolved = await this.pickTarget(title, options);
     const where = `${resolved.spec.label} (${resolved.region})`;
     const lambda = resolved.lambda;
+    const planStarted = Date.now();
     const plans = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning the deploy to ${where}…` }, async (progress) => {
       await lambda.checkCredentials();
       const out: FunctionPlan[] = [];
@@ -266,6 +267,7 @@ export class DeployActions {
       }
       return out;
     });
+    this.log(`planned ${plans.length} function${plans.length === 1 ? '' : 's'} for ${where} in ${Date.now() - planStarted} ms`);
     const canary = options.canary === false ? undefined : options.canary ?? (plans.some((p) => !p.blockers.length) ? await this.askCanary(plans) : undefined);
     await this.showPlan(plans, resolved, canary);
     const ready = plans.filter((p) => !p.blockers.length && (hasWork(p) || canary));
@@ -278,7 +280,7 @@ export class DeployActions {
       return results;
     }
     if (!options.confirmed) {
-      const choice = await vscode.window.showWarningMessage(`Deploy to ${where}?`, { modal: true, detail: `${planSummary(plans)}\n\nThe full plan is in the preview.` }, 'Deploy');
+      const choice = await vscode.window.showWarningMessage(`Deploy to ${where}?`, { modal: true, detail: `${planSummary(plans, canary)}\n\nThe full plan is in the preview.` }, 'Deploy');
       if (choice !== 'Deploy') cancelled();
     }
     for (const p of ready.filter((r) => r.foreign)) {
@@ -291,6 +293,7 @@ export class DeployActions {
       if (choice !== 'Replace It') cancelled();
     }
     const role = await this.pickRole(resolved, ready, options);
+    const deployStarted = Date.now();
     const target = (name: string): FunctionTarget => ({ connectionId: resolved.spec.id, connectionLabel: resolved.spec.label, connectionKind: resolved.spec.kind, region: resolved.region, functionName: name });
     const port = canary ? this.trafficPort(lambda, target) : undefined;
     const interval = resolved.spec.kind === 'profile' ? 1000 : 100;
@@ -337,6 +340,7 @@ export class DeployActions {
         listener.dispose();
       }
     });
+    this.log(`finished on ${where} ${Date.now() - deployStarted} ms after the role was chosen`);
     void this.report(results, where, target);
     return results;
   }
@@ -355,7 +359,10 @@ export class DeployActions {
     }
     const first = deployed[0];
     if (!first) return;
-    const text = deployed.map((r) => `${r.functionName}${r.version ? ` (version ${r.version})` : ''}`).join(', ');
+    const text = deployed.map((r) => {
+      const routed = r.steps?.find((s) => s.id === 'alias')?.detail;
+      return `${r.functionName}${r.version ? ` (version ${r.version}${routed ? `; ${routed}` : ''})` : ''}`;
+    }).join(', ');
     const timed = deployed.filter((r) => r.steps?.some((s) => s.id === 'active' || s.id === 'codeWait' || s.id === 'configWait'));
     const ready = timed.length ? `; ready after ${timed.map((r) => `${r.readyMs} ms`).join(', ')}` : '';
     const choice = await vscode.window.showInformationMessage(`Deployed ${text} to ${where}${ready}.`, 'Open Function Panel');

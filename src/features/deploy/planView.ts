@@ -20,7 +20,14 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function functionSection(plan: FunctionPlan, canary?: CanaryOptions): string[] {
+/** What happens after the deploy, in words. */
+export function describeCanary(canary: CanaryOptions): string {
+  return canary.mode === 'rollout'
+    ? `publish a version, then start the gradual rollout of alias ${canary.alias} to it`
+    : `publish a version, then send ${canary.percent} % of alias ${canary.alias}'s traffic to it`;
+}
+
+function functionSection(plan: FunctionPlan): string[] {
   const lines: string[] = [];
   const name = plan.fn.functionName;
   const verb = plan.blockers.length ? 'not deployed' : plan.action === 'create' ? 'create (new function)' : 'update';
@@ -36,11 +43,11 @@ function functionSection(plan: FunctionPlan, canary?: CanaryOptions): string[] {
   }
   if (plan.pkg) {
     const from = plan.pkg.from === 'sam-build' ? '`sam build` output' : 'code folder as it is';
-    const codeLine = plan.action === 'create' ? 'new' : plan.codeChanged ? `changes (deployed ${code(plan.deployed?.CodeSha256 ?? '?')})` : 'unchanged, not uploaded';
+    const codeLine = plan.action === 'create' ? 'uploaded with the new function' : plan.codeChanged ? `code changes (deployed: ${code(plan.deployed?.CodeSha256 ?? '?')})` : 'code unchanged, not uploaded';
     lines.push('**Package**', '');
     lines.push(`- ${plan.pkg.fileCount} file${plan.pkg.fileCount === 1 ? '' : 's'} from ${code(plan.pkg.folder)} (${from})`);
     lines.push(`- ${plan.pkg.sizeText}`);
-    lines.push(`- SHA-256 ${code(plan.pkg.sha256)} — code ${codeLine}`, '');
+    lines.push(`- SHA-256 ${code(plan.pkg.sha256)} — ${codeLine}`, '');
   }
   if (plan.changes.length) {
     lines.push('**Configuration**', '');
@@ -48,7 +55,7 @@ function functionSection(plan: FunctionPlan, canary?: CanaryOptions): string[] {
       lines.push('| Setting | Value |', '| --- | --- |');
       for (const c of plan.changes) lines.push(`| ${cell(c.label)} | ${cell(c.after)} |`);
     } else {
-      lines.push('| Setting | Deployed | After the deploy | |', '| --- | --- | --- | --- |');
+      lines.push('| Setting | Deployed | After the deploy | Change |', '| --- | --- | --- | --- |');
       for (const c of plan.changes) lines.push(`| ${cell(c.label)} | ${cell(c.before)} | ${c.changed ? `**${cell(c.after)}**` : cell(c.after)} | ${c.changed ? 'changes' : 'same'} |`);
     }
     lines.push('');
@@ -61,11 +68,6 @@ function functionSection(plan: FunctionPlan, canary?: CanaryOptions): string[] {
     for (const w of plan.warnings) lines.push(`- ${w}`);
     lines.push('');
   }
-  if (canary && !plan.blockers.length) {
-    lines.push(canary.mode === 'rollout'
-      ? `**Canary:** publish a version, then start the gradual rollout of alias ${code(canary.alias)} to it.`
-      : `**Canary:** publish a version, then send ${canary.percent} % of alias ${code(canary.alias)}'s traffic to it.`, '');
-  }
   return lines;
 }
 
@@ -75,17 +77,20 @@ export function renderPlan(plans: readonly FunctionPlan[], place: PlanPlace, can
   const ready = plans.filter((p) => !p.blockers.length);
   const lines = [`# Deploy plan → ${cell(where)}`, ''];
   lines.push(`${ready.length} of ${plans.length} function${plans.length === 1 ? '' : 's'} will be deployed. Nothing has been sent yet; confirm in the dialog to start.`, '');
-  for (const plan of plans) lines.push(...functionSection(plan, canary));
+  if (canary && ready.length) lines.push(`**As a canary:** after the deploy, ${describeCanary(canary)}.`, '');
+  for (const plan of plans) lines.push(...functionSection(plan));
   return lines.join('\n');
 }
 
 /** The confirmation dialog's detail: one line per function. */
-export function planSummary(plans: readonly FunctionPlan[]): string {
-  return plans.map((p) => {
+export function planSummary(plans: readonly FunctionPlan[], canary?: CanaryOptions): string {
+  const lines = plans.map((p) => {
     if (p.blockers.length) return `${p.fn.functionName}: not deployed (${p.blockers[0]})`;
     const changed = p.changes.filter((c) => c.changed).map((c) => c.label);
     if (p.action === 'create') return `${p.fn.functionName}: create, ${p.pkg?.sizeText ?? ''}`;
     const parts = [p.codeChanged ? 'code' : '', ...changed].filter(Boolean);
     return `${p.fn.functionName}: update ${parts.length ? parts.join(', ') : '(nothing changes)'}${p.foreign ? ' — NOT from this template' : ''}`;
-  }).join('\n');
+  });
+  if (canary && plans.some((p) => !p.blockers.length)) lines.push(`Then, as a canary: ${describeCanary(canary)}.`);
+  return lines.join('\n');
 }
