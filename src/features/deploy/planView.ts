@@ -11,9 +11,20 @@ export interface PlanPlace {
   endpoint?: string;
 }
 
-/** Markdown table cells: pipes and line breaks would end the cell. */
+/**
+ * Text from the template or the account, as Markdown that shows it literally: no HTML, no
+ * links or emphasis made from it, one line.
+ */
+export function plain(text: string | undefined): string {
+  return (text ?? '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]#|!])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** Markdown table cells: as plain(), pipes included. */
 function cell(text: string | undefined): string {
-  return (text ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return plain(text);
 }
 
 function code(text: string): string {
@@ -31,14 +42,14 @@ function functionSection(plan: FunctionPlan): string[] {
   const lines: string[] = [];
   const name = plan.fn.functionName;
   const verb = plan.blockers.length ? 'not deployed' : plan.action === 'create' ? 'create (new function)' : 'update';
-  lines.push(`## ${name} — ${verb}`, '');
+  lines.push(`## ${plain(name)} — ${verb}`, '');
   lines.push(`Template resource ${code(plan.fn.logicalId)} in ${code(plan.templateKey)}.`, '');
   if (plan.foreign) {
     lines.push(`> **Warning:** a function named ${code(name)} already exists there and was not deployed from this template resource. Deploying replaces its code and configuration; you are asked to confirm this separately.`, '');
   }
   if (plan.blockers.length) {
     lines.push('**Nothing is sent for this function:**', '');
-    for (const b of plan.blockers) lines.push(`- ${b}`);
+    for (const b of plan.blockers) lines.push(`- ${plain(b)}`);
     lines.push('');
   }
   if (plan.pkg) {
@@ -65,7 +76,7 @@ function functionSection(plan: FunctionPlan): string[] {
   }
   if (plan.warnings.length) {
     lines.push('**Warnings**', '');
-    for (const w of plan.warnings) lines.push(`- ${w}`);
+    for (const w of plan.warnings) lines.push(`- ${plain(w)}`);
     lines.push('');
   }
   return lines;
@@ -77,7 +88,7 @@ export function renderPlan(plans: readonly FunctionPlan[], place: PlanPlace, can
   const ready = plans.filter((p) => !p.blockers.length);
   const lines = [`# Deploy plan → ${cell(where)}`, ''];
   lines.push(`${ready.length} of ${plans.length} function${plans.length === 1 ? '' : 's'} will be deployed. Nothing has been sent yet; confirm in the dialog to start.`, '');
-  if (canary && ready.length) lines.push(`**As a canary:** after the deploy, ${describeCanary(canary)}.`, '');
+  if (canary && ready.length) lines.push(`**As a canary:** after the deploy, ${plain(describeCanary(canary))}.`, '');
   for (const plan of plans) lines.push(...functionSection(plan));
   return lines.join('\n');
 }

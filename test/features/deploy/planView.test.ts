@@ -31,6 +31,13 @@ describe('deploy/planView: the plan a person confirms', () => {
     assert.match(text, /Guarded by RevisionId `rev-1`/);
   });
 
+  it('shows what the template or the account holds as text, never as HTML or links', () => {
+    const tricky = { ...desired, description: '<img src=x onerror=alert(1)> [click](http://evil) **bold**' };
+    const text = renderPlan([plan({ fn: { ...plan({}).fn, desired: tricky }, changes: diffConfig(tricky, deployedConfig(deployed)) })], { connectionLabel: 'prod', region: 'eu-west-1' });
+    assert.doesNotMatch(text, /<img/);
+    assert.match(text, /&lt;img src=x onerror=alert\(1\)&gt; \\\[click\\\]\(http:\/\/evil\) \\\*\\\*bold\\\*\\\*/);
+  });
+
   it('says what stops a function, and warns about a function this template did not make', () => {
     const text = renderPlan([plan({ blockers: ['its environment variables take 5000 bytes'] }), plan({ foreign: true })], { connectionLabel: 'prod', region: 'eu-west-1' });
     assert.match(text, /1 of 2 functions will be deployed/);
