@@ -142,8 +142,14 @@ describe('Deploy to… in the workbench (e2e)', function () {
     console.log(`      click on "Deploy to…" → State Active on the Local target: ${active - clickedAt} ms, of which ${active - confirmedAt} ms from the click on Deploy (role pick included)`);
     const done = page.locator('.notifications-toasts', { hasText: 'Deployed hello-node to Staging Local Lambda (us-east-1)' });
     await done.waitFor({ timeout: STEP_TIMEOUT });
+    // The progress toast closes once the deploy ends; the result stays, with its link to the panel.
+    await page.locator('.notifications-toasts', { hasText: /Deploying to Staging Local Lambda/ }).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(400);
     await workbench().screenshot('deploy-created.png');
     assert.equal((await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'hello-node' }))).Role, ROLE);
+    // The plan's preview now ends with what was done.
+    const result = await webviewFrame(page, 'h1:has-text("Result")', STEP_TIMEOUT);
+    assert.match(await result.locator('body').innerText(), /hello-node — deployed\s+✓ Create hello-node \(CreateFunction, .*\) — created, State Pending\s+✓ Wait for State Active — State Active/);
   });
 
   it('deploys a change as a 10 % canary with the progress shown step by step', async () => {
@@ -177,7 +183,9 @@ describe('Deploy to… in the workbench (e2e)', function () {
     await page.locator('.notifications-toasts', { hasText: /hello-node: (Upload the code|Wait for LastUpdateStatus)/ }).waitFor({ timeout: STEP_TIMEOUT });
     await page.waitForTimeout(400); // the toast fades in
     await workbench().screenshot('deploy-progress.png');
-    await page.locator('.notifications-toasts', { hasText: 'Deployed hello-node (version' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.notifications-toasts', { hasText: 'Deployed hello-node (version 2; live: 90 % version 1, 10 % version 2)' }).waitFor({ timeout: STEP_TIMEOUT });
+    await progress.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(400);
     await workbench().screenshot('deploy-canary-done.png');
     const alias = await client.send(new GetAliasCommand({ FunctionName: 'hello-node', Name: 'live' }));
     assert.equal(alias.FunctionVersion, '1');

@@ -22,7 +22,7 @@ import { DeployConflictError, DeployStepError, deployPlan, type CanaryOptions, t
 import type { TemplateFunction } from './plan';
 import { hasWork, planFunction, templateKey, type FunctionPlan } from './planner';
 import type { PlanDocuments } from './planDocuments';
-import { planSummary, renderPlan } from './planView';
+import { planSummary, renderPlan, renderResults } from './planView';
 import { lambdaRoles, roleArnProblem, roleNameProblem, suggestedRoleName } from './roles';
 import { readTemplateFunctions } from './templates';
 
@@ -216,9 +216,13 @@ export class DeployActions {
     }
   }
 
-  private async showPlan(plans: FunctionPlan[], resolved: ResolvedConnection, canary: CanaryOptions | undefined): Promise<void> {
+  private planName(plans: FunctionPlan[]): string {
+    return `deploy-plan-${plans.map((p) => p.fn.functionName).join('-').slice(0, 80)}`;
+  }
+
+  private async showPlan(plans: FunctionPlan[], resolved: ResolvedConnection, canary: CanaryOptions | undefined): Promise<string> {
     const text = renderPlan(plans, { connectionLabel: resolved.spec.label, region: resolved.region, endpoint: resolved.spec.endpoint }, canary);
-    const uri = this.documents.show(`deploy-plan-${plans.map((p) => p.fn.functionName).join('-').slice(0, 80)}`, text);
+    const uri = this.documents.show(this.planName(plans), text);
     this.log(`plan for ${resolved.spec.label} (${resolved.region}):\n${text}`);
     await vscode.workspace.openTextDocument(uri);
     try {
@@ -228,6 +232,7 @@ export class DeployActions {
       this.ws.log.warn(`Deploy: the Markdown preview is not available (${errorMessage(error)}); showing the plan as text.`);
       await vscode.window.showTextDocument(uri, { preview: true });
     }
+    return text;
   }
 
   private trafficPort(lambda: LambdaApi, target: (name: string) => FunctionTarget) {
@@ -269,7 +274,7 @@ export class DeployActions {
     });
     this.log(`planned ${plans.length} function${plans.length === 1 ? '' : 's'} for ${where} in ${Date.now() - planStarted} ms`);
     const canary = options.canary === false ? undefined : options.canary ?? (plans.some((p) => !p.blockers.length) ? await this.askCanary(plans) : undefined);
-    await this.showPlan(plans, resolved, canary);
+    const planText = await this.showPlan(plans, resolved, canary);
     const ready = plans.filter((p) => !p.blockers.length && (hasWork(p) || canary));
     const results: DeployResult[] = plans.filter((p) => p.blockers.length).map((p) => ({ functionName: p.fn.functionName, status: 'blocked' as const, message: p.blockers.join('; ') }));
     for (const p of plans.filter((p) => !p.blockers.length && !hasWork(p) && !canary)) results.push({ functionName: p.fn.functionName, status: 'unchanged' });
@@ -341,6 +346,8 @@ export class DeployActions {
       }
     });
     this.log(`finished on ${where} ${Date.now() - deployStarted} ms after the role was chosen`);
+    // The plan's document keeps what happened, below what was planned.
+    this.documents.show(this.planName(plans), `${planText}\n${renderResults(results)}`);
     void this.report(results, where, target);
     return results;
   }

@@ -105,3 +105,24 @@ export function planSummary(plans: readonly FunctionPlan[], canary?: CanaryOptio
   if (canary && plans.some((p) => !p.blockers.length)) lines.push(`Then, as a canary: ${describeCanary(canary)}.`);
   return lines.join('\n');
 }
+
+export interface ResultView {
+  functionName: string;
+  status: string;
+  message?: string;
+  steps?: ReadonlyArray<{ title: string; status: string; detail?: string }>;
+}
+
+const STEP_MARKS: Readonly<Record<string, string>> = { done: '✓', failed: '✗', pending: '·', running: '…', skipped: '–' };
+
+/** What the deploy did, step by step, for the end of the plan's document. */
+export function renderResults(results: readonly ResultView[]): string {
+  const lines = ['---', '', '# Result', ''];
+  for (const r of results) {
+    lines.push(`## ${plain(r.functionName)} — ${plain(r.status)}`, '');
+    if (r.message) lines.push(plain(r.message), '');
+    for (const s of r.steps ?? []) lines.push(`- ${STEP_MARKS[s.status] ?? s.status} ${plain(s.title)}${s.detail ? ` — ${plain(s.detail)}` : ''}`);
+    if (r.steps?.length) lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { diffConfig, deployedConfig, type DesiredConfig } from '../../../src/features/deploy/plan';
 import type { FunctionPlan } from '../../../src/features/deploy/planner';
-import { planSummary, renderPlan } from '../../../src/features/deploy/planView';
+import { planSummary, renderPlan, renderResults } from '../../../src/features/deploy/planView';
 
 const desired: DesiredConfig = { runtime: 'nodejs20.x', handler: 'app.handler', memorySize: 512, timeout: 10, ephemeralStorage: 512, environment: { A1: 'x' }, layers: [], architecture: 'x86_64', description: 'a | b' };
 const deployed: FunctionConfiguration = { FunctionName: 'fn', Runtime: 'nodejs20.x', Handler: 'app.handler', MemorySize: 128, Timeout: 10, Environment: { Variables: { A1: 'x' } }, Description: 'a | b', CodeSha256: 'old', RevisionId: 'rev-1' };
@@ -45,5 +45,17 @@ describe('deploy/planView: the plan a person confirms', () => {
     assert.match(text, /\*\*Warning:\*\* a function named `fn` already exists there and was not deployed from this template resource/);
     assert.equal(planSummary([plan({ foreign: true })], { alias: 'live', percent: 5, mode: 'weight' }),
       'fn: update code, Memory — NOT from this template\nThen, as a canary: publish a version, then send 5 % of alias live\'s traffic to it.');
+  });
+
+  it('adds what happened to the plan, step by step, with what was not applied', () => {
+    const text = renderResults([
+      { functionName: 'a', status: 'deployed', steps: [{ title: 'Create a', status: 'done', detail: 'created, State Pending' }, { title: 'Wait for State Active', status: 'done', detail: 'State Active' }] },
+      { functionName: 'b', status: 'conflict', message: 'b was changed by someone else', steps: [{ title: 'Update the configuration', status: 'failed' }, { title: 'Wait for LastUpdateStatus Successful', status: 'pending' }] },
+    ]);
+    assert.equal(text, [
+      '---', '', '# Result', '',
+      '## a — deployed', '', '- ✓ Create a — created, State Pending', '- ✓ Wait for State Active — State Active', '',
+      '## b — conflict', '', 'b was changed by someone else', '', '- ✗ Update the configuration', '- · Wait for LastUpdateStatus Successful', '',
+    ].join('\n'));
   });
 });
