@@ -3,6 +3,7 @@ import { registerCode } from './features/code/register';
 import { registerCodeLens } from './features/codelens/register';
 import { registerConfiguration } from './features/configuration/register';
 import { registerDebug } from './features/debug/register';
+import { registerDeploy } from './features/deploy/register';
 import { registerExplorer } from './features/explorer/register';
 import { registerFunctionPanel } from './features/functionPanel/register';
 import { registerInvoke } from './features/invoke/register';
@@ -24,6 +25,7 @@ export function activate(extension: vscode.ExtensionContext): WorkbenchApi {
   registerTraffic(ws);
   registerCode(ws);
   registerCodeLens(ws);
+  registerDeploy(ws);
   ws.log.info('Lambda Workbench activated.');
   return testApi({ ws, explorer, functionPanels });
 }

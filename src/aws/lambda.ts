@@ -1,5 +1,6 @@
 import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse, LambdaClient } from '@aws-sdk/client-lambda';
 import type {
+  CreateFunctionCommandInput,
   EventSourceMappingConfiguration,
   FunctionEventInvokeConfig,
   FunctionUrlConfig,
@@ -179,10 +180,10 @@ export class LambdaApi {
    * Replaces `$LATEST`'s code with a zip. With `revisionId`, Lambda refuses the update when the
    * function changed since that revision was read: a RevisionConflictError, nothing overwritten.
    */
-  updateFunctionCode(functionName: string, zip: Uint8Array, revisionId?: string): Promise<FunctionConfiguration> {
+  updateFunctionCode(functionName: string, zip: Uint8Array, revisionId?: string, architectures?: Array<'x86_64' | 'arm64'>): Promise<FunctionConfiguration> {
     return this.call(async (client, sdk) => {
       try {
-        return await client.send(new sdk.UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip, RevisionId: revisionId }));
+        return await client.send(new sdk.UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip, RevisionId: revisionId, Architectures: architectures }));
       } catch (error) {
         if ((error as { name?: string }).name === 'PreconditionFailedException') throw new RevisionConflictError(functionName, error);
         throw error;
@@ -205,6 +206,45 @@ export class LambdaApi {
       if (config.LastUpdateStatus !== 'InProgress') return config;
       if (Date.now() + intervalMs > deadline) {
         throw new WorkbenchError('service', `${functionName} was still updating after ${Math.round(timeoutMs / 1000)} s; check it again later.`);
+      }
+      await sleep(intervalMs, signal);
+    }
+  }
+
+  /**
+   * Creates a function from a zip (CreateFunction). Lambda's own errors pass through as
+   * WorkbenchErrors; a name already taken is a FunctionExistsError.
+   */
+  createFunction(input: CreateFunctionInput): Promise<FunctionConfiguration> {
+    return this.call(async (client, sdk) => {
+      try {
+        return await client.send(new sdk.CreateFunctionCommand({ ...input, PackageType: 'Zip' }));
+      } catch (error) {
+        if (isConflictError(error) && /exist/i.test((error as Error).message ?? '')) throw new FunctionExistsError(input.FunctionName, error);
+        const vars = input.Environment?.Variables;
+        if (!vars) throw error;
+        const mapped = toWorkbenchError(error, this.errorContext);
+        // Without the cause: the SDK error's message may hold the values.
+        throw new WorkbenchError(mapped.kind, redactEnvValues(mapped.message, vars));
+      }
+    });
+  }
+
+  /**
+   * Polls until State leaves Pending (a new function becomes Active). Resolves with the
+   * configuration when Active; throws a WorkbenchError with Lambda's reason when Failed.
+   */
+  async waitForActive(functionName: string, options: WaitOptions = {}): Promise<FunctionConfiguration> {
+    const { timeoutMs = 5 * 60_000, intervalMs = 1000, signal } = options;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const config = await this.getFunctionConfiguration(functionName);
+      if (config.State === 'Failed') {
+        throw new WorkbenchError('service', `${functionName} could not be made ready${config.StateReasonCode ? ` (${config.StateReasonCode})` : ''}: ${config.StateReason ?? 'Lambda gave no reason.'}`);
+      }
+      if (config.State !== 'Pending') return config;
+      if (Date.now() + intervalMs > deadline) {
+        throw new WorkbenchError('service', `${functionName} was still Pending after ${Math.round(timeoutMs / 1000)} s; check it again later.`);
       }
       await sleep(intervalMs, signal);
     }
@@ -533,7 +573,24 @@ export async function downloadCode(location: string, maxBytes: number, signal?: 
 }
 
 /** The settings UpdateFunctionConfiguration changes here. */
-export type ConfigurationPatch = Pick<UpdateFunctionConfigurationCommandInput, 'MemorySize' | 'Timeout' | 'EphemeralStorage' | 'Description' | 'Environment'>;
+export type ConfigurationPatch = Pick<
+  UpdateFunctionConfigurationCommandInput,
+  'MemorySize' | 'Timeout' | 'EphemeralStorage' | 'Description' | 'Environment' | 'Runtime' | 'Handler' | 'Layers' | 'Role'
+>;
+
+/** What CreateFunction is given here: a zip package. */
+export type CreateFunctionInput = Pick<
+  CreateFunctionCommandInput,
+  'FunctionName' | 'Runtime' | 'Handler' | 'Role' | 'MemorySize' | 'Timeout' | 'EphemeralStorage' | 'Description' | 'Environment' | 'Layers' | 'Architectures' | 'Tags'
+> & { FunctionName: string; Code: { ZipFile: Uint8Array } };
+
+/** CreateFunction refused: a function of that name exists (HTTP 409). */
+export class FunctionExistsError extends WorkbenchError {
+  constructor(readonly functionName: string, cause?: unknown) {
+    super('service', `A function named ${functionName} already exists there. Nothing was created.`, cause);
+    this.name = 'FunctionExistsError';
+  }
+}
 
 export type { EventSourceMappingConfiguration, FunctionEventInvokeConfig, GetFunctionUrlConfigResponse, ProvisionedConcurrencyConfigListItem };
 

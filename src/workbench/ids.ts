@@ -54,6 +54,8 @@ export const Commands = {
   pauseRollout: 'lambdaWorkbench.pauseRollout',
   resumeRollout: 'lambdaWorkbench.resumeRollout',
   stopRollout: 'lambdaWorkbench.stopRollout',
+  deployFunction: 'lambdaWorkbench.deploy.function',
+  deployTemplate: 'lambdaWorkbench.deploy.template',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

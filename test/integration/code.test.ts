@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
 import type { DeployOutcome, DownloadOutcome } from '../../src/features/code/actions';
-import { packageFolder } from '../../src/features/code/packageFolder';
+import { packageFolder } from '../../src/workbench/packaging/packageFolder';
 import { Commands } from '../../src/workbench/ids';
 import type { FunctionTarget } from '../../src/shared/target';
 import { activateOnce } from './support/activation';

@@ -68,7 +68,10 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
       [handlerLine, 'Invoke locally'],
       [handlerLine, 'Debug'],
       [handlerLine, 'Logs'],
+      [handlerLine, 'Deploy to…'],
     ]);
+    assert.equal(lenses[4].command, 'lambdaWorkbench.deploy.function');
+    assert.deepEqual(lenses[4].args[0], { functionName: 'hello-node' });
     const local = lenses[1];
     assert.equal(local.command, 'lambdaWorkbench.invokeHandler');
     assert.deepEqual(local.args[0], { file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true });
@@ -89,6 +92,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
       [handlerLine, 'Invoke locally'],
       [handlerLine, 'Debug'],
       [handlerLine, 'Logs'],
+      [handlerLine, 'Deploy to…'],
     ]);
     assert.equal((lenses[2].args[0] as { functionName: string; debug: boolean }).debug, true);
     assert.equal((lenses[1].args[0] as { functionName: string }).functionName, 'hello-python');
@@ -114,7 +118,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
     assert.deepEqual(await waitForLenses(uri, false), []);
     await vscode.workspace.getConfiguration('lambdaWorkbench').update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
-    assert.equal((await waitForLenses(uri, true)).length, 4);
+    assert.equal((await waitForLenses(uri, true)).length, 5);
   });
 
   it('with only the Local Lambda, ▶ Invoke runs the template\'s function at once and the result shows in its panel', async () => {
@@ -165,6 +169,7 @@ describe('Handler CodeLens in VS Code (examples/ workspace)', function () {
         ['Invoke locally', 'lambdaWorkbench.invokeHandler', [{ file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true }]],
         ['Debug', 'lambdaWorkbench.invokeHandler', [{ file: uri.toString(), exportName: 'handler', functionName: 'hello-node', tab: 'invoke', local: true, debug: true }]],
         ['Logs', 'lambdaWorkbench.openFunctionPanel', [target, 'logs']],
+        ['Deploy to…', 'lambdaWorkbench.deploy.function', [{ functionName: 'hello-node' }]],
       ]);
     } finally {
       await settings.update('customEndpoints', undefined, vscode.ConfigurationTarget.Global);

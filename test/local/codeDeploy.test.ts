@@ -9,9 +9,9 @@ import { localConnection } from '../../src/aws/connections';
 import { downloadCode, LambdaApi } from '../../src/aws/lambda';
 import { deployFolder, type DeployApi } from '../../src/features/code/deploy';
 import { downloadFunctionCode } from '../../src/features/code/download';
-import { PackageTooLargeError } from '../../src/features/code/limits';
+import { PackageTooLargeError } from '../../src/workbench/packaging/limits';
 import type { CodeLink } from '../../src/workbench/codeLinks';
-import { packageFolder } from '../../src/features/code/packageFolder';
+import { packageFolder } from '../../src/workbench/packaging/packageFolder';
 import { makeTempDir, makeZip, startTestLocal, type TestLocal } from './helpers';
 
 const ROLE = 'arn:aws:iam::123456789012:role/test-role';

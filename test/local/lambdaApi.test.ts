@@ -41,13 +41,16 @@ describe('Local Lambda API: functions', () => {
     assert.equal(created.FunctionArn, 'arn:aws:lambda:us-east-1:123456789012:function:fn-a');
     assert.equal(created.CodeSha256, createHash('sha256').update(CODE).digest('base64'));
     assert.equal(created.CodeSize, CODE.length);
-    assert.equal(created.State, 'Active');
-    assert.equal(created.LastUpdateStatus, 'Successful');
+    // CreateFunction answers Pending, as AWS does; the next read says Active.
+    assert.equal(created.State, 'Pending');
+    assert.equal(created.StateReasonCode, 'Creating');
     assert.equal(created.Version, '$LATEST');
     assert.match(created.LastModified ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
     assert.match(created.RevisionId ?? '', /^[0-9a-f-]{36}$/);
 
     const got = await t.lambda.send(new GetFunctionCommand({ FunctionName: 'fn-a' }));
+    assert.equal(got.Configuration?.State, 'Active');
+    assert.equal(got.Configuration?.LastUpdateStatus, 'Successful');
     assert.equal(got.Configuration?.MemorySize, 256);
     assert.equal(got.Configuration?.Timeout, 10);
     assert.equal(got.Code?.RepositoryType, 'S3');

@@ -14,10 +14,10 @@ import { deployFolder, type DeployResult } from './deploy';
 import { downloadFunctionCode } from './download';
 import { extractZip } from './extractZip';
 import { handlerFileCandidates } from './handlerFile';
-import { IGNORE_FILE } from './ignoreRules';
-import { checkZippedSize, describePackageSize, formatBytes, MAX_DOWNLOAD_BYTES, PackageTooLargeError } from './limits';
+import { IGNORE_FILE } from '../../workbench/packaging/ignoreRules';
+import { checkZippedSize, describePackageSize, formatBytes, MAX_DOWNLOAD_BYTES, PackageTooLargeError } from '../../workbench/packaging/limits';
 import type { CodeLink, CodeLinks } from '../../workbench/codeLinks';
-import { FolderUnreadableError, listPackageFiles, packageFolder, type FolderPackage } from './packageFolder';
+import { FolderUnreadableError, listPackageFiles, packageFolder, type FolderPackage } from '../../workbench/packaging/packageFolder';
 import { CodeStatusBar } from './statusBar';
 import { errorMessage } from '../../shared/errors';
 

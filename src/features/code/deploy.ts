@@ -1,8 +1,8 @@
 import { RevisionConflictError, type FunctionConfiguration, type LambdaApi } from '../../aws/lambda';
 import { WorkbenchError } from '../../aws/errors';
-import { checkZippedSize, describePackageSize } from './limits';
+import { checkZippedSize, describePackageSize } from '../../workbench/packaging/limits';
 import type { CodeLink } from '../../workbench/codeLinks';
-import { packageFolder, type FolderPackage } from './packageFolder';
+import { packageFolder, type FolderPackage } from '../../workbench/packaging/packageFolder';
 import { deployedByOthers, syncState } from './sync';
 
 export type DeployApi = Pick<LambdaApi, 'getFunctionConfiguration' | 'updateFunctionCode' | 'waitForUpdate'>;

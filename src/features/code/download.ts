@@ -1,9 +1,9 @@
 import { downloadCode, type FunctionConfiguration, type LambdaApi } from '../../aws/lambda';
 import { WorkbenchError } from '../../aws/errors';
 import { extractZip } from './extractZip';
-import { MAX_DOWNLOAD_BYTES } from './limits';
+import { MAX_DOWNLOAD_BYTES } from '../../workbench/packaging/limits';
 import type { LinkPatch } from './deploy';
-import { packageSha256 } from './packageFolder';
+import { packageSha256 } from '../../workbench/packaging/packageFolder';
 
 export interface DownloadResult {
   configuration: FunctionConfiguration;

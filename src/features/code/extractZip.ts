@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import { formatBytes, MAX_UNZIPPED_BYTES } from './limits';
+import { formatBytes, MAX_UNZIPPED_BYTES } from '../../workbench/packaging/limits';
 
 /** A zip entry whose name would write outside the target folder, or that cannot be written safely. */
 export class UnsafeZipEntryError extends Error {

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CODE_STATUS_BAR_ID, Commands } from '../../workbench/ids';
 import type { Logger } from '../../shared/logger';
-import { formatBytes } from './limits';
+import { formatBytes } from '../../workbench/packaging/limits';
 import type { CodeLink, CodeLinks } from '../../workbench/codeLinks';
-import { packageSha256 } from './packageFolder';
+import { packageSha256 } from '../../workbench/packaging/packageFolder';
 import { syncState } from './sync';
 import { errorMessage } from '../../shared/errors';
 

@@ -22,7 +22,7 @@ export interface HandlerLensArgs {
   debug?: boolean;
 }
 
-type LensAction = 'invoke' | 'local' | 'debug' | 'logs';
+type LensAction = 'invoke' | 'local' | 'debug' | 'logs' | 'deploy';
 
 interface LensInfo {
   action: LensAction;
@@ -118,6 +118,7 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
         }
       }
       lenses.push(new HandlerLens(range, { ...base, action: 'logs' }));
+      for (const functionName of h.templateFunctions) lenses.push(new HandlerLens(range, { ...base, action: 'deploy', functionName }));
     }
     return lenses;
   }
@@ -155,6 +156,14 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider<HandlerL
         };
         break;
       }
+      case 'deploy':
+        lens.command = {
+          title: info.templateFunctions.length > 1 ? `Deploy ${info.functionName} to…` : 'Deploy to…',
+          tooltip: `Deploy the template function ${info.functionName} to an AWS account, a custom endpoint or another Local Lambda: a plan first, then create or update`,
+          command: Commands.deployFunction,
+          arguments: [{ functionName: info.functionName }],
+        };
+        break;
       case 'logs':
         lens.command = mapped
           ? { title: 'Logs', tooltip: `Logs of ${where(mapped)}`, command: Commands.openFunctionPanel, arguments: [mapped, 'logs'] }

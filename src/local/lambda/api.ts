@@ -46,6 +46,11 @@ const FN = '([^/]+)';
 /** How long a code link works; AWS's presigned Code.Location is valid for up to 10 minutes. */
 export const CODE_LINK_LIFETIME_MS = 10 * 60 * 1000;
 
+/** A RevisionId sent with an update: a string when given (AWS's are UUIDs). */
+function readRevisionId(body: Record<string, unknown>): string | undefined {
+  return optionalString(body.RevisionId, 'RevisionId', 128);
+}
+
 /** The Lambda REST-JSON API over a LambdaStore. */
 export class LambdaApi {
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
@@ -223,7 +228,9 @@ export class LambdaApi {
     const fn = this.store.create(name, 'upload', full, code, { tags });
     let version = fn.latest;
     if (body.Publish === true) version = this.store.publish(fn).version;
-    return { status: 201, body: this.configuration(fn, version) };
+    // As on AWS, the answer to CreateFunction says Pending; the Local Lambda has nothing to
+    // provision, so the next read already says Active.
+    return { status: 201, body: { ...this.configuration(fn, version), State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' } };
   }
 
   private getFunction(c: Ctx): Result {
@@ -261,21 +268,39 @@ export class LambdaApi {
   private updateConfiguration(c: Ctx): Result {
     const { fn } = this.fn(c, false);
     const body = parseJsonBody(c.body);
+    const revisionId = readRevisionId(body);
     const patch = readSettings(body);
-    this.store.updateSettings(fn, patch, body.RevisionId);
-    return { status: 200, body: this.configuration(fn, fn.latest) };
+    this.store.updateSettings(fn, patch, revisionId);
+    return { status: 200, body: this.inProgress(fn) };
+  }
+
+  /**
+   * The answer to an update: LastUpdateStatus InProgress, as AWS answers. The update then
+   * completes at once, and its completion gives $LATEST a revision of its own (on AWS the
+   * revision changes on the call and again when the update ends), so a client must read the
+   * function again before its next guarded update.
+   */
+  private inProgress(fn: FunctionRecord): Record<string, unknown> {
+    const answer = { ...this.configuration(fn, fn.latest), LastUpdateStatus: 'InProgress' };
+    this.store.completeUpdate(fn);
+    return answer;
   }
 
   private updateCode(c: Ctx): Result {
     const { fn } = this.fn(c, false);
     const body = parseJsonBody(c.body);
-    this.store.checkRevision(fn, body.RevisionId); // before storing any code
+    const revisionId = readRevisionId(body);
+    // UpdateFunctionCode is where AWS takes Architectures (UpdateFunctionConfiguration has none).
+    const { architectures } = readSettings({ Architectures: body.Architectures });
+    this.store.checkRevision(fn, revisionId); // before storing any code
     const code = this.store.storeZip(fn.name, readZipFile(body.ZipFile));
-    this.store.updateCode(fn, code, body.RevisionId);
+    this.store.updateCode(fn, code, revisionId, architectures);
     if (fn.source === 'template') fn.source = 'upload';
-    let version = fn.latest;
-    if (body.Publish === true) version = this.store.publish(fn).version;
-    return { status: 200, body: this.configuration(fn, version) };
+    if (body.Publish === true) {
+      const { version } = this.store.publish(fn);
+      return { status: 200, body: this.configuration(fn, version) };
+    }
+    return { status: 200, body: this.inProgress(fn) };
   }
 
   private deleteFunction(c: Ctx): Result {
@@ -291,7 +316,7 @@ export class LambdaApi {
     const { fn } = this.fn(c, false);
     const body = parseJsonBody(c.body);
     const description = optionalString(body.Description, 'Description', 256);
-    const { version } = this.store.publish(fn, { description, revisionId: body.RevisionId, codeSha256: body.CodeSha256 });
+    const { version } = this.store.publish(fn, { description, revisionId: readRevisionId(body), codeSha256: body.CodeSha256 });
     return { status: 201, body: this.configuration(fn, version) };
   }
 
@@ -332,7 +357,7 @@ export class LambdaApi {
       functionVersion: body.FunctionVersion as string | undefined,
       description: optionalString(body.Description, 'Description', 256),
       routing: body.RoutingConfig,
-      revisionId: body.RevisionId,
+      revisionId: readRevisionId(body),
     });
     return { status: 200, body: aliasOf(fn, alias) };
   }

@@ -202,11 +202,18 @@ export class LambdaStore {
     return fn;
   }
 
-  updateCode(fn: FunctionRecord, code: CodeRef, revisionId?: unknown): FunctionRecord {
+  updateCode(fn: FunctionRecord, code: CodeRef, revisionId?: unknown, architectures?: FunctionSettings['architectures']): FunctionRecord {
     this.checkRevision(fn, revisionId);
     fn.latest.code = code;
+    if (architectures) fn.latest.settings = { ...fn.latest.settings, architectures };
     this.touch(fn);
     return fn;
+  }
+
+  /** An update's end: $LATEST gets a new revision, as on AWS when LastUpdateStatus leaves InProgress. */
+  completeUpdate(fn: FunctionRecord): void {
+    fn.latest.revisionId = randomUUID();
+    this.save();
   }
 
   /**

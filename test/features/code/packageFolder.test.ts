@@ -4,11 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { extractZip, InvalidZipError, readEntryModes, UnsafeZipEntryError } from '../../../src/features/code/extractZip';
-import { PackageFilter } from '../../../src/features/code/ignoreRules';
+import { PackageFilter } from '../../../src/workbench/packaging/ignoreRules';
 import {
   checkZippedSize, describePackageSize, formatBytes, MAX_UNZIPPED_BYTES, MAX_ZIPPED_DIRECT_UPLOAD_BYTES, PackageTooLargeError,
-} from '../../../src/features/code/limits';
-import { FolderUnreadableError, listPackageFiles, packageFolder, packageSha256, sha256Base64 } from '../../../src/features/code/packageFolder';
+} from '../../../src/workbench/packaging/limits';
+import { FolderUnreadableError, listPackageFiles, packageFolder, packageSha256, sha256Base64 } from '../../../src/workbench/packaging/packageFolder';
 
 function tempDir(prefix = 'lw-code-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

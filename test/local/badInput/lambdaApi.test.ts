@@ -309,6 +309,14 @@ for (const [name, fields, expect] of settingsRows) {
 row('UpdateFunctionCode: stale RevisionId', (c) => lambdaRequest(c.t, 'PUT', `${FUNCTIONS}/sentinel/code`, json({ ZipFile: b64(goodZip()), RevisionId: 'stale' })), v(412, 'PreconditionFailedException', REVISION('GetFunction')));
 row('UpdateFunctionCode: ZipFile missing', (c) => lambdaRequest(c.t, 'PUT', `${FUNCTIONS}/sentinel/code`, '{}'), invalid('Please provide the function code as ZipFile (S3Bucket/S3Key and ImageUri are not available on the Local Lambda).'));
 row('UpdateFunctionCode: unknown function', (c) => lambdaRequest(c.t, 'PUT', `${FUNCTIONS}/nope/code`, json({ ZipFile: b64(goodZip()) })), notFound(/^Function not found: .*:function:nope$/));
+row('UpdateFunctionCode: RevisionId a number', (c) => lambdaRequest(c.t, 'PUT', `${FUNCTIONS}/sentinel/code`, json({ ZipFile: b64(goodZip()), RevisionId: 5 })),
+  content(type('RevisionId', 'a string', 'the number 5')));
+row('UpdateFunctionCode: RevisionId of 129 characters', (c) => lambdaRequest(c.t, 'PUT', `${FUNCTIONS}/sentinel/code`, json({ ZipFile: b64(goodZip()), RevisionId: 'r'.repeat(129) })),
+  validation('RevisionId must be at most 128 characters.'));
+row('UpdateFunctionCode: Architectures ["sparc"]', (c) => lambdaRequest(c.t, 'PUT', `${FUNCTIONS}/sentinel/code`, json({ ZipFile: b64(goodZip()), Architectures: ['sparc'] })),
+  validation('Architectures must hold exactly one of x86_64 or arm64.'));
+row('UpdateFunctionConfiguration: RevisionId an object', (c) => configure(c.t, { Timeout: 5, RevisionId: { id: 'x' } }), content(type('RevisionId', 'a string', 'an object')));
+row('PublishVersion: RevisionId true', (c) => lambdaRequest(c.t, 'POST', `${FUNCTIONS}/sentinel/versions`, json({ RevisionId: true })), content(type('RevisionId', 'a string', 'the boolean true')));
 row('PublishVersion: stale RevisionId', (c) => lambdaRequest(c.t, 'POST', `${FUNCTIONS}/sentinel/versions`, json({ RevisionId: 'stale' })), v(412, 'PreconditionFailedException', REVISION('GetFunction')));
 row('PublishVersion: wrong CodeSha256', (c) => lambdaRequest(c.t, 'POST', `${FUNCTIONS}/sentinel/versions`, json({ CodeSha256: 'abc' })),
   invalid(/^CodeSHA256 \(abc\) is different from current CodeSHA256 in \$LATEST \(.+\)\. Please try again with the CodeSHA256 in \$LATEST\.$/));
@@ -345,6 +353,7 @@ row('CreateAlias: routing from $LATEST', alias({ FunctionVersion: '$LATEST', Rou
 row('CreateAlias: weighted version is the primary', alias({ RoutingConfig: { AdditionalVersionWeights: { 1: 0.5 } } }), invalid('Invalid function version 1. Function version 1 is already included in routing configuration.'));
 row('CreateAlias: weighted version that does not exist', alias({ RoutingConfig: { AdditionalVersionWeights: { 42: 0.5 } } }), notFound(/^Function not found: .*:function:sentinel:42$/));
 row('CreateAlias: Description of 257 characters', alias({ Description: 'd'.repeat(257) }), validation('Description must be at most 256 characters.'));
+row('UpdateAlias: RevisionId a number', updateAlias({ Description: 'x', RevisionId: 7 }), content(type('RevisionId', 'a string', 'the number 7')));
 row('UpdateAlias: stale RevisionId', updateAlias({ Description: 'x', RevisionId: 'stale' }), v(412, 'PreconditionFailedException', REVISION('GetAlias')));
 row('UpdateAlias: FunctionVersion "latest"', updateAlias({ FunctionVersion: 'latest' }), invalid('FunctionVersion must be $LATEST or a version number (got latest).'));
 row('UpdateAlias: weight 1.5', updateAlias({ RoutingConfig: { AdditionalVersionWeights: { 2: 1.5 } } }), validation("1 validation error detected: Value '1.5' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: " +
