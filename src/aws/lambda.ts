@@ -350,13 +350,13 @@ export class LambdaApi {
    * A signed call to one of the Local Lambda's own operations (`/_local/...`), for a Local Lambda
    * connection only; the answer's JSON, or a WorkbenchError with the server's message.
    */
-  private localCall<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<T> {
+  private localCall<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown, timeoutMs = 15_000): Promise<T> {
     return this.call(async () => {
       if (this.spec.kind !== 'local' || !this.spec.endpoint) throw new WorkbenchError('localLambda', 'This works on the Local Lambda only.');
       const url = new URL(path, this.spec.endpoint);
       const text = body === undefined ? undefined : JSON.stringify(body);
       const headers = await this.signFunctionUrlRequest({ url, method, headers: text ? { 'content-type': 'application/json' } : {}, body: text });
-      const res = await fetch(url, { method, headers, body: text, signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(url, { method, headers, body: text, signal: AbortSignal.timeout(timeoutMs) });
       const answer = await res.text();
       let value: unknown;
       try {
@@ -380,6 +380,17 @@ export class LambdaApi {
       .filter((r) => r?.functionName === functionName && typeof r.method === 'string' && typeof r.path === 'string')
       .map((r) => ({ method: String(r.method), path: String(r.path) }));
     return routes.length ? { endpoint: status.apiEndpoint, routes } : undefined;
+  }
+
+  /**
+   * What the Local Lambda's build step makes of a template function for a deploy: the folder of
+   * its esbuild bundle and the handler there, or undefined (with why) when its folder is packaged
+   * as it is.
+   */
+  async localPackage(functionName: string): Promise<{ folder: string; handler: string } | { reason: string }> {
+    const out = await this.localCall<{ Built?: unknown; Folder?: unknown; Handler?: unknown; Reason?: unknown }>('POST', `/_local/package?function=${encodeURIComponent(functionName)}`, undefined, 180_000);
+    if (out.Built === true && typeof out.Folder === 'string' && typeof out.Handler === 'string') return { folder: out.Folder, handler: out.Handler };
+    return { reason: typeof out.Reason === 'string' ? out.Reason : 'The Local Lambda did not build it.' };
   }
 
   /** The Local Lambda's schedules of one function (its template's Schedule and ScheduleV2 events). */

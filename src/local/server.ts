@@ -265,6 +265,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
       handleSchedules(req, res, url, body);
     } else if (req.method === 'GET' && url.pathname === '/_local/destinations') {
       sendJson(res, 200, destinations(url));
+    } else if (req.method === 'POST' && url.pathname === '/_local/package') {
+      sendJson(res, 200, await packageOf(url.searchParams.get('function') ?? ''));
     } else if (LambdaApi.owns(url.pathname)) {
       await api.handle(req, res, body, url);
     } else {
@@ -273,6 +275,26 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
         '(and other dated prefixes), CloudWatch Logs is POST / with X-Amz-Target Logs_20140328.* and CloudWatch metrics ' +
         `POST / with X-Amz-Target ${METRICS_TARGET_PREFIX}*`);
     }
+  };
+
+  /**
+   * POST /_local/package?function=NAME: what a deploy packages for a template function. A Node.js
+   * function bundled with esbuild is built now (as an invoke would) and its bundle's folder is
+   * given; any other function is packaged from its own folder (`Built: false`, with why).
+   */
+  const packageOf = async (name: string): Promise<Record<string, unknown>> => {
+    if (!/^[A-Za-z0-9_-]{1,140}$/.test(name)) throw new ApiError(400, 'InvalidParameterValueException', 'function must be a function name (letters, digits, "-" and "_").');
+    const fn = store.find(name);
+    if (!fn) throw new ApiError(404, 'ResourceNotFoundException', `Function not found: ${name}`);
+    if (fn.source !== 'template') return { Built: false, Reason: `${name} is not a template function; its code is what was deployed to it.` };
+    let bundle: { folder: string; handler: string } | undefined;
+    try {
+      bundle = await runtime.bundleOf(executionSpecOf(store, fn, fn.latest, codeWatcher));
+    } catch (err) {
+      throw new ApiError(400, 'InvalidParameterValueException', `The build of ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return bundle ? { Built: true, Folder: bundle.folder, Handler: bundle.handler }
+      : { Built: false, Reason: `${name} is not bundled with esbuild; its code folder is packaged as it is.` };
   };
 
   /** GET /_local/schedules[?function=], PUT /_local/schedules/{id} {"Firing": bool}, POST /_local/schedules/{id}/fire. */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { customConnection, type ConnectionSpec } from '../../src/aws/connections';
+import { customConnection, localConnection, type ConnectionSpec } from '../../src/aws/connections';
 import { LambdaApi } from '../../src/aws/lambda';
 import { canaryPort } from '../../src/features/deploy/canary';
 import { DeployConflictError, DeployStepError, deployPlan, type StepRecord } from '../../src/features/deploy/deployer';
@@ -218,5 +218,52 @@ describe('Deploy a template function to a second Local Lambda (a custom endpoint
     } finally {
       fs.rmSync(big);
     }
+  });
+});
+
+describe('Deploy a TypeScript function bundled with esbuild, packaged by the Local Lambda build step', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  const closers: Array<() => Promise<void> | void> = [];
+  after(async () => {
+    for (const close of closers.reverse()) await close();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("sends the Local Lambda's bundle of hello-ts (no sam build output) and the deployed function answers", async () => {
+    const workspace = makeTempDir('deploy-ts-workspace-');
+    dirs.push(workspace);
+    fs.cpSync(path.join(__dirname, '../../../examples'), workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}.local-lambda`) });
+    const source = await startLocalLambda({ dir: workspace, dataDir: makeTempDir('deploy-ts-source-'), port: 0 });
+    closers.push(() => source.close());
+    const target = await startLocalLambda({ dir: makeTempDir('deploy-ts-target-'), dataDir: makeTempDir('deploy-ts-target-data-'), port: 0, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    closers.push(() => target.close());
+    const sourceApi = new LambdaApi(localConnection(source.endpoint, source.region, source.credentials), source.region);
+    const made = customConnection({ name: 'Second Local Lambda', endpoint: target.endpoint, region: target.region });
+    assert.ok(!('invalid' in made));
+    const targetApi = new LambdaApi(made, target.region);
+    closers.push(() => { sourceApi.dispose(); targetApi.dispose(); });
+
+    const fns = await readTemplateFunctions(workspace, {}, () => undefined);
+    const fn = fns.find((f) => f.functionName === 'hello-ts');
+    assert.ok(fn);
+    const withoutBuild = await planFunction(targetApi, fn, templateKey(workspace, fn.templateFile));
+    assert.match(withoutBuild.blockers.join(' '), /run `sam build` first/, 'without the Local Lambda there is nothing to send');
+
+    const p = await planFunction(targetApi, fn, templateKey(workspace, fn.templateFile), (f) => sourceApi.localPackage(f.functionName));
+    assert.deepEqual(p.blockers, []);
+    assert.equal(p.pkg?.from, 'local-build');
+    assert.equal(p.changes.find((c) => c.label === 'Handler')?.after, 'src/app.handler', 'the handler where the bundle has it');
+    assert.match(p.warnings.join(' '), /deployed handler is src\/app\.handler \(the template says app\.handler\)/);
+    assert.ok(!p.pkg?.folder.startsWith(workspace), `the bundle is the build step's, under its data folder (${p.pkg?.folder})`);
+    const outcome = await deployPlan(targetApi, p, { role: ROLE, pollIntervalMs: 20 });
+    assert.equal(outcome.configuration.State, 'Active');
+    const client = new LambdaClient({ endpoint: target.endpoint, region: target.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    closers.push(() => client.destroy());
+    const out = await client.send(new InvokeCommand({ FunctionName: 'hello-ts', Payload: Buffer.from(JSON.stringify({ name: 'Ada' })) }));
+    assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
+    assert.match(Buffer.from(out.Payload ?? []).toString(), /Ada/);
+    const packaged = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'hello-ts' }));
+    assert.equal(packaged.CodeSha256, p.pkg?.sha256);
   });
 });

@@ -7,6 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IamApi } from '../../aws/iam';
+import { LOCAL_CONNECTION_ID } from '../../aws/connections';
+import { LOCAL_REGION } from '../../shared/lambda/arn';
 import type { LambdaApi } from '../../aws/lambda';
 import { errorMessage } from '../../shared/errors';
 import type { FunctionTarget } from '../../shared/target';
@@ -20,7 +22,7 @@ import { requireTrust } from '../../workbench/trust';
 import { canaryPort } from './canary';
 import { DeployConflictError, DeployStepError, deployPlan, type CanaryOptions, type DeployOutcome, type StepRecord } from './deployer';
 import type { TemplateFunction } from './plan';
-import { hasWork, planFunction, templateKey, type FunctionPlan } from './planner';
+import { hasWork, planFunction, templateKey, type FunctionPlan, type LocalBuild } from './planner';
 import type { PlanDocuments } from './planDocuments';
 import { planSummary, renderPlan, renderResults } from './planView';
 import { lambdaRoles, roleArnProblem, roleNameProblem, suggestedRoleName } from './roles';
@@ -90,6 +92,14 @@ export class DeployActions {
   private log(line: string): void {
     this.ws.log.info(`Deploy: ${line}`);
   }
+
+  /** A function bundled with esbuild is packaged as the Local Lambda's build step bundles it (the Local Lambda serves the same folder). */
+  private readonly localBuild: LocalBuild = async (fn) => {
+    const { lambda } = await this.ws.connections.resolve({ connectionId: LOCAL_CONNECTION_ID, connectionLabel: 'Local Lambda', region: LOCAL_REGION });
+    const built = await lambda.localPackage(fn.functionName);
+    this.log('folder' in built ? `${fn.functionName}: packaging the Local Lambda's esbuild bundle in ${built.folder}` : `${fn.functionName}: ${built.reason}`);
+    return built;
+  };
 
   private async templateFunctions(): Promise<{ folder: string; functions: TemplateFunction[] }> {
     const folder = readSettings().localFolder;
@@ -268,7 +278,7 @@ export class DeployActions {
       const out: FunctionPlan[] = [];
       for (const fn of functions) {
         progress.report({ message: `${fn.functionName}: packaging and reading what is deployed` });
-        out.push(await planFunction(lambda, fn, templateKey(folder, fn.templateFile)));
+        out.push(await planFunction(lambda, fn, templateKey(folder, fn.templateFile), this.localBuild));
       }
       return out;
     });

@@ -53,7 +53,7 @@ function functionSection(plan: FunctionPlan): string[] {
     lines.push('');
   }
   if (plan.pkg) {
-    const from = plan.pkg.from === 'sam-build' ? '`sam build` output' : 'code folder as it is';
+    const from = plan.pkg.from === 'sam-build' ? '`sam build` output' : plan.pkg.from === 'local-build' ? 'the Local Lambda\'s esbuild bundle' : 'code folder as it is';
     const codeLine = plan.action === 'create' ? 'uploaded with the new function' : plan.codeChanged ? `code changes (deployed: ${code(plan.deployed?.CodeSha256 ?? '?')})` : 'code unchanged, not uploaded';
     lines.push('**Package**', '');
     lines.push(`- ${plan.pkg.fileCount} file${plan.pkg.fileCount === 1 ? '' : 's'} from ${code(plan.pkg.folder)} (${from})`);

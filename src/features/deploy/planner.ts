@@ -15,8 +15,8 @@ import { deployedConfig, diffConfig, isFromTemplate, type FieldChange, type Temp
 export interface PackageInfo {
   /** The folder that was zipped. */
   folder: string;
-  /** `sam build`'s output for the function, or its CodeUri folder as it is. */
-  from: 'sam-build' | 'code-folder';
+  /** `sam build`'s output for the function, the Local Lambda's esbuild bundle of it, or its CodeUri folder as it is. */
+  from: 'sam-build' | 'local-build' | 'code-folder';
   zip: Uint8Array;
   /** Base64 SHA-256, as Lambda reports CodeSha256. */
   sha256: string;
@@ -47,6 +47,9 @@ export interface FunctionPlan {
 
 export type PlanApi = Pick<LambdaApi, 'getFunction'>;
 
+/** The Local Lambda's build of a template function: its bundle's folder and handler, or why there is none. */
+export type LocalBuild = (fn: TemplateFunction) => Promise<{ folder: string; handler: string } | { reason: string }>;
+
 async function isFolder(folder: string): Promise<boolean> {
   return (await fs.stat(folder).catch(() => undefined))?.isDirectory() ?? false;
 }
@@ -57,10 +60,12 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * The folder that makes the package: what `sam build` wrote for the function
- * (`.aws-sam/build/<LogicalId>`, dependencies and bundles included) when it is there, else the
- * CodeUri folder as it is, which suits functions that need no build.
+ * (`.aws-sam/build/<LogicalId>`, dependencies and bundles included) when it is there; for a
+ * function bundled with esbuild, the bundle the Local Lambda's build step makes of it (when
+ * `localBuild` is given); else the CodeUri folder as it is, which suits functions that need no
+ * build.
  */
-export async function packageSource(fn: TemplateFunction): Promise<{ folder: string; from: PackageInfo['from']; blockers: string[]; warnings: string[] }> {
+export async function packageSource(fn: TemplateFunction, localBuild?: LocalBuild): Promise<{ folder: string; from: PackageInfo['from']; blockers: string[]; warnings: string[]; handler?: string }> {
   const blockers: string[] = [];
   const warnings: string[] = [];
   const built = path.join(path.dirname(fn.templateFile), '.aws-sam', 'build', fn.logicalId);
@@ -70,7 +75,22 @@ export async function packageSource(fn: TemplateFunction): Promise<{ folder: str
     blockers.push(`its code folder ${folder || '(none)'} does not exist`);
     return { folder, from: 'code-folder', blockers, warnings };
   }
-  if (fn.buildMethod === 'esbuild' || fn.buildMethod === 'makefile') {
+  if (fn.buildMethod === 'esbuild' && localBuild) {
+    let built: Awaited<ReturnType<LocalBuild>>;
+    try {
+      built = await localBuild(fn);
+    } catch (err) {
+      blockers.push(`the Local Lambda could not build it: ${errorMessage(err)}`);
+      return { folder, from: 'code-folder', blockers, warnings };
+    }
+    if ('folder' in built) {
+      if (fn.desired && built.handler !== fn.desired.handler) {
+        warnings.push(`the bundle keeps its entry point's folder, so the deployed handler is ${built.handler} (the template says ${fn.desired.handler})`);
+      }
+      return { folder: built.folder, from: 'local-build', blockers, warnings, handler: built.handler };
+    }
+    blockers.push(`${built.reason} Run \`sam build\` first`);
+  } else if (fn.buildMethod === 'esbuild' || fn.buildMethod === 'makefile') {
     blockers.push(`it is built with ${fn.buildMethod} (Metadata BuildMethod), and there is no build output in ${path.relative(path.dirname(fn.templateFile), built)}; run \`sam build\` first`);
   } else if (fn.desired?.runtime.startsWith('python') && (await exists(path.join(folder, 'requirements.txt')))) {
     warnings.push('requirements.txt lists packages, but the package holds the folder as it is (no `sam build` output): install them into the folder or run `sam build`');
@@ -99,12 +119,15 @@ export function templateKey(workspaceFolder: string, templateFile: string): stri
 }
 
 /** Plans one function: package, what is deployed, the diff, and what stops it. */
-export async function planFunction(api: PlanApi, fn: TemplateFunction, key: string): Promise<FunctionPlan> {
+export async function planFunction(api: PlanApi, fn: TemplateFunction, key: string, localBuild?: LocalBuild): Promise<FunctionPlan> {
   const blockers = [...fn.blockers];
   const warnings = [...fn.warnings];
   let pkg: PackageInfo | undefined;
+  const template = fn;
   if (fn.codeDir !== undefined && blockers.length === 0) {
-    const source = await packageSource(fn);
+    const source = await packageSource(fn, localBuild);
+    // A bundle's handler is what the deployed function must name.
+    if (source.handler && fn.desired && source.handler !== fn.desired.handler) fn = { ...fn, desired: { ...fn.desired, handler: source.handler } };
     blockers.push(...source.blockers);
     warnings.push(...source.warnings);
     if (source.blockers.length === 0) {
@@ -125,7 +148,7 @@ export async function planFunction(api: PlanApi, fn: TemplateFunction, key: stri
     if (!(error instanceof WorkbenchError && error.kind === 'notFound')) throw error;
   }
   const action = deployed ? 'update' : 'create';
-  const foreign = deployed !== undefined && !isFromTemplate(tags, fn, key);
+  const foreign = deployed !== undefined && !isFromTemplate(tags, template, key);
   if (deployed?.PackageType === 'Image') blockers.push(`${fn.functionName} is deployed as a container image there; its code cannot be replaced with a .zip package`);
   const changes = fn.desired ? diffConfig(fn.desired, deployed ? deployedConfig(deployed) : undefined) : [];
   const codeChanged = !deployed || !pkg || deployed.CodeSha256 !== pkg.sha256;

@@ -201,8 +201,21 @@ export class RuntimeManager {
     return built;
   }
 
-  private async build(builder: NodeBuilder, spec: ExecutionSpec, build: NonNullable<ExecutionSpec['build']>): Promise<ExecutionSpec> {
-    const prepared = await builder.prepare({
+  /**
+   * The folder a deploy packages for a Node.js template function bundled with esbuild (Metadata
+   * BuildMethod: esbuild): its bundle as the build step makes it (dependencies inside, source
+   * maps beside), with the handler that applies there. Undefined for any other function: its
+   * folder is what it is.
+   */
+  async bundleOf(spec: ExecutionSpec): Promise<{ folder: string; handler: string } | undefined> {
+    const builder = this.nodeBuilder;
+    if (!builder || !spec.build || runtimeFamily(spec.runtime) !== 'node') return undefined;
+    const prepared = await builder.prepare(this.buildSource(spec, spec.build), this.buildAbort.signal);
+    return prepared.kind === 'bundle' ? { folder: prepared.codeDir, handler: prepared.handler } : undefined;
+  }
+
+  private buildSource(spec: ExecutionSpec, build: NonNullable<ExecutionSpec['build']>): Parameters<NodeBuilder['prepare']>[0] {
+    return {
       id: spec.version === '$LATEST' ? spec.functionName : `${spec.functionName}:${spec.version}`,
       codeDir: spec.codeDir,
       handler: spec.handler,
@@ -212,7 +225,11 @@ export class RuntimeManager {
       layerNodePath: layerPaths(spec.layers ?? [], spec.runtime).NODE_PATH,
       templateDir: build.templateDir,
       logicalId: build.logicalId,
-    }, this.buildAbort.signal);
+    };
+  }
+
+  private async build(builder: NodeBuilder, spec: ExecutionSpec, build: NonNullable<ExecutionSpec['build']>): Promise<ExecutionSpec> {
+    const prepared = await builder.prepare(this.buildSource(spec, build), this.buildAbort.signal);
     for (const warning of prepared.warnings) {
       this.note({ level: 'warning', kind: 'runtime-libraries', functionName: spec.functionName, runtime: spec.runtime, message: `${spec.functionName}: ${warning}` }, `node-warning\0${spec.functionName}\0${warning}`);
     }

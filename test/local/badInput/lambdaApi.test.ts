@@ -520,6 +520,12 @@ row('event invoke config list of a qualified name', (c) => lambdaRequest(c.t, 'G
   invalid('This operation does not accept a qualified function name.'));
 row('destinations of a function name with a slash', (c) => lambdaRequest(c.t, 'GET', '/_local/destinations?function=a%2Fb'),
   validation('function=a/b is not a function name (1–64 letters, digits, "-" and "_").'));
+row('a package of a function name that is a path', (c) => lambdaRequest(c.t, 'POST', '/_local/package?function=..%2F..%2Fetc'),
+  invalid('function must be a function name (letters, digits, "-" and "_").'));
+row('a package with no function named', (c) => lambdaRequest(c.t, 'POST', '/_local/package'),
+  invalid('function must be a function name (letters, digits, "-" and "_").'));
+row('a package of a function that does not exist', (c) => lambdaRequest(c.t, 'POST', '/_local/package?function=nobody'), notFound('Function not found: nobody'));
+row('a package asked for with GET', (c) => lambdaRequest(c.t, 'GET', '/_local/package?function=sentinel'), v(404, 'UnknownOperationException', /No Local Lambda operation at GET \/_local\/package/));
 
 badInputTable<Ctx>('Lambda API', {
   async setup(start) {
