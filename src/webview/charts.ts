@@ -22,6 +22,8 @@ export interface ChartScale {
   format(value: number): string;
   /** The scale starts at 0 (counts, durations, percentages). */
   fromZero?: boolean;
+  /** Values are whole numbers (counts): the axis steps by 1, 2, 5, 10… only. */
+  integer?: boolean;
 }
 
 export interface TimeChartData {
@@ -33,6 +35,8 @@ export interface TimeChartData {
 export interface TimeChartOptions {
   scales: ChartScale[];
   height?: number;
+  /** Charts with the same key move their cursors together, so hovering one shows the values of all. */
+  syncKey?: string;
   /** Called after each draw (the first one is the first paint). */
   onDraw?(): void;
 }
@@ -44,7 +48,11 @@ interface ChartTheme {
   grid: string;
   axis: string;
   font: string;
+  fontPx: number;
 }
+
+/** Axis steps for whole numbers: 1, 2, 5, 10, 20, 50… */
+const INTEGER_STEPS = Array.from({ length: 12 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 
 const PALETTE_VARIABLES: Array<[string, string]> = [
   ['--vscode-charts-blue', '#3794ff'],
@@ -59,12 +67,14 @@ function readTheme(from: Element): ChartTheme {
   const style = getComputedStyle(from);
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const size = read('--vscode-editor-font-size', '12').replace(/px$/, '');
+  const fontPx = Math.max(10, Math.min(14, Number(size) || 12) - 1);
   return {
+    fontPx,
     palette: PALETTE_VARIABLES.map(([name, fallback]) => read(name, fallback)),
     text: read('--vscode-descriptionForeground', read('--vscode-foreground', '#888888')),
     grid: read('--vscode-editorWidget-border', read('--vscode-panel-border', 'rgba(128,128,128,0.25)')),
     axis: read('--vscode-foreground', '#888888'),
-    font: `${Math.max(10, Math.min(14, Number(size) || 12) - 1)}px ${read('--vscode-font-family', 'sans-serif')}`,
+    font: `${fontPx}px ${read('--vscode-font-family', 'sans-serif')}`,
   };
 }
 
@@ -131,21 +141,25 @@ export class TimeChart {
     this.plot?.destroy();
     const theme = readTheme(this.container);
     const { scales } = this.options;
+    const integerScale = (id: string) => scales.find((s) => s.id === id)?.integer === true;
     const formatOf = (id: string) => scales.find((s) => s.id === id)?.format ?? ((v: number) => String(v));
     const span = this.data.x.length > 1 ? this.data.x[this.data.x.length - 1] - this.data.x[0] : 3600;
-    const axis = (scale: string | undefined, side?: 1): uPlot.Axis => ({
+    // Only the keys that are set: uPlot reads an explicit undefined as a value.
+    const axisLook = { stroke: theme.text, font: theme.font, ticks: { show: false } };
+    const valueAxis = (scale: string, right: boolean): uPlot.Axis => ({
+      ...axisLook,
       scale,
-      side,
-      stroke: theme.text,
-      font: theme.font,
-      grid: { show: side === undefined, stroke: theme.grid, width: 1 },
-      ticks: { show: false },
-      ...(scale ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => formatOf(scale)(v)), size: 56 } : {}),
+      ...(right ? { side: 1 } : {}),
+      grid: { show: !right, stroke: theme.grid, width: 1 },
+      // Wide enough for the longest label ("1.25 s", "12.5k"), at about 0.6 em a character.
+      size: (_u: uPlot, values: string[] | null) => Math.ceil(Math.max(3, ...(values ?? []).map((v) => v.length)) * theme.fontPx * 0.62) + 14,
+      ...(integerScale(scale) ? { incrs: INTEGER_STEPS } : {}),
+      values: (_u: uPlot, splits: number[]) => splits.map((v) => formatOf(scale)(v)),
     });
     const opts: uPlot.Options = {
       width: this.width(),
       height: this.height(),
-      cursor: { points: { size: 6 } },
+      cursor: { points: { size: 6 }, ...(this.options.syncKey ? { sync: { key: this.options.syncKey } } : {}) },
       legend: { show: true, live: true },
       scales: {
         x: { time: true },
@@ -155,9 +169,8 @@ export class TimeChart {
         } }])),
       },
       axes: [
-        { ...axis(undefined), grid: { show: false }, values: (_u: uPlot, splits: number[]) => splits.map((v) => timeFormat(v, span)) },
-        axis(scales[0]?.id),
-        ...(scales.length > 1 ? [{ ...axis(scales[1].id, 1), grid: { show: false } }] : []),
+        { ...axisLook, grid: { show: false }, values: (_u: uPlot, splits: number[]) => splits.map((v) => timeFormat(v, span)) },
+        ...scales.slice(0, 2).map((s, i) => valueAxis(s.id, i === 1)),
       ],
       series: [
         { value: (_u: uPlot, v: number | null) => (v === null ? '–' : new Date(v * 1000).toLocaleString()) },

@@ -51,7 +51,7 @@ export function formatValue(unit: ChartUnit, value: number): string {
 }
 
 const SCALES: Record<ChartUnit, ChartScale> = {
-  count: { id: 'count', format: (v) => formatValue('count', v) },
+  count: { id: 'count', format: (v) => formatValue('count', v), integer: true },
   ms: { id: 'ms', format: (v) => formatValue('ms', v) },
   percent: { id: 'percent', format: (v) => formatValue('percent', v) },
 };
@@ -82,7 +82,7 @@ class ChartCard {
       lines: data.series.map((s) => ({ label: s.label, values: s.values, scale: s.unit, color: s.color, dashed: s.dashed })),
     };
     if (this.chart) this.chart.update(chartData);
-    else this.chart = new charts.TimeChart(this.canvas, chartData, { scales: units.map((u) => SCALES[u]), onDraw });
+    else this.chart = new charts.TimeChart(this.canvas, chartData, { scales: units.map((u) => SCALES[u]), onDraw, syncKey: 'monitor' });
   }
 
   dispose(): void {
