@@ -4,7 +4,9 @@ import { errorMessage } from '../../shared/errors';
 import type { RequestHandlers } from '../../shared/protocol';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
 import { monitorProtocol, type LoadParams, type MonitorData, type MonitorProblem, type MonitorProtocol } from './protocol';
-import { availableSplits, chartsFor, NAMESPACE, planQueries, readListing, shapeResults, splitLines, type MonitorSubject } from './queries';
+import { availableSplits, CHARTS, chartsFor, NAMESPACE, planQueries, readListing, shapeResults, splitLines, type MetricListing, type MonitorSubject } from './queries';
+
+const EMPTY_LISTING: MetricListing = { metricNames: new Set(), resources: [], executed: new Map() };
 import { resolveRange } from './ranges';
 
 /**
@@ -90,26 +92,41 @@ export class MonitorController implements TabController<MonitorProtocol> {
     } catch (error) {
       return this.keep(base(rangeView, { problem: { kind: 'failed', message: errorMessage(error) } }));
     }
+    // With no split the core charts need nothing from ListMetrics: read both at once.
+    const core = CHARTS.filter((c) => !c.optional);
+    const early = params.split === 'none' ? planQueries(subject, splitLines(subject, 'none', EMPTY_LISTING), core, range.periodSeconds) : undefined;
+    const earlyResults = early ? metrics.getMetricData(early.queries, range.start, range.end, { signal: controller.signal }) : undefined;
+    earlyResults?.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
     let listing;
     try {
       const listed = await metrics.listMetrics({ namespace: NAMESPACE, dimensions: [{ name: 'FunctionName', value: subject.functionName }] });
       listing = readListing(subject.functionName, listed.metrics);
     } catch (error) {
+      controller.abort();
       return this.keep(base(rangeView, { problem: problemOf(error, 'ListMetrics', this.where) }));
     }
     const splits = availableSplits(subject, listing);
     const split = splits.includes(params.split) ? params.split : 'none';
-    const plan = planQueries(subject, splitLines(subject, split, listing), chartsFor(listing), range.periodSeconds);
+    const lines = splitLines(subject, split, listing);
+    const charts = chartsFor(listing);
+    // What is left to read: everything, or after the early read only the optional charts that exist.
+    const plan = early && split === 'none' ? planQueries(subject, lines, charts.filter((c) => c.optional), range.periodSeconds, { totals: false }) : planQueries(subject, lines, charts, range.periodSeconds);
     let results;
+    let firstResults;
     try {
-      results = await metrics.getMetricData(plan.queries, range.start, range.end, { signal: controller.signal });
+      [firstResults, results] = await Promise.all([
+        split === 'none' ? earlyResults : undefined,
+        plan.charts.length > 0 ? metrics.getMetricData(plan.queries, range.start, range.end, { signal: controller.signal }) : Promise.resolve([]),
+      ]);
     } catch (error) {
       if (controller.signal.aborted || this.disposed) throw new Error('Cancelled: a newer load replaced this one.', { cause: error });
       return this.keep(base(rangeView, { splits, split, problem: problemOf(error, 'GetMetricData', this.where) }));
     } finally {
       if (this.inFlight === controller) this.inFlight = undefined;
     }
-    const shaped = shapeResults(plan, results, range.start, range.end, range.periodSeconds);
+    const shapedFirst = early && firstResults ? shapeResults(early, firstResults, range.start, range.end, range.periodSeconds) : undefined;
+    const shapedRest = shapeResults(plan, results, range.start, range.end, range.periodSeconds);
+    const shaped = shapedFirst ? { charts: [...shapedFirst.charts, ...shapedRest.charts], totals: shapedFirst.totals } : shapedRest;
     const data = base(rangeView, { splits, split, charts: shaped.charts, totals: shaped.totals });
     if (shaped.totals.invocations === 0 && shaped.totals.throttles === 0) {
       const delay = this.host.target.connectionKind === 'local' ? '' : ' CloudWatch shows an invocation a minute or two after it ran.';

@@ -216,7 +216,8 @@ export interface MonitorPlan {
 }
 
 /** Every query of one load: each chart's lines for the split, and the totals. */
-export function planQueries(subject: MonitorSubject, lines: readonly SplitLine[], charts: readonly ChartSpec[], periodSeconds: number): MonitorPlan {
+export function planQueries(subject: MonitorSubject, lines: readonly SplitLine[], charts: readonly ChartSpec[], periodSeconds: number,
+  options: { totals?: boolean } = {}): MonitorPlan {
   const book = new QueryBook(periodSeconds);
   const split = lines.length > 1 || (lines[0] && JSON.stringify(lines[0].dimensions) !== JSON.stringify(subjectDimensions(subject)));
   const planned = charts.map((spec): PlannedChart => {
@@ -240,7 +241,8 @@ export function planQueries(subject: MonitorSubject, lines: readonly SplitLine[]
     return { spec, series };
   });
   const own = subjectDimensions(subject);
-  const totals = Object.fromEntries(TOTALS.map(([key, metric, stat]) => [key, book.id(metric, stat, own)])) as MonitorPlan['totals'];
+  // Without totals their ids are empty: shapeResults finds no series for them.
+  const totals = Object.fromEntries(TOTALS.map(([key, metric, stat]) => [key, options.totals === false ? '' : book.id(metric, stat, own)])) as MonitorPlan['totals'];
   return { queries: book.queries, charts: planned, totals };
 }
 

@@ -88,6 +88,13 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
     assert.equal(after.totals.errors, 1);
     const rate = chart(after, 'errors').series.find((s) => s.unit === 'percent');
     assert.ok(rate?.values.some((v) => v !== null && v > 0 && v <= 100), 'the error rate shows the failed call');
+    assert.equal(after.charts.some((c) => c.id === 'asyncEventsReceived'), false, 'no async chart before an Event call');
+
+    await client.send(new InvokeCommand({ FunctionName: 'counted', InvocationType: 'Event', Payload: '{}' }));
+    const withAsync = await controller.load({ range: { preset: '1h' }, split: 'none' });
+    const ids = withAsync.charts.map((c) => c.id);
+    assert.deepEqual(ids.slice(0, 6), ['invocations', 'errors', 'throttles', 'duration', 'concurrency', 'asyncEventsReceived'], `the async charts show once ListMetrics lists them: ${ids.join(', ')}`);
+    assert.equal(sum(chart(withAsync, 'asyncEventsReceived').series[0].values), 1);
   });
 
   it('splits a weighted alias by the version that ran: one line per version, adding up to the calls', async () => {
