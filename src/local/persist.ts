@@ -227,7 +227,7 @@ export function readJsonFile<T>(file: string): T | undefined {
 }
 
 /** What the Local Lambda keeps directly in its data folder; nothing else there is ever changed. */
-export const DATA_ENTRIES = ['lambda-state.json', 'function-urls.json', 'schedules.json', 'credentials.json', 'code', 'inline', 'layers', 'logs', 'template-code', 'tmp', 'build', 'runtime'];
+export const DATA_ENTRIES = ['lambda-state.json', 'function-urls.json', 'schedules.json', 'async-events.json', 'credentials.json', 'code', 'inline', 'layers', 'logs', 'template-code', 'tmp', 'build', 'runtime'];
 
 /**
  * Makes the data folder private and tidy at start: folders 0700 and files 0600 (owner-executable

@@ -29,6 +29,7 @@ import { applyTemplateUrls } from './urls/templateUrls';
 import { startApiServer, type ApiServer } from './apis/server';
 import { routeTableOf } from './apis/templateRoutes';
 import { Schedules } from './schedules';
+import { ASYNC_QUEUE_FILE, readQueueFile } from './lambda/asyncQueueFile';
 import { parseJsonBody } from './lambda/requests';
 
 export interface LocalLambdaOptions {
@@ -159,6 +160,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   store.load();
   const urlStore = new UrlStore(dataDir);
   urlStore.load();
+  const queueFile = path.join(dataDir, ASYNC_QUEUE_FILE);
+  const queuedEvents = readQueueFile(queueFile);
   const logStore = new LogStore(dataDir);
   secureDataDir(dataDir, LambdaStore.tmpFolders(dataDir));
   const credentials = resolveCredentials(dataDir, opts.credentials);
@@ -181,7 +184,8 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   // The data folder may sit inside a code folder (CodeUri: .); what the server writes there is no code change.
   const codeWatcher = new CodeWatcher({ ignore: [dataDir] });
   const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
-  const asyncEvents = new AsyncEvents({ store, invoker: runtime, codeWatcher, logSink: logStore, timeScale: opts.asyncTimeScale, log });
+  const asyncEvents = new AsyncEvents({ store, invoker: runtime, codeWatcher, logSink: logStore, timeScale: opts.asyncTimeScale, log,
+    stateFile: queueFile, restored: queuedEvents });
   let urlServer: UrlServer | undefined;
   let apiServer: ApiServer | undefined;
   const urlApi = new UrlApi(urlStore, () => urlServer?.base ?? '');

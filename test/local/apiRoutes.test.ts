@@ -25,6 +25,12 @@ exports.simple = async (event) => ({ isAuthorized: event.headers.authorization =
 
 const TEMPLATE = [
   'Transform: AWS::Serverless-2016-10-31',
+  'Globals:',
+  '  Api:',
+  '    Cors:',
+  '      AllowOrigin: "\'https://app.example\'"',
+  '      AllowHeaders: "\'content-type,authorization\'"',
+  '      MaxAge: "\'300\'"',
   'Resources:',
   '  MyApi:',
   '    Type: AWS::Serverless::Api',
@@ -45,6 +51,12 @@ const TEMPLATE = [
   '    Properties:',
   '      StageVariables:',
   '        tier: gold',
+  '      CorsConfiguration:',
+  '        AllowOrigins: [https://app.example]',
+  '        AllowMethods: [GET, POST]',
+  '        AllowHeaders: [authorization]',
+  '        ExposeHeaders: [x-total]',
+  '        MaxAge: 600',
   '      Auth:',
   '        Authorizers:',
   '          Simple:',
@@ -256,6 +268,42 @@ describe('Local Lambda API routes (Api and HttpApi events)', function () {
     assert.ok(bad);
     assert.equal(bad.line, lines.indexOf('        BadPath:') + 1);
     assert.equal((await call(base, '/items/9')).json().resource, '/items/{id}');
+  });
+
+  it("answers a REST path's OPTIONS from Globals.Api.Cors without the function, and leaves other responses alone", async () => {
+    const preflight = await call(base, '/items/42', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.text, '', 'the function did not answer');
+    assert.equal(preflight.headers['access-control-allow-origin'], 'https://app.example');
+    assert.equal(preflight.headers['access-control-allow-methods'], 'GET,OPTIONS', "the path's methods and OPTIONS");
+    assert.equal(preflight.headers['access-control-allow-headers'], 'content-type,authorization');
+    assert.equal(preflight.headers['access-control-max-age'], '300');
+    const anyPath = await call(base, '/files/a/b', { method: 'OPTIONS' });
+    assert.equal(anyPath.headers['access-control-allow-methods'], 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT', 'an ANY route allows every method');
+    const plain = await call(base, '/items/42', { headers: { origin: 'https://app.example' } });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['access-control-allow-origin'], undefined, "a REST API's responses are the function's own");
+  });
+
+  it("answers an HTTP API's preflights itself and puts its CORS headers over the function's", async () => {
+    const preflight = { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' };
+    const ok = await call(base, '/h/secure', { method: 'OPTIONS', headers: preflight });
+    assert.equal(ok.status, 204, 'answered before the authorizer, which would refuse a call without Authorization');
+    assert.equal(ok.headers['access-control-allow-origin'], 'https://app.example');
+    assert.equal(ok.headers['access-control-allow-methods'], 'GET,POST');
+    assert.equal(ok.headers['access-control-allow-headers'], 'authorization');
+    assert.equal(ok.headers['access-control-max-age'], '600');
+    const foreign = await call(base, '/h/secure', { method: 'OPTIONS', headers: { ...preflight, origin: 'https://evil.example' } });
+    assert.equal(foreign.status, 204);
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined, 'an origin not allowed gets no grant');
+    const res = await call(base, '/h/secure', { headers: { origin: 'https://app.example', authorization: 'letmein',
+      ...answerWith({ statusCode: 200, headers: { 'access-control-allow-origin': '*', 'x-total': '3' }, body: 'ok' }) } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['access-control-allow-origin'], 'https://app.example', "the API's CORS wins over the function's header");
+    assert.equal(res.headers['access-control-expose-headers'], 'x-total');
+    assert.equal(res.headers['x-total'], '3');
+    const noCors = await call(base, '/orders', { method: 'OPTIONS', headers: preflight });
+    assert.notEqual(noCors.status, 204, 'the implicit HTTP API has no CorsConfiguration: its routes answer OPTIONS');
   });
 
   it('refuses other hosts and unknown routes of a REST-only table', async () => {

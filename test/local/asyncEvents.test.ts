@@ -311,6 +311,46 @@ describe('Local Lambda asynchronous invocations from templates and across restar
     }
   });
 
+  it('keeps a queued event and its retry across a restart: the same request id runs again and its record says 2 runs', async () => {
+    const dataDir = makeTempDir('local-lambda-data-');
+    const countDir = makeTempDir('local-lambda-counts-');
+    cleanup.push(dataDir, countDir);
+    // The first retry waits a minute: 3 s at this scale, so the restart falls between the runs.
+    const scale = 0.05;
+    let t = await startTestLocal({ dataDir, asyncTimeScale: scale });
+    let requestId: string;
+    try {
+      await t.lambda.send(new CreateFunctionCommand({
+        FunctionName: 'survivor', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: makeZip({ 'index.js': FLAKY }) },
+        Environment: { Variables: { COUNT_DIR: countDir, FAIL_UNTIL: '2' } },
+      }));
+      await t.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'survivor', DestinationConfig: { OnSuccess: { Destination: QUEUE } } }));
+      const sent = await t.lambda.send(new InvokeCommand({ FunctionName: 'survivor', InvocationType: 'Event', Payload: JSON.stringify({ order: 7 }) }));
+      assert.equal(sent.StatusCode, 202);
+      requestId = await until('the first run', async () => fs.readdirSync(countDir).find((f) => fs.readFileSync(path.join(countDir, f), 'utf8') === '1'));
+    } finally {
+      await t.close();
+    }
+    const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'async-events.json'), 'utf8')) as { events: Array<{ requestId: string; runs: number }> };
+    assert.deepEqual(saved.events.map((e) => [e.requestId, e.runs]), [[requestId, 1]]);
+    assert.equal(fs.statSync(path.join(dataDir, 'async-events.json')).mode & 0o077, 0, 'the queue file is private');
+
+    t = await startTestLocal({ dataDir, asyncTimeScale: scale });
+    try {
+      const record = await until('the record after the restart', async () => (await deliveries(t, 'survivor'))[0], 15_000);
+      assert.equal(record.requestId, requestId);
+      assert.equal(record.condition, 'Success');
+      assert.equal(record.record.requestContext.approximateInvokeCount, 2);
+      assert.deepEqual(record.record.requestPayload, { order: 7 });
+      assert.deepEqual(record.record.responsePayload, { ran: 2, got: { order: 7 } });
+      assert.equal(fs.readFileSync(path.join(countDir, requestId), 'utf8'), '2', 'run once more, not from the start');
+    } finally {
+      await t.close();
+    }
+    const after = JSON.parse(fs.readFileSync(path.join(dataDir, 'async-events.json'), 'utf8')) as { events: unknown[] };
+    assert.deepEqual(after.events, [], 'a finished event leaves the queue file');
+  });
+
   it('keeps event invoke configs across a restart', async () => {
     const dataDir = makeTempDir('local-lambda-data-');
     cleanup.push(dataDir);

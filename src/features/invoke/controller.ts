@@ -231,7 +231,7 @@ export class InvokeController implements TabController<InvokeProtocol> {
       let pricing: PricingConfig | undefined;
       if (response.logTail) {
         const config = await api.getFunction(functionName, response.executedVersion ?? qualifier).then((f) => f.Configuration).catch(() => undefined);
-        pricing = { architecture: config?.Architectures?.[0], ephemeralStorageMb: config?.EphemeralStorage?.Size };
+        pricing = { architecture: config?.Architectures?.[0], ephemeralStorageMb: config?.EphemeralStorage?.Size, region: config?.FunctionArn?.split(':')[3] };
       }
       this.host.log.info(`Invoked ${functionName}${qualifier ? `:${qualifier}` : ''} (${params.invocationType}): ${response.statusCode}${response.functionError ? ` ${response.functionError}` : ''}`);
       return invocationView(id, at, params, response, pricing);

@@ -1,5 +1,5 @@
 import type { InvokeResponse } from '../../aws/invoke';
-import { estimateInvocationCost, formatUsd, LAMBDA_PRICES, type Architecture } from './cost';
+import { formatUsd, invocationCost, PRICE_TABLE, pricesFor, type Architecture } from '../../shared/lambda/pricing';
 import { parseFunctionError, prettyPayload, statusText } from './invocation';
 import { utf8Length } from '../../shared/units';
 import { parseReport } from '../../shared/lambda/report';
@@ -9,6 +9,8 @@ import type { CostView, HistoryEntry, InvocationView, InvokeParams } from './pro
 export interface PricingConfig {
   architecture?: string;
   ephemeralStorageMb?: number;
+  /** The function's region (from its ARN); us-east-1 when unknown. */
+  region?: string;
 }
 
 type Params = InvocationView['params'];
@@ -20,8 +22,10 @@ export function paramsOf(params: InvokeParams): Params {
 
 function costOf(billedDurationMs: number, memorySizeMb: number, config: PricingConfig | undefined): CostView {
   const architecture: Architecture = config?.architecture === 'arm64' ? 'arm64' : 'x86_64';
-  const cost = estimateInvocationCost({ billedDurationMs, memorySizeMb, architecture, ephemeralStorageMb: config?.ephemeralStorageMb });
+  const region = config?.region || 'us-east-1';
+  const cost = invocationCost({ region, billedDurationMs, memorySizeMb, architecture, ephemeralStorageMb: config?.ephemeralStorageMb });
   const known = config?.architecture ? '' : ' (architecture unknown, priced as x86_64)';
+  const notes = pricesFor(region).notes;
   return {
     usd: cost.usd,
     text: formatUsd(cost.usd),
@@ -30,7 +34,8 @@ function costOf(billedDurationMs: number, memorySizeMb: number, config: PricingC
       `${billedDurationMs} ms billed × ${memorySizeMb} MB on ${architecture}${known}: ` +
       `request ${formatUsd(cost.requestUsd)} + duration ${formatUsd(cost.computeUsd)}` +
       (cost.storageUsd > 0 ? ` + /tmp ${formatUsd(cost.storageUsd)}` : '') +
-      ` at ${LAMBDA_PRICES.region} on-demand prices (${LAMBDA_PRICES.checked}), before free tier.`,
+      ` at ${region} on-demand prices (${PRICE_TABLE.checked}), before free tier.` +
+      (notes.length ? ` ${notes.join(' ')}` : ''),
   };
 }
 

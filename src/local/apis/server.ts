@@ -19,6 +19,7 @@ import { HttpFailure, closeServer, headerSafe, invokeForHttp, listenOn, sendFail
 import { eventV1, isBinaryType, responseV1, restHeaders, restQuery, restRequestContext } from './payload1';
 import { executeApiArn, missingIdentity, verdictOf } from './authorizers';
 import { RouteTable } from './routes';
+import { corsAnswer, responseHeadersFor } from './cors';
 
 export const API_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 
@@ -63,6 +64,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
+    const cors = corsAnswer(opts.routes, method, url.pathname, req.headers);
+    if (cors) {
+      req.resume();
+      res.writeHead(cors.status, { ...cors.headers, 'content-length': '0', 'x-amzn-requestid': randomUUID() }).end();
+      return;
+    }
     const found = opts.routes.match(method, url.pathname);
     if (!found) {
       throw new HttpFailure(404, message('Not Found'), `No route of the templates' APIs answers ${method} ${url.pathname.slice(0, 200)} (${opts.routes.routes.length} routes are served).`);
@@ -160,6 +167,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       throw new HttpFailure(http2 ? 500 : 502, failed, `Malformed response: ${err.message}.`, ids);
     }
     const headers: Record<string, string | string[]> = { ...mapped.headers };
+    // An HTTP API's CORS headers win over the function's, as API Gateway ignores those.
+    const corsHeaders = responseHeadersFor(route, req.headers.origin);
+    if (route.api.httpCors) {
+      for (const name of Object.keys(headers)) if (name.toLowerCase().startsWith('access-control-')) delete headers[name];
+    }
+    Object.assign(headers, corsHeaders);
     if (mapped.cookies.length) headers['set-cookie'] = mapped.cookies;
     headers['content-length'] = String(mapped.body.length);
     Object.assign(headers, ids);

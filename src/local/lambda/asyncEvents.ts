@@ -9,6 +9,7 @@ import type { CodeWatcher } from './codeWatch';
 import { executionSpecOf, resolveQualifier, type Invoker } from './invoke';
 import { ACCOUNT_ID, REGION, functionArn, type FunctionRecord, type VersionRecord } from './model';
 import type { LambdaStore } from './store';
+import { writeQueueFile, type StoredEvent } from './asyncQueueFile';
 
 /**
  * The queue of asynchronous (Event) invocations, as Lambda runs it: each event is tried, and on a
@@ -17,8 +18,8 @@ import type { LambdaStore } from './store';
  * backoff (1 s doubling up to 5 minutes) until it is older than MaximumEventAgeInSeconds. Its end
  * (success, retries exhausted, too old) goes to the OnSuccess / OnFailure destination as an
  * invocation record. Every delay, and the age, run on a time scale (1 = real time) so that
- * tests and local work need not wait minutes. The queue lives in memory: queued events and
- * their retries do not survive a restart.
+ * tests and local work need not wait minutes. With a state file, the queue is written there
+ * (at most QUEUE_WRITE_DELAY_MS after each change, and at close) and a restart goes on with it.
  */
 
 export const ASYNC_LIMITS = {
@@ -122,7 +123,14 @@ export interface AsyncEventsOptions {
   maxQueuedEvents?: number;
   /** Where what could not be said in a function's log goes. */
   log?: (line: string) => void;
+  /** The queue's file (async-events.json in the data folder); none: the queue lives in memory only. */
+  stateFile?: string;
+  /** The events that file held at start (read, and checked, before anything is written). */
+  restored?: StoredEvent[];
 }
+
+/** How long after a change the queue file is written: bursts of events make one write. */
+const QUEUE_WRITE_DELAY_MS = 200;
 
 interface QueuedEvent {
   requestId: string;
@@ -142,6 +150,8 @@ interface QueuedEvent {
   /** How many Lambda destinations led to this event. */
   chain: number;
   timer?: NodeJS.Timeout;
+  /** Epoch ms when the next attempt is due. */
+  dueAt?: number;
 }
 
 /** Parsed JSON, or the text itself when it is not JSON, or null when empty. */
@@ -166,6 +176,7 @@ export class AsyncEvents {
   private readonly scale: number;
   private readonly maxQueued: number;
   private closed = false;
+  private writeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: AsyncEventsOptions) {
     const scale = opts.timeScale ?? ASYNC_LIMITS.timeScale.default;
@@ -174,6 +185,59 @@ export class AsyncEvents {
     }
     this.scale = scale;
     this.maxQueued = opts.maxQueuedEvents ?? ASYNC_LIMITS.queuedEvents;
+    if (opts.restored) this.restore(opts.restored);
+  }
+
+  /** Takes back the events a previous run left queued, each due when it was (at once if that has passed). */
+  private restore(stored: StoredEvent[]): void {
+    const now = Date.now();
+    for (const s of stored) {
+      const event: QueuedEvent = {
+        requestId: s.requestId, functionName: s.functionName, configQualifier: s.configQualifier,
+        ...(s.arnQualifier !== undefined ? { arnQualifier: s.arnQualifier } : {}),
+        executedVersion: s.executedVersion, payload: Buffer.from(s.payload, 'base64'), receivedAt: s.receivedAt,
+        runs: s.runs, backoffMs: s.backoffMs, chain: s.chain,
+        ...(s.last ? { last: { outcome: { payload: Buffer.from(s.last.payload, 'base64'), functionError: s.last.functionError, log: '', durationMs: 0, billedDurationMs: 0, maxMemoryUsedMB: 0,
+          ...(s.last.logStreamName ? { logStreamName: s.last.logStreamName } : {}) } } } : {}),
+        ...(s.lastRefusal ? { lastRefusal: s.lastRefusal } : {}),
+      };
+      this.held.add(event);
+      this.heldBytes += event.payload.length;
+      this.later(event, Math.max(0, s.dueAt - now) / this.scale);
+    }
+    if (stored.length) this.opts.log?.(`Local Lambda: ${stored.length} queued asynchronous invocation${stored.length === 1 ? '' : 's'} taken back from the last run.`);
+  }
+
+  private stored(): StoredEvent[] {
+    return [...this.held].map((e) => ({
+      requestId: e.requestId, functionName: e.functionName, configQualifier: e.configQualifier,
+      ...(e.arnQualifier !== undefined ? { arnQualifier: e.arnQualifier } : {}),
+      executedVersion: e.executedVersion, payload: e.payload.toString('base64'), receivedAt: e.receivedAt,
+      // A running attempt that a restart cuts short is made again.
+      dueAt: e.dueAt ?? Date.now(), runs: e.runs, backoffMs: e.backoffMs, chain: e.chain,
+      ...(e.last ? { last: { payload: e.last.outcome.payload.toString('base64'), ...(e.last.outcome.functionError ? { functionError: e.last.outcome.functionError } : {}),
+        ...(e.last.outcome.logStreamName ? { logStreamName: e.last.outcome.logStreamName } : {}) } } : {}),
+      ...(e.lastRefusal ? { lastRefusal: e.lastRefusal } : {}),
+    }));
+  }
+
+  private writeSoon(): void {
+    if (!this.opts.stateFile || this.writeTimer || this.closed) return;
+    this.writeTimer = setTimeout(() => {
+      this.writeTimer = undefined;
+      this.writeNow();
+    }, QUEUE_WRITE_DELAY_MS);
+    this.writeTimer.unref();
+  }
+
+  private writeNow(): void {
+    if (!this.opts.stateFile) return;
+    try {
+      const left = writeQueueFile(this.opts.stateFile, this.stored());
+      if (left > 0) this.opts.log?.(`Local Lambda: ${left} queued asynchronous invocations are not kept across a restart: the queue file holds the oldest events up to 32 MB.`);
+    } catch (err) {
+      this.opts.log?.(`Local Lambda: could not save the asynchronous queue: ${(err as Error).message}`);
+    }
   }
 
   /** Events held now (waiting, running or waiting to be tried again). */
@@ -208,8 +272,15 @@ export class AsyncEvents {
     return this.deliveryLog.filter((d) => functionName === undefined || d.functionName === functionName);
   }
 
-  /** Drops every queued event and stops every timer; attempts running now finish, and nothing follows them. */
+  /**
+   * Saves the queue (with a state file), then drops every queued event and stops every timer;
+   * attempts running now finish, and nothing follows them (the saved queue tries them again).
+   */
   close(): void {
+    if (this.closed) return;
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    this.writeNow();
     this.closed = true;
     for (const event of this.held) if (event.timer) clearTimeout(event.timer);
     this.held.clear();
@@ -223,15 +294,19 @@ export class AsyncEvents {
 
   /** Runs the event after `ms` of emulated time. */
   private later(event: QueuedEvent, ms: number): void {
+    const wait = Math.max(0, Math.round(ms * this.scale));
+    event.dueAt = Date.now() + wait;
+    this.writeSoon();
     event.timer = setTimeout(() => {
       event.timer = undefined;
+      event.dueAt = undefined;
       const run = this.attempt(event).catch((err: unknown) => {
         this.opts.log?.(`Local Lambda: the asynchronous invocation ${event.requestId} of ${event.functionName} failed: ${(err as Error).stack ?? String(err)}`);
         this.release(event);
       });
       this.running.add(run);
       void run.finally(() => this.running.delete(run));
-    }, Math.max(0, Math.round(ms * this.scale)));
+    }, wait);
   }
 
   /** Emulated milliseconds since the event arrived. */
@@ -240,7 +315,10 @@ export class AsyncEvents {
   }
 
   private release(event: QueuedEvent): void {
-    if (this.held.delete(event)) this.heldBytes -= event.payload.length;
+    if (this.held.delete(event)) {
+      this.heldBytes -= event.payload.length;
+      this.writeSoon();
+    }
   }
 
   private settings(fn: FunctionRecord, event: QueuedEvent) {

@@ -261,7 +261,7 @@ function putLogEvents(p: Params, store: LogStore): unknown {
   if (accepted.length > 0 && accepted[accepted.length - 1].timestamp - accepted[0].timestamp > DAY_MS) {
     throw invalid('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
   }
-  if (accepted.length > 0) store.write(group.name, stream, accepted);
+  if (accepted.length > 0) store.writeDurable(group.name, stream, accepted);
   const rejected = {
     ...(tooNewStart !== undefined ? { tooNewLogEventStartIndex: tooNewStart } : {}),
     ...(tooOldEnd !== undefined ? { tooOldLogEventEndIndex: tooOldEnd } : {}),

@@ -171,11 +171,25 @@ export class LogStore implements LogSink {
   // ------------------------------------------------------------ writing
 
   /**
-   * Stores events, creating the group and stream when missing (as Lambda does). Cheap: disk
-   * writes are batched. After close() (shutdown) writes are ignored rather than thrown, so a
-   * runtime still printing while the program stops cannot crash it.
+   * Stores a runtime's events, creating the group and stream when missing (as Lambda does).
+   * Cheap: the events are appended to disk within flushDelayMs, in one write for everything
+   * stored meanwhile (a new group or stream is saved at once). After close() (shutdown) writes
+   * are ignored rather than thrown, so a runtime still printing while the program stops cannot
+   * crash it.
    */
   write(logGroupName: string, logStreamName: string, events: LogEventInput[]): void {
+    this.store(logGroupName, logStreamName, events);
+    if (this.indexDirty) this.persistNow();
+    else this.scheduleFlush();
+  }
+
+  /** As write(), but on disk before it returns: what PutLogEvents has answered for survives a crash. */
+  writeDurable(logGroupName: string, logStreamName: string, events: LogEventInput[]): void {
+    this.store(logGroupName, logStreamName, events);
+    this.persistNow();
+  }
+
+  private store(logGroupName: string, logStreamName: string, events: LogEventInput[]): void {
     if (this.closed) return;
     if (events.length === 0) {
       this.ensureStream(logGroupName, logStreamName);
@@ -196,7 +210,6 @@ export class LogStore implements LogSink {
     }
     stream.lastIngestionTime = ingestionTime;
     this.applyRetention(stream);
-    this.persistNow();
     this.scheduleFlush();
     for (const listener of this.listeners) {
       try {

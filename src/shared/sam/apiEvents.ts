@@ -5,7 +5,7 @@
  * the routes and fires the schedules; the extension lists them as triggers.
  */
 
-import { evaluate, type SamTemplate } from './template';
+import { evaluate, mergeGlobals, type SamTemplate } from './template';
 
 export type ApiKind = 'REST' | 'HTTP';
 export type PayloadFormat = '1.0' | '2.0';
@@ -36,7 +36,30 @@ export interface ApiDefinition {
   binaryMediaTypes: string[];
   authorizers: Record<string, ApiAuthorizer>;
   defaultAuthorizer?: string;
+  /** HTTP APIs' CorsConfiguration: API Gateway answers preflights and adds the headers to every response. */
+  httpCors?: HttpCors;
+  /** REST APIs' Cors: an OPTIONS method on every path answering with these headers; responses are the function's own. */
+  restCors?: RestCors;
   line?: number;
+}
+
+export interface HttpCors {
+  AllowCredentials?: boolean;
+  AllowHeaders?: string[];
+  AllowMethods?: string[];
+  AllowOrigins?: string[];
+  ExposeHeaders?: string[];
+  MaxAge?: number;
+}
+
+/** Header values as SAM writes them, the quotes taken off: `'*'` → `*`. */
+export interface RestCors {
+  allowOrigin: string;
+  /** Undefined: the methods of the path, and OPTIONS. */
+  allowMethods?: string;
+  allowHeaders?: string;
+  maxAge?: string;
+  allowCredentials?: boolean;
 }
 
 export interface ApiRoute {
@@ -178,15 +201,19 @@ export function readTemplateEvents(t: SamTemplate): TemplateEvents {
     }
   };
   const apis = new Map<string, ApiDefinition>();
-  const apiOf = (kind: ApiKind, logicalId: string | undefined): ApiDefinition | undefined => {
+  const apiOf = (kind: ApiKind, logicalId: string | undefined, eventLine?: number): ApiDefinition | undefined => {
     const id = logicalId ?? (kind === 'REST' ? 'ServerlessRestApi' : 'ServerlessHttpApi');
     const known = apis.get(id);
     if (known) return known.kind === kind ? known : undefined;
     const resource = t.resources.find((r) => r.logicalId === id);
     const wanted = kind === 'REST' ? 'AWS::Serverless::Api' : 'AWS::Serverless::HttpApi';
     if (logicalId !== undefined && resource?.type !== wanted) return undefined;
-    const props = record(value(resource?.properties ?? {}));
+    const own = resource?.properties ?? {};
+    const props = record(value(mergeGlobals(t.apiGlobals[kind === 'REST' ? 'Api' : 'HttpApi'], own)));
     const auth = record(props.Auth);
+    const where = `${id}${kind === 'REST' ? ' Cors' : ' CorsConfiguration'}`;
+    const corsLine = resource?.line ?? eventLine;
+    const cors = kind === 'REST' ? readRestCors(props.Cors, where, events.problems, corsLine) : readHttpCors(props.CorsConfiguration, where, events.problems, corsLine);
     const api: ApiDefinition = {
       kind, logicalId: id,
       stage: typeof props.StageName === 'string' ? props.StageName : kind === 'REST' ? 'Prod' : '$default',
@@ -195,6 +222,7 @@ export function readTemplateEvents(t: SamTemplate): TemplateEvents {
         ? props.BinaryMediaTypes.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/~1/g, '/')) : [],
       authorizers: readAuthorizers(kind, auth, functionNames),
       ...(typeof auth.DefaultAuthorizer === 'string' ? { defaultAuthorizer: auth.DefaultAuthorizer } : {}),
+      ...(cors ? (kind === 'REST' ? { restCors: cors as RestCors } : { httpCors: cors as HttpCors }) : {}),
       line: resource?.line,
     };
     apis.set(id, api);
@@ -212,7 +240,7 @@ export function readTemplateEvents(t: SamTemplate): TemplateEvents {
       if (type === 'Api' || type === 'HttpApi') {
         const kind: ApiKind = type === 'Api' ? 'REST' : 'HTTP';
         const apiRef = kind === 'REST' ? rawProps.RestApiId : rawProps.ApiId;
-        const api = apiOf(kind, apiRef === undefined ? undefined : logicalIdOf(apiRef));
+        const api = apiOf(kind, apiRef === undefined ? undefined : logicalIdOf(apiRef), line);
         if (!api) {
           events.problems.push({ line, message: `${where}: ${kind === 'REST' ? 'RestApiId' : 'ApiId'} must be !Ref to an ${kind === 'REST' ? 'AWS::Serverless::Api' : 'AWS::Serverless::HttpApi'} of this template` });
           continue;
@@ -264,4 +292,87 @@ export function readTemplateEvents(t: SamTemplate): TemplateEvents {
     }
   }
   return events;
+}
+
+type Problems = TemplateEvents['problems'];
+
+/** Lists of strings, each at most `length` characters: a wrong one is a problem and left out. */
+function stringList(v: unknown, name: string, where: string, problems: Problems, line: number | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.length <= 1024)) {
+    problems.push({ line, message: `${where}: ${name} must be a list of strings` });
+    return undefined;
+  }
+  return v as string[];
+}
+
+/** HttpApi CorsConfiguration: `true` (any origin, method and header) or its object. */
+function readHttpCors(v: unknown, where: string, problems: Problems, line: number | undefined): HttpCors | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true) return { AllowOrigins: ['*'], AllowMethods: ['*'], AllowHeaders: ['*'] };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    problems.push({ line, message: `${where} must be true or a map of AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge and AllowCredentials` });
+    return undefined;
+  }
+  const r = v as Record<string, unknown>;
+  const out: HttpCors = {};
+  for (const key of ['AllowOrigins', 'AllowMethods', 'AllowHeaders', 'ExposeHeaders'] as const) {
+    const list = stringList(r[key], key, where, problems, line);
+    if (list) out[key] = list;
+  }
+  if (r.MaxAge !== undefined) {
+    if (typeof r.MaxAge === 'number' && Number.isInteger(r.MaxAge) && r.MaxAge >= -1 && r.MaxAge <= 86400) out.MaxAge = r.MaxAge;
+    else problems.push({ line, message: `${where}: MaxAge must be a whole number of seconds from -1 to 86400` });
+  }
+  if (r.AllowCredentials !== undefined) {
+    if (typeof r.AllowCredentials === 'boolean') out.AllowCredentials = r.AllowCredentials;
+    else problems.push({ line, message: `${where}: AllowCredentials must be true or false` });
+  }
+  if (out.AllowCredentials && out.AllowOrigins?.includes('*')) {
+    problems.push({ line, message: `${where}: AllowCredentials cannot be true when AllowOrigins has "*"; API Gateway refuses it` });
+  }
+  return out;
+}
+
+/** `'value'` → value; SAM wants the quotes, and says so when they are missing. */
+function unquote(v: unknown, name: string, where: string, problems: Problems, line: number | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > 4096) {
+    problems.push({ line, message: `${where}: ${name} must be a string such as "'*'"` });
+    return undefined;
+  }
+  if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
+  problems.push({ line, message: `${where}: ${name} must be in single quotes inside the string ("'${v.slice(0, 100)}'"), as SAM writes header values` });
+  return undefined;
+}
+
+/** Api Cors: a quoted origin, or its map of quoted header values. */
+function readRestCors(v: unknown, where: string, problems: Problems, line: number | undefined): RestCors | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const origin = unquote(v, 'Cors', where, problems, line);
+    return origin === undefined ? undefined : { allowOrigin: origin };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    problems.push({ line, message: `${where} must be a quoted origin ("'*'") or a map with AllowOrigin` });
+    return undefined;
+  }
+  const r = v as Record<string, unknown>;
+  const allowOrigin = unquote(r.AllowOrigin, 'AllowOrigin', where, problems, line);
+  if (allowOrigin === undefined) {
+    if (r.AllowOrigin === undefined) problems.push({ line, message: `${where}: AllowOrigin is required` });
+    return undefined;
+  }
+  const out: RestCors = { allowOrigin };
+  const methods = unquote(r.AllowMethods, 'AllowMethods', where, problems, line);
+  if (methods !== undefined) out.allowMethods = methods;
+  const headers = unquote(r.AllowHeaders, 'AllowHeaders', where, problems, line);
+  if (headers !== undefined) out.allowHeaders = headers;
+  const maxAge = unquote(r.MaxAge, 'MaxAge', where, problems, line);
+  if (maxAge !== undefined) out.maxAge = maxAge;
+  if (r.AllowCredentials !== undefined) {
+    if (typeof r.AllowCredentials === 'boolean') out.allowCredentials = r.AllowCredentials;
+    else problems.push({ line, message: `${where}: AllowCredentials must be true or false` });
+  }
+  return out;
 }

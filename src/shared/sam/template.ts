@@ -147,6 +147,8 @@ export interface SamTemplate {
    * resource's line.
    */
   lineOf(logicalId: string, property?: string): number | undefined;
+  /** Globals.Api and Globals.HttpApi as written: SAM puts them under every API of their kind, the implicit ones too. */
+  apiGlobals: { Api: Record<string, unknown>; HttpApi: Record<string, unknown> };
 }
 
 export type TemplateReadResult = { template: SamTemplate; problem?: undefined } | { template?: undefined; problem: TemplateProblem };
@@ -487,5 +489,6 @@ export function readSamTemplate(text: string, options: ReadTemplateOptions): Tem
     // Not written at all (a default stands in): the resource's own line.
     return resourceLine;
   };
-  return { template: { stackName: options.stackName, resources, functions, layers, context, lineOf, ...(empty ? { empty } : {}) } };
+  const apiGlobals = { Api: record(record(data.Globals).Api), HttpApi: record(record(data.Globals).HttpApi) };
+  return { template: { stackName: options.stackName, resources, functions, layers, context, lineOf, apiGlobals, ...(empty ? { empty } : {}) } };
 }

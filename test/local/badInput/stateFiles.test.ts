@@ -10,6 +10,7 @@ import { LambdaStore, STATE_FILE } from '../../../src/local/lambda/store';
 import { DEFAULT_SETTINGS } from '../../../src/local/lambda/requests';
 import { LogStore } from '../../../src/local/logs/store';
 import { MAX_STATE_FILE_BYTES } from '../../../src/local/persist';
+import { ASYNC_QUEUE_FILE } from '../../../src/local/lambda/asyncQueueFile';
 import type { FunctionSettings } from '../../../src/local/lambda/model';
 
 /**
@@ -23,7 +24,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 interface StateCase {
   name: string;
   /** Which file the row damages. */
-  file: 'state' | 'index' | 'events';
+  file: 'state' | 'index' | 'events' | 'queue';
   /** A changed document, or the file's new bytes / a way to replace it. */
   change: (doc: Json, ctx: { dataDir: string; file: string; outside: string }) => Json | string | Buffer | 'done';
   /** What is inside the parentheses of the message. */
@@ -43,7 +44,31 @@ const parseError = ({ text }: { text: string }) => {
 };
 const A = 'function "alpha", field';
 
+/** A queue file as the Local Lambda writes it: one event of alpha, run once, due again. */
+const QUEUE: Json = {
+  formatVersion: 1,
+  events: [{
+    requestId: '0f4c3a52-3c1e-4a53-9f5e-1d2b3c4d5e6f', functionName: 'alpha', configQualifier: '$LATEST', executedVersion: '$LATEST',
+    payload: Buffer.from('{"a":1}').toString('base64'), receivedAt: 1_764_000_000_000, dueAt: 1_764_000_060_000, runs: 1, backoffMs: 1000, chain: 0,
+    last: { payload: Buffer.from('{"errorMessage":"boom"}').toString('base64'), functionError: 'Unhandled' },
+  }],
+};
+const ev = (f: (e: Json) => void) => mutate((d) => { f(d.events[0]); });
+const Q = 'event 1, field';
+
 const CASES: StateCase[] = [
+  // ---- the asynchronous queue (async-events.json)
+  { name: 'a queue file that is a list', file: 'queue', change: () => '[]', expect: 'not an object with formatVersion and events' },
+  { name: 'a queue file of format 2', file: 'queue', change: mutate((d) => { d.formatVersion = 2; }), expect: 'formatVersion 2 is not one this Local Lambda reads (1)' },
+  { name: 'queue events that are not a list', file: 'queue', change: mutate((d) => { d.events = {}; }), expect: 'events must be a list' },
+  { name: 'a queued event that is a string', file: 'queue', change: mutate((d) => { d.events = ['x']; }), expect: 'event 1: an event must be an object' },
+  { name: 'a queued event for a function name that is a path', file: 'queue', change: ev((e) => { e.functionName = '../../etc'; }), expect: `${Q} functionName: not a valid functionName` },
+  { name: 'a queued event with a version that is not a number', file: 'queue', change: ev((e) => { e.executedVersion = '1; rm'; }), expect: `${Q} executedVersion: not a valid executedVersion` },
+  { name: 'a queued event whose payload is not base64', file: 'queue', change: ev((e) => { e.payload = '<script>'; }), expect: `${Q} payload: not a valid payload` },
+  { name: 'a queued event run 9 times', file: 'queue', change: ev((e) => { e.runs = 9; }), expect: `${Q} runs: runs must be a number from 0 to 3` },
+  { name: 'a queued event due at infinity', file: 'queue', change: (d) => JSON.stringify(d).replace('"dueAt":1764000060000', '"dueAt":1e400'), expect: `${Q} dueAt: dueAt must be a number from 0 to 8640000000000000` },
+  { name: 'a queued event with an unknown function error', file: 'queue', change: ev((e) => { e.last.functionError = 'Fatal'; }), expect: `${Q} last: last.functionError must be Unhandled or Handled` },
+  { name: 'a queued event listed twice', file: 'queue', change: mutate((d) => { d.events.push(d.events[0]); }), expect: 'event 2: the request id 0f4c3a52-3c1e-4a53-9f5e-1d2b3c4d5e6f appears twice' },
   // ---- the document as a whole
   { name: 'an empty file', file: 'state', change: () => '', expect: parseError },
   { name: 'truncated JSON', file: 'state', change: (d) => JSON.stringify(d).slice(0, 120), expect: parseError },
@@ -224,8 +249,9 @@ describe('bad input: state files', function () {
       fs.mkdirSync(outside, { recursive: true });
       fs.cpSync(base, dataDir, { recursive: true });
       const file = c.file === 'state' ? path.join(dataDir, STATE_FILE)
-        : c.file === 'index' ? path.join(dataDir, 'logs', 'index.json') : path.join(dataDir, 'logs', 'g1.jsonl');
-      const doc = c.file === 'events' ? {} : JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+        : c.file === 'index' ? path.join(dataDir, 'logs', 'index.json')
+          : c.file === 'queue' ? path.join(dataDir, ASYNC_QUEUE_FILE) : path.join(dataDir, 'logs', 'g1.jsonl');
+      const doc = c.file === 'events' ? {} : c.file === 'queue' ? structuredClone(QUEUE) : JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
       const changed = c.change(doc, { dataDir, file, outside });
       if (changed !== 'done') fs.writeFileSync(file, typeof changed === 'string' || Buffer.isBuffer(changed) ? changed : JSON.stringify(changed));
       const text = fs.lstatSync(file).isFile() && fs.statSync(file).size < 1e6 ? fs.readFileSync(file, 'utf8') : '';

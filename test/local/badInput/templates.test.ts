@@ -225,6 +225,22 @@ const TEMPLATE_CASES: TemplateCase[] = [
       '  Two:', '    Type: Api', '    Properties: { Path: "/a/{y}", Method: GET }'])) },
     errors: [['template.yaml', 12, 'Routes event Two: GET /a/{y} is already served for Routes (<root>/template.yaml:9); the Local Lambda serves every API at the root of one port, so this route is not served']],
   },
+  ...([
+    ['an HttpApi CorsConfiguration that is a word', 'AWS::Serverless::HttpApi', 'CorsConfiguration: "yes"', 'Front CorsConfiguration must be true or a map of AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge and AllowCredentials'],
+    ['an HttpApi CorsConfiguration with credentials for any origin', 'AWS::Serverless::HttpApi', 'CorsConfiguration: { AllowOrigins: ["*"], AllowCredentials: true }', 'Front CorsConfiguration: AllowCredentials cannot be true when AllowOrigins has "*"; API Gateway refuses it'],
+    ['an HttpApi CorsConfiguration MaxAge over a day', 'AWS::Serverless::HttpApi', 'CorsConfiguration: { AllowOrigins: [a], MaxAge: 100000 }', 'Front CorsConfiguration: MaxAge must be a whole number of seconds from -1 to 86400'],
+    ['an HttpApi CorsConfiguration with AllowOrigins as one string', 'AWS::Serverless::HttpApi', 'CorsConfiguration: { AllowOrigins: "https://a.example" }', 'Front CorsConfiguration: AllowOrigins must be a list of strings'],
+    ['an Api Cors origin without its inner quotes', 'AWS::Serverless::Api', 'Cors: "*"', 'Front Cors: Cors must be in single quotes inside the string ("\'*\'"), as SAM writes header values'],
+    ['an Api Cors map without AllowOrigin', 'AWS::Serverless::Api', 'Cors: { AllowMethods: "\'GET\'" }', 'Front Cors: AllowOrigin is required'],
+    ['an Api Cors with AllowCredentials as a string', 'AWS::Serverless::Api', 'Cors: { AllowOrigin: "\'*\'", AllowCredentials: "yes" }', 'Front Cors: AllowCredentials must be true or false'],
+  ] as const).map(([name, type, cors, message]): TemplateCase => ({
+    name,
+    files: { ...OK, 'template.yaml': template(
+      ['  Front:', `    Type: ${type}`, '    Properties:', `      ${cors}`],
+      fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Get:', `    Type: ${type === 'AWS::Serverless::Api' ? 'Api' : 'HttpApi'}`,
+        `    Properties: { ${type === 'AWS::Serverless::Api' ? 'RestApiId' : 'ApiId'}: !Ref Front, Path: /a, Method: get }`])) },
+    errors: [['template.yaml', 2, message]],
+  })),
   {
     name: 'a Schedule without its expression',
     files: { ...OK, 'template.yaml': template(fn('Job', ['CodeUri: ok/', ...NODE, 'Events:', '  Tick:', '    Type: Schedule', '    Properties: { Enabled: true }'])) },
