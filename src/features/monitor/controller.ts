@@ -8,12 +8,16 @@ import { availableSplits, CHARTS, chartsFor, NAMESPACE, planQueries, readListing
 
 const EMPTY_LISTING: MetricListing = { metricNames: new Set(), resources: [], executed: new Map() };
 import { resolveRange } from './ranges';
+import { costView, type FunctionSizing } from './cost';
 
 /**
  * How often a visible Monitor tab reads again: CloudWatch keeps Lambda's metrics per minute and
  * shows them a minute or two late, so once a minute; the Local Lambda has them at once.
  */
 export const REFRESH_SECONDS = { aws: 60, local: 10 } as const;
+
+/** How long the function's memory and architecture are reused before they are read again. */
+const SIZING_TTL_MS = 5 * 60_000;
 
 type Operation = 'ListMetrics' | 'GetMetricData';
 
@@ -41,6 +45,7 @@ export class MonitorController implements TabController<MonitorProtocol> {
   private last: MonitorData | null = null;
   private inFlight?: AbortController;
   private disposed = false;
+  private sizing?: { at: number; value: Promise<FunctionSizing> };
 
   constructor(private readonly host: TabHost<MonitorProtocol>, private readonly now: () => number = Date.now) {}
 
@@ -132,7 +137,37 @@ export class MonitorController implements TabController<MonitorProtocol> {
       const delay = this.host.target.connectionKind === 'local' ? '' : ' CloudWatch shows an invocation a minute or two after it ran.';
       data.problem = { kind: 'noData', message: `No invocations of ${name} in this range (${range.label.split(' · ')[0].toLowerCase()}).${delay} Invoke it, or choose a longer range.` };
     }
+    if (!data.problem) data.cost = await this.cost(data, Math.min(range.end, now) - range.start);
     return this.keep(data);
+  }
+
+  /** The function's memory and architecture, as the target (a version or alias: its own) is configured. */
+  private readSizing(): Promise<FunctionSizing> {
+    const now = this.now();
+    if (this.sizing && now - this.sizing.at < SIZING_TTL_MS) return this.sizing.value;
+    const { functionName, qualifier } = this.host.target;
+    const value = this.host.lambda().then((api) => api.getFunctionConfiguration(functionName, qualifier)).then((c): FunctionSizing => ({
+      memorySizeMb: c.MemorySize ?? 128,
+      architecture: c.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
+      ...(c.EphemeralStorage?.Size ? { ephemeralStorageMb: c.EphemeralStorage.Size } : {}),
+    }));
+    this.sizing = { at: now, value };
+    value.catch(() => {
+      if (this.sizing?.value === value) this.sizing = undefined;
+    });
+    return value;
+  }
+
+  private async cost(data: MonitorData, rangeMs: number): Promise<MonitorData['cost']> {
+    try {
+      const sizing = await this.readSizing();
+      return costView({
+        region: this.host.target.region, sizing, invocations: data.totals.invocations, durationMs: data.totals.durationMs, rangeMs,
+        local: this.host.target.connectionKind === 'local',
+      });
+    } catch (error) {
+      return { lines: [], note: `No cost estimate: the function's memory and architecture could not be read (${errorMessage(error)}).` };
+    }
   }
 
   private keep(data: MonitorData): MonitorData {

@@ -80,6 +80,10 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
     assert.deepEqual(chart(data, 'duration').series.map((s) => s.label), ['Average', 'p50', 'p90', 'p99', 'Maximum']);
     assert.equal(sum(chart(data, 'concurrency').series[0].values) >= 1, true);
     assert.deepEqual((await controller.requests.snapshot())?.totals, data.totals);
+    assert.match(data.cost?.lines[0] ?? '', new RegExp(`^This range: \\$[\\d.]+ — ${n} requests`));
+    assert.match(data.cost?.lines[1] ?? '', /^Per month at this rate: \$/);
+    assert.match(data.cost?.note ?? '', /Local Lambda charges nothing.*128 MB, x86_64, us-east-1 on-demand prices/);
+    assert.equal(before.cost, undefined, 'no estimate without calls');
 
     await client.send(new UpdateFunctionCodeCommand({ FunctionName: 'counted', ZipFile: code('b', true) }));
     await client.send(new InvokeCommand({ FunctionName: 'counted', Payload: '{}' }));
