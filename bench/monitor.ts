@@ -22,6 +22,7 @@ import { strToU8, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { localConnection } from '../src/aws/connections';
 import { MetricsApi } from '../src/aws/cloudwatch';
+import { LambdaApi } from '../src/aws/lambda';
 import { MonitorController } from '../src/features/monitor/controller';
 import type { MonitorProtocol } from '../src/features/monitor/protocol';
 import { startLocalLambda } from '../src/local/server';
@@ -145,13 +146,16 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-monitor-'));
   const local = await startLocalLambda({ dir: dataDir, dataDir: path.join(dataDir, 'data'), port: 0 });
   const client = new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
-  const metrics = new MetricsApi(localConnection(local.endpoint, local.region, local.credentials), local.region);
+  const spec = localConnection(local.endpoint, local.region, local.credentials);
+  const metrics = new MetricsApi(spec, local.region);
+  const lambda = new LambdaApi(spec, local.region);
   const site = await serve();
   const browser = await codeServerLib.launchChromium();
   const target: FunctionTarget = { connectionId: 'local', connectionLabel: 'Local Lambda', connectionKind: 'local', region: local.region, functionName: 'bench-monitor' };
   const host = {
     target,
     connection: async () => ({ metrics: async () => metrics }),
+    lambda: async () => lambda,
     log: { warn: (m: string) => console.warn(m) },
   } as unknown as TabHost<MonitorProtocol>;
   const controller = new MonitorController(host);
@@ -213,6 +217,7 @@ async function main(): Promise<void> {
     await browser.close();
     site.close();
     metrics.dispose();
+    lambda.dispose();
     client.destroy();
     await local.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -53,6 +53,13 @@ describe('Monitor tab in the workbench (e2e)', function () {
     for (const id of ['errors', 'throttles', 'duration', 'concurrency']) {
       await panel.locator(`.monitor-chart[data-chart="${id}"] canvas`).waitFor({ timeout: STEP_TIMEOUT });
     }
+    const cost = panel.locator('details.monitor-cost');
+    await cost.locator('summary', { hasText: /^Cost estimate: \$[\d.]+ this range · \$[\d.]+ a month at this rate/ }).waitFor({ timeout: STEP_TIMEOUT });
+    await cost.locator('summary').click();
+    await cost.locator('.monitor-cost-line', { hasText: /^This range: \$/ }).waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await cost.locator('.monitor-cost-note').textContent()) ?? '', /Local Lambda charges nothing/);
+    await workbench().screenshot('monitor-cost.png');
+    await cost.locator('summary').click();
     const firstChartMs = Number(await panel.locator('.tab-monitor').getAttribute('data-first-chart-ms'));
     assert.ok(firstChartMs > 0, 'the first chart was painted');
     console.log(`    first chart painted ${firstChartMs.toFixed(0)} ms after the tab showed`);

@@ -91,6 +91,9 @@ export class MonitorController implements TabController<MonitorProtocol> {
     }
     const { range } = resolved;
     const rangeView = { start: range.start, end: range.end, periodSeconds: range.periodSeconds, label: range.label, ...(range.note ? { note: range.note } : {}) };
+    // Read beside the metrics, for the cost estimate.
+    const sizing = this.readSizing();
+    sizing.catch(() => undefined); // a failure is reported with the estimate
     let metrics: MetricsApi;
     try {
       metrics = await (await this.host.connection()).metrics();
@@ -137,7 +140,7 @@ export class MonitorController implements TabController<MonitorProtocol> {
       const delay = this.host.target.connectionKind === 'local' ? '' : ' CloudWatch shows an invocation a minute or two after it ran.';
       data.problem = { kind: 'noData', message: `No invocations of ${name} in this range (${range.label.split(' · ')[0].toLowerCase()}).${delay} Invoke it, or choose a longer range.` };
     }
-    if (!data.problem) data.cost = await this.cost(data, Math.min(range.end, now) - range.start);
+    if (!data.problem) data.cost = await this.cost(data, sizing, Math.min(range.end, now) - range.start);
     return this.keep(data);
   }
 
@@ -146,7 +149,7 @@ export class MonitorController implements TabController<MonitorProtocol> {
     const now = this.now();
     if (this.sizing && now - this.sizing.at < SIZING_TTL_MS) return this.sizing.value;
     const { functionName, qualifier } = this.host.target;
-    const value = this.host.lambda().then((api) => api.getFunctionConfiguration(functionName, qualifier)).then((c): FunctionSizing => ({
+    const value = Promise.resolve().then(() => this.host.lambda()).then((api) => api.getFunctionConfiguration(functionName, qualifier)).then((c): FunctionSizing => ({
       memorySizeMb: c.MemorySize ?? 128,
       architecture: c.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
       ...(c.EphemeralStorage?.Size ? { ephemeralStorageMb: c.EphemeralStorage.Size } : {}),
@@ -158,15 +161,15 @@ export class MonitorController implements TabController<MonitorProtocol> {
     return value;
   }
 
-  private async cost(data: MonitorData, rangeMs: number): Promise<MonitorData['cost']> {
+  private async cost(data: MonitorData, sizingRead: Promise<FunctionSizing>, rangeMs: number): Promise<MonitorData['cost']> {
     try {
-      const sizing = await this.readSizing();
+      const sizing = await sizingRead;
       return costView({
         region: this.host.target.region, sizing, invocations: data.totals.invocations, durationMs: data.totals.durationMs, rangeMs,
         local: this.host.target.connectionKind === 'local',
       });
     } catch (error) {
-      return { lines: [], note: `No cost estimate: the function's memory and architecture could not be read (${errorMessage(error)}).` };
+      return { summary: 'not available', lines: [], note: `No cost estimate: the function's memory and architecture could not be read (${errorMessage(error)}).` };
     }
   }
 

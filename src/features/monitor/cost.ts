@@ -58,5 +58,6 @@ export function costView(input: CostInput): CostView {
     ...estimate.notes,
   ];
   if (input.local) notes.unshift(`The Local Lambda charges nothing: this is what these calls would cost on AWS in ${input.region}.`);
-  return { lines, note: notes.join(' ') };
+  const summary = `${formatUsd(range.totalUsd)} this range · ${formatUsd(month.totalUsd)} a month at this rate, before the free tier`;
+  return { summary, lines, note: notes.join(' ') };
 }

@@ -69,7 +69,9 @@ export interface MonitorProblem {
 
 /** Where the cost estimate goes, once there is a price model. */
 export interface CostView {
-  /** Lines such as "This range: $0.42". */
+  /** One line for the collapsed estimate, e.g. "$0.42 this range · $9.10 a month at this rate". */
+  summary: string;
+  /** Lines such as "This range: $0.42 — …". */
   lines: string[];
   note?: string;
 }

@@ -8,6 +8,7 @@ describe('features/monitor cost: the estimate beside the charts', () => {
     // 3,600 calls of 100 ms in one hour: 360 s × 0.125 GB = 45 GB-s.
     const view = costView({ region: 'us-east-1', sizing: { memorySizeMb: 128, architecture: 'x86_64' }, invocations: 3600, durationMs: 360_000, rangeMs: HOUR, local: false });
     // Requests 3,600 × $0.20/M = $0.00072; duration 45 × $0.0000166667 = $0.00075; together $0.00147.
+    assert.equal(view.summary, '$0.00147 this range · $1.07 a month at this rate, before the free tier');
     assert.equal(view.lines[0], 'This range: $0.00147 — 3,600 requests $0.000720, 45 GB-s $0.000750');
     // A 730-hour month: 2,628,000 requests ($0.5256) and 32,850 GB-s ($0.5475) = $1.07.
     assert.equal(view.lines[1], 'Per month at this rate: $1.07 — 2,628,000 requests, 32,850 GB-s');

@@ -106,7 +106,7 @@ export class MonitorView implements TabView<MonitorProtocol> {
   private readonly note = h('div', { class: 'monitor-note', hidden: true });
   private readonly problem = h('div', { class: 'monitor-problem', hidden: true, role: 'status' });
   /** The place of the cost estimate: filled when the extension sends one. */
-  private readonly cost = h('section', { class: 'monitor-cost', hidden: true, 'aria-label': 'Cost estimate' });
+  private readonly cost = h('details', { class: 'monitor-cost', hidden: true });
   private readonly grid = h('div', { class: 'monitor-charts' });
   private readonly cards = new Map<string, ChartCard>();
   private charts?: Promise<ChartsModule>;
@@ -284,7 +284,7 @@ export class MonitorView implements TabView<MonitorProtocol> {
     this.root.dataset.phase = data.problem?.kind ?? 'ready';
     this.cost.hidden = !data.cost;
     if (data.cost) {
-      this.cost.replaceChildren(h('div', { class: 'monitor-cost-title' }, 'Cost estimate'), ...data.cost.lines.map((l) => h('div', { class: 'monitor-cost-line' }, l)),
+      this.cost.replaceChildren(h('summary', { class: 'monitor-cost-summary' }, h('span', { class: 'monitor-cost-title' }, 'Cost estimate: '), data.cost.summary), ...data.cost.lines.map((l) => h('div', { class: 'monitor-cost-line' }, l)),
         ...(data.cost.note ? [h('div', { class: 'monitor-cost-note' }, data.cost.note)] : []));
     }
     const t = data.totals;
