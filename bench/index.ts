@@ -131,6 +131,7 @@ function treeSection(t: TreeResult): Section {
       { name: 'one Load more: mean / last (10,000 shown)', value: `${ms(t.loadMoreMeanMs)} / ${ms(t.lastLoadMoreMs)}`, budget: '-', ratio: ratio(t.loadMoreMeanMs, base), ok: undefined },
       { name: 'extension heap with all loaded', value: kb(t.heapDeltaBytes), budget: '-', ratio: `${(t.heapDeltaBytes / t.functions).toFixed(0)} B per function`, ok: undefined },
       { name: 'Local Lambda process RSS', value: t.localLambdaRssBytes ? kb(t.localLambdaRssBytes) : '?', budget: '-', ratio: '-', ok: undefined },
+      { name: 'health line: GetMetricData calls (off from 500 functions)', value: t.healthLine ? String(t.healthLineCalls) : 'off', budget: '-', ratio: '-', ok: undefined },
     ],
   };
 }

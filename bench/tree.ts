@@ -3,7 +3,9 @@
  * extension's own LocalLambdaHost), listed through ExplorerModel with the real LambdaApi over
  * HTTP and rendered into TreeItems by ExplorerProvider (with the `vscode` stand-in).
  *
- *   node --expose-gc out/bench/tree.js --extension <folder with dist/local.js> [--functions 10000]
+ *   node --expose-gc out/bench/tree.js --extension <folder with dist/local.js> [--functions 10000] [--no-health-line]
+ * The model has the health line on, as the extension's defaults have it (off once a connection
+ * lists 500 functions); --no-health-line runs it without, for comparison.
  * Prints one JSON line (TreeResult).
  */
 import * as fs from 'node:fs';
@@ -47,6 +49,10 @@ export interface TreeResult {
   heapDeltaBytes: number;
   localLambdaRssBytes?: number;
   seedMs: number;
+  /** The health line was on (until the connection counted as large). */
+  healthLine: boolean;
+  /** GetMetricData calls the health line made while everything loaded. */
+  healthLineCalls: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -119,7 +125,21 @@ async function main(): Promise<void> {
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const connections = new Connections({ settings, listProfiles: async () => [], local });
-    const model = new ExplorerModel({ connections, pageSize: () => pageSize, log: silentLogger });
+    const healthLine = !process.argv.includes('--no-health-line');
+    let healthLineCalls = 0;
+    const model = new ExplorerModel({
+      connections, pageSize: () => pageSize, log: silentLogger,
+      health: healthLine ? { enabled: () => true, largeConnections: () => [], largeThreshold: () => 500 } : undefined,
+      healthMetrics: (id, region) => {
+        const metrics = connections.scope(id)?.metrics(region);
+        return metrics?.then((api) => ({
+          getMetricData: (queries, start, end) => {
+            healthLineCalls++;
+            return api.getMetricData(queries, start, end);
+          },
+        }));
+      },
+    });
     const provider = new ExplorerProvider(model);
     const render = (nodes: ExplorerNode[]) => nodes.map((n) => provider.getTreeItem(n));
 
@@ -174,6 +194,8 @@ async function main(): Promise<void> {
       heapDeltaBytes,
       localLambdaRssBytes: rssOf((local as unknown as { process?: { child?: { pid?: number } } }).process?.child?.pid),
       seedMs,
+      healthLine,
+      healthLineCalls,
     };
     model.dispose();
     connections.dispose();

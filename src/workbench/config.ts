@@ -17,6 +17,9 @@ export const SettingKeys = {
   pageSize: 'pageSize',
   codeLensEnabled: 'codeLens.enabled',
   logsBufferSize: 'logs.bufferSize',
+  healthLineEnabled: 'tree.healthLine.enabled',
+  healthLineLargeConnections: 'tree.healthLine.largeConnections',
+  healthLineLargeThreshold: 'tree.healthLine.largeConnectionThreshold',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 
@@ -30,6 +33,16 @@ export interface WorkbenchSettings extends ConnectionSettings {
   logsBufferSize: number;
   /** What the Local Lambda is started with, besides its folder. */
   localRun: LocalRunSettings;
+  /** The tree's health line (error rate and p99 of the last hour on functions and aliases). */
+  healthLine: HealthLineSettings;
+}
+
+export interface HealthLineSettings {
+  enabled: boolean;
+  /** Connection ids ("local", "profile:<name>", "custom:<name>") marked large: no health line. */
+  largeConnections: string[];
+  /** A connection counts as large once one of its regions lists this many functions. */
+  largeConnectionThreshold: number;
 }
 
 /** Settings the Local Lambda program takes (each a map of strings; bad entries are left out). */
@@ -41,6 +54,7 @@ export interface LocalRunSettings {
 
 const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_LOG_BUFFER = 10_000;
+const DEFAULT_LARGE_CONNECTION = 500;
 
 /** A whole number in [min, max] (a larger one is capped), or the default for anything else. */
 function wholeNumber(value: unknown, min: number, max: number, fallback: number): number {
@@ -60,12 +74,22 @@ export function readSettings(): WorkbenchSettings {
     localFolder: resolveLocalFolder(config.get<unknown>(SettingKeys.localFolder)),
     codeLensEnabled: config.get<unknown>(SettingKeys.codeLensEnabled) !== false,
     logsBufferSize: wholeNumber(config.get<unknown>(SettingKeys.logsBufferSize), 100, 1_000_000, DEFAULT_LOG_BUFFER),
+    healthLine: {
+      enabled: config.get<unknown>(SettingKeys.healthLineEnabled) !== false,
+      largeConnections: stringList(config.get<unknown>(SettingKeys.healthLineLargeConnections)),
+      largeConnectionThreshold: wholeNumber(config.get<unknown>(SettingKeys.healthLineLargeThreshold), 1, 1_000_000, DEFAULT_LARGE_CONNECTION),
+    },
     localRun: {
       parameterOverrides: stringMap(config.get<unknown>(SettingKeys.localParameterOverrides)),
       interpreters: stringMap(config.get<unknown>(SettingKeys.localInterpreters)),
       layers: stringMap(config.get<unknown>(SettingKeys.localLayers)),
     },
   };
+}
+
+/** The non-empty strings of a list (hand-edited settings may hold anything). */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
 }
 
 /** An object's string-valued entries (hand-edited settings may hold anything). */

@@ -23,6 +23,7 @@ export const Commands = {
   fireScheduleNow: 'lambdaWorkbench.fireScheduleNow',
   showLog: 'lambdaWorkbench.showLog',
   signInHint: 'lambdaWorkbench.signInHint',
+  toggleLargeConnection: 'lambdaWorkbench.toggleLargeConnection',
   startLocal: 'lambdaWorkbench.local.start',
   stopLocal: 'lambdaWorkbench.local.stop',
   restartLocal: 'lambdaWorkbench.local.restart',

@@ -85,6 +85,10 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     assert.match((await canary.locator('.aliases-confirm-text').textContent()) ?? '', /10% → 25% → 50% → 100%, every 3 s/);
     await canary.locator('.aliases-confirm vscode-button', { hasText: 'Start rollout' }).click();
     await canary.locator('.aliases-rollout-active').waitFor({ timeout: STEP_TIMEOUT });
+    // After the first check: both versions' error rate as a chart, and what judged the step.
+    await canary.locator('.aliases-rollout-chart canvas').waitFor({ timeout: STEP_TIMEOUT });
+    assert.match((await canary.locator('.aliases-rollout-chart .u-legend').textContent()) ?? '', /1 \(old\).*2 \(new\)/);
+    await canary.locator('.aliases-rollout-judged', { hasText: /Judged by: 10%: (log lines|CloudWatch metrics)/ }).waitFor({ timeout: STEP_TIMEOUT });
     await workbench().screenshot('aliases-rollout-running.png');
     await panel.locator('.aliases-history-item.aliases-rollout-succeeded', { hasText: 'canary 1 → 2' }).waitFor({ timeout: STEP_TIMEOUT });
     await canary.locator('.aliases-bar-primary', { hasText: '2 · 100%' }).waitFor({ timeout: STEP_TIMEOUT });

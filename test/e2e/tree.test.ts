@@ -46,6 +46,8 @@ describe('Lambda Workbench tree in the workbench (e2e)', function () {
     const description = (await live.locator('.label-description').textContent()) ?? '';
     assert.match(description, /90%/, `alias live description: "${description}"`);
     assert.match(description, /10%/, `alias live description: "${description}"`);
+    // The health line of the last hour arrives after the row painted: "idle" or "… err · p99 …".
+    await live.locator('.label-description', { hasText: /· (idle|[\d.<]+% err)/ }).waitFor({ timeout: STEP_TIMEOUT });
     await workbench().screenshot('aliases.png');
   });
 });

@@ -16,7 +16,7 @@ import { strToU8, zipSync } from 'fflate';
 import { localConnection } from '../../src/aws/connections';
 import { AliasConflictError, LambdaApi } from '../../src/aws/lambda';
 import type { WorkbenchApi } from '../../src/testApi';
-import type { AliasesState, ChangePreview } from '../../src/features/traffic/protocol';
+import type { AliasesState, ChangePreview, RolloutView } from '../../src/features/traffic/protocol';
 import type { FunctionTarget } from '../../src/shared/target';
 import type { RolloutRecord } from '../../src/features/traffic/rollout';
 import type { ExplorerNode } from '../../src/features/explorer/nodes';
@@ -191,14 +191,14 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
     assert.equal(find(await treeChildren('Aliases'), 'live').description, '→ 2');
   });
 
-  async function runRollout(toVersion: string, traffic: boolean): Promise<{ final: RolloutRecord; sawSplit: boolean }> {
+  async function runRollout(toVersion: string, traffic: boolean, testInvocations = 2): Promise<{ final: RolloutRecord; view: RolloutView; sawSplit: boolean }> {
     const record = await vscode.commands.executeCommand<RolloutRecord>('lambdaWorkbench.startRollout', live, {
       toVersion,
       percents: [50, 100],
       intervalMinutes: 0.05, // 3 s per step
       maxErrorPercent: 10,
       minInvocations: 4,
-      testInvocations: 2,
+      testInvocations,
     });
     assert.ok(record?.id, 'the rollout started');
     let sawSplit = false;
@@ -213,7 +213,7 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
       const state = await send({ op: 'refresh' });
       return state.recentRollouts.find((r) => r.id === record.id);
     });
-    return { final: { ...record, status: final.status, message: final.message }, sawSplit };
+    return { final: { ...record, status: final.status, message: final.message }, view: final, sawSplit };
   }
 
   it('a gradual rollout of a faulty version rolls back by itself', async () => {
@@ -238,6 +238,18 @@ describe('Versions, aliases and traffic against the Local Lambda', function () {
     const alias = await aliasNow();
     assert.equal(alias.FunctionVersion, '4');
     assert.deepEqual(alias.RoutingConfig?.AdditionalVersionWeights ?? {}, {});
+  });
+
+  it('a gradual rollout with traffic through the alias is judged by the Local Lambda\'s CloudWatch metrics', async () => {
+    await newCode('five');
+    assert.equal(await vscode.commands.executeCommand<string>('lambdaWorkbench.publishVersion', target, { description: 'metrics' }), '5');
+    const { final, view, sawSplit } = await runRollout('5', true, 0);
+    assert.equal(final.status, 'succeeded', final.message);
+    assert.ok(sawSplit);
+    assert.equal(view.judgedBy, 'metrics', view.progress);
+    assert.equal(view.stepsJudged, '50%: CloudWatch metrics');
+    assert.match(view.progress, /by CloudWatch metrics$/);
+    assert.equal((await aliasNow()).FunctionVersion, '5');
   });
 
   it('deletes an alias from the panel', async () => {

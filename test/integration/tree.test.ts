@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkbenchApi } from '../../src/testApi';
 import type { ExplorerNode, LoadMoreNode } from '../../src/features/explorer/nodes';
 import { createFunctions } from '../support/lambdaFixtures';
 import { activateOnce } from './support/activation';
+import { until } from './support/until';
 
 
 function find(nodes: ExplorerNode[], label: string): ExplorerNode {
@@ -74,6 +75,20 @@ describe('Lambda tree in VS Code (examples/ workspace)', function () {
     const live = find(await api.explorer.getChildren(aliases), 'live');
     assert.match(live.description ?? '', /90%/);
     assert.match(live.description ?? '', /10%/);
+  });
+
+  it('shows the health line of the last hour on a function after its invocations, without holding up the first paint', async () => {
+    for (let i = 0; i < 3; i++) await client.send(new InvokeCommand({ FunctionName: 'hello-node', Payload: new TextEncoder().encode('{}') }));
+    await api.explorer.refresh();
+    const fn = find(await loadAll(await localRegion()), 'hello-node');
+    assert.match(String(api.explorer.getTreeItem(fn).description), /^nodejs20\.x · 128 MB · /, 'the row paints at once, with or without its line');
+    const shown = await until('the health line', 20_000, async () => {
+      const current = find(await api.explorer.getChildren(fn.parent), 'hello-node');
+      const item = api.explorer.getTreeItem(current);
+      return / · (<0\.1|\d+(\.\d)?)% err · p99 (<1|\d+(\.\d)?) (ms|s)$/.test(String(item.description ?? '')) ? item : undefined;
+    });
+    assert.ok(shown.tooltip instanceof vscode.MarkdownString);
+    assert.match(shown.tooltip.value, /Last hour: \d+ invocations, \d+ errors? \(/);
   });
 
   it('renders function nodes with a Markdown tooltip, runtime icon and menu context', async () => {

@@ -19,6 +19,7 @@ export const EXPLORER_COMMANDS = [
   Commands.stopSchedule,
   Commands.fireScheduleNow,
   Commands.signInHint,
+  Commands.toggleLargeConnection,
 ] as const;
 
 export type ExplorerCommandId = (typeof EXPLORER_COMMANDS)[number];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { customConnection } from '../../aws/connections';
-import { readSettings, SettingKeys, updateSetting } from '../../workbench/config';
+import { affects, readSettings, SettingKeys, updateSetting } from '../../workbench/config';
 import type { Workbench } from '../../workbench/context';
 import { Commands, EXPLORER_VIEW_ID } from '../../workbench/ids';
 import { EXPLORER_COMMANDS, type ExplorerCommandId } from './commandIds';
@@ -45,8 +45,15 @@ export interface ExplorerParts {
 /** The Connections tree's model, its rendering and the commands that act on its nodes. */
 export function createExplorer(ws: Workbench): ExplorerParts {
   const { log } = ws;
+  // Read once and on change: the tree asks for every row it renders, which may be thousands.
+  let healthLine = readSettings().healthLine;
   const model = ws.own(new ExplorerModel({
     connections: ws.connections, pageSize: () => readSettings().pageSize, log,
+    health: {
+      enabled: () => healthLine.enabled,
+      largeConnections: () => healthLine.largeConnections,
+      largeThreshold: () => healthLine.largeConnectionThreshold,
+    },
     isLinked: (connectionId, region, functionName) => ws.codeLinks.forFunction(connectionId, region, functionName).length > 0,
     templateEvents: async (functionName) => {
       const { localFolder, localRun } = readSettings();
@@ -61,6 +68,13 @@ export function createExplorer(ws: Workbench): ExplorerParts {
   }));
   ws.own(ws.codeLinks.onDidChange(() => model.refreshLinks()));
   const provider = ws.own(new ExplorerProvider(model));
+  ws.own(vscode.workspace.onDidChangeConfiguration((event) => {
+    if (affects(event, SettingKeys.healthLineEnabled) || affects(event, SettingKeys.healthLineLargeConnections)
+      || affects(event, SettingKeys.healthLineLargeThreshold)) {
+      healthLine = readSettings().healthLine;
+      model.healthSettingsChanged();
+    }
+  }));
   // Changes made elsewhere in the window re-list the function's versions and aliases, so alias descriptions show the live weights.
   ws.own(ws.onDidChangeFunction((fn) => model.refreshFunction(fn.connectionId, fn.region, fn.functionName)));
 
@@ -234,6 +248,17 @@ export function createExplorer(ws: Workbench): ExplorerParts {
     } else if (choice === 'Copy Command') {
       await vscode.env.clipboard.writeText(fix);
     }
+  });
+
+  on(Commands.toggleLargeConnection, async (node?: ExplorerNode) => {
+    const connection = await pickConnection(model, node);
+    if (!connection) return;
+    const marked = readSettings().healthLine.largeConnections;
+    const large = marked.includes(connection.connectionId);
+    await updateSetting(SettingKeys.healthLineLargeConnections, large ? marked.filter((id) => id !== connection.connectionId) : [...marked, connection.connectionId]);
+    vscode.window.setStatusBarMessage(large
+      ? `${connection.label} is no longer marked large: its functions show the health line`
+      : `${connection.label} is marked large: its functions show no health line`, 5000);
   });
 
   const missing = EXPLORER_COMMANDS.filter((id) => !commands[id]);

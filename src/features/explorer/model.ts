@@ -30,6 +30,7 @@ import {
 import { settleRead, triggerItems, type TriggerReads } from './triggers';
 import type { SamEvent } from '../../shared/sam/events';
 import { escapeMarkdown, markdownCode } from './tooltips';
+import { formatErrorRate, formatDurationMs, HealthLines, type HealthMetricsSource, type HealthSubject } from './health';
 
 /** The Local Lambda node's description in each state but running (which shows the endpoint). */
 const LOCAL_STATE_DESCRIPTION: Partial<Record<LocalLambdaState, string>> = {
@@ -48,6 +49,24 @@ export interface ExplorerModelDeps {
    * reads its templates; undefined when no template defines the function.
    */
   templateEvents?: (functionName: string) => Promise<SamEvent[] | undefined>;
+  /** The health line's settings; without them the tree shows no health line. */
+  health?: HealthLineSettings;
+  /** Overrides how the health line reads metrics (tests); by default the connection's CloudWatch facade. */
+  healthMetrics?: (connectionId: string, region: string) => Promise<HealthMetricsSource> | undefined;
+}
+
+export interface HealthLineSettings {
+  enabled(): boolean;
+  /** Connection ids marked large by hand. */
+  largeConnections(): readonly string[];
+  /** A connection also counts as large once a region of it lists this many functions. */
+  largeThreshold(): number;
+}
+
+/** What the provider adds to a function or alias row: the line, and a note for the tooltip. */
+export interface NodeHealth {
+  line?: string;
+  note?: string;
 }
 
 function errorNode(parent: ExplorerNode | undefined, error: unknown): ErrorNode {
@@ -75,6 +94,11 @@ export class ExplorerModel extends Disposable {
   private readonly functionNodes = new Map<string, FunctionNode[]>();
   /** Connections as last listed, by id. */
   private readonly specs = new Map<string, ConnectionSpec>();
+  private readonly health?: HealthLines;
+  /** The function and alias nodes last rendered with a health line, by id: the ones to re-render when it arrives. */
+  private readonly healthShown = new Map<string, ExplorerNode>();
+  /** Most functions listed in one region, per connection (whether it counts as large). */
+  private readonly listedCounts = new Map<string, number>();
 
   constructor(private readonly deps: ExplorerModelDeps) {
     super();
@@ -83,9 +107,75 @@ export class ExplorerModel extends Disposable {
         // A connection's lifetime ended (refresh, or a new Local Lambda process): its pages go with it.
         if (connectionId === undefined) this.pagers.clear();
         else this.pagers.delete(connectionId);
+        this.forgetHealth(connectionId);
         this.changed.fire(undefined);
       }),
     );
+    if (deps.health) {
+      const metrics = deps.healthMetrics ?? ((connectionId: string, region: string) => this.deps.connections.scope(connectionId)?.metrics(region));
+      const health = new HealthLines({
+        metrics,
+        log: deps.log,
+        onDidUpdate: (ids) => {
+          for (const id of ids) {
+            const node = this.healthShown.get(id);
+            if (node) this.changed.fire(node);
+          }
+        },
+      });
+      this.health = health;
+      this._register({ dispose: () => health.dispose() });
+    }
+  }
+
+  /**
+   * The health line of a function or alias row, read in the background the first time a row is
+   * rendered (and again once the cached one is older than the TTL); undefined for other rows and
+   * when the line is off.
+   */
+  healthOf(node: ExplorerNode): NodeHealth | undefined {
+    const settings = this.deps.health;
+    if (!this.health || !settings?.enabled()) return undefined;
+    const subject = healthSubject(node);
+    if (!subject) return undefined;
+    if (this.isLarge(subject.connectionId)) {
+      this.healthShown.delete(subject.id);
+      return { note: 'Health line off: this connection is marked large (setting `lambdaWorkbench.tree.healthLine.largeConnections` or `largeConnectionThreshold`).' };
+    }
+    const off = this.health.offIn(subject.connectionId, subject.region);
+    if (off) return { note: `Health line off: ${escapeMarkdown(off.reason)}` };
+    this.healthShown.set(subject.id, node);
+    const line = this.health.lineFor(subject);
+    const stats = this.health.statsFor(subject.id);
+    if (!line || !stats) return {};
+    const note = stats.invocations > 0
+      ? `Last hour: ${stats.invocations} invocation${stats.invocations === 1 ? '' : 's'}, ${stats.errors} error${stats.errors === 1 ? '' : 's'} (${formatErrorRate(stats.errors, stats.invocations)})${stats.p99Ms !== undefined ? `, p99 ${formatDurationMs(stats.p99Ms)}` : ''}`
+      : 'Last hour: no invocations';
+    return { line, note };
+  }
+
+  /** A connection is large when marked so by hand or once a region of it lists the threshold's number of functions. */
+  isLarge(connectionId: string): boolean {
+    const settings = this.deps.health;
+    if (!settings) return false;
+    if (settings.largeConnections().includes(connectionId)) return true;
+    return (this.listedCounts.get(connectionId) ?? 0) >= settings.largeThreshold();
+  }
+
+  /** The health line's settings changed: rows shown re-render (and read their line if it is now on). */
+  healthSettingsChanged(): void {
+    this.changed.fire(undefined);
+  }
+
+  private forgetHealth(connectionId?: string): void {
+    this.health?.clear(connectionId);
+    if (connectionId === undefined) {
+      this.healthShown.clear();
+      this.listedCounts.clear();
+      return;
+    }
+    this.listedCounts.delete(connectionId);
+    for (const id of [...this.healthShown.keys()]) if (id.startsWith(`conn/${connectionId}/`)) this.healthShown.delete(id);
   }
 
   private get local() {
@@ -154,6 +244,7 @@ export class ExplorerModel extends Disposable {
   refresh(node?: ExplorerNode): void {
     if (!node) {
       this.local.resetFailure();
+      this.forgetHealth();
       this.deps.connections.reset();
       return;
     }
@@ -163,6 +254,8 @@ export class ExplorerModel extends Disposable {
     } else if (node instanceof RegionNode) {
       this.pagers.get(node.connection.connectionId)?.delete(node.region);
     }
+    const connectionId = node.place?.connectionId;
+    if (connectionId) this.health?.clear(connectionId);
     this.changed.fire(node);
   }
 
@@ -276,6 +369,8 @@ export class ExplorerModel extends Disposable {
 
     const linked = (name: string | undefined) => Boolean(name && this.deps.isLinked?.(region.connection.connectionId, region.region, name));
     const nodes: ExplorerNode[] = pager.items.map((fn) => new FunctionNode(region, fn, new Date(), linked(fn.FunctionName)));
+    const connectionId = region.connection.connectionId;
+    this.listedCounts.set(connectionId, Math.max(this.listedCounts.get(connectionId) ?? 0, pager.items.length));
     this.functionNodes.set(region.id, nodes.filter((n): n is FunctionNode => n instanceof FunctionNode));
     if (pager.error) {
       this.deps.log.error(`Listing functions in ${region.region} of ${region.connection.label} failed: ${pager.error.message}`);
@@ -338,4 +433,16 @@ export class ExplorerModel extends Disposable {
     return triggerItems(reads).map((item) => new TriggerNode(node, item));
   }
 
+}
+
+/** What a function or alias row's health line is read for. */
+function healthSubject(node: ExplorerNode): HealthSubject | undefined {
+  if (node instanceof FunctionNode) {
+    return { id: node.id, connectionId: node.region.connection.connectionId, region: node.region.region, functionName: node.functionName };
+  }
+  if (node instanceof AliasNode) {
+    const fn = node.aliases.fn;
+    return { id: node.id, connectionId: fn.region.connection.connectionId, region: fn.region.region, functionName: fn.functionName, alias: node.label };
+  }
+  return undefined;
 }

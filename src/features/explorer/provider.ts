@@ -16,9 +16,11 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     const item = new vscode.TreeItem(node.label, node.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = node.description;
+    const health = this.model.healthOf(node);
+    item.description = health?.line ? [node.description, health.line].filter(Boolean).join(' · ') : node.description;
     item.contextValue = node.contextValue;
-    if (node.tooltip) item.tooltip = tooltipMarkdown(node.tooltip);
+    const tooltip = health?.note ? [node.tooltip, health.note].filter(Boolean).join('  \n') : node.tooltip;
+    if (tooltip) item.tooltip = tooltipMarkdown(tooltip);
     if (node.iconId) item.iconPath = new vscode.ThemeIcon(node.iconId, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
     if (node.command) item.command = { command: node.command.command, title: node.command.title, arguments: [node, ...(node.command.args ?? [])] };
     return item;

@@ -4,7 +4,7 @@ import { AliasConflictError, type LambdaApi } from '../../aws/lambda';
 import { describePlan, describeRouting, extraPercent, LATEST, PERCENT_STEP, planSteps, PRESET_PERCENTS, routingOf, thresholdProblem, type PlanStep } from './routing';
 import { PreviousPrimaries } from './previousPrimary';
 import { rolloutManager, type RolloutManager } from './rolloutManager';
-import { appliedPercent, describeProgress, isActive, isInterrupted, type RolloutRecord } from './rollout';
+import { appliedPercent, describeProgress, describeStepSources, isActive, isInterrupted, type RolloutRecord } from './rollout';
 import type { IDisposable } from '../../shared/lifecycle';
 import { sameFunction } from '../../workbench/context';
 import type { TabController, TabHost } from '../../workbench/panel/tab';
@@ -272,6 +272,10 @@ export class TrafficController implements TabController<TrafficProtocol> {
       steps: r.config.steps.length,
       plan: describePlan(r.config.steps),
       progress: describeProgress(r),
+      ...(r.healthSource ? { judgedBy: r.healthSource } : {}),
+      ...(describeStepSources(r) ? { stepsJudged: describeStepSources(r) } : {}),
+      ...(r.metricsNote ? { metricsNote: r.metricsNote } : {}),
+      ...(r.chart && isActive(r) ? { chart: r.chart } : {}),
       message: r.message,
       runningHere,
       interrupted: !runningHere && isActive(r) && isInterrupted(r, now),

@@ -39,6 +39,14 @@ export interface RolloutView {
   plan: string;
   /** "step 2 of 4 (25%) · 0 errors in 40 calls of version 2". */
   progress: string;
+  /** What judged the last check: CloudWatch metrics, or log lines when metrics had nothing (undefined before the first). */
+  judgedBy?: 'metrics' | 'logs';
+  /** "10%: CloudWatch metrics · 50%: log lines": which source judged each step so far. */
+  stepsJudged?: string;
+  /** Why CloudWatch metrics are not used (no permission, no CloudWatch at the endpoint). */
+  metricsNote?: string;
+  /** Error rates in percent (null: no calls yet) of the old and new version at each check, epoch ms; while it runs. */
+  chart?: { at: number[]; from: Array<number | null>; to: Array<number | null> };
   message: string;
   /** This window drives it (pause/stop possible). */
   runningHere: boolean;

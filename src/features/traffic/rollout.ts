@@ -3,6 +3,7 @@
  * version to which, the plan, the rollback threshold, and how far it got. No VS Code, no I/O.
  */
 import type { HealthCounts, PlanStep, RollbackThreshold, Routing } from './routing';
+import { describeSource, type HealthSource } from './metricsHealth';
 import { formatPercent, formatRate, shiftTraffic } from './routing';
 
 export interface RolloutTarget {
@@ -55,9 +56,24 @@ export interface RolloutRecord {
   /** Updated at every check while running; an old heartbeat means the window running it closed. */
   heartbeatAt: number;
   health: HealthCounts;
+  /** What the last check's count came from: CloudWatch metrics, or the log lines when metrics had nothing. */
+  healthSource?: HealthSource;
+  /** Per step index (as text), the source of the last check made at that step: the one that judged it. */
+  stepSources?: Record<string, HealthSource>;
+  /** Why CloudWatch metrics are not used, when they were tried and refused (no permission, no CloudWatch). */
+  metricsNote?: string;
+  /** Both versions' error rate at every check, for the rollout view's chart. */
+  chart?: RolloutChart;
   /** The latest thing worth telling the person. */
   message: string;
   finishedAt?: number;
+}
+
+/** Error rates in percent (null: no calls yet) of the old and the new version at each check (epoch ms). */
+export interface RolloutChart {
+  at: number[];
+  from: Array<number | null>;
+  to: Array<number | null>;
 }
 
 export function isActive(record: RolloutRecord): boolean {
@@ -91,7 +107,17 @@ export function describeProgress(record: RolloutRecord): string {
   const step = record.appliedStep < 0 ? 'not started' : `step ${record.appliedStep + 1} of ${total} (${formatPercent(appliedPercent(record))})`;
   const { invocations, errors } = record.health;
   const rate = invocations > 0 ? ` (${formatRate(errors / invocations)})` : '';
-  return `${step} · ${errors} error${errors === 1 ? '' : 's'} in ${invocations} call${invocations === 1 ? '' : 's'} of version ${record.config.toVersion}${rate}`;
+  const source = record.healthSource ? ` · by ${describeSource(record.healthSource)}` : '';
+  return `${step} · ${errors} error${errors === 1 ? '' : 's'} in ${invocations} call${invocations === 1 ? '' : 's'} of version ${record.config.toVersion}${rate}${source}`;
+}
+
+/** "10%: CloudWatch metrics · 50%: log lines": which source judged each step watched so far. */
+export function describeStepSources(record: RolloutRecord): string | undefined {
+  const parts = record.config.steps.flatMap((step, i) => {
+    const source = record.stepSources?.[String(i)];
+    return source ? [`${step.percent}%: ${describeSource(source)}`] : [];
+  });
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 /** A rollout that looks active but whose window stopped reporting: VS Code was closed or crashed. */

@@ -5,13 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { LOCAL_CONNECTION_ID } from '../../aws/connections';
 import type { LambdaApi } from '../../aws/lambda';
 import { functionLogGroup, type LogsApi } from '../../aws/logs';
 import type { Workbench } from '../../workbench/context';
 import { describeRouting, type PlanStep, type RollbackThreshold } from './routing';
 import { Emitter } from '../../shared/events';
 import { Disposable } from '../../shared/lifecycle';
-import { aliasPort, invokePort, logGroupPort } from './rolloutPorts';
+import type { MetricsApi } from '../../aws/cloudwatch';
+import { METRICS_DELAY_MS } from './metricsHealth';
+import { aliasPort, invokePort, logGroupPort, metricsPort } from './rolloutPorts';
 import {
   appliedPercent,
   describeProgress,
@@ -193,14 +196,17 @@ export class RolloutManager extends Disposable {
     this.changed.fire(left);
   }
 
-  private async depsFor(record: RolloutRecord, lambda: LambdaApi, logs: LogsApi): Promise<RolloutDeps> {
+  private async depsFor(record: RolloutRecord, lambda: LambdaApi, logs: LogsApi, metrics: MetricsApi | undefined): Promise<RolloutDeps> {
     const { target } = record.config;
+    // The Local Lambda counts every invocation as it ends: no publication delay to wait for.
+    const delay = target.connectionId === LOCAL_CONNECTION_ID ? 0 : METRICS_DELAY_MS;
     const config = await lambda.getFunctionConfiguration(target.functionName);
     const group = functionLogGroup(target.functionName, config.LoggingConfig?.LogGroup);
     const log = (line: string) => this.ws.log.info(line);
     return {
       alias: aliasPort(lambda, target.functionName, target.aliasName),
       logs: logGroupPort(logs, group, log),
+      metrics: metrics ? metricsPort(metrics, target.functionName, target.aliasName, delay) : undefined,
       invoker: invokePort(lambda, target.functionName),
       clock: realClock,
       save: (r) => this.store.save(r),
@@ -212,7 +218,12 @@ export class RolloutManager extends Disposable {
   private async launch(record: RolloutRecord, withProgress = true): Promise<Running> {
     // The SDK wrappers belong to the connection's lifetime, not to the rollout.
     const connection = await this.ws.connections.resolve(record.config.target);
-    const deps = await this.depsFor(record, connection.lambda, await connection.logs());
+    // The metrics' SDK client loads lazily; when it cannot, the log lines judge.
+    const metrics = await connection.metrics().catch((error: unknown) => {
+      this.ws.log.warn(`CloudWatch metrics are not available for the rollout; it is judged by log lines: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    const deps = await this.depsFor(record, connection.lambda, await connection.logs(), metrics);
     const runner = new RolloutRunner({ ...record, status: record.status === 'paused' ? 'paused' : 'running', heartbeatAt: Date.now() }, deps);
     const running: Running = { runner };
     this.running.set(record.id, running);

@@ -6,11 +6,13 @@
  * invocations come in through ports, so the runner is tested without VS Code and with short
  * timings.
  */
+import { WorkbenchError } from '../../aws/errors';
 import { AliasConflictError } from '../../aws/lambda';
-import { describeRouting, rollbackDecision, routingProblem, sameRouting, type HealthDecision, type Routing } from './routing';
+import { describeRouting, rollbackDecision, routingProblem, sameRouting, type HealthCounts, type HealthDecision, type Routing } from './routing';
+import { describeSource, judgeHealth, metricsWindow, type MetricCounts } from './metricsHealth';
 import { VersionHealth, type HealthLogEvent } from './versionHealth';
 import { Emitter } from '../../shared/events';
-import { appliedPercent, isActive, routingAtStep, type RolloutRecord, type RolloutStatus } from './rollout';
+import { appliedPercent, isActive, routingAtStep, type RolloutChart, type RolloutRecord, type RolloutStatus } from './rollout';
 import { errorMessage } from '../../shared/errors';
 
 export interface AliasState {
@@ -29,6 +31,14 @@ export interface RolloutLogPort {
   read(startTime: number): Promise<HealthLogEvent[]>;
 }
 
+/** CloudWatch's per-minute Invocations and Errors of a version run through the alias. */
+export interface RolloutMetricsPort {
+  /** How long after a minute ends its data counts as complete (0 for the Local Lambda). */
+  readonly delayMs: number;
+  /** Sums over the minutes in [start, end) (epoch ms, whole minutes), one per version asked for, in order. */
+  read(versions: readonly string[], start: number, end: number): Promise<MetricCounts[]>;
+}
+
 export interface RolloutInvokePort {
   invoke(version: string, payload: string): Promise<{ requestId?: string; failed: boolean }>;
 }
@@ -42,6 +52,8 @@ export interface RolloutClock {
 export interface RolloutDeps {
   alias: RolloutAliasPort;
   logs: RolloutLogPort;
+  /** Without it (or while it has no data) the log lines judge. */
+  metrics?: RolloutMetricsPort;
   invoker?: RolloutInvokePort;
   clock: RolloutClock;
   /** Persists the record (called after every alias write and at every check). */
@@ -75,6 +87,20 @@ export const realClock: RolloutClock = {
     }),
 };
 
+/** Points kept for the rollout's chart; older ones are dropped. */
+export const CHART_POINTS = 240;
+
+/** The chart with one more point: each version's error rate (percent) so far, null without calls. */
+function chartWith(chart: RolloutChart | undefined, at: number, old: HealthCounts, next: HealthCounts): RolloutChart {
+  const rate = (c: HealthCounts) => (c.invocations > 0 ? Math.round((c.errors / c.invocations) * 10_000) / 100 : null);
+  const keep = (values: Array<number | null> | number[], value: number | null) => [...values, value].slice(-CHART_POINTS);
+  return {
+    at: keep(chart?.at ?? [], at) as number[],
+    from: keep(chart?.from ?? [], rate(old)),
+    to: keep(chart?.to ?? [], rate(next)),
+  };
+}
+
 function messageOf(error: unknown): string {
   return errorMessage(error);
 }
@@ -92,6 +118,12 @@ export class RolloutRunner {
   private running: Promise<RolloutRecord> | undefined;
   private logsReadFrom: number | undefined;
   private abandoned = false;
+  /** The rollout's own test invocations: they call the version directly, so the alias's metrics do not hold them. */
+  private readonly own: HealthCounts = { invocations: 0, errors: 0 };
+  /** Why metrics are not read any more (no permission, no CloudWatch at the endpoint). */
+  private metricsOff: string | undefined;
+  /** Up to when the last check's count is complete: the end of the metrics' last counted minute (no limit for log lines). */
+  private coveredUntil = 0;
 
   constructor(
     record: RolloutRecord,
@@ -268,29 +300,39 @@ export class RolloutRunner {
         return false;
       }
       if (this.cancelMode) continue;
-      const elapsed = this.deps.clock.now() - (this.record.appliedAt ?? this.deps.clock.now());
-      const remaining = Math.max(0, step.waitMs - elapsed);
+      const now = this.deps.clock.now();
+      const appliedAt = this.record.appliedAt ?? now;
+      const remaining = Math.max(0, step.waitMs - (now - appliedAt));
+      // Judged by metrics, a step goes on only once the minutes up to its end are published.
+      const stepEnd = appliedAt + step.waitMs;
+      const covered = this.coveredUntil >= stepEnd;
       const running = this.record.status === 'running';
-      if (running && remaining === 0 && decision?.action === 'proceed') return true;
-      if (running) this.update({ message: this.watchMessage(decision, remaining) });
-      this.update({ heartbeatAt: this.deps.clock.now() });
+      if (running && remaining === 0 && decision?.action === 'proceed' && covered) return true;
+      if (running) this.update({ message: this.watchMessage(decision, remaining, covered ? undefined : stepEnd) });
+      this.update({ heartbeatAt: now });
       await this.persist();
-      const nap = running && decision?.action === 'proceed' ? Math.min(config.checkEveryMs, remaining) : config.checkEveryMs;
+      const nap = running && decision?.action === 'proceed' && remaining > 0 ? Math.min(config.checkEveryMs, remaining) : config.checkEveryMs;
       await this.deps.clock.sleep(Math.max(1, nap), this.wake.signal);
     }
   }
 
-  private watchMessage(decision: HealthDecision | undefined, remainingMs: number): string {
+  private watchMessage(decision: HealthDecision | undefined, remainingMs: number, waitingFor?: number): string {
     const { config } = this.record;
     const at = `At ${appliedPercent(this.record)}%`;
     if (!decision) return `${at}; the health of version ${config.toVersion} could not be read, so the rollout holds. ${this.record.message}`;
+    if (waitingFor !== undefined && remainingMs === 0 && decision.action === 'proceed') {
+      return `${at}; waiting for CloudWatch to publish the minutes up to ${new Date(Math.ceil(waitingFor / 60_000) * 60_000).toISOString().slice(11, 16)} UTC before going on.`;
+    }
     if (decision.action === 'wait' && remainingMs === 0) {
       return `${at}; waiting for ${decision.needed} more call${decision.needed === 1 ? '' : 's'} of version ${config.toVersion} before going on.`;
     }
     return `${at}; next step in ${Math.ceil(remainingMs / 1000)} s.`;
   }
 
-  /** Reads new log events and makes the test invocations; undefined when the logs could not be read. */
+  /**
+   * Makes the test invocations, reads new log events and the metrics, and judges by the metrics
+   * when they have data, else by the log lines; undefined when neither could be read.
+   */
   private async check(): Promise<HealthDecision | undefined> {
     const { config } = this.record;
     if (this.deps.invoker && config.testInvocations > 0) {
@@ -298,6 +340,8 @@ export class RolloutRunner {
         try {
           const result = await this.deps.invoker.invoke(config.toVersion, config.testPayload);
           this.health.addOwnResult(result.requestId, config.toVersion, result.failed);
+          this.own.invocations++;
+          if (result.failed) this.own.errors++;
         } catch (error) {
           this.deps.log?.(`Test invocation of version ${config.toVersion} failed to run: ${messageOf(error)}`);
           break;
@@ -305,18 +349,55 @@ export class RolloutRunner {
       }
     }
     const readStart = this.deps.clock.now();
+    let logs: HealthCounts | undefined;
+    let logsError: string | undefined;
     try {
       const from = this.logsReadFrom === undefined ? this.record.startedAt - START_SKEW_MS : Math.max(this.record.startedAt - START_SKEW_MS, this.logsReadFrom - LOG_OVERLAP_MS);
       this.health.addLogEvents(await this.deps.logs.read(from));
       this.logsReadFrom = readStart;
+      logs = this.health.countsFor(config.toVersion);
     } catch (error) {
-      this.update({ message: `Could not read the logs: ${messageOf(error)}` });
-      this.deps.log?.(`Rollout health check failed: ${messageOf(error)}`);
+      logsError = messageOf(error);
+    }
+    const metrics = await this.readMetrics(readStart);
+    const judged = judgeHealth({ metrics: metrics?.counts[1], own: this.own, logs });
+    if (!judged) {
+      const why = `Could not read the logs: ${logsError ?? 'no answer'}`;
+      this.update({ message: why });
+      this.deps.log?.(`Rollout health check failed: ${logsError ?? 'no answer'}`);
       return undefined;
     }
-    const health = this.health.countsFor(config.toVersion);
-    this.update({ health });
-    return rollbackDecision(health, config.threshold);
+    if (logsError) this.deps.log?.(`Reading the logs failed (the metrics judged this check): ${logsError}`);
+    // Log lines are read up to now: only the metrics lag behind.
+    this.coveredUntil = judged.source === 'metrics' && metrics ? metrics.end : Number.POSITIVE_INFINITY;
+    const stepSources = { ...this.record.stepSources, [String(this.record.appliedStep)]: judged.source };
+    // The old version's rate from the same source, for the chart of both side by side.
+    const old = judged.source === 'metrics' && metrics ? metrics.counts[0] : this.health.countsFor(config.fromVersion);
+    const chart = chartWith(this.record.chart, readStart, old, judged.health);
+    this.update({ health: judged.health, healthSource: judged.source, stepSources, chart });
+    return rollbackDecision(judged.health, config.threshold);
+  }
+
+  /** The new version's counts through the alias from CloudWatch; undefined when there is no port, no whole minute yet, or an error. */
+  private async readMetrics(now: number): Promise<{ counts: MetricCounts[]; end: number } | undefined> {
+    const port = this.deps.metrics;
+    if (!port || this.metricsOff) return undefined;
+    const window = metricsWindow(this.record.startedAt, now, port.delayMs);
+    if (!window) return undefined;
+    try {
+      const { fromVersion, toVersion } = this.record.config;
+      return { counts: await port.read([fromVersion, toVersion], window.start, window.end), end: window.end };
+    } catch (error) {
+      if (error instanceof WorkbenchError && (error.kind === 'accessDenied' || error.kind === 'service' || error.kind === 'credentials')) {
+        // Not allowed or not there: the rest of the rollout is judged by the log lines, which is said once.
+        this.metricsOff = messageOf(error);
+        this.update({ metricsNote: `CloudWatch metrics are not used: ${this.metricsOff}` });
+        this.deps.log?.(`Rollout ${this.record.config.target.functionName}:${this.record.config.target.aliasName} is judged by ${describeSource('logs')}: ${this.metricsOff}`);
+      } else {
+        this.deps.log?.(`Reading CloudWatch metrics failed; this check counts ${describeSource('logs')}: ${messageOf(error)}`);
+      }
+      return undefined;
+    }
   }
 
   private async finishCancel(): Promise<RolloutRecord> {

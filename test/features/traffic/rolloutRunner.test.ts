@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { WorkbenchError } from '../../../src/aws/errors';
 import { AliasConflictError } from '../../../src/aws/lambda';
 import { describeRouting, planSteps, sameRouting, type PlanStep, type Routing } from '../../../src/features/traffic/routing';
 import type { HealthLogEvent } from '../../../src/features/traffic/versionHealth';
@@ -276,5 +277,160 @@ describe('rollout/runner', () => {
     const final = await runner.cancel('rollBack');
     assert.equal(final.status, 'cancelled');
     assert.deepEqual(lambda.routing, { primary: '1' });
+  });
+});
+
+/** The same alias, also keeping CloudWatch's view: per minute, calls made through the alias by version (test invocations call the version itself). */
+class MeteredLambda extends FakeLambda {
+  aliasCalls: Array<{ at: number; version: string; failed: boolean }> = [];
+  reads: Array<{ versions: readonly string[]; start: number; end: number }> = [];
+  private throughAlias = false;
+
+  constructor(primary: string, private readonly meterClock: FakeClock) {
+    super(primary, meterClock);
+  }
+
+  override traffic(count: number): void {
+    this.throughAlias = true;
+    try {
+      super.traffic(count);
+    } finally {
+      this.throughAlias = false;
+    }
+  }
+
+  override call(version: string): string {
+    if (this.throughAlias) this.aliasCalls.push({ at: this.meterClock.now(), version, failed: this.faulty.has(version) });
+    return super.call(version);
+  }
+
+  /** Sums per version and minute, as GetMetricData with period 60 answers them: a minute without calls has no point. */
+  metricsPort(delayMs: number, fail?: () => unknown): NonNullable<RolloutDeps['metrics']> {
+    return {
+      delayMs,
+      read: async (versions, start, end) => {
+        this.reads.push({ versions, start, end });
+        const error = fail?.();
+        if (error) throw error;
+        return versions.map((version) => {
+          const calls = this.aliasCalls.filter((c) => c.version === version && c.at >= start && c.at < end);
+          const minutes = new Set(calls.map((c) => Math.floor(c.at / 60_000))).size;
+          return { invocations: calls.length, errors: calls.filter((c) => c.failed).length, minutes };
+        });
+      },
+    };
+  }
+}
+
+describe('rollout/runner judged by CloudWatch metrics', () => {
+  it('metrics judge a faulty version even when the log lines show nothing, and the step says so', async () => {
+    const clock = new FakeClock();
+    const lambda = new MeteredLambda('1', clock);
+    lambda.faulty.add('2');
+    const deps = lambda.deps(clock, []);
+    const read = deps.logs.read;
+    deps.logs.read = async (start) => {
+      await read(start); // the traffic still flows
+      return [];
+    };
+    deps.metrics = lambda.metricsPort(0);
+    const final = await new RolloutRunner(record(clock), deps).run();
+    assert.equal(final.status, 'rolledBack', final.message);
+    assert.equal(final.healthSource, 'metrics');
+    assert.deepEqual(final.stepSources, { '0': 'metrics' });
+    assert.ok(final.health.errors > 0);
+    assert.deepEqual(lambda.reads.map((r) => r.versions), lambda.reads.map(() => ['1', '2']), 'the old and the new version are read');
+    // The chart: the old version without errors, the new one failing, from the same source.
+    const chart = final.chart!;
+    assert.equal(chart.at.length, chart.from.length);
+    assert.equal(chart.to.at(-1), 100);
+    assert.equal(chart.from.at(-1), 0);
+  });
+
+  it('counts only whole minutes older than the delay, and goes on only once the step\'s minutes are published', async () => {
+    const clock = new FakeClock();
+    clock.time = Date.UTC(2026, 0, 1, 10, 0, 30);
+    const lambda = new MeteredLambda('1', clock);
+    const deps = lambda.deps(clock, []);
+    const delay = 3 * 60_000;
+    deps.metrics = lambda.metricsPort(delay);
+    const writes: number[] = [];
+    const write = deps.alias.write;
+    deps.alias.write = async (routing, revisionId) => {
+      writes.push(clock.now());
+      return write(routing, revisionId);
+    };
+    const steps = plan([10, 50, 100], 2);
+    const messages: string[] = [];
+    const runner = new RolloutRunner(record(clock, { steps, threshold: { maxErrorRate: 0.05, minInvocations: 10 } }), deps);
+    runner.onDidChange((r) => messages.push(r.message));
+    const final = await runner.run();
+    assert.equal(final.status, 'succeeded', final.message);
+    for (const r of lambda.reads) {
+      assert.equal(r.start % 60_000, 0);
+      assert.equal(r.end % 60_000, 0, 'whole minutes only');
+    }
+    // Step 1 (10:00:30–10:02:30) ends before any minute is 3 minutes old: the log lines judge it and it goes on in time.
+    assert.equal(writes[1] - writes[0], 2 * 60_000);
+    // Step 2 is judged by the metrics: it goes on only once the minutes up to its end are published, the delay later.
+    assert.ok(writes[2] - writes[1] >= 2 * 60_000 + delay, `step 3 waited for the metrics of step 2 (${writes[2] - writes[1]} ms)`);
+    assert.ok(writes[2] >= Date.UTC(2026, 0, 1, 10, 8), new Date(writes[2]).toISOString());
+    assert.ok(messages.some((m) => /waiting for CloudWatch to publish the minutes up to 10:05 UTC/.test(m)), messages.join('\n'));
+    assert.deepEqual(final.stepSources, { '0': 'logs', '1': 'metrics' });
+  });
+
+  it('falls back to the log lines while no minute is old enough, then the metrics take over', async () => {
+    const clock = new FakeClock();
+    clock.time = Date.UTC(2026, 0, 1, 10, 0, 30);
+    const lambda = new MeteredLambda('1', clock);
+    const deps = lambda.deps(clock, []);
+    deps.metrics = lambda.metricsPort(3 * 60_000);
+    const sources: string[] = [];
+    const runner = new RolloutRunner(record(clock, { steps: plan([10, 100], 5), checkEveryMs: 30_000 }), deps);
+    runner.onDidChange((r) => {
+      if (r.healthSource && sources.at(-1) !== r.healthSource) sources.push(r.healthSource);
+    });
+    const final = await runner.run();
+    assert.equal(final.status, 'succeeded', final.message);
+    assert.deepEqual(sources, ['logs', 'metrics']);
+  });
+
+  it('no permission: the log lines judge the rest of the rollout, metrics are not asked again, and the view says why', async () => {
+    const clock = new FakeClock();
+    const lambda = new MeteredLambda('1', clock);
+    lambda.faulty.add('2');
+    const deps = lambda.deps(clock, []);
+    deps.metrics = lambda.metricsPort(0, () => new WorkbenchError('accessDenied', 'Profile p may not read CloudWatch metrics: cloudwatch:GetMetricData is not allowed.'));
+    const final = await new RolloutRunner(record(clock), deps).run();
+    assert.equal(final.status, 'rolledBack');
+    assert.equal(final.healthSource, 'logs');
+    assert.match(final.metricsNote ?? '', /cloudwatch:GetMetricData/);
+    assert.equal(lambda.reads.length, 1);
+  });
+
+  it('a passing error (network) falls back for that check only', async () => {
+    const clock = new FakeClock();
+    const lambda = new MeteredLambda('1', clock);
+    let failures = 1;
+    const deps = lambda.deps(clock, []);
+    deps.metrics = lambda.metricsPort(0, () => (failures-- > 0 ? new WorkbenchError('network', 'socket hang up') : undefined));
+    const final = await new RolloutRunner(record(clock, { steps: plan([10, 100], 5) }), deps).run();
+    assert.equal(final.status, 'succeeded', final.message);
+    assert.equal(final.healthSource, 'metrics');
+    assert.equal(final.metricsNote, undefined);
+    assert.ok(lambda.reads.length > 1);
+  });
+
+  it('own test invocations call the version itself: they add to the metrics\' count once', async () => {
+    const clock = new FakeClock();
+    const lambda = new MeteredLambda('1', clock);
+    lambda.callsPerRead = 0;
+    const deps = lambda.deps(clock, [], true);
+    deps.metrics = lambda.metricsPort(0);
+    const final = await new RolloutRunner(record(clock, { steps: plan([10, 100], 1), testInvocations: 3, checkEveryMs: 15_000 }), deps).run();
+    assert.equal(final.status, 'succeeded', final.message);
+    // No traffic through the alias: no metric data, so the log lines (which hold the test calls) judged.
+    assert.equal(final.healthSource, 'logs');
+    assert.equal(final.health.invocations % 3, 0);
   });
 });

@@ -21,6 +21,7 @@ import type { ArgsOf, ParamsOf, RequestName, ResultOf } from '../../../shared/pr
 import { fillSelect, h, icon } from '../../../webview/dom';
 import type { TabApi, TabView } from '../../../webview/tab';
 import { errorMessage } from '../../../shared/errors';
+import { RolloutChart } from './rolloutChart';
 
 type Button = HTMLElementTagNameMap['vscode-button'];
 type TextField = HTMLElementTagNameMap['vscode-textfield'];
@@ -93,6 +94,7 @@ class AliasCard {
   private readonly rolloutForm = h('details', { class: 'aliases-rollout-form' });
   private rolloutFields?: { version: Select; plan: Select; steps: TextField; interval: TextField; threshold: TextField; min: TextField; invoke: HTMLElementTagNameMap['vscode-checkbox'] };
   private shownRollout?: string;
+  private chart?: RolloutChart;
   /** The weight the person is setting; undefined follows the alias. */
   private draft?: { version: string; percent: number };
 
@@ -257,6 +259,8 @@ class AliasCard {
       this.rolloutForm.open = false;
       return;
     }
+    this.chart?.dispose();
+    this.chart = undefined;
     this.shownRollout = undefined;
     if (!this.rolloutFields) this.buildRolloutForm();
     if (this.rolloutForm.parentElement !== this.rolloutBox) this.rolloutBox.replaceChildren(this.rolloutForm);
@@ -293,6 +297,17 @@ class AliasCard {
       h('div', { class: 'aliases-rollout-progress' }, r.progress),
       h('div', { class: 'aliases-rollout-message' }, r.message),
     );
+    if (r.chart && r.chart.at.length > 0) {
+      if (this.chart?.rolloutId !== r.id) {
+        this.chart?.dispose();
+        this.chart = new RolloutChart(r.id, r, r.chart);
+      } else {
+        this.chart.update(r.chart);
+      }
+      box.append(this.chart.element);
+    }
+    if (r.stepsJudged) box.append(h('div', { class: 'aliases-rollout-judged' }, icon(r.judgedBy === 'metrics' ? 'graph-line' : 'output'), `Judged by: ${r.stepsJudged}`));
+    if (r.metricsNote) box.append(h('div', { class: 'aliases-rollout-note' }, r.metricsNote));
     const actions = h('div', { class: 'aliases-rollout-actions' });
     if (r.runningHere) {
       if (r.status === 'running') actions.append(button('Pause', 'debug-pause', () => void this.view.request('pauseRollout', { id: r.id }), { secondary: true }));
@@ -491,7 +506,7 @@ export class TrafficView implements TabView<TrafficProtocol> {
     this.history.hidden = recent.length === 0;
     this.history.replaceChildren(
       h('h3', {}, 'Recent rollouts'),
-      ...recent.map((r) => h('div', { class: `aliases-history-item aliases-rollout-${r.status}` }, icon(r.status === 'succeeded' ? 'pass' : r.status === 'rolledBack' || r.status === 'failed' ? 'warning' : 'circle-slash'), h('span', {}, `${r.aliasName} ${r.fromVersion} → ${r.toVersion}: ${r.message}`))),
+      ...recent.map((r) => h('div', { class: `aliases-history-item aliases-rollout-${r.status}` }, icon(r.status === 'succeeded' ? 'pass' : r.status === 'rolledBack' || r.status === 'failed' ? 'warning' : 'circle-slash'), h('span', {}, `${r.aliasName} ${r.fromVersion} → ${r.toVersion}: ${r.message}${r.stepsJudged ? ` (judged by ${r.stepsJudged})` : ''}`))),
     );
   }
 
