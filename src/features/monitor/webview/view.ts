@@ -112,7 +112,6 @@ export class MonitorView implements TabView<MonitorProtocol> {
   private charts?: Promise<ChartsModule>;
   private timer?: number;
   private last?: MonitorData;
-  private loading = false;
   private shownAt?: number;
   private painted = false;
   private sequence = 0;
@@ -255,7 +254,6 @@ export class MonitorView implements TabView<MonitorProtocol> {
 
   async load(): Promise<void> {
     const sequence = ++this.sequence;
-    this.loading = true;
     this.busy.hidden = false;
     try {
       const data = await this.api.request('load', { range: this.state.range, split: this.state.split });
@@ -269,7 +267,6 @@ export class MonitorView implements TabView<MonitorProtocol> {
       if (!/^Cancelled/.test(message)) this.showProblem({ kind: 'failed', message });
     } finally {
       if (sequence === this.sequence) {
-        this.loading = false;
         this.busy.hidden = true;
       }
     }
