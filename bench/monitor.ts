@@ -194,6 +194,8 @@ async function main(): Promise<void> {
     const chunkBytes = fs.existsSync(chunk) ? fs.statSync(chunk).size : 0;
     const chunkGzip = chunkBytes ? gzipSync(fs.readFileSync(chunk)).length : 0;
     const mainBytes = fs.statSync(script).size;
+    // uPlot's class names: where the library itself landed (another view may bundle it into the panel).
+    const uplotInMain = fs.readFileSync(script, 'utf8').includes('cursor-pt');
     const rows: BudgetRow[] = [
       { name: `Monitor tab clicked in an open panel → first chart painted, p50 of ${switched.length} pages`, value: ms(shown.p50), budget: `≤ ${FIRST_CHART_GOAL_MS} ms`, ratio: `max ${ms(Math.max(...switched.map((r) => r.shownToPaintedMs)))}`, ok: shown.p50 <= FIRST_CHART_GOAL_MS },
       { name: `panel opened on the Monitor tab: tab shown → first chart painted, p50 of ${opened.length}`, value: ms(openShown.p50), budget: '-', ratio: `max ${ms(Math.max(...opened.map((r) => r.shownToPaintedMs)))}`, ok: undefined },
@@ -201,8 +203,8 @@ async function main(): Promise<void> {
       { name: `of which load (ListMetrics + GetMetricData, ${calls} calls in the range), p50`, value: ms(load.p50), budget: '-', ratio: '-', ok: undefined },
       { name: 'charts drawn per page', value: String(results[0]?.charts ?? 0), budget: '5', ratio: '-', ok: (results[0]?.charts ?? 0) === 5 },
       { name: 'CSP violations', value: violations.length ? violations.join(', ').slice(0, 120) : 'none', budget: 'none', ratio: '-', ok: violations.length === 0 },
-      { name: 'chart code: dist/webview/charts.chunk.js (uPlot + wrapper, loaded on first show)', value: `${(chunkBytes / 1024).toFixed(1)} KB`, budget: '-', ratio: `${(chunkGzip / 1024).toFixed(1)} KB gzipped`, ok: undefined },
-      { name: 'dist/webview/function.js (the panel, without the chart code)', value: `${(mainBytes / 1024).toFixed(1)} KB`, budget: '-', ratio: '-', ok: undefined },
+      { name: `chart code: dist/webview/charts.chunk.js (${uplotInMain ? 'the wrapper; uPlot itself is in function.js' : 'uPlot and the wrapper'}, loaded on first show)`, value: `${(chunkBytes / 1024).toFixed(1)} KB`, budget: '-', ratio: `${(chunkGzip / 1024).toFixed(1)} KB gzipped`, ok: undefined },
+      { name: `dist/webview/function.js (the panel${uplotInMain ? ', with uPlot' : ', without the chart code'})`, value: `${(mainBytes / 1024).toFixed(1)} KB`, budget: '-', ratio: '-', ok: undefined },
     ];
     console.log(`Monitor benchmark: Node ${process.version}, ${os.cpus().length} cores, headless Chromium, webview from ${webviewDir}`);
     printTable(rows);
