@@ -106,7 +106,9 @@ function webviewConfigs(argv) {
       target: 'web',
       mode: production ? 'production' : 'development',
       entry: entries,
-      output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js', clean: true },
+      // Code a view loads later (the charts) is a chunk of its own: `auto` finds it next to the
+      // app's script (the webview's resource URI), and the script tag gets the page's nonce.
+      output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js', chunkFilename: '[name].chunk.js', publicPath: 'auto', clean: true },
       devtool: production ? false : 'source-map',
       resolve: { extensions: ['.ts', '.js'] },
       module: {
@@ -124,6 +126,8 @@ function webviewConfigs(argv) {
       plugins: [new MiniCssExtractPlugin({ filename: '[name].css' }), new CodiconAssetsPlugin()],
       optimization: {
         minimize: production,
+        // A chunk loaded later holds all it needs (the charts chunk: our wrapper and uPlot), not a vendor chunk beside it.
+        splitChunks: false,
         ...(production ? { minimizer: ['...', new (require('css-minimizer-webpack-plugin'))()] } : {}),
       },
       performance: { hints: false },

@@ -3,10 +3,10 @@
  * Node and the real extension host), bundle and VSIX sizes, the tree at 10,000 functions, Local
  * invoke latency, builds, hostile input, log throughput, the Local Lambda against
  * serverless-offline and a bare floor, and Debug's click-to-stopped time in the real extension
- * host. Every figure is measured in this run and shown with its budget and against a baseline
+ * host, and the Monitor tab's time to its first chart. Every figure is measured in this run and shown with its budget and against a baseline
  * from the same run. Prints a table, writes bench/results.json.
  *
- *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks,logs,compare,debug] [-- --functions N]
+ *   npm run bench [-- --quick] [-- --skip host,tree,invoke,build,attacks,logs,monitor,compare,debug] [-- --functions N]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -149,6 +149,17 @@ function logsSection(): { section: Section; results?: unknown } {
   return { section: { title, rows: data.rows }, results: { ...data, rows: undefined } };
 }
 
+/** Runs the Monitor benchmark (bench/monitor.ts) on the packaged webview and takes the rows it wrote this run. */
+function monitorSection(webviewDir: string): { section: Section; results?: unknown } {
+  const file = path.join(ROOT, 'bench', 'results-monitor.json');
+  const title = 'Monitor tab on the Local Lambda: the tab shown → its first chart painted, in headless Chromium (bench/monitor.ts)';
+  const startedAt = new Date();
+  runProgram(['--no-warnings', path.join(__dirname, 'monitor.js'), '--webview', webviewDir, '--samples', quick ? '3' : '7'], false);
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { rows?: BudgetRow[]; when?: string } & Record<string, unknown>;
+  if (!data.when || new Date(data.when) < startedAt || !Array.isArray(data.rows)) throw new Error('bench/monitor.js wrote no rows this run');
+  return { section: { title, rows: data.rows }, results: { ...data, rows: undefined } };
+}
+
 /** Runs a bench program in its own process (under the VS Code test lock when `lock`); returns its stdout. */
 function runProgram(args: string[], lock: boolean): string {
   const command = lock && fs.existsSync('/usr/bin/flock') ? '/usr/bin/flock' : process.execPath;
@@ -263,6 +274,21 @@ async function main(): Promise<void> {
     done();
     sections.push(logs.section);
     results.logs = logs.results;
+  }
+
+  if (skip.has('monitor')) {
+    sections.push({ title: 'Monitor tab', rows: [notRun('tab shown → first chart painted', 'skipped (--skip monitor)')] });
+  } else {
+    done = step('Monitor tab: the tab shown → its first chart painted (bench/monitor.ts)');
+    let monitor: ReturnType<typeof monitorSection>;
+    try {
+      monitor = monitorSection(path.join(pkg.staging, 'dist', 'webview'));
+    } catch (err) {
+      monitor = { section: { title: 'Monitor tab (bench/monitor.ts)', rows: [{ name: 'tab shown → first chart painted', value: 'failed', budget: '-', ratio: (err as Error).message.split('\n')[0].slice(0, 160), ok: false }] } };
+    }
+    done();
+    sections.push(monitor.section);
+    results.monitor = monitor.results;
   }
 
   if (skip.has('compare')) {

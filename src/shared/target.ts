@@ -4,7 +4,7 @@
  */
 
 /** Tabs of the function panel, in display order. */
-export const TAB_IDS = ['invoke', 'logs', 'configuration', 'aliases'] as const;
+export const TAB_IDS = ['invoke', 'logs', 'configuration', 'aliases', 'monitor'] as const;
 export type TabId = (typeof TAB_IDS)[number];
 
 export function isTabId(value: unknown): value is TabId {

@@ -13,6 +13,7 @@ export const TAB_TITLES: Record<TabId, string> = {
   logs: 'Logs',
   configuration: 'Configuration',
   aliases: 'Aliases & Traffic',
+  monitor: 'Monitor',
 };
 
 export interface FrameInit {

@@ -5,6 +5,7 @@ import { createTrafficTab } from '../traffic/controller';
 import { createConfigurationTab } from '../configuration/controller';
 import { InvokeController } from '../invoke/controller';
 import { createLogsTab } from '../logs/controller';
+import { createMonitorTab } from '../monitor/controller';
 
 /** One tab: how to make its extension side for a panel. */
 export interface TabRegistration {
@@ -26,4 +27,5 @@ export const TAB_REGISTRATIONS: TabRegistration[] = [
   tab('logs', (host) => createLogsTab(host)),
   tab('configuration', (host) => createConfigurationTab(host)),
   tab('aliases', (host) => createTrafficTab(host)),
+  tab('monitor', (host) => createMonitorTab(host)),
 ];

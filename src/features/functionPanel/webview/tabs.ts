@@ -4,6 +4,7 @@ import type { TabView } from '../../../webview/tab';
 import { ConfigurationView } from '../../configuration/webview/view';
 import { InvokeView } from '../../invoke/webview/view';
 import { LogsView } from '../../logs/webview/view';
+import { MonitorView } from '../../monitor/webview/view';
 import { TrafficView } from '../../traffic/webview/view';
 
 export interface TabViewRegistration {
@@ -22,4 +23,5 @@ export const TAB_VIEWS: TabViewRegistration[] = [
   tab('logs', () => new LogsView()),
   tab('configuration', () => new ConfigurationView()),
   tab('aliases', () => new TrafficView()),
+  tab('monitor', () => new MonitorView()),
 ];
