@@ -39,6 +39,8 @@ export interface TimeChartOptions {
   syncKey?: string;
   /** Called after each draw (the first one is the first paint). */
   onDraw?(): void;
+  /** The time axis spans at least this many seconds (a first point alone would otherwise span years). */
+  minSpanSeconds?: number;
 }
 
 /** The theme colours charts use, read from VS Code's CSS variables (with its own defaults). */
@@ -93,8 +95,11 @@ function isolated(values: ArrayLike<number | null | undefined>): number[] {
 
 const timeFormat = (seconds: number, spanSeconds: number) => {
   const d = new Date(seconds * 1000);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  return spanSeconds > 2 * 86_400 ? `${d.getMonth() + 1}/${d.getDate()} ${hm}` : hm;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hm = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  if (spanSeconds > 2 * 86_400) return `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
+  // Within ten minutes, ticks fall inside one minute: seconds tell them apart.
+  return spanSeconds < 600 ? `${hm}:${two(d.getSeconds())}` : hm;
 };
 
 /** One chart in a container; `update` replaces its data, `dispose` removes it. */
@@ -162,14 +167,22 @@ export class TimeChart {
       cursor: { points: { size: 6 }, ...(this.options.syncKey ? { sync: { key: this.options.syncKey } } : {}) },
       legend: { show: true, live: true },
       scales: {
-        x: { time: true },
+        x: this.options.minSpanSeconds === undefined ? { time: true } : { time: true, range: (u: uPlot): uPlot.Range.MinMax => {
+          const xs = u.data[0];
+          const first = xs.length > 0 ? xs[0] : Date.now() / 1000;
+          const last = xs.length > 0 ? xs[xs.length - 1] : first;
+          return [first, Math.max(last, first + (this.options.minSpanSeconds ?? 0))];
+        } },
         ...Object.fromEntries(scales.map((s) => [s.id, { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => {
           const top = Number.isFinite(max) && max > 0 ? max * 1.1 : 1;
           return [s.fromZero === false && Number.isFinite(min) ? min : 0, top];
         } }])),
       },
       axes: [
-        { ...axisLook, grid: { show: false }, values: (_u: uPlot, splits: number[]) => splits.map((v) => timeFormat(v, span)) },
+        { ...axisLook, grid: { show: false }, values: (u: uPlot, splits: number[]) => {
+          const shown = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+          return splits.map((v) => timeFormat(v, shown > 0 ? shown : span));
+        } },
         ...scales.slice(0, 2).map((s, i) => valueAxis(s.id, i === 1)),
       ],
       series: [

@@ -1,57 +1,57 @@
 // The running rollout's chart: the old and the new version's error rate at every check, side by
-// side, drawn by uPlot on a canvas in the theme's chart colors. One chart per rollout, updated in
-// place as checks come in.
-import uPlot from 'uplot';
+// side, in the theme's chart colors. One chart per rollout, updated in place as checks come in.
+// The chart code (uPlot and its wrapper) is loaded when the first rollout chart is shown.
 import 'uplot/dist/uPlot.min.css';
 import type { RolloutView } from '../protocol';
+import type { TimeChart, TimeChartData } from '../../../webview/charts';
 import { h } from '../../../webview/dom';
 
 type Chart = NonNullable<RolloutView['chart']>;
+type ChartsModule = typeof import('../../../webview/charts');
 
-function themeColor(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+let chartsModule: Promise<ChartsModule> | undefined;
+
+function dataOf(view: RolloutView, chart: Chart): TimeChartData {
+  return {
+    x: chart.at.map((t) => t / 1000),
+    lines: [
+      { label: `${view.fromVersion} (old)`, values: chart.from, scale: 'rate', color: 0 },
+      { label: `${view.toVersion} (new)`, values: chart.to, scale: 'rate', color: 1 },
+    ],
+  };
 }
 
-function data(chart: Chart): uPlot.AlignedData {
-  return [chart.at.map((t) => t / 1000), chart.from, chart.to];
-}
-
-/** From the first check to the last, and at least a minute. */
-function xRange(xs: ArrayLike<number>): uPlot.Range.MinMax {
-  const first = xs.length > 0 ? xs[0] : Date.now() / 1000;
-  const last = xs.length > 0 ? xs[xs.length - 1] : first;
-  return [first, Math.max(last, first + 60)];
-}
+const percent = (v: number) => `${Math.round(v * 10) / 10}%`;
 
 export class RolloutChart {
   readonly element: HTMLElement;
-  private readonly plot: uPlot;
+  private chart?: TimeChart;
+  private latest: Chart;
+  private disposed = false;
 
-  constructor(readonly rolloutId: string, view: RolloutView, chart: Chart) {
+  constructor(readonly rolloutId: string, private readonly view: RolloutView, chart: Chart) {
     this.element = h('div', { class: 'aliases-rollout-chart', role: 'img', 'aria-label': `Error rate of version ${view.fromVersion} and version ${view.toVersion} during the rollout` });
-    const text = themeColor('--vscode-descriptionForeground', '#888');
-    const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    this.plot = new uPlot({
-      width: Math.max(240, Math.min(560, (document.body.clientWidth || 480) - 48)),
-      height: 150,
-      // At least a minute wide, so the first checks do not stretch over years.
-      // (uPlot itself widens a single point to a day per unit, i.e. years of seconds.)
-      scales: { x: { time: true, range: (u) => xRange(u.data[0]) }, y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil((max ?? 0) * 1.1))] } },
-      series: [
-        {},
-        { label: `${view.fromVersion} (old)`, stroke: themeColor('--vscode-charts-blue', '#3794ff'), width: 2, spanGaps: true, value: (_u, v) => (v == null ? '–' : `${v}%`) },
-        { label: `${view.toVersion} (new)`, stroke: themeColor('--vscode-charts-orange', '#d18616'), width: 2, spanGaps: true, value: (_u, v) => (v == null ? '–' : `${v}%`) },
-      ],
-      axes: [axis, { ...axis, size: 48, values: (_u, ticks) => ticks.map((v) => `${v}%`) }],
-    }, data(chart), this.element);
+    this.latest = chart;
+    chartsModule ??= import(/* webpackChunkName: "charts" */ '../../../webview/charts');
+    void chartsModule.then((charts) => {
+      if (this.disposed) return;
+      this.chart = new charts.TimeChart(this.element, dataOf(this.view, this.latest), {
+        scales: [{ id: 'rate', format: percent, fromZero: true }],
+        height: 150,
+        // At least a minute wide, so the first checks do not stretch over years.
+        minSpanSeconds: 60,
+      });
+    });
   }
 
   update(chart: Chart): void {
-    this.plot.setData(data(chart));
+    this.latest = chart;
+    this.chart?.update(dataOf(this.view, chart));
   }
 
   dispose(): void {
-    this.plot.destroy();
+    this.disposed = true;
+    this.chart?.dispose();
+    this.chart = undefined;
   }
 }
