@@ -54,13 +54,15 @@ describe('Deploy to… (a second Local Lambda as a custom endpoint)', function (
     assert.match(Buffer.from(out.Payload ?? []).toString(), /Ada/);
   });
 
-  it('deploys the whole template: what needs a build is reported, the others go', async () => {
+  it("deploys the whole template: the TypeScript function as the Local Lambda's esbuild bundle, the others as they are", async () => {
     const results = await vscode.commands.executeCommand<DeployResult[]>('lambdaWorkbench.deploy.template', 'template.yaml', { place, role: ROLE, canary: false, confirmed: true });
     const byName = Object.fromEntries(results.map((r) => [r.functionName, r]));
     assert.equal(byName['hello-node']?.status, 'unchanged');
     assert.equal(byName['hello-python']?.status, 'deployed', byName['hello-python']?.message);
-    assert.equal(byName['hello-ts']?.status, 'blocked');
-    assert.match(byName['hello-ts']?.message ?? '', /built with esbuild .* run `sam build` first/);
+    assert.equal(byName['hello-ts']?.status, 'deployed', byName['hello-ts']?.message);
+    const ts = await client.send(new InvokeCommand({ FunctionName: 'hello-ts', Payload: Buffer.from(JSON.stringify({ name: 'Ada' })) }));
+    assert.equal(ts.FunctionError, undefined, Buffer.from(ts.Payload ?? []).toString());
+    assert.match(Buffer.from(ts.Payload ?? []).toString(), /Ada/, 'the bundle runs on the target');
   });
 
   it('deploys a change as a canary through the traffic commands: a version, and 10 % of the alias', async () => {
