@@ -226,13 +226,17 @@ export class DeployActions {
     }
   }
 
+  private plansShown = 0;
+
+  /** A document of its own for each deploy, so a preview never shows an earlier plan. */
   private planName(plans: FunctionPlan[]): string {
-    return `deploy-plan-${plans.map((p) => p.fn.functionName).join('-').slice(0, 80)}`;
+    this.plansShown += 1;
+    return `deploy-plan-${plans.map((p) => p.fn.functionName).join('-').slice(0, 80)}${this.plansShown > 1 ? `-${this.plansShown}` : ''}`;
   }
 
-  private async showPlan(plans: FunctionPlan[], resolved: ResolvedConnection, canary: CanaryOptions | undefined): Promise<string> {
+  private async showPlan(name: string, plans: FunctionPlan[], resolved: ResolvedConnection, canary: CanaryOptions | undefined): Promise<string> {
     const text = renderPlan(plans, { connectionLabel: resolved.spec.label, region: resolved.region, endpoint: resolved.spec.endpoint }, canary);
-    const uri = this.documents.show(this.planName(plans), text);
+    const uri = this.documents.show(name, text);
     this.log(`plan for ${resolved.spec.label} (${resolved.region}):\n${text}`);
     await vscode.workspace.openTextDocument(uri);
     try {
@@ -284,7 +288,8 @@ export class DeployActions {
     });
     this.log(`planned ${plans.length} function${plans.length === 1 ? '' : 's'} for ${where} in ${Date.now() - planStarted} ms`);
     const canary = options.canary === false ? undefined : options.canary ?? (plans.some((p) => !p.blockers.length) ? await this.askCanary(plans) : undefined);
-    const planText = await this.showPlan(plans, resolved, canary);
+    const planName = this.planName(plans);
+    const planText = await this.showPlan(planName, plans, resolved, canary);
     const ready = plans.filter((p) => !p.blockers.length && (hasWork(p) || canary));
     const results: DeployResult[] = plans.filter((p) => p.blockers.length).map((p) => ({ functionName: p.fn.functionName, status: 'blocked' as const, message: p.blockers.join('; ') }));
     for (const p of plans.filter((p) => !p.blockers.length && !hasWork(p) && !canary)) results.push({ functionName: p.fn.functionName, status: 'unchanged' });
@@ -357,7 +362,7 @@ export class DeployActions {
     });
     this.log(`finished on ${where} ${Date.now() - deployStarted} ms after the role was chosen`);
     // The plan's document keeps what happened, below what was planned.
-    this.documents.show(this.planName(plans), `${planText}\n${renderResults(results)}`);
+    this.documents.show(planName, `${planText}\n${renderResults(results)}`);
     void this.report(results, where, target);
     return results;
   }
