@@ -1,3 +1,4 @@
+import { sleep } from '../shared/lifecycle';
 import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse, LambdaClient } from '@aws-sdk/client-lambda';
 import type {
   CreateFunctionCommandInput,
@@ -82,21 +83,6 @@ export interface WaitOptions {
   /** Time between polls (default 1 s). */
   intervalMs?: number;
   signal?: AbortSignal;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Typed Lambda operations for one connection and region; every error is a WorkbenchError. */

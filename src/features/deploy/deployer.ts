@@ -6,6 +6,7 @@
  * guarded by the revision read after that wait, and wait again. A revision that no longer matches
  * stops the deploy and names what changed. No VS Code.
  */
+import { sleep as defaultSleep } from '../../shared/lifecycle';
 import { FunctionExistsError, RevisionConflictError, type CreateFunctionInput, type FunctionConfiguration, type LambdaApi } from '../../aws/lambda';
 import { WorkbenchError } from '../../aws/errors';
 import { errorMessage } from '../../shared/errors';
@@ -121,21 +122,6 @@ function runtimeProblem(error: unknown, runtime: string): string | undefined {
 }
 
 const DEFAULT_ROLE_RETRY_DELAYS_MS = [2000, 4000, 8000, 16000, 30000];
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** The steps a plan takes, in order, all pending. */
 export function planSteps(plan: FunctionPlan, canary?: CanaryOptions): StepRecord[] {

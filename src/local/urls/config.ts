@@ -4,20 +4,15 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import type { HttpCors } from '../../shared/sam/apiEvents';
 import { ApiError } from '../http';
 import { invalid, isPlainMap, validationError, wrongType } from '../lambda/validation';
 
 export type UrlAuthType = 'NONE' | 'AWS_IAM';
 export type UrlInvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
 
-export interface UrlCors {
-  AllowCredentials?: boolean;
-  AllowHeaders?: string[];
-  AllowMethods?: string[];
-  AllowOrigins?: string[];
-  ExposeHeaders?: string[];
-  MaxAge?: number;
-}
+/** A URL's CORS has the fields (and Lambda names) of an HTTP API's CorsConfiguration. */
+export type UrlCors = HttpCors;
 
 /** One function URL as the Local Lambda keeps it. */
 export interface UrlConfigRecord {
