@@ -2,7 +2,7 @@
 // shifted to version 2 after a before/after confirmation, and the bar and the tree following.
 import * as assert from 'assert';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openPanelFromRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
@@ -32,9 +32,7 @@ describe('Aliases & Traffic tab in the workbench (e2e)', function () {
     await expandRow(view, 'hello-node', STEP_TIMEOUT);
     await expandRow(view, 'Aliases', STEP_TIMEOUT);
     await rowDescription(view, 'live', '→ 1 (90%) · 2 (10%)');
-    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
-    await row.hover();
-    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    await openPanelFromRow(view, 'hello-node', STEP_TIMEOUT);
     panel = await webviewFrame(page, '.frame-title', STEP_TIMEOUT);
     await panel.locator('vscode-tab-header', { hasText: 'Aliases & Traffic' }).click();
     const live = panel.locator('.aliases-card[data-alias="live"]');

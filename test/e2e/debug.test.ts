@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { repoPaths } from '../runners/repo';
-import { expandRow, openFile, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openFile, openPanelFromRow, useWorkbench, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 /** Debian's Python, which has debugpy with python3-debugpy (the one on PATH may not). */
@@ -36,10 +36,7 @@ async function openPanel(page: Page, functionName: string): Promise<Frame> {
   }
   await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
   await expandRow(view, 'us-east-1', STEP_TIMEOUT);
-  const row = await waitForRow(view, functionName, STEP_TIMEOUT);
-  await row.hover();
-  await row.getByRole('button', { name: 'Open Function Panel' }).click();
-  await page.locator('.tabs-container .tab.active', { hasText: functionName }).waitFor({ timeout: STEP_TIMEOUT });
+  await openPanelFromRow(view, functionName, STEP_TIMEOUT);
   const panel = await webviewFrame(page, `.frame-title >> text=${functionName}`, STEP_TIMEOUT);
   await panel.locator('textarea.invoke-editor').first().waitFor({ timeout: STEP_TIMEOUT });
   return panel;

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { clickRowForTab, expandRow, openPanelFromRow, useWorkbench, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
@@ -19,9 +19,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     view = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
     await expandRow(view, 'us-east-1', STEP_TIMEOUT);
-    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
-    await row.hover();
-    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    await openPanelFromRow(view, 'hello-node', STEP_TIMEOUT);
     panel = await webviewFrame(page, '.frame-title', STEP_TIMEOUT);
     assert.equal((await panel.locator('.frame-title').textContent())?.trim(), 'hello-node');
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
@@ -99,10 +97,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
   it('keeps the event and the result when the panel is hidden and shown again', async () => {
     const { page } = workbench();
     await panel.locator('textarea.invoke-editor').first().fill('{"name": "Kept"}');
-    const python = await waitForRow(view, 'hello-python', STEP_TIMEOUT);
-    await python.hover();
-    await python.getByRole('button', { name: 'Open Function Panel' }).click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'hello-python' }).waitFor({ timeout: STEP_TIMEOUT });
+    await openPanelFromRow(view, 'hello-python', STEP_TIMEOUT);
     await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).click();
     panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
     await panel.locator('.invoke-pill-ok').waitFor({ timeout: STEP_TIMEOUT });
@@ -150,8 +145,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     }
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
     await expandRow(view, 'us-east-1', STEP_TIMEOUT);
-    await (await waitForRow(view, 'hello-node', STEP_TIMEOUT)).click();
-    await page.locator('.tabs-container .tab', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    await clickRowForTab(view, 'hello-node', STEP_TIMEOUT);
     panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
     const reopened = panel.locator('textarea.invoke-editor').first();
     await reopened.waitFor({ timeout: STEP_TIMEOUT });
@@ -167,8 +161,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
     const probe = spawnSync('python3.12', ['--version'], { encoding: 'utf8' });
     if (probe.status === 0) this.skip(); // a Python 3.12 is installed: nothing to warn about
     const { page } = workbench();
-    await (await waitForRow(view, 'hello-python', STEP_TIMEOUT)).click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'hello-python' }).waitFor({ timeout: STEP_TIMEOUT });
+    await clickRowForTab(view, 'hello-python', STEP_TIMEOUT);
     panel = await webviewFrame(page, '.frame-title >> text=hello-python', STEP_TIMEOUT);
     await panel.locator('vscode-button.invoke-run').click();
     await panel.locator('.invoke-pill-ok').waitFor({ timeout: STEP_TIMEOUT });
@@ -181,8 +174,7 @@ describe('Function panel and Invoke tab in the workbench (e2e)', function () {
 
   it("a function error's stack frames open the handler's file at the line that threw", async () => {
     const { page } = workbench();
-    await (await waitForRow(view, 'hello-node', STEP_TIMEOUT)).click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'hello-node' }).waitFor({ timeout: STEP_TIMEOUT });
+    await clickRowForTab(view, 'hello-node', STEP_TIMEOUT);
     panel = await webviewFrame(page, '.frame-title >> text=hello-node', STEP_TIMEOUT);
     await panel.locator('textarea.invoke-editor').first().fill('{"fail": true}');
     await panel.locator('vscode-button.invoke-run').click();

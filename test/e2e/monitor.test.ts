@@ -2,7 +2,7 @@
 // with the charts of those calls, hover values, in the dark, light and high-contrast themes.
 import * as assert from 'assert';
 import type { Frame, Page } from 'playwright-core';
-import { expandRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openPanelFromRow, useWorkbench, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 const CALLS = 4;
@@ -31,9 +31,7 @@ describe('Monitor tab in the workbench (e2e)', function () {
     const view = page.locator('.part.sidebar');
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
     await expandRow(view, 'us-east-1', STEP_TIMEOUT);
-    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
-    await row.hover();
-    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    await openPanelFromRow(view, 'hello-node', STEP_TIMEOUT);
     panel = await webviewFrame(page, '.frame-title', STEP_TIMEOUT);
     const run = panel.locator('vscode-button.invoke-run');
     await run.waitFor({ timeout: STEP_TIMEOUT });

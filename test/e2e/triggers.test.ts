@@ -2,7 +2,7 @@
 // events), and the Invoke tab's Request mode sending a request to that URL.
 import * as assert from 'assert';
 import type { Frame, Locator } from 'playwright-core';
-import { expandRow, treeRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openPanelFromRow, rowAction, useWorkbench, waitForRow, webviewFrame } from './workbench';
 
 const STEP_TIMEOUT = 60000;
 
@@ -25,16 +25,13 @@ describe('Triggers and the Request mode in the workbench (e2e)', function () {
     const url = view.locator('.monaco-list-row').filter({ hasText: /http:\/\/127\.0\.0\.1:\d+\/[a-z0-9]{32}\// }).first();
     await url.waitFor({ timeout: STEP_TIMEOUT });
     assert.match((await url.textContent()) ?? '', /NONE · BUFFERED/);
-    await url.hover();
-    await url.getByRole('button', { name: 'Copy curl Command' }).waitFor({ timeout: STEP_TIMEOUT });
-    await url.getByRole('button', { name: 'Open URL' }).waitFor({ timeout: STEP_TIMEOUT });
+    await rowAction(url, 'Copy curl Command', STEP_TIMEOUT);
+    await rowAction(url, 'Open URL', STEP_TIMEOUT);
     await workbench().screenshot('triggers-tree.png');
   });
 
   it('sends a request to the URL from the Invoke tab\'s Request mode and shows the answer', async () => {
-    const row = treeRow(view, 'hello-python').first();
-    await row.hover();
-    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    await openPanelFromRow(view, 'hello-python', STEP_TIMEOUT);
     panel = await webviewFrame(workbench().page, '.invoke-mode-switch:not([hidden])', STEP_TIMEOUT);
     await panel.getByRole('button', { name: 'Request', exact: true }).click();
     await panel.locator('.request-mode:not([hidden])').waitFor({ timeout: STEP_TIMEOUT });

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { expandRow, openFile, useWorkbench, waitForRow, webviewFrame } from './workbench';
+import { expandRow, openFile, openPanelFromRow, useWorkbench, waitForRow, webviewFrame } from './workbench';
 import { repoPaths } from '../runners/repo';
 
 const STEP_TIMEOUT = 60000;
@@ -97,11 +97,10 @@ describe('Workspace Trust in the workbench (e2e)', function () {
     await waitForRow(view, 'endpoint-from-workspace', STEP_TIMEOUT);
     await expandRow(view, 'Local Lambda', STEP_TIMEOUT);
     await expandRow(view, 'us-east-1', STEP_TIMEOUT);
-    const row = await waitForRow(view, 'hello-node', STEP_TIMEOUT);
+    await waitForRow(view, 'hello-node', STEP_TIMEOUT);
     assert.equal(localLambdaProcesses(project).length, 1, 'one Local Lambda serves the folder now');
 
-    await row.hover();
-    await row.getByRole('button', { name: 'Open Function Panel' }).click();
+    await openPanelFromRow(view, 'hello-node', STEP_TIMEOUT);
     const panel: Frame = await webviewFrame(page, '.invoke-editor', STEP_TIMEOUT);
     await panel.locator('vscode-button.invoke-run').click();
     await panel.locator('.invoke-pill-ok').waitFor({ timeout: STEP_TIMEOUT });

@@ -93,6 +93,48 @@ export async function expandRow(scope: Page | Locator, label: string, timeoutMs:
   return row;
 }
 
+/**
+ * Does `act` until `done` shows. A tree row can be drawn anew under the pointer (when its health
+ * line arrives, say), which loses a hover or a click; a person would simply try again.
+ */
+export async function retryUntil(act: () => Promise<void>, done: Locator, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await act().catch(() => undefined);
+    const left = deadline - Date.now();
+    try {
+      await done.first().waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5000, left)) });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw new Error(`${what} did not show within ${timeoutMs / 1000} s`, { cause: error });
+    }
+  }
+}
+
+/** The inline action `name` of a tree row, shown by hovering the row (again, if it was drawn anew). */
+export async function rowAction(row: Locator, name: string, timeoutMs: number): Promise<Locator> {
+  const button = row.getByRole('button', { name });
+  await retryUntil(() => row.hover({ timeout: 2000 }), button, timeoutMs, `the inline action "${name}"`);
+  return button;
+}
+
+/** Opens the function panel of the tree row `label` with the row's inline action; waits for its editor tab. */
+export async function openPanelFromRow(scope: Locator, label: string, timeoutMs: number): Promise<void> {
+  const row = await waitForRow(scope, label, timeoutMs);
+  const tab = scope.page().locator('.tabs-container .tab.active', { hasText: label });
+  await retryUntil(async () => {
+    await row.hover({ timeout: 2000 });
+    await row.getByRole('button', { name: 'Open Function Panel' }).click({ timeout: 2000 });
+  }, tab, timeoutMs, `the panel of ${label}`);
+}
+
+/** Clicks the tree row `label` (its command runs) until its editor tab is the active one. */
+export async function clickRowForTab(scope: Locator, label: string, timeoutMs: number): Promise<void> {
+  const row = await waitForRow(scope, label, timeoutMs);
+  const tab = scope.page().locator('.tabs-container .tab.active', { hasText: label });
+  await retryUntil(() => row.locator('.label-name').click({ timeout: 2000 }), tab, timeoutMs, `the panel of ${label}`);
+}
+
 /** The webview document (an iframe inside an iframe) that contains `selector`. */
 export async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
