@@ -14,8 +14,15 @@ exports.handler = async (event) => {
 };
 `;
 const AUTH = `
+let calls = 0;
 exports.token = async (event) => {
+  calls++;
   if (event.authorizationToken === 'boom') throw new Error('Unauthorized');
+  // A policy for exactly the method that was asked for (the cached-policy pitfall).
+  if (event.authorizationToken.startsWith('narrow')) {
+    return { principalId: 'ada', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+      context: { call: calls } };
+  }
   const effect = event.authorizationToken === 'allow' ? 'Allow' : 'Deny';
   return { principalId: 'ada', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn.replace(/\\/GET\\/.*$/, '/*') }] },
     context: { team: 'blue' } };
@@ -85,6 +92,9 @@ const TEMPLATE = [
   '        Secure:',
   '          Type: Api',
   '          Properties: { RestApiId: !Ref MyApi, Path: /secure, Method: get }',
+  '        SecurePost:',
+  '          Type: Api',
+  '          Properties: { RestApiId: !Ref MyApi, Path: /secure, Method: post }',
   '        Public:',
   '          Type: Api',
   '          Properties: { RestApiId: !Ref MyApi, Path: /public, Method: post, Auth: { Authorizer: NONE } }',
@@ -215,6 +225,32 @@ describe('Local Lambda API routes (Api and HttpApi events)', function () {
     const pool = await call(base, '/pool');
     assert.equal(pool.status, 200, 'a Cognito authorizer is not emulated');
     assert.ok(t.local.templates.notes.some((n) => /the cognito authorizer Pool is not emulated/.test(n.message)));
+  });
+
+  it("keeps a REST authorizer's answer for the same token, judges the kept policy per method, and runs again after an edit", async () => {
+    const first = await call(base, '/secure', { headers: { authorization: 'narrow-1' } });
+    assert.equal(first.status, 200);
+    const callAtFirst = first.json().requestContext.authorizer.call;
+    const again = await call(base, '/secure', { headers: { authorization: 'narrow-1' } });
+    assert.equal(again.status, 200);
+    assert.equal(again.json().requestContext.authorizer.call, callAtFirst, 'the second request reused the answer: the authorizer did not run');
+    // The kept policy names GET /secure only: POST /secure with the same token is denied without a new call, as on AWS.
+    const post = await call(base, '/secure', { method: 'POST', headers: { authorization: 'narrow-1' } });
+    assert.equal(post.status, 403);
+    assert.match(String(post.headers['x-local-lambda-error']), /kept from .* ReauthorizeEvery = 300 s/);
+    const other = await call(base, '/secure', { method: 'POST', headers: { authorization: 'narrow-2' } });
+    assert.equal(other.status, 200, 'another token runs the authorizer, whose policy names POST /secure');
+    assert.ok(other.json().requestContext.authorizer.call > callAtFirst);
+    // An edit of the authorizer's code is a new deployment: its answers are not reused.
+    fs.appendFileSync(path.join(dir, 'src', 'auth.js'), '\n// edited\n');
+    const deadline = Date.now() + 10_000;
+    let after = await call(base, '/secure', { headers: { authorization: 'narrow-1' } });
+    while (after.json().requestContext.authorizer.call === callAtFirst && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await call(base, '/secure', { headers: { authorization: 'narrow-1' } });
+    }
+    assert.equal(after.status, 200);
+    assert.equal(after.json().requestContext.authorizer.call, 1, 'the edited authorizer ran, in a fresh environment');
   });
 
   it('runs an HTTP API authorizer with simple responses and passes its context as authorizer.lambda', async () => {

@@ -17,7 +17,9 @@ import type { CodeWatcher } from '../lambda/codeWatch';
 import { MalformedResponseError, eventV2, responseV2, type HttpResponseOut } from '../urls/payload';
 import { HttpFailure, closeServer, headerSafe, invokeForHttp, listenOn, sendFailure } from '../urls/httpInvoke';
 import { eventV1, isBinaryType, responseV1, restHeaders, restQuery, restRequestContext } from './payload1';
-import { executeApiArn, missingIdentity, verdictOf } from './authorizers';
+import { executeApiArn, missingIdentity, verdictOf, type AuthorizerVerdict } from './authorizers';
+import { AuthorizerCache, authorizerCacheKey } from './authorizerCache';
+import { executionSpecOf } from '../lambda/invoke';
 import { RouteTable } from './routes';
 import { corsAnswer, responseHeadersFor } from './cors';
 
@@ -55,6 +57,7 @@ export function apiIdOf(route: LoadedRoute): string {
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   let port = 0;
+  const authorizerAnswers = new AuthorizerCache();
   const hostPart = opts.host === '::1' ? '[::1]' : opts.host;
   let hosts = new Set<string>();
 
@@ -135,13 +138,27 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           ...Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'version' && k !== 'body' && k !== 'isBase64Encoded')),
         };
       }
-      const authResult = await invokeForHttp(opts, auth.functionName, undefined, randomUUID(), Buffer.from(JSON.stringify(event)));
-      if (!authResult.ok && authResult.kind !== 'functionError') {
-        throw new HttpFailure(authResult.kind === 'throttled' ? 429 : 500, failed, `The authorizer ${auth.name}: ${authResult.detail}`, ids);
+      const authFn = opts.store.find(auth.functionName);
+      const cacheKey = authFn ? authorizerCacheKey(auth, `${apiId}|${auth.payloadType}|${String(auth.simpleResponses)}|${auth.resultTtlSeconds}`,
+        executionSpecOf(opts.store, authFn, authFn.latest, opts.codeWatcher).revisionKey, req.headers, url.searchParams) : undefined;
+      const cached = cacheKey ? authorizerAnswers.get(cacheKey) : undefined;
+      let verdict: AuthorizerVerdict;
+      if (cached) {
+        verdict = verdictOf(auth, cached.payload, false, arn);
+        if (!verdict.allow) {
+          verdict = { ...verdict, detail: `${verdict.detail} (The answer was kept from ${new Date(cached.storedAt).toISOString()} for this identity, as API Gateway keeps it for ReauthorizeEvery = ${auth.resultTtlSeconds} s; 0 turns that off.)` };
+        }
+      } else {
+        const authResult = await invokeForHttp(opts, auth.functionName, undefined, randomUUID(), Buffer.from(JSON.stringify(event)));
+        if (!authResult.ok && authResult.kind !== 'functionError') {
+          throw new HttpFailure(authResult.kind === 'throttled' ? 429 : 500, failed, `The authorizer ${auth.name}: ${authResult.detail}`, ids);
+        }
+        verdict = authResult.ok
+          ? verdictOf(auth, authResult.outcome.payload, false, arn)
+          : verdictOf(auth, Buffer.from(JSON.stringify({ errorMessage: authResult.detail.replace(/^[^:]*: /, '') })), true, arn);
+        // An answer that is an answer (allow or deny) is kept; a failed or malformed one is not.
+        if (authResult.ok && cacheKey && (verdict.allow || verdict.status === 403)) authorizerAnswers.set(cacheKey, authResult.outcome.payload, auth.resultTtlSeconds ?? 0);
       }
-      const verdict = authResult.ok
-        ? verdictOf(auth, authResult.outcome.payload, false, arn)
-        : verdictOf(auth, Buffer.from(JSON.stringify({ errorMessage: authResult.detail.replace(/^[^:]*: /, '') })), true, arn);
       if (!verdict.allow) throw new HttpFailure(verdict.status, message(verdict.message), verdict.detail, ids);
       authorizerContext = http2 ? { lambda: verdict.context } : verdict.context;
     }

@@ -24,7 +24,16 @@ export interface ApiAuthorizer {
   /** Header names (lowercase) that must be present; for TOKEN the one header read. */
   identityHeaders: string[];
   identityQueryStrings: string[];
+  /**
+   * Lambda authorizers: how long an answer is reused for the same identity (Identity.ReauthorizeEvery,
+   * 300 s when not set, 0 for never). A REQUEST authorizer without identity sources is never cached.
+   */
+  resultTtlSeconds?: number;
 }
+
+/** API Gateway's default and largest authorizer result TTL, in seconds. */
+export const AUTHORIZER_TTL_DEFAULT_SECONDS = 300;
+export const AUTHORIZER_TTL_MAX_SECONDS = 3600;
 
 export interface ApiDefinition {
   kind: ApiKind;
@@ -139,7 +148,8 @@ export function checkRoutePath(path: string): string | undefined {
   return undefined;
 }
 
-function readAuthorizers(kind: ApiKind, auth: Record<string, unknown>, functionNames: ReadonlyMap<string, string>): Record<string, ApiAuthorizer> {
+function readAuthorizers(kind: ApiKind, auth: Record<string, unknown>, functionNames: ReadonlyMap<string, string>,
+  where: string, problems: Problems, line: number | undefined): Record<string, ApiAuthorizer> {
   const out: Record<string, ApiAuthorizer> = {};
   for (const [name, raw] of Object.entries(record(auth.Authorizers))) {
     const a = record(raw);
@@ -150,18 +160,19 @@ function readAuthorizers(kind: ApiKind, auth: Record<string, unknown>, functionN
       // Evaluated, !GetAtt Fn.Arn is the function's ARN; unevaluated, it names the logical id.
       const arnName = typeof a.FunctionArn === 'string' && a.FunctionArn.includes(':function:') ? a.FunctionArn.split(':function:')[1].split(':')[0] : undefined;
       const logicalId = logicalIdOf(a.FunctionArn);
+      const resultTtlSeconds = reauthorizeEvery(identity.ReauthorizeEvery, `${where} Authorizers.${name.slice(0, 100)}.Identity`, problems, line);
       const functionName = arnName !== undefined ? [...functionNames.values()].find((n) => n === arnName)
         : logicalId !== undefined ? functionNames.get(logicalId) : undefined;
       if (kind === 'REST') {
         const payloadType = a.FunctionPayloadType === 'REQUEST' ? 'REQUEST' : 'TOKEN';
         out[name] = {
-          ...base, kind: functionName ? 'lambda' : 'other', functionName, payloadType,
+          ...base, kind: functionName ? 'lambda' : 'other', functionName, payloadType, resultTtlSeconds,
           identityHeaders: payloadType === 'TOKEN' ? [typeof identity.Header === 'string' ? identity.Header.toLowerCase() : 'authorization'] : lower(identity.Headers),
           identityQueryStrings: lower(identity.QueryStrings),
         };
       } else {
         out[name] = {
-          ...base, kind: functionName ? 'lambda' : 'other', functionName, payloadType: 'REQUEST',
+          ...base, kind: functionName ? 'lambda' : 'other', functionName, payloadType: 'REQUEST', resultTtlSeconds,
           payloadFormat: a.AuthorizerPayloadFormatVersion === '1.0' || a.AuthorizerPayloadFormatVersion === 1 ? '1.0' : '2.0',
           simpleResponses: a.EnableSimpleResponses === true,
           identityHeaders: lower(identity.Headers), identityQueryStrings: lower(identity.QueryStrings),
@@ -176,6 +187,15 @@ function readAuthorizers(kind: ApiKind, auth: Record<string, unknown>, functionN
     }
   }
   return out;
+}
+
+/** Identity.ReauthorizeEvery: whole seconds from 0 to 3600; anything else is a problem and the default applies. */
+function reauthorizeEvery(v: unknown, where: string, problems: Problems, line: number | undefined): number {
+  if (v === undefined) return AUTHORIZER_TTL_DEFAULT_SECONDS;
+  const n = typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= AUTHORIZER_TTL_MAX_SECONDS) return n;
+  problems.push({ line, message: `${where}: ReauthorizeEvery must be a whole number of seconds from 0 to ${AUTHORIZER_TTL_MAX_SECONDS}; ${AUTHORIZER_TTL_DEFAULT_SECONDS} is used` });
+  return AUTHORIZER_TTL_DEFAULT_SECONDS;
 }
 
 function stringMap(value: unknown): Record<string, string> {
@@ -220,7 +240,7 @@ export function readTemplateEvents(t: SamTemplate): TemplateEvents {
       stageVariables: stringMap(kind === 'REST' ? props.Variables : props.StageVariables),
       binaryMediaTypes: kind === 'REST' && Array.isArray(props.BinaryMediaTypes)
         ? props.BinaryMediaTypes.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/~1/g, '/')) : [],
-      authorizers: readAuthorizers(kind, auth, functionNames),
+      authorizers: readAuthorizers(kind, auth, functionNames, id, events.problems, corsLine),
       ...(typeof auth.DefaultAuthorizer === 'string' ? { defaultAuthorizer: auth.DefaultAuthorizer } : {}),
       ...(cors ? (kind === 'REST' ? { restCors: cors as RestCors } : { httpCors: cors as HttpCors }) : {}),
       line: resource?.line,

@@ -241,6 +241,17 @@ const TEMPLATE_CASES: TemplateCase[] = [
         `    Properties: { ${type === 'AWS::Serverless::Api' ? 'RestApiId' : 'ApiId'}: !Ref Front, Path: /a, Method: get }`])) },
     errors: [['template.yaml', 2, message]],
   })),
+  ...([
+    ['AWS::Serverless::Api', '-1'], ['AWS::Serverless::Api', '3601'], ['AWS::Serverless::Api', 'soon'], ['AWS::Serverless::Api', '1.5'],
+    ['AWS::Serverless::HttpApi', '86400'], ['AWS::Serverless::HttpApi', '[60]'],
+  ] as const).map(([type, ttl]): TemplateCase => ({
+    name: `an ${type === 'AWS::Serverless::Api' ? 'Api' : 'HttpApi'} authorizer's ReauthorizeEvery of ${ttl}`,
+    files: { ...OK, 'template.yaml': template(
+      ['  Front:', `    Type: ${type}`, '    Properties:', `      Auth: { Authorizers: { A: { FunctionArn: !GetAtt Routes.Arn, Identity: { Headers: [Authorization], ReauthorizeEvery: ${ttl} } } } }`],
+      fn('Routes', ['CodeUri: ok/', ...NODE, 'Events:', '  Get:', `    Type: ${type === 'AWS::Serverless::Api' ? 'Api' : 'HttpApi'}`,
+        `    Properties: { ${type === 'AWS::Serverless::Api' ? 'RestApiId' : 'ApiId'}: !Ref Front, Path: /a, Method: get, Auth: { Authorizer: A } }`])) },
+    errors: [['template.yaml', 2, 'Front Authorizers.A.Identity: ReauthorizeEvery must be a whole number of seconds from 0 to 3600; 300 is used']],
+  })),
   {
     name: 'a Schedule without its expression',
     files: { ...OK, 'template.yaml': template(fn('Job', ['CodeUri: ok/', ...NODE, 'Events:', '  Tick:', '    Type: Schedule', '    Properties: { Enabled: true }'])) },
