@@ -23,6 +23,12 @@ function send(port: string, method: string, path: string, body?: string, headers
   });
 }
 
+/** Waits (up to 10 s, for a loaded machine) until the runtime's GET /next has reached the server. */
+async function untilWaiting(server: { hasWaitingRuntime: boolean }): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!server.hasWaitingRuntime && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe('Runtime API server', () => {
   let server: RuntimeApiServer;
   const calls: string[] = [];
@@ -47,7 +53,7 @@ describe('Runtime API server', () => {
   it('answers /next with the event and the Lambda headers', async () => {
     assert.match(server.address, /^127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}$/);
     const pending = request(server.address, 'GET', 'invocation/next');
-    for (let i = 0; i < 100 && !server.hasWaitingRuntime; i++) await new Promise((r) => setTimeout(r, 5));
+    await untilWaiting(server);
     assert.ok(server.hasWaitingRuntime);
     server.deliver({
       requestId: 'req-1',
@@ -117,7 +123,7 @@ describe('Runtime API server', () => {
 
   it('writes headers that cannot break: non-ASCII values become ?', async () => {
     const pending = request(server.address, 'GET', 'invocation/next');
-    for (let i = 0; i < 100 && !server.hasWaitingRuntime; i++) await new Promise((r) => setTimeout(r, 5));
+    await untilWaiting(server);
     const delivered = server.deliver({
       requestId: 'req-2\u6771', payload: Buffer.from('{}'), deadlineMs: 1, invokedFunctionArn: 'arn:\u4eac\r\n',
       traceId: 'Root=1', clientContext: '{"custom":{"city":"\u6771\u4eac"}}',
