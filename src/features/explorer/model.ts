@@ -88,8 +88,16 @@ export class ExplorerModel extends Disposable {
   private readonly pagers = new Map<string, Map<string, FunctionPager>>();
   private readonly filters = new Map<string, string>();
   private readonly connectionNodes = new Map<string, ConnectionNode>();
-  /** The Versions and Aliases nodes last shown per function id, so a change can refresh just them. */
+  /** The Versions, Aliases and Triggers nodes last shown per function id, so a change can refresh just them. */
   private readonly functionChildren = new Map<string, ExplorerNode[]>();
+  /**
+   * Children read below a function (its Versions, Aliases and Triggers rows, an alias's Triggers),
+   * kept per node object until that node or one above it is refreshed or the function changes.
+   * VS Code reads a row's children again whenever the row is drawn anew — when its health line
+   * arrives, say — and without this each such redraw would call ListVersions, ListAliases and the
+   * trigger reads again and redraw every row under it.
+   */
+  private readonly kept = new Map<string, { parent: ExplorerNode; children: ExplorerNode[] }>();
   /** The function nodes last shown per region, to re-render one whose links changed. */
   private readonly functionNodes = new Map<string, FunctionNode[]>();
   /** Connections as last listed, by id. */
@@ -108,6 +116,7 @@ export class ExplorerModel extends Disposable {
         if (connectionId === undefined) this.pagers.clear();
         else this.pagers.delete(connectionId);
         this.forgetHealth(connectionId);
+        this.forgetKept(connectionId === undefined ? undefined : `conn/${connectionId}`);
         this.changed.fire(undefined);
       }),
     );
@@ -208,22 +217,24 @@ export class ExplorerModel extends Disposable {
           return await this.connectionChildren(node as ConnectionNode);
         case 'region':
           return await this.regionChildren(node as RegionNode);
-        case 'function': {
-          const fn = node as FunctionNode;
-          const children = [new VersionsNode(fn), new AliasesNode(fn)];
-          this.functionChildren.set(node.id, children);
-          return [...children, new TriggersNode(fn, fn)];
-        }
+        case 'function':
+          return await this.keptChildren(node, async () => {
+            const fn = node as FunctionNode;
+            const children = [new VersionsNode(fn), new AliasesNode(fn), new TriggersNode(fn, fn)];
+            this.functionChildren.set(node.id, children);
+            return children;
+          });
         case 'versions':
-          return await this.versionChildren(node as VersionsNode);
+          return await this.keptChildren(node, () => this.versionChildren(node as VersionsNode));
         case 'aliases':
-          return await this.aliasChildren(node as AliasesNode);
-        case 'alias': {
-          const alias = node as AliasNode;
-          return [new TriggersNode(alias, alias.aliases.fn, alias.label)];
-        }
+          return await this.keptChildren(node, () => this.aliasChildren(node as AliasesNode));
+        case 'alias':
+          return await this.keptChildren(node, async () => {
+            const alias = node as AliasNode;
+            return [new TriggersNode(alias, alias.aliases.fn, alias.label)];
+          });
         case 'triggers':
-          return await this.triggerChildren(node as TriggersNode);
+          return await this.keptChildren(node, () => this.triggerChildren(node as TriggersNode));
         default:
           return [];
       }
@@ -242,6 +253,7 @@ export class ExplorerModel extends Disposable {
 
   /** Forgets cached data below a node (or everything) and re-renders it. */
   refresh(node?: ExplorerNode): void {
+    this.forgetKept(node?.id);
     if (!node) {
       this.local.resetFailure();
       this.forgetHealth();
@@ -274,7 +286,29 @@ export class ExplorerModel extends Disposable {
 
   /** Re-lists the versions and aliases of one function, e.g. after publishing or changing an alias. */
   refreshFunction(connectionId: string, region: string, functionName: string): void {
-    for (const node of this.functionChildren.get(`conn/${connectionId}/${region}/fn/${functionName}`) ?? []) this.changed.fire(node);
+    const id = `conn/${connectionId}/${region}/fn/${functionName}`;
+    for (const node of this.functionChildren.get(id) ?? []) {
+      this.forgetKept(node.id);
+      this.changed.fire(node);
+    }
+  }
+
+  /** A node's children as kept for this very node object, or read now and kept (a read that throws is not kept). */
+  private async keptChildren(node: ExplorerNode, read: () => Promise<ExplorerNode[]>): Promise<ExplorerNode[]> {
+    const entry = this.kept.get(node.id);
+    if (entry?.parent === node) return entry.children;
+    const children = await read();
+    this.kept.set(node.id, { parent: node, children });
+    return children;
+  }
+
+  /** Forgets the children kept for the node `id` and everything below it (everything without an id). */
+  private forgetKept(id?: string): void {
+    if (id === undefined) {
+      this.kept.clear();
+      return;
+    }
+    for (const key of [...this.kept.keys()]) if (key === id || key.startsWith(`${id}/`)) this.kept.delete(key);
   }
 
   private async rootChildren(): Promise<ExplorerNode[]> {

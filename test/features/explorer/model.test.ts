@@ -242,6 +242,67 @@ describe('views/ExplorerModel over a real Local Lambda', function () {
     }
   });
 
+  it('reads a function\'s versions, aliases and triggers once while its rows are drawn again, and again after a refresh or a change', async () => {
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:kept';
+    const reads = new Map<string, number>();
+    let versionsFail = true;
+    const endpoint = http.createServer((req, res) => {
+      const route = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '');
+      reads.set(route, (reads.get(route) ?? 0) + 1);
+      const json = (status: number, body: unknown, type?: string) =>
+        res.writeHead(status, { 'content-type': 'application/json', ...(type ? { 'x-amzn-errortype': type } : {}) }).end(JSON.stringify(body));
+      if (route === '/2015-03-31/functions') return json(200, { Functions: [{ FunctionName: 'kept', FunctionArn: arn, Runtime: 'nodejs20.x' }] });
+      if (route === '/2015-03-31/functions/kept/versions') {
+        if (versionsFail) return json(500, { message: 'not today' }, 'ServiceException');
+        return json(200, { Versions: [{ FunctionName: 'kept', FunctionArn: `${arn}:$LATEST`, Version: '$LATEST' }] });
+      }
+      if (route === '/2015-03-31/functions/kept/aliases') return json(200, { Aliases: [] });
+      return json(404, { message: 'none' }, 'ResourceNotFoundException');
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (endpoint.address() as { port: number }).port;
+      const model = newModel({ customEndpoints: [{ name: 'Kept', endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' }] });
+      const region = byLabel(await model.getChildren(byLabel(await model.getChildren(), 'Kept')), 'eu-west-1');
+      const fn = byLabel(await model.getChildren(region), 'kept');
+      const children = await model.getChildren(fn);
+      const [versions, aliases, triggers] = children;
+      await model.getChildren(aliases);
+      await model.getChildren(triggers);
+      const urlReads = () => reads.get('/2021-10-31/functions/kept/url') ?? 0;
+      assert.equal(urlReads(), 1);
+      // Drawn again (as VS Code does when the row's health line arrives): the same rows, nothing read.
+      const again = await model.getChildren(fn);
+      assert.deepEqual(again, children);
+      assert.ok(again.every((n, i) => n === children[i]), 'the same node objects, so VS Code keeps the rows');
+      await model.getChildren(aliases);
+      await model.getChildren(triggers);
+      assert.equal(urlReads(), 1);
+      assert.equal(reads.get('/2015-03-31/functions/kept/aliases'), 1);
+      // A failed read is not kept: the next draw tries again.
+      assert.equal((await model.getChildren(versions))[0].kind, 'error');
+      const failedReads = reads.get('/2015-03-31/functions/kept/versions') ?? 0;
+      versionsFail = false;
+      assert.deepEqual((await model.getChildren(versions)).map((n) => n.label), ['$LATEST']);
+      assert.equal(reads.get('/2015-03-31/functions/kept/versions'), failedReads + 1);
+      await model.getChildren(versions);
+      assert.equal(reads.get('/2015-03-31/functions/kept/versions'), failedReads + 1, 'the answer is kept once there is one');
+      // Refresh on the Triggers row reads the triggers again, and only them.
+      model.refresh(triggers);
+      await model.getChildren(triggers);
+      assert.equal(urlReads(), 2);
+      assert.equal(reads.get('/2015-03-31/functions/kept/aliases'), 1);
+      // A change to the function (publish, alias, configuration) reads everything below it again.
+      model.refreshFunction('custom:Kept', 'eu-west-1', 'kept');
+      await model.getChildren(aliases);
+      await model.getChildren(triggers);
+      assert.equal(reads.get('/2015-03-31/functions/kept/aliases'), 2);
+      assert.equal(urlReads(), 3);
+    } finally {
+      endpoint.close();
+    }
+  });
+
   it('an unreachable custom endpoint shows an error node, not an empty tree', async () => {
     const model = newModel({ customEndpoints: [{ name: 'Nowhere', endpoint: 'http://127.0.0.1:9', region: 'eu-west-1' }, { name: 'Broken', endpoint: 'not a url' }] });
     const roots = await model.getChildren();
