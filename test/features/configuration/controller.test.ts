@@ -3,12 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ConfigurationController, type ConfigurationFiles } from '../../../src/features/configuration/controller';
 import type { ConfigurationOp, ConfigurationProtocol, ConfigurationState } from '../../../src/features/configuration/protocol';
 import { createEnvEchoFunction, readEnvThroughInvoke } from '../../support/envEcho';
-import { FakeTabHost, FakeWorkbench, localTarget } from '../../support/fakeTabHost';
-import { startTestLocalLambda, type TestLocalLambda } from '../../support/localLambda';
+import { FakeTabHost, localTarget } from '../../support/fakeTabHost';
+import { useControllerSuite } from '../../support/controllerSuite';
 
 const rowId = (state: ConfigurationState, key: string): number => {
   const row = state.rows.find((r) => r.key === key);
@@ -18,24 +18,21 @@ const rowId = (state: ConfigurationState, key: string): number => {
 
 describe('features/configuration ConfigurationController (fake TabHost, in-process Local Lambda)', function () {
   this.timeout(60_000);
-  let local: TestLocalLambda;
-  let client: LambdaClient;
-  let workbench: FakeWorkbench;
+  const suite = useControllerSuite();
   let scratch: string;
   let count = 0;
-  const controllers: ConfigurationController[] = [];
 
   async function newFunction(variables: Record<string, string>): Promise<string> {
     const name = `cfg-unit-${++count}`;
-    await createEnvEchoFunction(client, name, variables);
+    await createEnvEchoFunction(suite.client, name, variables);
     return name;
   }
 
   /** The tab as the panel creates it, with the webview's `op` requests. */
   function open(functionName: string, options: { qualifier?: string; files?: ConfigurationFiles } = {}) {
-    const host = new FakeTabHost<ConfigurationProtocol>(workbench.asWorkbench, localTarget(functionName, options.qualifier));
+    const host = new FakeTabHost<ConfigurationProtocol>(suite.workbench.asWorkbench, localTarget(functionName, options.qualifier));
     const controller = new ConfigurationController(host, options.files);
-    controllers.push(controller);
+    suite.track(controller);
     const send = async (op: ConfigurationOp): Promise<ConfigurationState> => controller.requests.op(op);
     /** The webview (re)loaded: the state the tab shows once the function is read. */
     const ready = async (): Promise<ConfigurationState> => {
@@ -45,26 +42,13 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     return { host, controller, send, ready };
   }
 
-  const revisionOf = async (name: string) => (await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).RevisionId;
+  const revisionOf = async (name: string) => (await suite.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).RevisionId;
 
-  before(async () => {
-    local = await startTestLocalLambda();
-    client = new LambdaClient({ endpoint: local.server.endpoint, region: local.server.region, credentials: local.server.credentials });
+  before(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-cfg-unit-'));
   });
 
-  beforeEach(() => {
-    workbench = new FakeWorkbench(local.server);
-  });
-
-  afterEach(() => {
-    for (const c of controllers.splice(0)) c.dispose();
-    workbench.dispose();
-  });
-
-  after(async () => {
-    client?.destroy();
-    await local?.close();
+  after(() => {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -111,10 +95,10 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     assert.match(state.message?.text ?? '', /^Saved: .*The update finished \(LastUpdateStatus Successful\)\.$/);
     assert.equal(state.dirty, false);
     assert.notEqual(await revisionOf(name), before);
-    assert.deepEqual(await readEnvThroughInvoke(client, name, ['GREETING', 'API_SECRET', 'STAGE']), { GREETING: 'bonjour', API_SECRET: 'never-shown-1234', STAGE: 'prod' });
-    const config = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    assert.deepEqual(await readEnvThroughInvoke(suite.client, name, ['GREETING', 'API_SECRET', 'STAGE']), { GREETING: 'bonjour', API_SECRET: 'never-shown-1234', STAGE: 'prod' });
+    const config = await suite.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     assert.deepEqual([config.Timeout, config.Description], [15, 'greets people']);
-    assert.ok(workbench.log.lines.some((l) => l.level === 'info' && l.message.startsWith(`Configuration of ${name} saved: `)));
+    assert.ok(suite.workbench.log.lines.some((l) => l.level === 'info' && l.message.startsWith(`Configuration of ${name} saved: `)));
   });
 
   it('marks the panel dirty while edits are unsaved, and gives them back when a closed panel opens again', async () => {
@@ -136,7 +120,7 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     second.controller.dispose();
 
     // Changed elsewhere meanwhile: the kept edits do not come back over the new state.
-    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'changed elsewhere' }));
+    await suite.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'changed elsewhere' }));
     const third = open(name);
     state = await third.ready();
     assert.match(state.message?.text ?? '', /were not restored: .* changed since/);
@@ -229,7 +213,7 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     let state = await ready();
     await send({ op: 'setValue', id: rowId(state, 'A1'), value: 'mine' });
     await send({ op: 'removeRow', id: rowId(state, 'C1') });
-    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { A1: 'one', B1: 'theirs', C1: 'three', D1: 'new' } } }));
+    await suite.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { A1: 'one', B1: 'theirs', C1: 'three', D1: 'new' } } }));
 
     state = await send({ op: 'save' });
     assert.ok(state.conflict, `expected a conflict, got: ${state.message?.text}`);
@@ -244,12 +228,12 @@ describe('features/configuration ConfigurationController (fake TabHost, in-proce
     assert.match(state.message?.text ?? '', /^Merged: 2 remote change\(s\) taken in\. Review the changes, then Save\.$/);
     assert.deepEqual(state.diff.map((d) => d.text), ['A1: value changed', 'C1 removed']);
     assert.equal((await send({ op: 'save' })).message?.kind, 'success');
-    assert.deepEqual(await readEnvThroughInvoke(client, name, ['A1', 'B1', 'C1', 'D1']), { A1: 'mine', B1: 'theirs', C1: null, D1: 'new' });
+    assert.deepEqual(await readEnvThroughInvoke(suite.client, name, ['A1', 'B1', 'C1', 'D1']), { A1: 'mine', B1: 'theirs', C1: null, D1: 'new' });
   });
 
   it('shows a published version read-only, refuses edits with a way out, and edits $LATEST on request', async () => {
     const name = await newFunction({ AB: 'v1' });
-    await client.send(new PublishVersionCommand({ FunctionName: name }));
+    await suite.client.send(new PublishVersionCommand({ FunctionName: name }));
     const { send } = open(name, { qualifier: '1' });
     let state = await send({ op: 'addRow' });
     assert.equal(state.readOnly, true);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateAliasCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, PublishVersionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { CreateAliasCommand, CreateFunctionCommand, InvokeCommand, PublishVersionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
 import { MetricsApi } from '../../../src/aws/cloudwatch';
 import { customConnection, type ConnectionSpec } from '../../../src/aws/connections';
@@ -9,8 +9,8 @@ import { WorkbenchError } from '../../../src/aws/errors';
 import { MonitorController, problemOf, REFRESH_SECONDS } from '../../../src/features/monitor/controller';
 import type { MonitorData, MonitorProtocol } from '../../../src/features/monitor/protocol';
 import type { ResolvedConnection } from '../../../src/workbench/connections';
-import { FakeTabHost, FakeWorkbench, localTarget } from '../../support/fakeTabHost';
-import { startTestLocalLambda, type TestLocalLambda } from '../../support/localLambda';
+import { FakeTabHost, localTarget } from '../../support/fakeTabHost';
+import { useControllerSuite } from '../../support/controllerSuite';
 
 const code = (tag: string, fail = false) => zipSync({
   'index.mjs': strToU8(fail ? `export const handler = async () => { throw new Error('${tag}'); };\n` : `export const handler = async () => '${tag}';\n`),
@@ -25,39 +25,18 @@ const sum = (values: (number | null)[]) => values.reduce<number>((a, v) => a + (
 
 describe('features/monitor MonitorController (fake TabHost, in-process Local Lambda over HTTP)', function () {
   this.timeout(90_000);
-  let local: TestLocalLambda;
-  let client: LambdaClient;
-  let workbench: FakeWorkbench;
-  const controllers: MonitorController[] = [];
+  const suite = useControllerSuite();
 
   function open(functionName: string, qualifier?: string): MonitorController {
-    const host = new FakeTabHost<MonitorProtocol>(workbench.asWorkbench, localTarget(functionName, qualifier));
+    const host = new FakeTabHost<MonitorProtocol>(suite.workbench.asWorkbench, localTarget(functionName, qualifier));
     const controller = new MonitorController(host);
-    controllers.push(controller);
+    suite.track(controller);
     return controller;
   }
 
-  before(async () => {
-    local = await startTestLocalLambda();
-    client = new LambdaClient({ endpoint: local.server.endpoint, region: local.server.region, credentials: local.server.credentials });
-  });
-
-  beforeEach(() => {
-    workbench = new FakeWorkbench(local.server);
-  });
-
-  afterEach(() => {
-    for (const c of controllers.splice(0)) c.dispose();
-    workbench.dispose();
-  });
-
-  after(async () => {
-    client?.destroy();
-    await local?.close();
-  });
 
   it('says there were no invocations before the first, then counts N invocations and 1 error after N + 1 calls', async () => {
-    await client.send(new CreateFunctionCommand({
+    await suite.client.send(new CreateFunctionCommand({
       FunctionName: 'counted', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/r', Code: { ZipFile: code('a') },
     }));
     const controller = open('counted');
@@ -67,7 +46,7 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
     assert.equal(before.refreshSeconds, REFRESH_SECONDS.local);
 
     const n = 7;
-    for (let i = 0; i < n; i++) await client.send(new InvokeCommand({ FunctionName: 'counted', Payload: '{}' }));
+    for (let i = 0; i < n; i++) await suite.client.send(new InvokeCommand({ FunctionName: 'counted', Payload: '{}' }));
     const data = await controller.load({ range: { preset: '1h' }, split: 'none' });
     assert.equal(data.problem, undefined);
     assert.equal(data.totals.invocations, n);
@@ -85,8 +64,8 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
     assert.match(data.cost?.note ?? '', /Local Lambda charges nothing.*128 MB, x86_64, us-east-1 on-demand prices/);
     assert.equal(before.cost, undefined, 'no estimate without calls');
 
-    await client.send(new UpdateFunctionCodeCommand({ FunctionName: 'counted', ZipFile: code('b', true) }));
-    await client.send(new InvokeCommand({ FunctionName: 'counted', Payload: '{}' }));
+    await suite.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'counted', ZipFile: code('b', true) }));
+    await suite.client.send(new InvokeCommand({ FunctionName: 'counted', Payload: '{}' }));
     const after = await controller.load({ range: { preset: '3h' }, split: 'none' });
     assert.equal(after.totals.invocations, n + 1);
     assert.equal(after.totals.errors, 1);
@@ -94,7 +73,7 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
     assert.ok(rate?.values.some((v) => v !== null && v > 0 && v <= 100), 'the error rate shows the failed call');
     assert.equal(after.charts.some((c) => c.id === 'asyncEventsReceived'), false, 'no async chart before an Event call');
 
-    await client.send(new InvokeCommand({ FunctionName: 'counted', InvocationType: 'Event', Payload: '{}' }));
+    await suite.client.send(new InvokeCommand({ FunctionName: 'counted', InvocationType: 'Event', Payload: '{}' }));
     const withAsync = await controller.load({ range: { preset: '1h' }, split: 'none' });
     const ids = withAsync.charts.map((c) => c.id);
     assert.deepEqual(ids.slice(0, 6), ['invocations', 'errors', 'throttles', 'duration', 'concurrency', 'asyncEventsReceived'], `the async charts show once ListMetrics lists them: ${ids.join(', ')}`);
@@ -102,15 +81,15 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
   });
 
   it('splits a weighted alias by the version that ran: one line per version, adding up to the calls', async () => {
-    await client.send(new CreateFunctionCommand({
+    await suite.client.send(new CreateFunctionCommand({
       FunctionName: 'weighted', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/r', Code: { ZipFile: code('one') },
     }));
-    await client.send(new PublishVersionCommand({ FunctionName: 'weighted' }));
-    await client.send(new UpdateFunctionCodeCommand({ FunctionName: 'weighted', ZipFile: code('two') }));
-    await client.send(new PublishVersionCommand({ FunctionName: 'weighted' }));
-    await client.send(new CreateAliasCommand({ FunctionName: 'weighted', Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.5 } } }));
+    await suite.client.send(new PublishVersionCommand({ FunctionName: 'weighted' }));
+    await suite.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'weighted', ZipFile: code('two') }));
+    await suite.client.send(new PublishVersionCommand({ FunctionName: 'weighted' }));
+    await suite.client.send(new CreateAliasCommand({ FunctionName: 'weighted', Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.5 } } }));
     const calls = 40;
-    for (let i = 0; i < calls; i++) await client.send(new InvokeCommand({ FunctionName: 'weighted', Qualifier: 'live', Payload: '{}' }));
+    for (let i = 0; i < calls; i++) await suite.client.send(new InvokeCommand({ FunctionName: 'weighted', Qualifier: 'live', Payload: '{}' }));
 
     const alias = open('weighted', 'live');
     const data = await alias.load({ range: { preset: '1h' }, split: 'version' });
@@ -158,11 +137,11 @@ describe('features/monitor MonitorController (fake TabHost, in-process Local Lam
       const endpoint = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
       const spec = customConnection({ name: 'bare', endpoint }) as ConnectionSpec;
       const target = { connectionId: 'custom:bare', connectionLabel: 'bare', connectionKind: 'custom' as const, region: 'us-east-1', functionName: 'f' };
-      const host = new FakeTabHost<MonitorProtocol>(workbench.asWorkbench, target);
+      const host = new FakeTabHost<MonitorProtocol>(suite.workbench.asWorkbench, target);
       const metrics = new MetricsApi(spec, 'us-east-1');
       host.connection = () => Promise.resolve({ spec, region: 'us-east-1', metrics: () => Promise.resolve(metrics) } as unknown as ResolvedConnection);
       const controller = new MonitorController(host);
-      controllers.push(controller);
+      suite.track(controller);
       const data = await controller.load({ range: { preset: '1h' }, split: 'none' });
       metrics.dispose();
       assert.equal(data.problem?.kind, 'noCloudWatch', data.problem?.message);

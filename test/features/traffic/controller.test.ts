@@ -1,78 +1,57 @@
 import '../../support/vscode';
 import * as assert from 'node:assert/strict';
 import {
-  CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, UpdateAliasCommand, UpdateFunctionCodeCommand,
+  CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, PublishVersionCommand, UpdateAliasCommand, UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
 import { TrafficController } from '../../../src/features/traffic/controller';
 import type { AliasesState, RolloutRequest, TrafficProtocol } from '../../../src/features/traffic/protocol';
-import { FakeTabHost, FakeWorkbench, localTarget } from '../../support/fakeTabHost';
-import { startTestLocalLambda, type TestLocalLambda } from '../../support/localLambda';
+import { FakeTabHost, localTarget } from '../../support/fakeTabHost';
+import { useControllerSuite } from '../../support/controllerSuite';
 
 const zip = (tag: string) => zipSync({ 'index.mjs': strToU8(`export const handler = async () => ({ tag: '${tag}' });\n`) });
 
 describe('features/traffic TrafficController (fake TabHost, in-process Local Lambda)', function () {
   this.timeout(60_000);
-  let local: TestLocalLambda;
-  let client: LambdaClient;
-  let workbench: FakeWorkbench;
+  const suite = useControllerSuite();
   let count = 0;
-  const controllers: TrafficController[] = [];
 
   /** A function with versions 1..`versions` published, and alias `live` → 1 when asked. */
   async function newFunction(versions: number, live = true): Promise<string> {
     const name = `traffic-unit-${++count}`;
-    await client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/lambda-role', Code: { ZipFile: zip('v1') } }));
+    await suite.client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/lambda-role', Code: { ZipFile: zip('v1') } }));
     for (let v = 1; v <= versions; v++) {
       if (v > 1) {
-        await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip(`v${v}`) }));
-        for (let i = 0; i < 100 && (await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).LastUpdateStatus === 'InProgress'; i++) {
+        await suite.client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip(`v${v}`) }));
+        for (let i = 0; i < 100 && (await suite.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).LastUpdateStatus === 'InProgress'; i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
       }
-      await client.send(new PublishVersionCommand({ FunctionName: name, Description: `release ${v}` }));
+      await suite.client.send(new PublishVersionCommand({ FunctionName: name, Description: `release ${v}` }));
     }
-    if (live) await client.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
+    if (live) await suite.client.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
     return name;
   }
 
   /** The tab, shown and loaded, as the webview sees it. */
   async function open(functionName: string): Promise<{ host: FakeTabHost<TrafficProtocol>; controller: TrafficController; state: AliasesState }> {
-    const host = new FakeTabHost<TrafficProtocol>(workbench.asWorkbench, localTarget(functionName));
+    const host = new FakeTabHost<TrafficProtocol>(suite.workbench.asWorkbench, localTarget(functionName));
     const controller = new TrafficController(host);
-    controllers.push(controller);
+    suite.track(controller);
     controller.onReady();
     const state = await host.waitFor('state', (s) => s.phase !== 'loading', 'the loaded state');
     return { host, controller, state };
   }
 
-  const aliasNow = (name: string, alias = 'live') => client.send(new GetAliasCommand({ FunctionName: name, Name: alias }));
+  const aliasNow = (name: string, alias = 'live') => suite.client.send(new GetAliasCommand({ FunctionName: name, Name: alias }));
   const rollout = (overrides: Partial<RolloutRequest> = {}): RolloutRequest => ({
     alias: 'live', toVersion: '2', plan: 'custom', percents: [50, 100], intervalMinutes: 0.05, maxErrorPercent: 10, minInvocations: 0, testInvocations: 0, ...overrides,
   });
 
-  before(async () => {
-    local = await startTestLocalLambda();
-    client = new LambdaClient({ endpoint: local.server.endpoint, region: local.server.region, credentials: local.server.credentials });
-  });
-
-  beforeEach(() => {
-    workbench = new FakeWorkbench(local.server);
-  });
-
-  afterEach(() => {
-    for (const c of controllers.splice(0)) c.dispose();
-    workbench.dispose();
-  });
-
-  after(async () => {
-    client?.destroy();
-    await local?.close();
-  });
 
   it('shows the published versions, newest first, and every alias with its split', async () => {
     const name = await newFunction(2);
-    await client.send(new CreateAliasCommand({ FunctionName: name, Name: 'beta', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.25 } } }));
+    await suite.client.send(new CreateAliasCommand({ FunctionName: name, Name: 'beta', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.25 } } }));
     const { state } = await open(name);
     assert.equal(state.phase, 'ready');
     assert.equal(state.functionName, name);
@@ -100,7 +79,7 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
     assert.equal(state.message?.text, 'Done: live: 1 (100%) → 1 (87.7%) · 2 (12.3%)');
     assert.equal(state.aliases.find((a) => a.name === 'live')?.routing.summary, '1 (87.7%) · 2 (12.3%)');
     assert.deepEqual((await aliasNow(name)).RoutingConfig?.AdditionalVersionWeights, { '2': 0.123 });
-    assert.deepEqual(workbench.announced, [{ connectionId: 'local', region: 'us-east-1', functionName: name }]);
+    assert.deepEqual(suite.workbench.announced, [{ connectionId: 'local', region: 'us-east-1', functionName: name }]);
 
     const none = await controller.requests.preview({ change: { kind: 'shift', alias: 'live', version: '2', percent: 12.3 } });
     assert.equal(none.noChange, true);
@@ -111,7 +90,7 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
     const { host, controller } = await open(name);
     await assert.rejects(async () => controller.requests.preview({ change: { kind: 'promote', alias: 'live' } }), /sends all traffic to version 1; there is no second version to promote/);
     const shift = await controller.requests.preview({ change: { kind: 'shift', alias: 'live', version: '2', percent: 10 } });
-    await client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
+    await suite.client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
 
     await assert.rejects(
       async () => controller.requests.apply({ change: { kind: 'shift', alias: 'live', version: '2', percent: 10 }, revisionId: shift.revisionId }),
@@ -119,7 +98,7 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
     );
     assert.equal(host.last('state')?.aliases.find((a) => a.name === 'live')?.routing.primary, '2');
     assert.equal((await aliasNow(name)).FunctionVersion, '2');
-    assert.deepEqual(workbench.announced, []);
+    assert.deepEqual(suite.workbench.announced, []);
   });
 
   it('refuses alias names and routings Lambda would reject, in words', async () => {
@@ -139,7 +118,7 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
     const beta = state.aliases.find((a) => a.name === 'beta');
     assert.equal(beta?.description, 'for testers');
 
-    await client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'beta', FunctionVersion: '1' }));
+    await suite.client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'beta', FunctionVersion: '1' }));
     await assert.rejects(async () => controller.requests.deleteAlias({ alias: 'beta', revisionId: beta?.revisionId }), /The tab now shows the alias as it is/);
     assert.equal((await aliasNow(name, 'beta')).FunctionVersion, '1', 'the changed alias is still there');
 
@@ -155,7 +134,7 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
     const { controller } = await open(name);
     let state = await controller.requests.publish({ description: 'same code' });
     assert.equal(state.message?.text, 'Nothing changed since version 1 was published, so Lambda kept version 1.');
-    await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip('new') }));
+    await suite.client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip('new') }));
     state = await controller.requests.publish({ description: 'new code' });
     assert.equal(state.message?.text, 'Published version 2.');
     assert.deepEqual(state.versions.map((v) => [v.version, v.description]), [['2', 'new code'], ['1', 'release 1']]);
@@ -164,16 +143,16 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
   it('reads the function again when another view announces it changed', async () => {
     const name = await newFunction(2);
     const { host } = await open(name);
-    await client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
-    workbench.announceFunctionChange({ connectionId: 'local', region: 'us-east-1', functionName: `${name}-other` });
-    workbench.announceFunctionChange({ connectionId: 'local', region: 'us-east-1', functionName: name });
+    await suite.client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
+    suite.workbench.announceFunctionChange({ connectionId: 'local', region: 'us-east-1', functionName: `${name}-other` });
+    suite.workbench.announceFunctionChange({ connectionId: 'local', region: 'us-east-1', functionName: name });
     const state = await host.waitFor('state', (s) => s.aliases.find((a) => a.name === 'live')?.routing.primary === '2', 'the alias as changed elsewhere');
     assert.equal(state.aliases.length, 1);
   });
 
   it('checks a rollout plan against the alias before starting it', async () => {
     const name = await newFunction(2);
-    await client.send(new CreateAliasCommand({ FunctionName: name, Name: 'edge', FunctionVersion: '$LATEST' }));
+    await suite.client.send(new CreateAliasCommand({ FunctionName: name, Name: 'edge', FunctionVersion: '$LATEST' }));
     const { controller } = await open(name);
     const preview = await controller.requests.previewRollout({ rollout: rollout() });
     assert.equal(preview.lines[0], `${name}:live: version 1 → 2`);
@@ -208,6 +187,6 @@ describe('features/traffic TrafficController (fake TabHost, in-process Local Lam
     assert.deepEqual(alias.RoutingConfig?.AdditionalVersionWeights ?? {}, {});
     assert.equal(stopped.aliases.find((a) => a.name === 'live')?.rollout, undefined);
     assert.equal(stopped.recentRollouts[0]?.id, view.id);
-    assert.ok(workbench.announced.some((f) => f.functionName === name), 'the tree and other panels hear of the alias changes');
+    assert.ok(suite.workbench.announced.some((f) => f.functionName === name), 'the tree and other panels hear of the alias changes');
   });
 });
