@@ -149,6 +149,8 @@ export async function pickQualifier(ws: Workbench, target: FunctionTarget, title
   const quickPick = vscode.window.createQuickPick<Item<string>>();
   quickPick.title = title;
   quickPick.placeholder = 'Qualifier';
+  // As the other pickers here: a redraw elsewhere (the tree, the panel) must not close it.
+  quickPick.ignoreFocusOut = true;
   const asItem = (o: QualifierOption): Item<string> => ({ label: o.value, description: o.description, value: o.value });
   quickPick.items = [asItem(LATEST_OPTION)];
   quickPick.busy = true;

@@ -48,7 +48,7 @@ async function pickEvent(ws: Workbench, target: FunctionTarget): Promise<EventCh
   for (const s of catalog.samples) {
     items.push({ label: s.title, description: s.group, detail: s.description, load: async () => ({ payload: catalog.sample(s.id), label: s.title, source: 'sample' }) });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: `Invoke ${target.functionName}: event`, placeHolder: 'Event to send', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { title: `Invoke ${target.functionName}: event`, placeHolder: 'Event to send', matchOnDescription: true, ignoreFocusOut: true });
   return picked?.load?.();
 }
 
